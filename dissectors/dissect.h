@@ -1,0 +1,30 @@
+/*
+ * What every dissector returns, and the protocols counted per outcome.
+ */
+#ifndef VQ_DISSECT_H
+#define VQ_DISSECT_H
+
+enum dissect_result {
+	DISSECT_OK = 0,
+	DISSECT_TRUNCATED,	/* the capture cut the header short (snaplen) */
+	DISSECT_MALFORMED,	/* the bytes contradict the protocol */
+	DISSECT_UNSUPPORTED	/* well formed, but nothing vqprobe analyses */
+};
+
+/* Protocols whose truncated and malformed packets are counted apart. */
+enum dissect_proto {
+	PROTO_LINK = 0,
+	PROTO_IPV4,
+	PROTO_IPV6,
+	PROTO_UDP,
+	PROTO_SIP,
+	PROTO_SDP,
+	PROTO_RTP,
+	PROTO_RTCP,
+	PROTO_COUNT
+};
+
+/* Lower-case protocol name for reports ("ipv4", "sip", ...). */
+const char *dissect_proto_name(enum dissect_proto);
+
+#endif /* VQ_DISSECT_H */

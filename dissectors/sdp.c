@@ -1,0 +1,477 @@
+/*
+ * SDP, RFC 4566 (with RFC 3264 offer/answer, RFC 3605 a=rtcp, RFC 5761
+ * a=rtcp-mux): where each RTP stream of a call will flow, and its codecs.
+ *
+ * A description is lines of "<type>=<value>", ending CRLF or LF; a session
+ * part, then one part per m= line:
+ *
+ *  +------------------------------------------------------------+
+ *  | v=0                                                        |
+ *  | o=- 20518 0 IN IP4 192.0.2.10                              |
+ *  | s=-                                                        |
+ *  | c=IN IP4 192.0.2.10          session address, the default  |
+ *  | t=0 0                                                      |
+ *  | a=sendrecv                   session attribute             |
+ *  +------------------------------------------------------------+
+ *  | m=audio 49170 RTP/AVP 0 8 101                              |
+ *  |   kind, port, proto, payload types in order of preference  |
+ *  | c=IN IP6 2001:db8::10        media address, overrides      |
+ *  | a=rtpmap:101 telephone-event/8000                          |
+ *  | a=rtcp-mux                                                 |
+ *  +------------------------------------------------------------+
+ *  | m=video ...                                                |
+ *  +------------------------------------------------------------+
+ *
+ * A port of 0 declines the stream (RFC 3264 §6).  The text is bounded by
+ * len and never assumed to be NUL-terminated.
+ */
+
+#include <stddef.h>
+#include <string.h>
+
+#include "dissectors/rtp.h"
+#include "dissectors/sdp.h"
+
+#define SDP_PT_MAX	127
+
+/* What the parse knows beyond the result it fills. */
+struct sdp_state {
+	struct sdp_session	*out;
+	struct sdp_media	*media;		/* m= being read; NULL: skipped */
+	int			 in_media;	/* past the first m= line */
+	int			 have_version;
+	int			 m_lines;
+	int			 bad_m_lines;
+	struct vq_addr		 session_addr;
+	int			 session_inactive;
+	uint8_t			 own_addr[SDP_MAX_MEDIA];
+	uint8_t			 own_direction[SDP_MAX_MEDIA];
+};
+
+typedef void (*sdp_handler)(struct sdp_state *, const char *, const char *);
+
+static void	sdp_line_version(struct sdp_state *, const char *, const char *);
+static void	sdp_line_connection(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_line_media(struct sdp_state *, const char *, const char *);
+static void	sdp_line_attribute(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_attr_rtpmap(struct sdp_state *, const char *, const char *);
+static void	sdp_attr_rtcp(struct sdp_state *, const char *, const char *);
+static void	sdp_attr_rtcp_mux(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_attr_inactive(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_attr_direction(struct sdp_state *, const char *,
+		    const char *);
+
+/* Line types that matter here; the others (o=, s=, t=, b=, ...) do not. */
+static const struct {
+	char		type;
+	sdp_handler	handle;
+} sdp_lines[] = {
+	{ 'v',	sdp_line_version },
+	{ 'c',	sdp_line_connection },
+	{ 'm',	sdp_line_media },
+	{ 'a',	sdp_line_attribute },
+	{ '\0',	NULL }
+};
+
+/* Attributes, by name (case-sensitive); the value follows a ':'. */
+static const struct {
+	const char	*name;
+	sdp_handler	 handle;
+} sdp_attributes[] = {
+	{ "rtpmap",	sdp_attr_rtpmap },
+	{ "rtcp",	sdp_attr_rtcp },	/* RFC 3605 */
+	{ "rtcp-mux",	sdp_attr_rtcp_mux },	/* RFC 5761 */
+	{ "inactive",	sdp_attr_inactive },
+	{ "sendrecv",	sdp_attr_direction },
+	{ "sendonly",	sdp_attr_direction },
+	{ "recvonly",	sdp_attr_direction },
+	{ NULL,		NULL }
+};
+
+/* Transport protocols that carry RTP (RFC 4566, 3711, 4585, 5124, 5764). */
+static const char *const sdp_rtp_protos[] = {
+	"RTP/AVP",
+	"RTP/SAVP",
+	"RTP/AVPF",
+	"RTP/SAVPF",
+	"UDP/TLS/RTP/SAVP",
+	"UDP/TLS/RTP/SAVPF",
+	NULL
+};
+
+static int
+sdp_is_space(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Do the len bytes at p spell lit exactly? */
+static int
+sdp_eq(const char *p, size_t len, const char *lit)
+{
+	return strlen(lit) == len && memcmp(p, lit, len) == 0;
+}
+
+/* Do the len bytes at p spell lit, ignoring ASCII case? */
+static int
+sdp_caseeq(const char *p, size_t len, const char *lit)
+{
+	size_t	i;
+	char	a, b;
+
+	if (strlen(lit) != len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		a = p[i];
+		b = lit[i];
+		if (a >= 'a' && a <= 'z')
+			a = (char)(a - 'a' + 'A');
+		if (b >= 'a' && b <= 'z')
+			b = (char)(b - 'a' + 'A');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The next space-separated word of [*pp, end): its start in *word, its
+ * length returned (0 at the end); *pp moves past it.
+ */
+static size_t
+sdp_word(const char **pp, const char *end, const char **word)
+{
+	const char	*p = *pp;
+
+	while (p < end && sdp_is_space(*p))
+		p++;
+	*word = p;
+	while (p < end && !sdp_is_space(*p))
+		p++;
+	*pp = p;
+	return (size_t)(p - *word);
+}
+
+/* Decimal digits of [p, end), at most max; -1 if anything else. */
+static int
+sdp_number(const char *p, const char *end, unsigned long max,
+    unsigned long *out)
+{
+	unsigned long	v = 0;
+
+	if (p == end)
+		return -1;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > max)
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The port at the start of [p, end), which may go on with "/<count>" (m=)
+ * or " IN IP4 ..." (a=rtcp); -1 if there is none or it is out of range.
+ */
+static int
+sdp_port(const char *p, const char *end, uint16_t *port)
+{
+	const char	*q;
+	unsigned long	 v;
+
+	for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
+		;
+	if (q < end && *q != '/' && !sdp_is_space(*q))
+		return -1;
+	if (sdp_number(p, q, 65535, &v) == -1)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* Index of the media being read, for the per-media flags. */
+static size_t
+sdp_media_index(const struct sdp_state *st)
+{
+	return (size_t)(st->media - st->out->media);
+}
+
+/* v=: a description must have one. */
+static void
+sdp_line_version(struct sdp_state *st, const char *p, const char *end)
+{
+	(void)p;
+	(void)end;
+	st->have_version = 1;
+}
+
+/*
+ * c=IN IP4 192.0.2.1 or c=IN IP6 2001:db8::1; a multicast address may add
+ * "/ttl" and "/count", dropped here.  A host name, or an address that does
+ * not match its type, gives no address.
+ */
+static void
+sdp_line_connection(struct sdp_state *st, const char *p, const char *end)
+{
+	const char	*word, *slash;
+	size_t		 n;
+	struct vq_addr	 addr;
+	int		 family;
+
+	n = sdp_word(&p, end, &word);
+	if (!sdp_eq(word, n, "IN"))
+		return;
+	n = sdp_word(&p, end, &word);
+	if (sdp_caseeq(word, n, "IP4"))
+		family = 4;
+	else if (sdp_caseeq(word, n, "IP6"))
+		family = 6;
+	else
+		return;
+	n = sdp_word(&p, end, &word);
+	if ((slash = memchr(word, '/', n)) != NULL)
+		n = (size_t)(slash - word);
+	if (addr_parse(word, n, &addr) == -1 || addr.family != family)
+		return;
+
+	if (!st->in_media)
+		st->session_addr = addr;
+	else if (st->media != NULL) {
+		st->media->rtp.addr = addr;
+		st->own_addr[sdp_media_index(st)] = 1;
+	}
+}
+
+/* m=<kind> <port>[/<count>] <proto> <format> ...: start a media part. */
+static void
+sdp_line_media(struct sdp_state *st, const char *p, const char *end)
+{
+	struct sdp_media	*m;
+	const char		*kind, *port, *proto, *fmt;
+	size_t			 kind_len, port_len, proto_len, fmt_len, i;
+	uint16_t		 port_num;
+	unsigned long		 pt;
+
+	st->in_media = 1;
+	st->media = NULL;
+	st->m_lines++;
+
+	kind_len = sdp_word(&p, end, &kind);
+	port_len = sdp_word(&p, end, &port);
+	proto_len = sdp_word(&p, end, &proto);
+	if (kind_len == 0 || proto_len == 0 ||
+	    sdp_port(port, port + port_len, &port_num) == -1) {
+		st->bad_m_lines++;
+		return;
+	}
+	for (i = 0; sdp_rtp_protos[i] != NULL; i++) {
+		if (sdp_caseeq(proto, proto_len, sdp_rtp_protos[i]))
+			break;
+	}
+	if (sdp_rtp_protos[i] == NULL || st->out->n_media == SDP_MAX_MEDIA)
+		return;
+
+	m = &st->out->media[st->out->n_media++];
+	st->media = m;
+	if (kind_len >= sizeof m->kind)
+		kind_len = sizeof m->kind - 1;
+	memcpy(m->kind, kind, kind_len);
+	m->rtp.port = port_num;
+	m->inactive = port_num == 0;
+
+	while ((fmt_len = sdp_word(&p, end, &fmt)) != 0) {
+		if (m->n_formats == SDP_MAX_FORMATS)
+			break;
+		if (sdp_number(fmt, fmt + fmt_len, SDP_PT_MAX, &pt) == 0)
+			m->formats[m->n_formats++] = (uint8_t)pt;
+	}
+}
+
+/* a=<name>[:<value>]: hand the value to the attribute's handler. */
+static void
+sdp_line_attribute(struct sdp_state *st, const char *p, const char *end)
+{
+	const char	*colon, *value;
+	size_t		 i;
+
+	if ((colon = memchr(p, ':', (size_t)(end - p))) == NULL)
+		colon = value = end;
+	else
+		value = colon + 1;
+	for (i = 0; sdp_attributes[i].name != NULL; i++) {
+		if (sdp_eq(p, (size_t)(colon - p), sdp_attributes[i].name)) {
+			sdp_attributes[i].handle(st, value, end);
+			return;
+		}
+	}
+}
+
+/* a=rtpmap:<pt> <encoding>/<clock rate>[/<channels>], in a media part. */
+static void
+sdp_attr_rtpmap(struct sdp_state *st, const char *p, const char *end)
+{
+	struct sdp_media	*m = st->media;
+	struct sdp_rtpmap	*map;
+	const char		*word, *name, *slash, *rate_end;
+	size_t			 n, name_len, i;
+	unsigned long		 pt, rate;
+
+	if (m == NULL || m->n_rtpmaps == SDP_MAX_FORMATS)
+		return;
+	n = sdp_word(&p, end, &word);
+	if (sdp_number(word, word + n, SDP_PT_MAX, &pt) == -1)
+		return;
+	n = sdp_word(&p, end, &word);
+	if ((slash = memchr(word, '/', n)) == NULL)
+		return;
+	name = word;
+	name_len = (size_t)(slash - word);
+	if (name_len == 0 || name_len >= SDP_ENCODING_LEN)
+		return;
+	for (rate_end = slash + 1; rate_end < word + n && *rate_end != '/';
+	    rate_end++)
+		;
+	if (sdp_number(slash + 1, rate_end, 0xffffffffUL, &rate) == -1)
+		return;
+
+	for (i = 0; i < m->n_rtpmaps; i++) {
+		if (m->rtpmaps[i].payload_type == pt)
+			return;		/* the first one counts */
+	}
+	map = &m->rtpmaps[m->n_rtpmaps++];
+	map->payload_type = (uint8_t)pt;
+	memcpy(map->encoding, name, name_len);
+	map->encoding[name_len] = '\0';
+	map->clock_rate_hz = (uint32_t)rate;
+}
+
+/* a=rtcp:<port>[ IN IP4 <address>]: RTCP not on the RTP port + 1. */
+static void
+sdp_attr_rtcp(struct sdp_state *st, const char *p, const char *end)
+{
+	uint16_t	port;
+
+	if (st->media != NULL && sdp_port(p, end, &port) == 0 && port != 0)
+		st->media->rtcp_port = port;
+}
+
+/* a=rtcp-mux: RTCP shares the RTP port. */
+static void
+sdp_attr_rtcp_mux(struct sdp_state *st, const char *p, const char *end)
+{
+	(void)p;
+	(void)end;
+	if (st->media != NULL)
+		st->media->rtcp_mux = 1;
+}
+
+/* a=inactive: no media flows, for one media part or all of them. */
+static void
+sdp_attr_inactive(struct sdp_state *st, const char *p, const char *end)
+{
+	(void)p;
+	(void)end;
+	if (!st->in_media)
+		st->session_inactive = 1;
+	else if (st->media != NULL) {
+		st->media->inactive = 1;
+		st->own_direction[sdp_media_index(st)] = 1;
+	}
+}
+
+/* a=sendrecv, sendonly, recvonly: media flows, whatever the session says. */
+static void
+sdp_attr_direction(struct sdp_state *st, const char *p, const char *end)
+{
+	(void)p;
+	(void)end;
+	if (st->in_media && st->media != NULL)
+		st->own_direction[sdp_media_index(st)] = 1;
+}
+
+/* Parse a description line by line. */
+enum dissect_result
+sdp_parse(const char *text, size_t len, struct sdp_session *out)
+{
+	struct sdp_state	 st;
+	struct sdp_media	*m;
+	const char		*p, *end, *eol, *line_end, *next;
+	size_t			 i;
+
+	memset(out, 0, sizeof *out);
+	if (len == 0)
+		return DISSECT_MALFORMED;
+	memset(&st, 0, sizeof st);
+	st.out = out;
+
+	end = text + len;
+	for (p = text; p < end; p = next) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			line_end = end;
+			next = end;
+		} else {
+			line_end = eol;
+			next = eol + 1;
+		}
+		if (line_end > p && line_end[-1] == '\r')
+			line_end--;
+		if (line_end - p < 2 || p[1] != '=')
+			continue;
+		for (i = 0; sdp_lines[i].handle != NULL; i++) {
+			if (sdp_lines[i].type == p[0]) {
+				sdp_lines[i].handle(&st, p + 2, line_end);
+				break;
+			}
+		}
+	}
+
+	if (!st.have_version || st.m_lines == 0)
+		return DISSECT_MALFORMED;
+	if (out->n_media == 0)
+		return st.bad_m_lines != 0 ? DISSECT_MALFORMED :
+		    DISSECT_UNSUPPORTED;
+
+	/* What the session part says holds where a media part is silent. */
+	for (i = 0; i < out->n_media; i++) {
+		m = &out->media[i];
+		if (!st.own_addr[i])
+			m->rtp.addr = st.session_addr;
+		if (st.session_inactive && !st.own_direction[i])
+			m->inactive = 1;
+		if (m->rtcp_port == 0 && m->rtp.port != 0)
+			m->rtcp_port = (uint16_t)(m->rtp.port + 1);
+	}
+	return DISSECT_OK;
+}
+
+/* Encoding and clock of a payload type: the media's rtpmap, else RFC 3551. */
+int
+sdp_media_codec(const struct sdp_media *m, uint8_t payload_type,
+    const char **encoding, uint32_t *clock_rate_hz)
+{
+	const char	*name = NULL;
+	uint32_t	 rate = 0;
+	size_t		 i;
+
+	for (i = 0; i < m->n_rtpmaps && name == NULL; i++) {
+		if (m->rtpmaps[i].payload_type == payload_type) {
+			name = m->rtpmaps[i].encoding;
+			rate = m->rtpmaps[i].clock_rate_hz;
+		}
+	}
+	if (name == NULL && (name = rtp_static_codec(payload_type, &rate)) ==
+	    NULL)
+		return -1;
+	if (encoding != NULL)
+		*encoding = name;
+	if (clock_rate_hz != NULL)
+		*clock_rate_hz = rate;
+	return 0;
+}

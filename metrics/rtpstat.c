@@ -1,0 +1,469 @@
+/*
+ * Per-stream RTP statistics.
+ *
+ * Sequence numbers are extended and checked as in RFC 3550 Appendix A.1,
+ * with two changes: no packet is discarded while a stream is "on
+ * probation" (every packet counts), and a restart keeps the packet that
+ * announced it.  Loss follows A.3, but exactly: a bitmap of the extended
+ * sequence numbers received in a sliding window tells a duplicate from a
+ * late packet and a filled hole from a loss, and the runs of lost sequence
+ * numbers it leaves behind give the G.107 burst ratio.  Jitter is the A.8
+ * estimator, with its mean and maximum taken the way tshark 4.0's
+ * "-z rtp,streams" takes them, so the two can be compared.
+ */
+
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/rtpstat.h"
+
+#define RTP_SEQ_MOD	65536
+#define MAX_DROPOUT	3000
+#define MAX_MISORDER	100
+#define NO_BAD_SEQ	(RTP_SEQ_MOD + 1)	/* matches no 16-bit seq */
+
+/*
+ * The window of extended sequence numbers, ending at the highest, whose
+ * reception is still open.  A packet is taken as late only if it is less
+ * than MAX_MISORDER behind the highest (further back it is a jump), so a
+ * sequence number that falls out of a window longer than that can never be
+ * received afterwards: whether it was lost is final, and it is counted
+ * into the loss runs and forgotten.  This bounds a stream's memory however
+ * long it runs.  4096 is a wide margin over MAX_MISORDER for 1 KiB a
+ * stream; a summary scans what is still inside the window.
+ */
+#define WINDOW_SEQS	4096
+#define WINDOW_WORDS	(WINDOW_SEQS / 64)
+
+/* A power of two, so negative extended seqs share the modular mapping. */
+_Static_assert(WINDOW_SEQS > MAX_MISORDER &&
+    (WINDOW_SEQS & (WINDOW_SEQS - 1)) == 0 && WINDOW_SEQS % 64 == 0,
+    "the window must cover every late packet and fill whole words");
+
+/* The transit-time difference is smoothed over 16 packets (A.8). */
+#define JITTER_GAIN	16.0
+
+struct rtpstat {
+	uint32_t		clock_rate_hz;
+	uint64_t		packets;
+	int64_t			first_us;
+	int64_t			last_us;
+
+	/* Sequence extension, RFC 3550 A.1. */
+	uint16_t		max_seq;
+	int64_t			cycles;		/* wraps seen, times 65536 */
+	uint32_t		bad_seq;	/* seq that confirms a restart */
+	int			bad_seq_event;	/* the candidate was an event */
+
+	/*
+	 * The current range of extended sequence numbers: from the restart
+	 * (or the first packet) to now.  lowest_seq can still go down when
+	 * a packet older than the first arrives late.
+	 */
+	int64_t			lowest_seq;
+	int64_t			highest_seq;
+	uint64_t		range_received;	/* distinct seqs in the range */
+	uint64_t		received[WINDOW_WORDS];
+	uint64_t		event[WINDOW_WORDS];	/* received as RFC 4733 */
+	uint64_t		final_lost;	/* lost seqs that left the window */
+	uint64_t		final_runs;
+	int			final_in_run;	/* the last one to leave was lost */
+
+	/* Ranges closed by restarts. */
+	uint64_t		done_expected;
+	uint64_t		done_received;
+	uint64_t		done_lost;
+	uint64_t		done_runs;
+
+	uint64_t		duplicates;
+	uint64_t		out_of_order;
+	uint32_t		restarts;
+
+	/* Timing. */
+	enum rtpstat_kind	prev_kind;	/* of the previous packet */
+	int64_t			prev_us;	/* previous packet timed */
+	int			has_prev_media;
+	int64_t			prev_media_us;	/* previous voice or CN packet */
+	uint32_t		prev_media_ts;
+	int64_t			prev_media_offset; /* its ts - the first's */
+	double			jitter_ts;	/* J, in timestamp units */
+	double			jitter_max_ts;
+	double			jitter_mean_ts;
+	int64_t			max_delta_us;
+};
+
+/* The bit of extended sequence number seq in the window. */
+static size_t
+window_word(int64_t seq)
+{
+	return (size_t)(((uint64_t)seq % WINDOW_SEQS) / 64);
+}
+
+static uint64_t
+window_bit(int64_t seq)
+{
+	return (uint64_t)1 << ((uint64_t)seq % 64);
+}
+
+static int
+window_test(const uint64_t *map, int64_t seq)
+{
+	return (map[window_word(seq)] & window_bit(seq)) != 0;
+}
+
+/*
+ * Count the lost sequence numbers and the runs they form in [from, to],
+ * continuing a run if in_run says the one before from was lost.
+ */
+static void
+count_runs(const struct rtpstat *rs, int64_t from, int64_t to,
+    uint64_t *lost, uint64_t *runs, int *in_run)
+{
+	int64_t	seq;
+
+	for (seq = from; seq <= to; seq++) {
+		if (window_test(rs->received, seq)) {
+			*in_run = 0;
+			continue;
+		}
+		(*lost)++;
+		if (!*in_run)
+			(*runs)++;
+		*in_run = 1;
+	}
+}
+
+/*
+ * The lost seqs and runs of the current range that are still inside the
+ * window, added to what already left it.  Reads the state without
+ * changing it, so a summary can be taken mid-stream.
+ */
+static void
+range_tail(const struct rtpstat *rs, uint64_t *lost, uint64_t *runs)
+{
+	int64_t	from;
+	int	in_run;
+
+	*lost = rs->final_lost;
+	*runs = rs->final_runs;
+	in_run = rs->final_in_run;
+	from = rs->highest_seq - WINDOW_SEQS + 1;
+	if (from < rs->lowest_seq)
+		from = rs->lowest_seq;
+	count_runs(rs, from, rs->highest_seq, lost, runs, &in_run);
+}
+
+/* Begin a range whose highest (and lowest) extended seq is seq. */
+static void
+range_open(struct rtpstat *rs, int64_t seq)
+{
+	memset(rs->received, 0, sizeof rs->received);
+	memset(rs->event, 0, sizeof rs->event);
+	rs->lowest_seq = rs->highest_seq = seq;
+	rs->range_received = 0;
+	rs->final_lost = rs->final_runs = 0;
+	rs->final_in_run = 0;
+}
+
+/* Fold the current range into the totals of closed ranges. */
+static void
+range_close(struct rtpstat *rs)
+{
+	uint64_t	lost, runs;
+
+	range_tail(rs, &lost, &runs);
+	rs->done_expected += (uint64_t)(rs->highest_seq - rs->lowest_seq + 1);
+	rs->done_received += rs->range_received;
+	rs->done_lost += lost;
+	rs->done_runs += runs;
+}
+
+/*
+ * Move the window's end up to seq.  Each seq that enters reuses the bit of
+ * the one WINDOW_SEQS below it, which leaves: count that one first.
+ */
+static void
+window_advance(struct rtpstat *rs, int64_t seq)
+{
+	int64_t	next, leaving;
+
+	for (next = rs->highest_seq + 1; next <= seq; next++) {
+		leaving = next - WINDOW_SEQS;
+		if (leaving >= rs->lowest_seq)
+			count_runs(rs, leaving, leaving, &rs->final_lost,
+			    &rs->final_runs, &rs->final_in_run);
+		rs->received[window_word(next)] &= ~window_bit(next);
+		rs->event[window_word(next)] &= ~window_bit(next);
+	}
+	if (seq > rs->highest_seq)
+		rs->highest_seq = seq;
+}
+
+/*
+ * Mark seq received; return 1 if it is new, 0 if it was already there.
+ * An RFC 4733 event packet repeating an event packet's seq is no duplicate:
+ * the sender sends the end of an event three times with one seq on purpose
+ * (RFC 4733 2.5.1.4), so it counts only as a packet.  (tshark counts each
+ * repeat as a negative loss.)
+ */
+static int
+range_mark(struct rtpstat *rs, int64_t seq, enum rtpstat_kind kind)
+{
+	size_t		word = window_word(seq);
+	uint64_t	bit = window_bit(seq);
+
+	assert(seq > rs->highest_seq - WINDOW_SEQS && seq <= rs->highest_seq);
+	if (seq < rs->lowest_seq)
+		rs->lowest_seq = seq;
+	if (rs->received[word] & bit) {
+		if (kind != RTPSTAT_EVENT || !(rs->event[word] & bit))
+			rs->duplicates++;
+		return 0;
+	}
+	rs->received[word] |= bit;
+	if (kind == RTPSTAT_EVENT)
+		rs->event[word] |= bit;
+	rs->range_received++;
+	return 1;
+}
+
+/* Start the sequence state on a stream's first packet. */
+static void
+seq_init(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
+{
+	rs->max_seq = pkt->seq;
+	rs->cycles = 0;
+	rs->bad_seq = NO_BAD_SEQ;
+	range_open(rs, pkt->seq);
+	range_mark(rs, pkt->seq, pkt->kind);
+}
+
+/*
+ * A jump was confirmed by the packet after it: the source restarted its
+ * sequence (A.1).  Close the old range and open one that holds both the
+ * jump and this packet, so neither is lost, nor the gap counted as loss.
+ */
+static void
+seq_restart(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
+{
+	range_close(rs);
+	rs->restarts++;
+	rs->max_seq = pkt->seq;
+	rs->cycles = 0;
+	rs->bad_seq = NO_BAD_SEQ;
+	range_open(rs, pkt->seq);
+	range_mark(rs, (int64_t)pkt->seq - 1,
+	    rs->bad_seq_event ? RTPSTAT_EVENT : RTPSTAT_VOICE);
+	range_mark(rs, pkt->seq, pkt->kind);
+}
+
+/* Extend the packet's seq and account for it (RFC 3550 A.1). */
+static void
+seq_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
+{
+	uint16_t	udelta = (uint16_t)(pkt->seq - rs->max_seq);
+	int64_t		seq;
+
+	if (udelta < MAX_DROPOUT) {
+		/* In order, perhaps with a gap. */
+		if (pkt->seq < rs->max_seq)
+			rs->cycles += RTP_SEQ_MOD;
+		rs->max_seq = pkt->seq;
+		seq = rs->cycles + pkt->seq;
+		window_advance(rs, seq);
+		range_mark(rs, seq, pkt->kind);
+	} else if (udelta <= RTP_SEQ_MOD - MAX_MISORDER) {
+		/*
+		 * A large jump.  Alone it is a stray, counted only as a packet;
+		 * if the next one continues it, the source restarted.
+		 */
+		if (pkt->seq == rs->bad_seq)
+			seq_restart(rs, pkt);
+		else {
+			rs->bad_seq = (uint32_t)((pkt->seq + 1) % RTP_SEQ_MOD);
+			rs->bad_seq_event = pkt->kind == RTPSTAT_EVENT;
+		}
+	} else {
+		/*
+		 * Late or duplicate, at most MAX_MISORDER behind: from the
+		 * previous cycle if it is above max_seq.
+		 */
+		seq = rs->cycles + pkt->seq;
+		if (pkt->seq > rs->max_seq)
+			seq -= RTP_SEQ_MOD;
+		if (range_mark(rs, seq, pkt->kind))
+			rs->out_of_order++;
+	}
+}
+
+/* Signed difference b - a of two RTP timestamps, across a wrap. */
+static int64_t
+ts_diff(uint32_t a, uint32_t b)
+{
+	uint32_t	d = b - a;
+
+	return d > INT32_MAX ? (int64_t)d - ((int64_t)1 << 32) : (int64_t)d;
+}
+
+/*
+ * Update J (RFC 3550 A.8) with this packet's D against the previous voice
+ * or comfort-noise packet; on a regular packet, fold J into the maximum
+ * and into tshark's running mean, mean = (mean * (n - 1) + J) / n, with n
+ * the packets before this one, duplicates and events included.  Packets
+ * that are not regular leave the mean alone while n still grows.
+ */
+static void
+jitter_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt, int regular)
+{
+	double	arrival_ts, d;
+	int64_t	sampled_ts;
+
+	/* Arrival time on the RTP clock: D = (Rj - Ri) - (Sj - Si). */
+	arrival_ts = (double)(pkt->arrival_us - rs->prev_media_us) *
+	    rs->clock_rate_hz / 1e6;
+	sampled_ts = ts_diff(rs->prev_media_ts, pkt->timestamp);
+	d = arrival_ts - (double)sampled_ts;
+	rs->jitter_ts += (fabs(d) - rs->jitter_ts) / JITTER_GAIN;
+	if (!regular)
+		return;
+	if (rs->jitter_ts > rs->jitter_max_ts)
+		rs->jitter_max_ts = rs->jitter_ts;
+	rs->jitter_mean_ts = (rs->jitter_mean_ts * (double)(rs->packets - 1) +
+	    rs->jitter_ts) / (double)rs->packets;
+}
+
+/*
+ * Update jitter and the gaps between packets, the way tshark 4.0's
+ * "-z rtp,streams" does, so the two agree.  J is updated on every packet
+ * after the first, in arrival order (late ones included), and counted in
+ * the maximum and the mean only on "regular" packets: not the first, no
+ * marker (a talk spurt starts after silence: its gap is not jitter), not
+ * comfort noise and not the packet after comfort noise.  The largest gap
+ * is counted on the same packets.  A packet timestamped before the
+ * stream's first is left out altogether, as tshark leaves it: it takes no
+ * part in jitter or gaps.  After a sender resets its timestamps backwards
+ * this freezes jitter for the rest of the stream rather than report the
+ * reset as seconds of jitter.  tshark compares with the first timestamp
+ * modulo 2^32, which goes wrong once a stream spans 2^31 ticks (12 hours
+ * at 48 kHz); the offset here is 64 bits and does not.
+ *
+ * Where vqprobe differs on purpose: an RFC 4733 event packet carries the
+ * timestamp of the event's start, not of its sampling instant, so it
+ * neither updates J nor counts in the maximum, the mean or the largest
+ * gap, and the next voice packet's D is taken against the last voice (or
+ * comfort noise) packet.  tshark takes it against the event packet, and
+ * a digit sent while voice goes on shows as a jitter spike.
+ */
+static void
+timing_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
+{
+	int	media = pkt->kind != RTPSTAT_EVENT;
+	int	regular;
+	int64_t	offset = 0;
+
+	if (media && rs->has_prev_media) {
+		offset = rs->prev_media_offset +
+		    ts_diff(rs->prev_media_ts, pkt->timestamp);
+		if (offset < 0)
+			return;
+	}
+
+	regular = rs->packets > 0 && pkt->kind == RTPSTAT_VOICE &&
+	    !pkt->marker && rs->prev_kind != RTPSTAT_COMFORT_NOISE;
+	if (regular && pkt->arrival_us - rs->prev_us > rs->max_delta_us)
+		rs->max_delta_us = pkt->arrival_us - rs->prev_us;
+	rs->prev_us = pkt->arrival_us;
+
+	if (!media)
+		return;
+	if (rs->clock_rate_hz != 0 && rs->has_prev_media)
+		jitter_update(rs, pkt, regular);
+	rs->has_prev_media = 1;
+	rs->prev_media_us = pkt->arrival_us;
+	rs->prev_media_ts = pkt->timestamp;
+	rs->prev_media_offset = offset;
+}
+
+/*
+ * A new stream whose RTP clock runs at clock_rate_hz (0: unknown, no
+ * jitter).  Returns NULL if out of memory; nothing else is allocated later.
+ */
+struct rtpstat *
+rtpstat_new(uint32_t clock_rate_hz)
+{
+	struct rtpstat	*rs;
+
+	if ((rs = calloc(1, sizeof *rs)) == NULL)
+		return NULL;
+	rs->clock_rate_hz = clock_rate_hz;
+	rs->bad_seq = NO_BAD_SEQ;
+	return rs;
+}
+
+void
+rtpstat_free(struct rtpstat *rs)
+{
+	free(rs);
+}
+
+/* Account for one packet, fed in capture order. */
+void
+rtpstat_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
+{
+	if (rs->packets == 0) {
+		rs->first_us = pkt->arrival_us;
+		seq_init(rs, pkt);
+	} else
+		seq_update(rs, pkt);
+	timing_update(rs, pkt);
+	rs->prev_kind = pkt->kind;
+	rs->last_us = pkt->arrival_us;
+	rs->packets++;
+}
+
+/* The figures so far; the stream can go on being updated afterwards. */
+void
+rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
+{
+	uint64_t	received, lost_seqs, runs;
+	double		loss;
+
+	memset(sum, 0, sizeof *sum);
+	sum->burst_ratio = 1.0;
+	if (rs->packets == 0)
+		return;
+
+	range_tail(rs, &lost_seqs, &runs);
+	lost_seqs += rs->done_lost;
+	runs += rs->done_runs;
+	sum->packets = rs->packets;
+	sum->expected = rs->done_expected +
+	    (uint64_t)(rs->highest_seq - rs->lowest_seq + 1);
+	received = rs->done_received + rs->range_received;
+	sum->lost = sum->expected > received ? sum->expected - received : 0;
+	assert(lost_seqs == sum->lost);
+	sum->duplicates = rs->duplicates;
+	sum->out_of_order = rs->out_of_order;
+	sum->restarts = rs->restarts;
+	sum->loss_pct = (double)sum->lost * 100.0 / (double)sum->expected;
+
+	/* G.107 BurstR = mean loss run / expected run under random loss. */
+	if (runs > 0) {
+		loss = (double)lost_seqs / (double)sum->expected;
+		sum->burst_ratio = (double)lost_seqs / (double)runs *
+		    (1.0 - loss);
+	}
+
+	if (rs->clock_rate_hz != 0) {
+		sum->jitter_mean_ms = rs->jitter_mean_ts * 1000.0 /
+		    rs->clock_rate_hz;
+		sum->jitter_max_ms = rs->jitter_max_ts * 1000.0 /
+		    rs->clock_rate_hz;
+	}
+	sum->max_delta_ms = (double)rs->max_delta_us / 1000.0;
+	sum->first_us = rs->first_us;
+	sum->last_us = rs->last_us;
+}

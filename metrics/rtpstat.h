@@ -1,0 +1,54 @@
+/*
+ * Per-stream RTP statistics (RFC 3550 A.1, A.3, A.8): sequence extension,
+ * expected, lost, duplicates, out of order, interarrival jitter, loss runs.
+ *
+ * One rtpstat follows one direction of one SSRC.  Packets are fed in capture
+ * order.  Nothing here reads a clock: time is the packet's capture time.
+ */
+#ifndef VQ_RTPSTAT_H
+#define VQ_RTPSTAT_H
+
+#include <stdint.h>
+
+/* What a packet carries, as far as loss and jitter are concerned. */
+enum rtpstat_kind {
+	RTPSTAT_VOICE = 0,	/* ordinary media */
+	RTPSTAT_EVENT,		/* RFC 4733 telephone-event */
+	RTPSTAT_COMFORT_NOISE	/* RFC 3389, PT 13 */
+};
+
+struct rtpstat_pkt {
+	int64_t			arrival_us;	/* capture time */
+	uint16_t		seq;
+	uint32_t		timestamp;	/* RTP timestamp */
+	uint8_t			marker;
+	enum rtpstat_kind	kind;
+};
+
+struct rtpstat_summary {
+	uint64_t	packets;	/* every packet fed, duplicates included */
+	uint64_t	expected;	/* highest - lowest extended seq + 1 */
+	uint64_t	lost;		/* expected - distinct received, >= 0 */
+	uint64_t	duplicates;
+	uint64_t	out_of_order;	/* arrived after a higher sequence number */
+	uint32_t	restarts;	/* RFC 3550 A.1 resynchronisations */
+	double		loss_pct;
+	double		burst_ratio;	/* G.107 BurstR from loss runs; 1 if no loss */
+	double		jitter_mean_ms;	/* as tshark -z rtp,streams prints it */
+	double		jitter_max_ms;
+	double		max_delta_ms;	/* longest gap between voice packets */
+	int64_t		first_us;
+	int64_t		last_us;
+};
+
+struct rtpstat;
+
+/* A new stream whose RTP clock runs at clock_rate_hz (0: unknown, no jitter). */
+struct rtpstat	*rtpstat_new(uint32_t clock_rate_hz);
+void		 rtpstat_free(struct rtpstat *);
+/* Account for one packet. */
+void		 rtpstat_update(struct rtpstat *, const struct rtpstat_pkt *);
+/* The figures so far; the stream can go on being updated afterwards. */
+void		 rtpstat_summary(const struct rtpstat *, struct rtpstat_summary *);
+
+#endif /* VQ_RTPSTAT_H */

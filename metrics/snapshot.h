@@ -1,0 +1,93 @@
+/*
+ * The probe's results as plain data: what the reports (JSON, table) and the
+ * terminal view read.  Filled by probe/, never by the packet path's readers.
+ * Strings are already safe to show (see probe/text.h).
+ */
+#ifndef VQ_SNAPSHOT_H
+#define VQ_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "metrics/rtpstat.h"
+
+#define SNAP_TEXT_LEN		256
+#define SNAP_ENDPOINT_LEN	56
+#define SNAP_CODEC_LEN		24
+#define SNAP_NO_CALL		((size_t)-1)
+
+/* Truncated and malformed counts of one protocol. */
+struct snap_proto_errors {
+	const char	*proto;
+	uint64_t	 truncated;
+	uint64_t	 malformed;
+};
+
+struct snap_capture {
+	char		source[SNAP_TEXT_LEN];
+	uint64_t	packets;
+	uint64_t	bytes;
+	int64_t		kernel_drops;	/* -1: not known (a file has none) */
+	uint64_t	probe_drops;
+	uint64_t	truncated;
+	uint64_t	malformed;
+	uint64_t	sip_messages;
+	uint64_t	rtp_packets;
+	uint64_t	rtcp_packets;
+	uint64_t	ip_fragments;	/* not reassembled yet: not analysed */
+	size_t		n_proto_errors;
+	struct snap_proto_errors proto_errors[16];
+};
+
+/* A time, or none. */
+#define SNAP_NONE	(-1.0)
+
+struct snap_call {
+	char		call_id[SNAP_TEXT_LEN];
+	char		from[SNAP_TEXT_LEN];	/* From URI */
+	char		to[SNAP_TEXT_LEN];	/* To URI */
+	const char	*state;		/* "setup", "ringing", "in_call", ... */
+	int		 final_code;	/* 0: no final response yet */
+	double		 start_s;	/* INVITE, epoch seconds */
+	double		 end_s;		/* SNAP_NONE while the call goes on */
+	double		 pdd_ms;	/* INVITE → first 18x, or SNAP_NONE */
+	double		 setup_ms;	/* INVITE → 2xx, or SNAP_NONE */
+	double		 duration_s;	/* 2xx → BYE, or SNAP_NONE */
+	char		 end_reason[SNAP_TEXT_LEN]; /* "" while the call goes on */
+};
+
+struct snap_stream {
+	unsigned	id;
+	size_t		call;		/* index in calls[], or SNAP_NO_CALL */
+	const char	*direction;	/* "caller", "callee" (the sender) or NULL */
+	char		src[SNAP_ENDPOINT_LEN];
+	char		dst[SNAP_ENDPOINT_LEN];
+	uint32_t	ssrc;
+	int		payload_type;	/* first voice payload type, -1 none */
+	char		codec[SNAP_CODEC_LEN];	/* "" when unknown */
+	uint32_t	clock_rate_hz;	/* 0 when unknown */
+	int		dscp;
+	struct rtpstat_summary rtp;
+};
+
+struct snapshot {
+	struct snap_capture	 capture;
+	struct snap_call	*calls;
+	size_t			 n_calls;
+	struct snap_stream	*streams;
+	size_t			 n_streams;
+};
+
+/* Release what a snapshot holds (not the struct itself). */
+static inline void
+snapshot_release(struct snapshot *s)
+{
+	free(s->calls);
+	free(s->streams);
+	s->calls = NULL;
+	s->streams = NULL;
+	s->n_calls = s->n_streams = 0;
+}
+
+#endif /* VQ_SNAPSHOT_H */

@@ -1,0 +1,345 @@
+/*
+ * The call table: SIP INVITE dialogs (RFC 3261 §13-15) by Call-ID.
+ *
+ * Timings are taken from capture time, as a passive observer sees them:
+ *   pdd_ms     first INVITE → first 180/183 (post-dial delay)
+ *   setup_ms   first INVITE → first 2xx to that INVITE
+ *   duration_s 2xx → BYE
+ * A retransmitted INVITE does not move the start.  A 401/407 challenge
+ * followed by a new INVITE on the same Call-ID is one call, timed from the
+ * first INVITE, because that is what the caller waited through.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "probe/calls.h"
+#include "probe/text.h"
+#include "probe/vqprobe.h"
+
+#define CALL_MAX_MEDIA	8
+
+struct call {
+	char		 call_id[SNAP_TEXT_LEN];	/* hash key, made safe */
+	char		 from[SNAP_TEXT_LEN];
+	char		 to[SNAP_TEXT_LEN];
+	char		 caller_tag[SNAP_TEXT_LEN];
+	char		 end_reason[SNAP_TEXT_LEN];
+	const char	*state;
+	size_t		 index;
+	uint32_t	 invite_cseq;
+	int		 final_code;
+	int		 cancelled;
+	int64_t		 invite_us;
+	int64_t		 ringing_us;	/* 0: none yet */
+	int64_t		 answer_us;
+	int64_t		 end_us;
+	UT_hash_handle	 hh;
+};
+
+/* A media endpoint in the map: the hash key is its packed address and port. */
+struct media_entry {
+	uint8_t			key[19];
+	struct call_media	media;
+	UT_hash_handle		hh;
+};
+
+struct call_table {
+	struct call		 *by_id;	/* uthash head */
+	struct call		**order;	/* INVITE order */
+	size_t			  n_calls;
+	size_t			  cap_calls;
+	struct media_entry	 *media;	/* uthash head */
+};
+
+static void
+media_key(const struct vq_endpoint *ep, uint8_t key[19])
+{
+	key[0] = ep->addr.family;
+	memcpy(key + 1, ep->addr.bytes, 16);
+	key[17] = (uint8_t)(ep->port >> 8);
+	key[18] = (uint8_t)ep->port;
+}
+
+struct call_table *
+calls_new(void)
+{
+	struct call_table *t;
+
+	t = xcalloc(1, sizeof(*t));
+	return t;
+}
+
+void
+calls_free(struct call_table *t)
+{
+	struct call *c, *ctmp;
+	struct media_entry *m, *mtmp;
+
+	if (t == NULL)
+		return;
+	HASH_ITER(hh, t->media, m, mtmp) {
+		HASH_DEL(t->media, m);
+		free(m);
+	}
+	HASH_ITER(hh, t->by_id, c, ctmp) {
+		HASH_DEL(t->by_id, c);
+		free(c);
+	}
+	free(t->order);
+	free(t);
+}
+
+/* Compare a packet string with a stored (made safe) one. */
+static int
+safe_equal(const struct sip_str *s, const char *stored)
+{
+	char buf[SNAP_TEXT_LEN];
+
+	text_copy_safe(buf, sizeof(buf), s->p, s->len);
+	return strcmp(buf, stored) == 0;
+}
+
+static struct call *
+call_create(struct call_table *t, const char *call_id, const struct sip_msg *m,
+    int64_t ts_us)
+{
+	struct call *c;
+
+	c = xcalloc(1, sizeof(*c));
+	strcpy(c->call_id, call_id);
+	text_copy_safe(c->from, sizeof(c->from), m->from_uri.p, m->from_uri.len);
+	text_copy_safe(c->to, sizeof(c->to), m->to_uri.p, m->to_uri.len);
+	text_copy_safe(c->caller_tag, sizeof(c->caller_tag), m->from_tag.p,
+	    m->from_tag.len);
+	c->state = "setup";
+	c->invite_cseq = m->cseq;
+	c->invite_us = ts_us;
+
+	if (t->n_calls == t->cap_calls) {
+		t->cap_calls = t->cap_calls ? t->cap_calls * 2 : 64;
+		t->order = xreallocarray(t->order, t->cap_calls,
+		    sizeof(*t->order));
+	}
+	c->index = t->n_calls;
+	t->order[t->n_calls++] = c;
+	HASH_ADD_STR(t->by_id, call_id, c);
+	return c;
+}
+
+/* The state a final response to the INVITE leaves the call in (as sngrep names them). */
+static const char *
+failure_state(int code, int cancelled)
+{
+	if (code == 487 && cancelled)
+		return "cancelled";
+	if (code >= 300 && code < 400)
+		return "diverted";
+	if (code == 486 || code == 600)
+		return "busy";
+	return "rejected";
+}
+
+static void
+set_end_reason(struct call *c, const char *what, const struct sip_msg *m)
+{
+	char reason[SNAP_TEXT_LEN];
+
+	if (m->reason.len == 0) {
+		snprintf(c->end_reason, sizeof(c->end_reason), "%s", what);
+		return;
+	}
+	/* The Reason header (RFC 3326) says why, e.g. Q.850 cause 16. */
+	text_copy_safe(reason, sizeof(reason), m->reason.p, m->reason.len);
+	snprintf(c->end_reason, sizeof(c->end_reason), "%.63s %.180s", what,
+	    reason);
+}
+
+static void
+response_to_invite(struct call *c, const struct sip_msg *m, int64_t ts_us)
+{
+	int code = m->status_code;
+	const char *phrase;
+	char what[64];
+
+	if (m->cseq != c->invite_cseq)
+		return;		/* a re-INVITE's answer: not the call's setup */
+	if (code >= 180 && code < 200) {
+		if (c->ringing_us == 0)
+			c->ringing_us = ts_us;
+		if (strcmp(c->state, "setup") == 0)
+			c->state = "ringing";
+	} else if (code >= 200 && code < 300) {
+		if (c->answer_us == 0) {
+			c->answer_us = ts_us;
+			c->final_code = code;
+			c->state = "in_call";
+		}
+	} else if (code >= 300 && c->final_code == 0) {
+		c->final_code = code;
+		c->end_us = ts_us;
+		c->state = failure_state(code, c->cancelled);
+		phrase = sip_status_phrase(code);
+		snprintf(what, sizeof(what), "%d%s%s", code, phrase ? " " : "",
+		    phrase ? phrase : "");
+		set_end_reason(c, what, m);
+	}
+}
+
+/* A new INVITE without a To tag after a 401/407: the same call, retried. */
+static void
+invite_again(struct call *c, const struct sip_msg *m)
+{
+	if (m->to_tag.len != 0 || m->cseq <= c->invite_cseq)
+		return;
+	if (c->final_code == 401 || c->final_code == 407) {
+		c->invite_cseq = m->cseq;
+		c->final_code = 0;
+		c->end_us = 0;
+		c->end_reason[0] = '\0';
+		c->state = "setup";
+	}
+}
+
+static void
+request_in_call(struct call *c, const struct sip_msg *m, int64_t ts_us)
+{
+	int by_caller = safe_equal(&m->from_tag, c->caller_tag);
+
+	switch (m->method) {
+	case SIP_INVITE:
+		invite_again(c, m);
+		break;
+	case SIP_CANCEL:
+		c->cancelled = 1;
+		break;
+	case SIP_BYE:
+		if (c->end_us == 0) {
+			c->end_us = ts_us;
+			c->state = "completed";
+			set_end_reason(c, by_caller ? "bye_caller" : "bye_callee",
+			    m);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Remember every media line of an SDP body as belonging to this call. */
+static void
+learn_media(struct call_table *t, struct call *c, const struct sdp_session *sdp,
+    int by_caller)
+{
+	struct media_entry *e;
+	uint8_t key[19];
+	size_t i;
+
+	for (i = 0; i < sdp->n_media; i++) {
+		const struct sdp_media *sm = &sdp->media[i];
+
+		if (sm->inactive || sm->rtp.port == 0 || sm->rtp.addr.family == 0)
+			continue;
+		media_key(&sm->rtp, key);
+		HASH_FIND(hh, t->media, key, sizeof(key), e);
+		if (e == NULL) {
+			e = xcalloc(1, sizeof(*e));
+			memcpy(e->key, key, sizeof(key));
+			HASH_ADD(hh, t->media, key, sizeof(e->key), e);
+		}
+		/* A later call reusing the address and port takes it over. */
+		e->media.endpoint = sm->rtp;
+		e->media.call = c;
+		e->media.by_caller = by_caller;
+		e->media.sdp = *sm;
+	}
+}
+
+struct call *
+calls_sip(struct call_table *t, const struct sip_msg *m,
+    const struct sdp_session *sdp, int64_t ts_us)
+{
+	char call_id[SNAP_TEXT_LEN];
+	struct call *c;
+	int by_caller;
+
+	text_copy_safe(call_id, sizeof(call_id), m->call_id.p, m->call_id.len);
+	HASH_FIND_STR(t->by_id, call_id, c);
+	if (c == NULL) {
+		if (!m->is_request || m->method != SIP_INVITE ||
+		    m->to_tag.len != 0)
+			return NULL;
+		c = call_create(t, call_id, m, ts_us);
+	}
+
+	if (m->is_request) {
+		request_in_call(c, m, ts_us);
+		by_caller = safe_equal(&m->from_tag, c->caller_tag);
+	} else {
+		if (m->cseq_method == SIP_INVITE)
+			response_to_invite(c, m, ts_us);
+		/* A response comes from the side the request went to. */
+		by_caller = !safe_equal(&m->from_tag, c->caller_tag);
+	}
+	if (sdp != NULL)
+		learn_media(t, c, sdp, by_caller);
+	return c;
+}
+
+const struct call_media *
+calls_media_find(const struct call_table *t, const struct vq_endpoint *ep)
+{
+	struct media_entry *e;
+	uint8_t key[19];
+
+	media_key(ep, key);
+	HASH_FIND(hh, t->media, key, sizeof(key), e);
+	return e ? &e->media : NULL;
+}
+
+size_t
+calls_count(const struct call_table *t)
+{
+	return t->n_calls;
+}
+
+size_t
+call_index(const struct call *c)
+{
+	return c->index;
+}
+
+static double
+ms_between(int64_t from_us, int64_t to_us)
+{
+	if (from_us == 0 || to_us == 0)
+		return SNAP_NONE;
+	return (double)(to_us - from_us) / 1000.0;
+}
+
+void
+calls_snapshot(const struct call_table *t, struct snap_call *out)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_calls; i++) {
+		const struct call *c = t->order[i];
+		struct snap_call *s = &out[i];
+
+		memset(s, 0, sizeof(*s));
+		memcpy(s->call_id, c->call_id, sizeof(s->call_id));
+		memcpy(s->from, c->from, sizeof(s->from));
+		memcpy(s->to, c->to, sizeof(s->to));
+		memcpy(s->end_reason, c->end_reason, sizeof(s->end_reason));
+		s->state = c->state;
+		s->final_code = c->final_code;
+		s->start_s = (double)c->invite_us / 1e6;
+		s->end_s = c->end_us ? (double)c->end_us / 1e6 : SNAP_NONE;
+		s->pdd_ms = ms_between(c->invite_us, c->ringing_us);
+		s->setup_ms = ms_between(c->invite_us, c->answer_us);
+		s->duration_s = SNAP_NONE;
+		if (c->answer_us != 0 && c->end_us > c->answer_us)
+			s->duration_s = (double)(c->end_us - c->answer_us) / 1e6;
+	}
+}

@@ -1,0 +1,243 @@
+/*
+ * The JSON report (keys as DESIGN.md fixes them), written with json-c.
+ *
+ * Figures this version does not compute yet (MOS, R-factor, jitter-buffer
+ * discards, delay, applications) are null, never a made-up number.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "probe/report.h"
+#include "probe/vqprobe.h"
+
+/* A double printed with a fixed number of decimals (json-c keeps the text). */
+static json_object *
+jnum(double v, int decimals)
+{
+	char buf[64];
+
+	if (!isfinite(v))
+		return NULL;
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+/* A time or duration that may be absent (SNAP_NONE). */
+static json_object *
+jopt(double v, int decimals)
+{
+	return v < 0 ? NULL : jnum(v, decimals);
+}
+
+static json_object *
+jint(uint64_t v)
+{
+	return json_object_new_int64((int64_t)v);
+}
+
+static json_object *
+jstr_or_null(const char *s)
+{
+	return (s == NULL || *s == '\0') ? NULL : json_object_new_string(s);
+}
+
+static void
+add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static json_object *
+capture_json(const struct snap_capture *c)
+{
+	json_object *o = json_object_new_object(), *by = json_object_new_object();
+	size_t i;
+
+	add(o, "source", json_object_new_string(c->source));
+	add(o, "packets", jint(c->packets));
+	add(o, "bytes", jint(c->bytes));
+	add(o, "kernel_drops", c->kernel_drops < 0 ? NULL :
+	    json_object_new_int64(c->kernel_drops));
+	add(o, "probe_drops", jint(c->probe_drops));
+	add(o, "truncated", jint(c->truncated));
+	add(o, "malformed", jint(c->malformed));
+	add(o, "sip_messages", jint(c->sip_messages));
+	add(o, "rtp_packets", jint(c->rtp_packets));
+	add(o, "rtcp_packets", jint(c->rtcp_packets));
+	add(o, "ip_fragments", jint(c->ip_fragments));
+	for (i = 0; i < c->n_proto_errors; i++) {
+		const struct snap_proto_errors *e = &c->proto_errors[i];
+		json_object *p = json_object_new_object();
+
+		add(p, "truncated", jint(e->truncated));
+		add(p, "malformed", jint(e->malformed));
+		add(by, e->proto, p);
+	}
+	add(o, "by_protocol", by);
+	return o;
+}
+
+static json_object *
+call_json(const struct snapshot *snap, size_t idx)
+{
+	const struct snap_call *c = &snap->calls[idx];
+	json_object *o = json_object_new_object(), *ids = json_object_new_array();
+	size_t i;
+
+	add(o, "call_id", json_object_new_string(c->call_id));
+	add(o, "from", json_object_new_string(c->from));
+	add(o, "to", json_object_new_string(c->to));
+	add(o, "start", jnum(c->start_s, 6));
+	add(o, "end", jopt(c->end_s, 6));
+	add(o, "state", json_object_new_string(c->state));
+	add(o, "final_code", c->final_code ?
+	    json_object_new_int(c->final_code) : NULL);
+	add(o, "pdd_ms", jopt(c->pdd_ms, 3));
+	add(o, "setup_ms", jopt(c->setup_ms, 3));
+	add(o, "duration_s", jopt(c->duration_s, 3));
+	add(o, "end_reason", jstr_or_null(c->end_reason));
+	for (i = 0; i < snap->n_streams; i++)
+		if (snap->streams[i].call == idx)
+			json_object_array_add(ids,
+			    json_object_new_int((int)snap->streams[i].id));
+	add(o, "streams", ids);
+	return o;
+}
+
+static json_object *
+stream_json(const struct snapshot *snap, const struct snap_stream *s)
+{
+	const struct rtpstat_summary *r = &s->rtp;
+	json_object *o = json_object_new_object(), *jit, *mos;
+	char ssrc[16];
+	int have_clock = s->clock_rate_hz != 0;
+
+	add(o, "id", json_object_new_int((int)s->id));
+	add(o, "call_id", s->call == SNAP_NO_CALL ? NULL :
+	    json_object_new_string(snap->calls[s->call].call_id));
+	add(o, "direction", jstr_or_null(s->direction));
+	add(o, "src", json_object_new_string(s->src));
+	add(o, "dst", json_object_new_string(s->dst));
+	snprintf(ssrc, sizeof(ssrc), "0x%08x", s->ssrc);
+	add(o, "ssrc", json_object_new_string(ssrc));
+	add(o, "payload_type", s->payload_type < 0 ? NULL :
+	    json_object_new_int(s->payload_type));
+	add(o, "codec", jstr_or_null(s->codec));
+	add(o, "clock_rate", have_clock ?
+	    json_object_new_int64(s->clock_rate_hz) : NULL);
+	add(o, "start", jnum((double)r->first_us / 1e6, 6));
+	add(o, "end", jnum((double)r->last_us / 1e6, 6));
+	add(o, "packets", jint(r->packets));
+	add(o, "expected", jint(r->expected));
+	add(o, "lost", jint(r->lost));
+	add(o, "duplicates", jint(r->duplicates));
+	add(o, "out_of_order", jint(r->out_of_order));
+	add(o, "loss_pct", jnum(r->loss_pct, 3));
+	add(o, "burst_ratio", jnum(r->burst_ratio, 4));
+	if (have_clock) {
+		jit = json_object_new_object();
+		add(jit, "mean", jnum(r->jitter_mean_ms, 3));
+		add(jit, "max", jnum(r->jitter_max_ms, 3));
+		add(o, "jitter_ms", jit);
+	} else
+		add(o, "jitter_ms", NULL);
+	add(o, "max_delta_ms", jnum(r->max_delta_ms, 3));
+	add(o, "jb_discards", NULL);
+	add(o, "delay_ms", NULL);
+	mos = json_object_new_object();
+	add(mos, "call", NULL);
+	add(mos, "min", NULL);
+	add(mos, "avg", NULL);
+	add(o, "mos", mos);
+	add(o, "r_factor", NULL);
+	add(o, "dscp", json_object_new_int(s->dscp));
+	return o;
+}
+
+static json_object *
+report_json(const struct snapshot *snap)
+{
+	json_object *root = json_object_new_object();
+	json_object *calls = json_object_new_array();
+	json_object *streams = json_object_new_array();
+	size_t i;
+
+	add(root, "version", json_object_new_string(PACKAGE_VERSION));
+	add(root, "capture", capture_json(&snap->capture));
+	for (i = 0; i < snap->n_calls; i++)
+		json_object_array_add(calls, call_json(snap, i));
+	add(root, "calls", calls);
+	for (i = 0; i < snap->n_streams; i++)
+		json_object_array_add(streams,
+		    stream_json(snap, &snap->streams[i]));
+	add(root, "streams", streams);
+	add(root, "apps", NULL);
+	return root;
+}
+
+static char *
+cause_errno(const char *what, const char *path)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "cannot %s %s: %s", what, path,
+	    strerror(errno));
+	return xstrdup(buf);
+}
+
+int
+report_json_write(const struct snapshot *snap, const char *path, char **cause)
+{
+	json_object *root = report_json(snap);
+	const char *text;
+	char *tmp = NULL;
+	FILE *f;
+	int rc = -1;
+
+	text = json_object_to_json_string_ext(root,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (strcmp(path, "-") == 0) {
+		if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF ||
+		    fflush(stdout) == EOF)
+			*cause = cause_errno("write", "standard output");
+		else
+			rc = 0;
+		json_object_put(root);
+		return rc;
+	}
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		fatal("out of memory");
+	if ((f = fopen(tmp, "w")) == NULL) {
+		*cause = cause_errno("create", tmp);
+		goto out;
+	}
+	if (fputs(text, f) == EOF || fputc('\n', f) == EOF) {
+		*cause = cause_errno("write", tmp);
+		fclose(f);
+		unlink(tmp);
+		goto out;
+	}
+	if (fclose(f) == EOF) {
+		*cause = cause_errno("write", tmp);
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) == -1) {
+		*cause = cause_errno("rename into", path);
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	json_object_put(root);
+	return rc;
+}

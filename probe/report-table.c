@@ -1,0 +1,87 @@
+/*
+ * The per-call quality table printed at the end of an analysis.
+ *
+ * Every string shown was made safe when it was copied out of the packet
+ * (probe/text.c), so nothing printed here can drive the terminal.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "probe/report.h"
+
+static void
+print_ms(FILE *f, double ms)
+{
+	if (ms < 0)
+		fprintf(f, " %9s", "-");
+	else
+		fprintf(f, " %9.1f", ms);
+}
+
+/* A stream's line: who sent it, codec, packets, loss and jitter. */
+static void
+print_stream(FILE *f, const struct snap_stream *s)
+{
+	const struct rtpstat_summary *r = &s->rtp;
+	char jitter[32];
+
+	if (s->clock_rate_hz != 0)
+		snprintf(jitter, sizeof(jitter), "%.2f/%.2f", r->jitter_mean_ms,
+		    r->jitter_max_ms);
+	else
+		snprintf(jitter, sizeof(jitter), "-");
+	fprintf(f, "    %-6s %-21s -> %-21s %-8s %7llu %6llu %6.2f%% %6llu %13s\n",
+	    s->direction ? s->direction : "-", s->src, s->dst,
+	    s->codec[0] ? s->codec : "?", (unsigned long long)r->packets,
+	    (unsigned long long)r->lost, r->loss_pct,
+	    (unsigned long long)r->duplicates, jitter);
+}
+
+void
+report_table_print(const struct snapshot *snap, FILE *f)
+{
+	const struct snap_capture *cap = &snap->capture;
+	size_t i, j, orphans = 0;
+
+	fprintf(f, "%s: %llu packets, %zu calls, %zu RTP streams",
+	    cap->source, (unsigned long long)cap->packets, snap->n_calls,
+	    snap->n_streams);
+	if (cap->truncated || cap->malformed)
+		fprintf(f, ", %llu truncated, %llu malformed",
+		    (unsigned long long)cap->truncated,
+		    (unsigned long long)cap->malformed);
+	fprintf(f, "\n\n");
+	if (snap->n_calls == 0 && snap->n_streams == 0) {
+		fprintf(f, "no SIP calls found\n");
+		return;
+	}
+
+	fprintf(f, "%-3s %-28s %-28s %-10s %4s %9s %9s %9s\n", "#", "FROM",
+	    "TO", "STATE", "CODE", "PDD ms", "SETUP ms", "DUR s");
+	fprintf(f, "    %-6s %-21s    %-21s %-8s %7s %6s %7s %6s %13s\n", "SENDER",
+	    "SOURCE", "DESTINATION", "CODEC", "PACKETS", "LOST", "LOSS",
+	    "DUPS", "JITTER ms");
+	for (i = 0; i < snap->n_calls; i++) {
+		const struct snap_call *c = &snap->calls[i];
+
+		fprintf(f, "%-3zu %-28.28s %-28.28s %-10s ", i + 1, c->from,
+		    c->to, c->state);
+		if (c->final_code)
+			fprintf(f, "%4d", c->final_code);
+		else
+			fprintf(f, "%4s", "-");
+		print_ms(f, c->pdd_ms);
+		print_ms(f, c->setup_ms);
+		print_ms(f, c->duration_s < 0 ? -1 : c->duration_s);
+		fputc('\n', f);
+		for (j = 0; j < snap->n_streams; j++)
+			if (snap->streams[j].call == i)
+				print_stream(f, &snap->streams[j]);
+	}
+	for (j = 0; j < snap->n_streams; j++)
+		if (snap->streams[j].call == SNAP_NO_CALL) {
+			if (orphans++ == 0)
+				fprintf(f, "media without signalling:\n");
+			print_stream(f, &snap->streams[j]);
+		}
+}

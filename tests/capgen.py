@@ -1,0 +1,1817 @@
+#!/usr/bin/env python3
+"""capgen: make vqprobe's own test captures and their ground truth.
+
+    python3 tests/capgen.py --list
+    python3 tests/capgen.py --out-dir pcaps [SCENARIO...]
+    python3 tests/capgen.py --out-dir pcaps --check-tshark [SCENARIO...]
+
+Every scenario builds SIP calls (RFC 3261 with SDP offer/answer, RFC 4566) and
+their RTP media (RFC 3550) frame by frame, passes each media direction through
+a seeded network model (base delay, jitter, random or Gilbert-Elliott loss,
+duplication), writes the frames in arrival order to NAME.pcap (NAME.pcapng for
+the pcapng scenario) and writes NAME.truth.json from the frames that were
+actually written: the figures are counted from the capture, not derived from
+the impairment parameters.  Python 3 standard library only; a fixed seed and
+fixed timestamps (from epoch 1700000000) per scenario, so that regenerating
+gives byte-identical files.
+
+Truth definitions (vqprobe is checked against them by tests/check-truth.py):
+  stream      one (src, dst, ssrc) as captured
+  packets     every RTP packet of the stream in the capture, duplicates,
+              telephone-event and comfort-noise packets included
+  expected    highest - lowest extended sequence number received + 1
+  lost        expected - number of distinct sequence numbers received
+  duplicates  packets whose sequence number was already received, except the
+              repeated end packet of an RFC 4733 event (PT telephone-event,
+              E bit set), which a sender retransmits on purpose
+  burst_ratio G.107 BurstR over the observed range: mean loss-run length
+              times (1 - lost/expected); 1.0 when nothing is lost
+  pdd_ms      first INVITE of the call -> first 18x response to it
+  setup_ms    first INVITE -> first 2xx to an initial INVITE
+  duration_s  that 2xx -> first BYE
+  final_code  final response to the last initial (To without tag) INVITE:
+              after a 401/407 challenge, the answer to the retried INVITE
+  A SIP message's time is the capture time of the frame that completes it
+  (last IP fragment, last TCP segment).
+  rtcp        (scenario `rtcp` only) every RTCP compound as written: sender
+              info and report blocks; rtt_ms = capture time of the report -
+              LSR - DLSR (RFC 3550 6.4.1 done at the capture point, which in
+              this model sees each packet when its receiver gets it).
+
+Where tshark (4.0, `-q -z rtp,streams`) reads these captures differently
+(`--check-tshark` prints both and marks the expected differences):
+  * duplicates: tshark counts a duplicate as a received packet, so its Lost
+    is smaller than the truth's lost by the number of duplicates (and goes
+    negative when nothing was lost): scenario `duplicates`.
+  * RFC 4733 end packets: tshark counts the two repeats of each event's end
+    packet as received packets, so its Lost is 2 lower per event ("-6" for
+    the three digits of `dtmf_cn`); the truth counts them in `packets` but
+    neither as lost nor as duplicates.
+  * Reordering at the edges: tshark takes the first packet's sequence number
+    as the base and the last packet's as the highest, where the truth takes
+    the lowest and highest.  Every stream's first packet is therefore given
+    the path's lowest delay and its last packet the highest, and neither is
+    ever lost; with that, tshark's Pkts and Lost equal the truth's packets
+    and lost in all other scenarios (reordering in `demo`, `jitter_reorder`
+    and `oneway` included).
+  * RTCP round trip (`rtcp`): tshark's "roundtrip-delay" subtracts the SR's
+    capture time, not its NTP timestamp, so it shows 20 ms where the truth's
+    rtt_ms (LSR/DLSR at the capture point) is 40 ms.
+
+Layout of this file: low-level frame builders and file writers; the network
+model; RTP senders; a SIP user agent pair; the capture context that turns
+everything into frames; the truth; the scenarios; tshark cross-checking; main.
+"""
+
+import argparse
+import hashlib
+import ipaddress
+import json
+import math
+import os
+import random
+import re
+import shutil
+import struct
+import subprocess
+import sys
+
+BASE_EPOCH_S = 1700000000
+US_PER_S = 1000000
+SLOT_US = 20000                 # 20 ms packetisation everywhere
+
+LINKTYPE_NULL = 0
+LINKTYPE_ETHERNET = 1
+LINKTYPE_RAW = 101
+LINKTYPE_LINUX_SLL = 113
+LINKTYPE_LINUX_SLL2 = 276
+
+ETH_P_IPV4 = 0x0800
+ETH_P_IPV6 = 0x86DD
+ETH_P_8021Q = 0x8100
+ETH_P_8021AD = 0x88A8
+
+TOS_SIP = 0x60                  # DSCP CS3, as phones mark signalling
+TOS_RTP = 0xB8                  # DSCP EF for voice
+
+SNAPLEN = 262144
+
+
+# ---------------------------------------------------------------------------
+# Frame building
+# ---------------------------------------------------------------------------
+
+def inet_checksum(data):
+    """RFC 1071 one's-complement sum of 16-bit words."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def pseudo_header(src, dst, proto, length):
+    """The IPv4 or IPv6 pseudo-header that UDP and TCP checksums cover."""
+    if src.version == 4:
+        return src.packed + dst.packed + struct.pack("!xBH", proto, length)
+    return src.packed + dst.packed + struct.pack("!I3xB", length, proto)
+
+
+def udp_segment(src, dst, sport, dport, payload):
+    """UDP header and payload with the checksum filled in (IPv4 and IPv6)."""
+    length = 8 + len(payload)
+    header = struct.pack("!HHHH", sport, dport, length, 0)
+    csum = inet_checksum(pseudo_header(src, dst, 17, length) + header + payload)
+    if csum == 0:
+        csum = 0xFFFF           # RFC 768: a computed zero is sent as all ones
+    return header[:6] + struct.pack("!H", csum) + payload
+
+
+TCP_FIN, TCP_SYN, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x08, 0x10
+
+
+def tcp_segment(src, dst, sport, dport, seq, ack, flags, payload, window=64240,
+                options=b""):
+    """TCP header (RFC 9293) and payload with the checksum filled in."""
+    hlen = 20 + len(options)
+    header = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF,
+                         ack & 0xFFFFFFFF, (hlen // 4) << 4, flags, window, 0, 0)
+    header += options
+    csum = inet_checksum(pseudo_header(src, dst, 6, hlen + len(payload))
+                         + header + payload)
+    return header[:16] + struct.pack("!H", csum) + header[18:] + payload
+
+
+def ipv4_packet(src, dst, proto, l4, ident, tos, flags_frag=0x4000, ttl=64):
+    """IPv4 header (RFC 791, no options) with length and checksum, then l4."""
+    header = struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + len(l4), ident,
+                         flags_frag, ttl, proto, 0, src.packed, dst.packed)
+    csum = inet_checksum(header)
+    return header[:10] + struct.pack("!H", csum) + header[12:] + l4
+
+
+def ipv6_packet(src, dst, proto, l4, tclass, hop_limit=64):
+    """IPv6 header (RFC 8200, no extension headers), then l4."""
+    first = (6 << 28) | (tclass << 20)
+    return struct.pack("!IHBB16s16s", first, len(l4), proto, hop_limit,
+                       src.packed, dst.packed) + l4
+
+
+def ipv4_fragments(src, dst, proto, l4, ident, tos, mtu):
+    """Split an IPv4 datagram into fragments that fit mtu (RFC 791)."""
+    chunk = (mtu - 20) // 8 * 8
+    out = []
+    for off in range(0, len(l4), chunk):
+        more = off + chunk < len(l4)
+        flags = (0x2000 if more else 0) | (off // 8)
+        out.append(ipv4_packet(src, dst, proto, l4[off:off + chunk], ident, tos,
+                               flags_frag=flags))
+    return out
+
+
+class Host:
+    """A network node: its address and the MAC address it uses."""
+
+    def __init__(self, ip, mac_last):
+        self.ip = ipaddress.ip_address(ip)
+        self.mac = bytes([0x02, 0x00, 0x00, 0x00, 0x00, mac_last])
+        self.next_ip_id = None
+
+    @property
+    def v6(self):
+        return self.ip.version == 6
+
+    @property
+    def sip(self):
+        """The host part as SIP and SDP URIs write it."""
+        return "[%s]" % self.ip.compressed if self.v6 else self.ip.compressed
+
+    def hostport(self, port):
+        """The truth's "ip:port" (IPv6 as "[addr]:port")."""
+        return "%s:%d" % (self.sip, port)
+
+
+# ---------------------------------------------------------------------------
+# Link layers: each takes (capture, frame, ip packet) and returns link bytes
+# ---------------------------------------------------------------------------
+
+def _ethertype(fr):
+    return ETH_P_IPV6 if fr.src.v6 else ETH_P_IPV4
+
+
+def _pad60(frame):
+    # An Ethernet frame is at least 60 bytes before the FCS; the receiver
+    # captures the padding, so the IP total length, not the frame, is the truth.
+    return frame + b"\0" * (60 - len(frame)) if len(frame) < 60 else frame
+
+
+def link_ether(cap, fr, ip):
+    return _pad60(fr.dst.mac + fr.src.mac + struct.pack("!H", _ethertype(fr)) + ip)
+
+
+def link_vlan(cap, fr, ip):
+    tci = (5 << 13) | 100       # PCP 5 (voice), VLAN 100
+    return _pad60(fr.dst.mac + fr.src.mac
+                  + struct.pack("!HHH", ETH_P_8021Q, tci, _ethertype(fr)) + ip)
+
+
+def link_qinq(cap, fr, ip):
+    outer = 200                 # service tag (802.1ad)
+    inner = (5 << 13) | 300     # customer tag (802.1Q)
+    return _pad60(fr.dst.mac + fr.src.mac
+                  + struct.pack("!HHHHH", ETH_P_8021AD, outer, ETH_P_8021Q, inner,
+                                _ethertype(fr)) + ip)
+
+
+def _sll_pkttype(cap, fr):
+    # Captured on the caller's host: its own frames are "outgoing" (4), the
+    # others were sent to it (0).
+    return 4 if fr.src is cap.local_host else 0
+
+
+def link_sll(cap, fr, ip):
+    header = struct.pack("!HHH8sH", _sll_pkttype(cap, fr), 1, 6,
+                         fr.src.mac + b"\0\0", _ethertype(fr))
+    return header + ip
+
+
+def link_sll2(cap, fr, ip):
+    header = struct.pack("!HHIHBB8s", _ethertype(fr), 0, 2, 1,
+                         _sll_pkttype(cap, fr), 6, fr.src.mac + b"\0\0")
+    return header + ip
+
+
+def link_raw(cap, fr, ip):
+    return ip
+
+
+def link_null(cap, fr, ip):
+    # BSD loopback: the address family in the writer's byte order, which for
+    # these files is little endian like the pcap header.  AF_INET = 2.
+    return struct.pack("<I", 2) + ip
+
+
+# ---------------------------------------------------------------------------
+# File writers
+# ---------------------------------------------------------------------------
+
+def write_pcap(path, linktype, records):
+    """Classic libpcap file, little endian, microsecond timestamps."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, SNAPLEN, linktype))
+        for t_us, data in records:
+            f.write(struct.pack("<IIII", t_us // US_PER_S, t_us % US_PER_S,
+                                len(data), len(data)))
+            f.write(data)
+
+
+def _pcapng_block(block_type, body):
+    pad = (-len(body)) % 4
+    total = 12 + len(body) + pad
+    return (struct.pack("<II", block_type, total) + body + b"\0" * pad
+            + struct.pack("<I", total))
+
+
+def _pcapng_option(code, value):
+    return struct.pack("<HH", code, len(value)) + value + b"\0" * ((-len(value)) % 4)
+
+
+def write_pcapng(path, linktype, records):
+    """pcapng: one section (SHB), one interface (IDB, nanosecond timestamps
+    via if_tsresol so that readers must honour it), one EPB per frame."""
+    end_of_options = _pcapng_option(0, b"")
+    shb = _pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)
+                        + _pcapng_option(4, b"vqprobe capgen")   # shb_userappl
+                        + end_of_options)
+    idb = _pcapng_block(0x00000001, struct.pack("<HHI", linktype, 0, SNAPLEN)
+                        + _pcapng_option(2, b"eth0")             # if_name
+                        + _pcapng_option(9, bytes([9]))          # if_tsresol 1e-9
+                        + end_of_options)
+    with open(path, "wb") as f:
+        f.write(shb)
+        f.write(idb)
+        for t_us, data in records:
+            t_ns = t_us * 1000
+            body = struct.pack("<IIIII", 0, t_ns >> 32, t_ns & 0xFFFFFFFF,
+                               len(data), len(data)) + data
+            f.write(_pcapng_block(0x00000006, body))
+
+
+# ---------------------------------------------------------------------------
+# Audio payloads
+# ---------------------------------------------------------------------------
+
+def lin2ulaw(sample):
+    """16-bit linear PCM to G.711 mu-law (on the 14-bit magnitude, bias 33,
+    clipped at the top code, as the common reference coders do)."""
+    value = sample >> 2
+    sign = 0x80 if value < 0 else 0
+    mag = min(-value if value < 0 else value, 8158) + 33
+    exponent = max(0, min(7, mag.bit_length() - 6))
+    mantissa = (mag >> (exponent + 1)) & 0x0F
+    return ~(sign | (exponent << 4) | mantissa) & 0xFF
+
+
+def lin2alaw(sample):
+    """16-bit linear PCM to G.711 A-law (even bits inverted)."""
+    sign = 0x80 if sample >= 0 else 0
+    mag = (~sample if sample < 0 else sample) >> 3
+    if mag < 32:
+        code = mag >> 1
+    else:
+        segment = mag.bit_length() - 5
+        code = (segment << 4) | ((mag >> segment) & 0x0F)
+    return (sign | code) ^ 0x55
+
+
+def tone_frames(encode, freq_hz, amplitude):
+    """One second (50 frames of 160 samples) of a beeping tone: 0.5 s loud,
+    0.5 s soft, so that a replayed stream sounds like something."""
+    frames = []
+    for k in range(50):
+        amp = amplitude if k < 25 else amplitude // 8
+        frames.append(bytes(encode(int(amp * math.sin(2 * math.pi * freq_hz
+                                                        * (k * 160 + i) / 8000)))
+                            for i in range(160)))
+    return frames
+
+
+class Codec:
+    """A voice codec as the SDP names it and as its RTP packets look."""
+
+    def __init__(self, name, pt, clock_rate, ts_step, rtpmap, fmtp=None):
+        self.name = name
+        self.pt = pt
+        self.clock_rate = clock_rate
+        self.ts_step = ts_step          # RTP timestamp units per 20 ms
+        self.rtpmap = rtpmap
+        self.fmtp = fmtp
+        self._frames = {}
+
+    def frames(self, caller_side):
+        """50 payloads to cycle through, different for each direction."""
+        if caller_side not in self._frames:
+            self._frames[caller_side] = self._make_frames(caller_side)
+        return self._frames[caller_side]
+
+    def _make_frames(self, caller_side):
+        freq, amp = (400, 8000) if caller_side else (600, 6000)
+        if self.name == "PCMU":
+            return tone_frames(lin2ulaw, freq, amp)
+        if self.name == "PCMA":
+            return tone_frames(lin2alaw, freq, amp)
+        # Coded formats: bytes that look like coder output.  A private RNG
+        # keeps the scenarios' random streams independent of which codecs a
+        # run happens to use first.
+        rng = random.Random("%s/%s" % (self.name, caller_side))
+        if self.name == "G722":
+            return [rng.randbytes(160) for _ in range(50)]
+        if self.name == "G729":
+            return [rng.randbytes(20) for _ in range(50)]
+        if self.name == "opus":
+            # TOC byte: config 31 (CELT-only fullband, 20 ms), mono, code 0
+            # (one frame); then the frame, sized as a ~28 kbit/s VBR stream.
+            return [bytes([31 << 3]) + rng.randbytes(rng.randint(60, 80))
+                    for _ in range(50)]
+        raise ValueError(self.name)
+
+
+CODECS = {
+    "PCMU": Codec("PCMU", 0, 8000, 160, "PCMU/8000"),
+    "PCMA": Codec("PCMA", 8, 8000, 160, "PCMA/8000"),
+    # RFC 3551: G.722's RTP clock is 8000 Hz although it samples at 16 kHz.
+    "G722": Codec("G722", 9, 8000, 160, "G722/8000"),
+    "G729": Codec("G729", 18, 8000, 160, "G729/8000", "annexb=no"),
+    "opus": Codec("opus", 111, 48000, 960, "opus/48000/2",
+                  "minptime=10;useinbandfec=1"),
+}
+PT_CN = 13
+PT_TELEPHONE_EVENT = 101
+
+
+# ---------------------------------------------------------------------------
+# RTP senders and the network model
+# ---------------------------------------------------------------------------
+
+class Send:
+    """One RTP packet as its sender put it on the wire."""
+    __slots__ = ("t_us", "rtp", "ext_seq", "kind")
+
+    def __init__(self, t_us, rtp, ext_seq, kind):
+        self.t_us = t_us
+        self.rtp = rtp
+        self.ext_seq = ext_seq
+        self.kind = kind        # voice, event, event_end, event_retx, cn
+
+
+def rtp_header(marker, pt, seq, ts, ssrc):
+    return struct.pack("!BBHII", 0x80, (0x80 if marker else 0) | pt,
+                       seq & 0xFFFF, ts & 0xFFFFFFFF, ssrc)
+
+
+def rtp_sends(codec, caller_side, start_us, n_slots, ssrc, seq0, ts0,
+              events=(), silences=()):
+    """What a sender emits over n_slots 20 ms slots.
+
+    events: (slot, n_packets, event_code) RFC 4733 events.  The event's
+      packets replace voice from `slot` on; all carry the timestamp of the
+      event start, the first has the marker bit, the duration grows by one
+      packet time each; the last has the E bit and is sent three times with
+      the same sequence number; voice resumes two slots later.
+    silences: (first_slot, end_slot) VAD silence: a comfort-noise packet
+      (RFC 3389, PT 13) at the start and every 200 ms, then voice again at
+      end_slot with the marker bit, its timestamp jumped by the silence.
+    """
+    plan = ["voice"] * n_slots
+    event_at = {}
+    markers = {0}
+    for slot, n_packets, code in events:
+        for i in range(n_packets):
+            plan[slot + i] = "event"
+            event_at[slot + i] = (slot, i, n_packets, code)
+        plan[slot + n_packets] = plan[slot + n_packets + 1] = "event_retx"
+    for first, end in silences:
+        for k in range(first, end):
+            plan[k] = "cn" if (k - first) % 10 == 0 else None
+        markers.add(end)
+    frames = codec.frames(caller_side)
+    sends = []
+    ext = seq0
+    last_end = None
+    for k, what in enumerate(plan):
+        if what is None:
+            continue
+        t_us = start_us + k * SLOT_US
+        ts = ts0 + k * codec.ts_step
+        if what == "voice":
+            rtp = rtp_header(k in markers, codec.pt, ext, ts, ssrc) + frames[k % 50]
+            sends.append(Send(t_us, rtp, ext, "voice"))
+            ext += 1
+        elif what == "cn":
+            # Noise level 62 (-62 dBov), no spectral information.
+            rtp = rtp_header(False, PT_CN, ext, ts, ssrc) + bytes([62])
+            sends.append(Send(t_us, rtp, ext, "cn"))
+            ext += 1
+        elif what == "event":
+            slot, i, n_packets, code = event_at[k]
+            end = i == n_packets - 1
+            # Volume 10 (-10 dBm0); duration in timestamp units so far.
+            payload = struct.pack("!BBH", code, (0x80 if end else 0) | 10,
+                                  (i + 1) * codec.ts_step)
+            rtp = rtp_header(i == 0, PT_TELEPHONE_EVENT, ext,
+                             ts0 + slot * codec.ts_step, ssrc) + payload
+            sends.append(Send(t_us, rtp, ext, "event_end" if end else "event"))
+            if end:
+                last_end = (rtp, ext)
+            ext += 1
+        else:   # event_retx: the same bytes, the same sequence number
+            sends.append(Send(t_us, last_end[0], last_end[1], "event_retx"))
+    return sends
+
+
+class Path:
+    """A one-way network path from a sender to the capture point.
+
+    delay_ms/jitter_ms: arrival = send + delay, delay drawn from a normal
+    distribution clamped to [delay - 2 sd, delay + 4 sd] (at least 1 ms).
+    loss: independent loss probability; gilbert: (p, r), the two-state model
+    where p = P(good -> bad), r = P(bad -> good) and every packet sent in the
+    bad state is lost (mean burst 1/r, loss rate p/(p+r)).  dup: probability
+    that a voice packet is duplicated, the copy arriving 1-5 ms later.
+    drop_ext: extended sequence numbers always lost.  The first and the last
+    packet are never lost; the first gets the lowest delay and the last the
+    highest, so that no packet arrives before the first or after the last.
+    """
+
+    def __init__(self, delay_ms=20.0, jitter_ms=0.8, loss=0.0, gilbert=None,
+                 dup=0.0, drop_ext=()):
+        self.delay_ms = delay_ms
+        self.jitter_ms = jitter_ms
+        self.loss = loss
+        self.gilbert = gilbert
+        self.dup = dup
+        self.drop_ext = set(drop_ext)
+
+    def apply(self, rng, sends):
+        """Yield (send, arrival_us, duplicate_arrival_us or None) per packet
+        that gets through."""
+        base_us = int(self.delay_ms * 1000)
+        sd_us = self.jitter_ms * 1000
+        low = max(1000, int(base_us - 2 * sd_us))
+        high = int(base_us + 4 * sd_us)
+        bad = False
+        for i, s in enumerate(sends):
+            if self.gilbert:
+                p, r = self.gilbert
+                bad = (rng.random() >= r) if bad else (rng.random() < p)
+                lost = bad
+            else:
+                lost = self.loss > 0 and rng.random() < self.loss
+            lost = lost or s.ext_seq in self.drop_ext
+            if i == 0:
+                delay = low
+                lost = False
+            elif i == len(sends) - 1:
+                delay = high
+                lost = False
+            elif sd_us > 0:
+                delay = min(high, max(low, int(round(rng.gauss(base_us, sd_us)))))
+            else:
+                delay = base_us
+            if lost:
+                continue
+            dup_at = None
+            if self.dup and s.kind == "voice" and rng.random() < self.dup:
+                dup_at = s.t_us + delay + rng.randint(1000, 5000)
+            yield s, s.t_us + delay, dup_at
+
+
+CLEAN = dict(delay_ms=20.0, jitter_ms=0.8)
+
+
+# ---------------------------------------------------------------------------
+# The capture: frames, their order, and the truth
+# ---------------------------------------------------------------------------
+
+class Frame:
+    __slots__ = ("idx", "src", "dst", "proto", "l4", "tos", "send_us", "arr_us",
+                 "dup_of", "meta", "ips")
+
+    def __init__(self, idx, src, dst, proto, l4, tos, send_us, arr_us, meta,
+                 dup_of=None):
+        self.idx = idx
+        self.src = src
+        self.dst = dst
+        self.proto = proto
+        self.l4 = l4
+        self.tos = tos
+        self.send_us = send_us
+        self.arr_us = arr_us
+        self.meta = meta
+        self.dup_of = dup_of
+        self.ips = None
+
+
+class Stream:
+    """Truth-side description of one RTP sender (src, dst, ssrc)."""
+
+    def __init__(self, call, src, sport, dst, dport, ssrc, codec):
+        self.call = call
+        self.src, self.sport, self.dst, self.dport = src, sport, dst, dport
+        self.ssrc = ssrc
+        self.codec = codec
+
+
+class Capture:
+    """Everything a scenario puts on the wire, and where it is captured."""
+
+    def __init__(self, name, seed, link=link_ether, linktype=LINKTYPE_ETHERNET,
+                 fmt="pcap", mtu=None):
+        self.name = name
+        self.rng = random.Random(seed)
+        self.link = link
+        self.linktype = linktype
+        self.fmt = fmt
+        self.mtu = mtu
+        self.frames = []
+        self.sip_log = []           # (capture time, order, message bytes)
+        self.calls = []
+        self.rtcp_truth = None
+        self.local_host = None
+        self.t0_us = BASE_EPOCH_S * US_PER_S
+
+    def at(self, seconds):
+        """Absolute capture time in microseconds for a scenario offset."""
+        return self.t0_us + int(round(seconds * US_PER_S))
+
+    def _add(self, src, dst, proto, l4, tos, send_us, arr_us, meta):
+        fr = Frame(len(self.frames), src, dst, proto, l4, tos, send_us, arr_us, meta)
+        self.frames.append(fr)
+        return fr
+
+    def udp(self, src, sport, dst, dport, payload, send_us, arr_us=None,
+            tos=0, meta=None):
+        l4 = udp_segment(src.ip, dst.ip, sport, dport, payload)
+        return self._add(src, dst, 17, l4, tos, send_us,
+                         send_us if arr_us is None else arr_us, meta)
+
+    def tcp(self, src, dst, l4, t_us, tos=TOS_SIP):
+        return self._add(src, dst, 6, l4, tos, t_us, t_us, None)
+
+    def duplicate(self, fr, arr_us):
+        dup = Frame(len(self.frames), fr.src, fr.dst, fr.proto, fr.l4, fr.tos,
+                    fr.send_us, arr_us, fr.meta, dup_of=fr)
+        self.frames.append(dup)
+        return dup
+
+    def n_fragments(self, src, l4_len):
+        if self.mtu is None or src.v6 or 20 + l4_len <= self.mtu:
+            return 1
+        chunk = (self.mtu - 20) // 8 * 8
+        return -(-l4_len // chunk)
+
+    def log_sip(self, t_us, message):
+        self.sip_log.append((t_us, len(self.sip_log), message))
+
+    def records(self):
+        """Build IP packets and link frames; return them in arrival order."""
+        # IPv4 identification counts up per sender in sending order, as a
+        # stack would; a network duplicate is the same datagram.
+        originals = sorted((f for f in self.frames if f.dup_of is None),
+                           key=lambda f: (f.send_us, f.idx))
+        for fr in originals:
+            if fr.src.v6:
+                fr.ips = [ipv6_packet(fr.src.ip, fr.dst.ip, fr.proto, fr.l4, fr.tos)]
+                continue
+            if fr.src.next_ip_id is None:
+                fr.src.next_ip_id = self.rng.randint(0, 0xFFFF)
+            ident = fr.src.next_ip_id
+            fr.src.next_ip_id = (ident + 1) & 0xFFFF
+            if self.n_fragments(fr.src, len(fr.l4)) > 1:
+                fr.ips = ipv4_fragments(fr.src.ip, fr.dst.ip, fr.proto, fr.l4,
+                                        ident, fr.tos, self.mtu)
+            else:
+                fr.ips = [ipv4_packet(fr.src.ip, fr.dst.ip, fr.proto, fr.l4,
+                                      ident, fr.tos)]
+        out = []
+        for fr in self.frames:
+            ips = fr.dup_of.ips if fr.dup_of is not None else fr.ips
+            for k, ip in enumerate(ips):
+                # Fragments leave back to back, 5 us apart.
+                out.append((fr.arr_us + 5 * k, fr.idx, k, self.link(self, fr, ip), fr))
+        out.sort(key=lambda r: r[:3])
+        return out
+
+
+# ---------------------------------------------------------------------------
+# SIP
+# ---------------------------------------------------------------------------
+
+def hexid(rng, digits):
+    return "%0*x" % (digits, rng.getrandbits(4 * digits))
+
+
+class Endpoint:
+    """A SIP user agent: who it is and where it listens."""
+
+    def __init__(self, host, user, display=None, domain="example.com", port=5060):
+        self.host = host
+        self.user = user
+        self.display = display
+        self.domain = domain
+        self.port = port
+
+    @property
+    def aor(self):
+        return "sip:%s@%s" % (self.user, self.domain)
+
+
+class UdpTransport:
+    """SIP over UDP: one datagram per message."""
+    name = "UDP"
+
+    def __init__(self, cap):
+        self.cap = cap
+
+    def send(self, t_us, src, dst, message):
+        self.cap.udp(src.host, src.port, dst.host, dst.port, message, t_us,
+                     tos=TOS_SIP)
+        l4_len = 8 + len(message)
+        done = t_us + 5 * (self.cap.n_fragments(src.host, l4_len) - 1)
+        self.cap.log_sip(done, message)
+
+    def contact_param(self):
+        return ""
+
+    def via_port(self, ep):
+        return ep.port
+
+
+class TcpTransport:
+    """SIP over one TCP connection from the caller's ephemeral port to the
+    callee's 5060 (RFC 3261 18.2: responses return on the same connection).
+
+    split: {message index: byte offset} cuts a message into two segments;
+    cork()/uncork() gathers the messages sent in between into one segment.
+    """
+    name = "TCP"
+
+    def __init__(self, cap, caller, callee, caller_port, split=None):
+        self.cap = cap
+        self.a, self.b = caller, callee
+        self.ports = {caller: caller_port, callee: callee.port}
+        self.seq = {caller: cap.rng.getrandbits(32), callee: cap.rng.getrandbits(32)}
+        self.split = split or {}
+        self.count = 0
+        self.corked = None
+
+    def _peer(self, ep):
+        return self.b if ep is self.a else self.a
+
+    def _segment(self, t_us, src, flags, payload=b"", options=b""):
+        dst = self._peer(src)
+        ack = self.seq[dst] if flags & TCP_ACK else 0
+        l4 = tcp_segment(src.host.ip, dst.host.ip, self.ports[src], self.ports[dst],
+                         self.seq[src], ack, flags, payload, options=options)
+        self.cap.tcp(src.host, dst.host, l4, t_us)
+        self.seq[src] += len(payload) + (1 if flags & (TCP_SYN | TCP_FIN) else 0)
+
+    def connect(self, t_us):
+        mss = struct.pack("!BBH", 2, 4, 1460)
+        self._segment(t_us, self.a, TCP_SYN, options=mss + b"\x01\x01\x04\x02")
+        self._segment(t_us + 400, self.b, TCP_SYN | TCP_ACK,
+                      options=mss + b"\x01\x01\x04\x02")
+        self._segment(t_us + 800, self.a, TCP_ACK)
+        return t_us + 1000
+
+    def cork(self):
+        self.corked = []
+
+    def uncork(self, t_us):
+        held, self.corked = self.corked, None
+        src = held[0][0]
+        self._segment(t_us, src, TCP_PSH | TCP_ACK, b"".join(m for _, m in held))
+        for _, m in held:
+            self.cap.log_sip(t_us, m)
+        self._segment(t_us + 300, self._peer(src), TCP_ACK)
+
+    def send(self, t_us, src, dst, message):
+        index = self.count
+        self.count += 1
+        if self.corked is not None:
+            self.corked.append((src, message))
+            return
+        cut = self.split.get(index)
+        if cut:
+            self._segment(t_us, src, TCP_PSH | TCP_ACK, message[:cut])
+            t_us += 150
+            self._segment(t_us, src, TCP_PSH | TCP_ACK, message[cut:])
+        else:
+            self._segment(t_us, src, TCP_PSH | TCP_ACK, message)
+        self.cap.log_sip(t_us, message)
+        self._segment(t_us + 300, dst, TCP_ACK)
+
+    def contact_param(self):
+        return ";transport=tcp"
+
+    def via_port(self, ep):
+        return self.ports[ep]
+
+
+def sdp_body(ep, sess_id, version, port, pts, codecs_by_pt, extra=()):
+    """An SDP offer or answer (RFC 4566/3264) for one audio stream."""
+    family = "IP6" if ep.host.v6 else "IP4"
+    addr = ep.host.ip.compressed
+    lines = ["v=0",
+             "o=%s %d %d IN %s %s" % (ep.user, sess_id, version, family, addr),
+             "s=-",
+             "c=IN %s %s" % (family, addr),
+             "t=0 0",
+             "m=audio %d RTP/AVP %s" % (port, " ".join(str(p) for p in pts))]
+    for pt in pts:
+        rtpmap, fmtp = codecs_by_pt[pt]
+        lines.append("a=rtpmap:%d %s" % (pt, rtpmap))
+        if fmtp:
+            lines.append("a=fmtp:%d %s" % (pt, fmtp))
+    lines += ["a=ptime:20"] + list(extra) + ["a=sendrecv"]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+# Formats a rich softphone offers besides the ones sent here (SDP only).
+OFFER_ONLY = {3: ("GSM/8000", None), 97: ("iLBC/8000", "mode=30"),
+              98: ("speex/16000", "vbr=on"), 99: ("speex/8000", "vbr=on"),
+              100: ("AMR-WB/16000", "octet-align=1")}
+
+
+def payload_map(te_rate=8000):
+    m = dict(OFFER_ONLY)
+    m.update({c.pt: (c.rtpmap, c.fmtp) for c in CODECS.values()})
+    m[PT_CN] = ("CN/8000", None)
+    m[PT_TELEPHONE_EVENT] = ("telephone-event/%d" % te_rate, "0-15")
+    return m
+
+
+class SipCall:
+    """One dialog between a calling and a called user agent, message by
+    message.  Methods take the capture time at which the message is sent."""
+
+    def __init__(self, cap, caller, callee, caller_rtp=None, callee_rtp=None,
+                 offer=(0, 8, 101), answer=(0, 101), te_rate=8000, transport=None,
+                 offer_extra=()):
+        rng = cap.rng
+        self.cap = cap
+        self.caller, self.callee = caller, callee
+        self.tp = transport or UdpTransport(cap)
+        self.call_id = "%s@%s" % (hexid(rng, 24),
+                                  caller.domain if caller.host.v6 else caller.host.sip)
+        self.from_tag = hexid(rng, 8)
+        self.to_tag = hexid(rng, 8)
+        self.cseq = rng.randint(1, 900)
+        self.callee_cseq = rng.randint(1, 900)
+        self.caller_rtp, self.callee_rtp = caller_rtp, callee_rtp
+        self.offer, self.answer = offer, answer
+        self.offer_extra = offer_extra
+        self.pts = payload_map(te_rate)
+        self.sess = {caller: [rng.randint(10**8, 10**9), 1],
+                     callee: [rng.randint(10**8, 10**9), 1]}
+        self.inv = None             # the current INVITE (dict of its headers)
+        self.codec = CODECS_BY_PT[answer[0]]
+        cap.calls.append(self)
+
+    # -- message assembly ---------------------------------------------------
+
+    def _from(self):
+        name = '"%s" ' % self.caller.display if self.caller.display else ""
+        return "%s<%s>;tag=%s" % (name, self.caller.aor, self.from_tag)
+
+    def _to(self, tag):
+        name = '"%s" ' % self.callee.display if self.callee.display else ""
+        if tag and not isinstance(tag, str):
+            tag = self.to_tag
+        return "%s<%s>%s" % (name, self.callee.aor, ";tag=" + tag if tag else "")
+
+    def _contact(self, ep):
+        return "<sip:%s@%s:%d%s>" % (ep.user, ep.host.sip, ep.port,
+                                     self.tp.contact_param())
+
+    def _sdp(self, ep, bump=False):
+        s = self.sess[ep]
+        if bump:
+            s[1] += 1
+        port = self.caller_rtp if ep is self.caller else self.callee_rtp
+        if ep is self.caller:
+            return sdp_body(ep, s[0], s[1], port, self.offer, self.pts, self.offer_extra)
+        return sdp_body(ep, s[0], s[1], port, self.answer, self.pts)
+
+    def _emit(self, t_us, src, dst, lines, body=b""):
+        if body:
+            lines.append("Content-Type: application/sdp")
+        lines.append("Content-Length: %d" % len(body))
+        self.tp.send(t_us, src, dst, ("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+
+    def request(self, t_us, method, by_caller=True, ruri=None, branch=None,
+                cseq=None, to_tag=True, extra=(), body=b""):
+        src, dst = (self.caller, self.callee) if by_caller else (self.callee, self.caller)
+        if ruri is None:
+            ruri = "sip:%s@%s:%d%s" % (dst.user, dst.host.sip, dst.port,
+                                       self.tp.contact_param())
+        if cseq is None:
+            if by_caller:
+                self.cseq += 1
+                cseq = self.cseq
+            else:
+                self.callee_cseq += 1
+                cseq = self.callee_cseq
+        branch = branch or "z9hG4bK" + hexid(self.cap.rng, 12)
+        via = "SIP/2.0/%s %s:%d;branch=%s;rport" % (self.tp.name, src.host.sip,
+                                                      self.tp.via_port(src), branch)
+        frm, to = self._from(), self._to(to_tag)
+        if not by_caller:
+            frm, to = to, frm
+        req = dict(method=method, ruri=ruri, via=via, branch=branch, frm=frm, to=to,
+                   cseq=cseq, src=src, dst=dst)
+        lines = ["%s %s SIP/2.0" % (method, ruri), "Via: " + via, "Max-Forwards: 70",
+                 "From: " + frm, "To: " + to, "Call-ID: " + self.call_id,
+                 "CSeq: %d %s" % (cseq, method)]
+        lines += list(extra)
+        self._emit(t_us, src, dst, lines, body)
+        return req
+
+    def respond(self, t_us, req, code, reason, tag=True, contact=False, sdp=False,
+                extra=()):
+        to = req["to"]
+        if tag and ";tag=" not in to:
+            tag = tag if isinstance(tag, str) else self.to_tag
+            to += ";tag=" + tag
+        if req is self.inv and code >= 200:
+            self.final_tag = tag    # what the ACK of a failure must echo
+        lines = ["SIP/2.0 %d %s" % (code, reason),
+                 "Via: " + req["via"].replace(
+                     ";rport", ";rport=%d" % self.tp.via_port(req["src"])),
+                 "From: " + req["frm"], "To: " + to, "Call-ID: " + self.call_id,
+                 "CSeq: %d %s" % (req["cseq"], req["method"])]
+        if contact:
+            lines.append("Contact: " + self._contact(req["dst"]))
+        lines += list(extra)
+        self._emit(t_us, req["dst"], req["src"], lines,
+                   self._sdp(req["dst"]) if sdp else b"")
+
+    # -- dialog steps -------------------------------------------------------
+
+    def invite(self, t_us, extra=()):
+        """Initial INVITE with the SDP offer (a retry after a challenge keeps
+        Call-ID and From tag and takes the next CSeq)."""
+        lines = ["Contact: " + self._contact(self.caller),
+                 "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE",
+                 "Supported: replaces, timer",
+                 "User-Agent: vqprobe-capgen/1"] + list(extra)
+        self.inv = self.request(t_us, "INVITE", ruri=self.callee.aor, to_tag=False,
+                                extra=lines, body=self._sdp(self.caller))
+        return self.inv
+
+    def reinvite(self, t_us):
+        """In-dialog INVITE (new SDP version, same media): answered and ACKed."""
+        self.inv = self.request(t_us, "INVITE",
+                                extra=["Contact: " + self._contact(self.caller)],
+                                body=self._sdp(self.caller, bump=True))
+        return self.inv
+
+    def trying(self, t_us):
+        self.respond(t_us, self.inv, 100, "Trying", tag=False)
+
+    def progress(self, t_us, code=180, early_sdp=False):
+        reason = {180: "Ringing", 183: "Session Progress"}[code]
+        self.respond(t_us, self.inv, code, reason, contact=True, sdp=early_sdp)
+
+    def answer_call(self, t_us):
+        self.respond(t_us, self.inv, 200, "OK", contact=True, sdp=True,
+                     extra=["Allow: INVITE, ACK, CANCEL, BYE, OPTIONS",
+                            "Server: vqprobe-capgen/1"])
+
+    def reject(self, t_us, code, reason, extra=(), tag=True):
+        self.respond(t_us, self.inv, code, reason, tag=tag, extra=extra)
+
+    def ack(self, t_us, success=True):
+        """ACK for a 2xx is a new transaction to the Contact; for a failure it
+        belongs to the INVITE transaction (same branch and Request-URI)."""
+        if success:
+            self.request(t_us, "ACK", cseq=self.inv["cseq"])
+        else:
+            self.request(t_us, "ACK", ruri=self.inv["ruri"], branch=self.inv["branch"],
+                         cseq=self.inv["cseq"], to_tag=self.final_tag)
+
+    def cancel(self, t_us):
+        self.cancel_req = self.request(t_us, "CANCEL", ruri=self.inv["ruri"],
+                                       branch=self.inv["branch"],
+                                       cseq=self.inv["cseq"], to_tag=False)
+        return self.cancel_req
+
+    def bye(self, t_us, by_caller=True):
+        self.bye_req = self.request(t_us, "BYE", by_caller=by_caller)
+        return self.bye_req
+
+    def ok(self, t_us, req):
+        self.respond(t_us, req, 200, "OK")
+
+
+CODECS_BY_PT = {c.pt: c for c in CODECS.values()}
+
+
+# ---------------------------------------------------------------------------
+# Building blocks of a call
+# ---------------------------------------------------------------------------
+
+def send_stream(cap, call, by_caller, start_us, n_slots, path, ssrc=None,
+                seq0=None, ts0=None, events=(), silences=()):
+    """Generate one RTP sender's packets through `path` into the capture;
+    return (last send time, last arrival time, the Stream)."""
+    rng = cap.rng
+    ssrc = rng.getrandbits(32) if ssrc is None else ssrc
+    seq0 = rng.randint(0, 0xFFFF) if seq0 is None else seq0
+    ts0 = rng.getrandbits(32) if ts0 is None else ts0
+    src, sport = call.caller.host, call.caller_rtp
+    dst, dport = call.callee.host, call.callee_rtp
+    if not by_caller:
+        src, sport, dst, dport = dst, dport, src, sport
+    stream = Stream(call, src, sport, dst, dport, ssrc, call.codec)
+    sends = rtp_sends(call.codec, by_caller, start_us, n_slots, ssrc, seq0, ts0,
+                      events, silences)
+    stream.start_us, stream.ts0, stream.sends = start_us, ts0, sends
+    last_arr = 0
+    for s, arr, dup_at in path.apply(rng, sends):
+        fr = cap.udp(src, sport, dst, dport, s.rtp, s.t_us, arr, tos=TOS_RTP,
+                     meta=(stream, s.ext_seq, s.kind))
+        last_arr = max(last_arr, arr)
+        if dup_at is not None:
+            cap.duplicate(fr, dup_at)
+            last_arr = max(last_arr, dup_at)
+    return sends[-1].t_us, last_arr, stream
+
+
+def ms(value):
+    return int(round(value * 1000))
+
+
+def setup(cap, call, t_us, pdd_ms=250, answer_ms=2000, early_sdp=False):
+    """INVITE, 100 Trying, 18x, 200 OK, ACK.  Returns (t_200, t_ack)."""
+    rng = cap.rng
+    call.invite(t_us)
+    call.trying(t_us + ms(rng.uniform(2, 6)))
+    call.progress(t_us + ms(pdd_ms), 183 if early_sdp else 180, early_sdp)
+    t_ok = t_us + ms(answer_ms)
+    call.answer_call(t_ok)
+    t_ack = t_ok + ms(rng.uniform(1.5, 3))
+    call.ack(t_ack)
+    return t_ok, t_ack
+
+
+def teardown(cap, call, t_us, by_caller=True):
+    """BYE and its 200 OK."""
+    req = call.bye(t_us, by_caller)
+    call.ok(t_us + ms(cap.rng.uniform(1.5, 3)), req)
+
+
+def media_call(cap, call, t_inv, media_s, fwd, rev, pdd_ms=250, answer_ms=2000,
+               early_sdp=False, bye_by_caller=True, fwd_opts=None, rev_opts=None):
+    """A whole answered call: setup, both RTP directions, BYE."""
+    t_ok, t_ack = setup(cap, call, t_inv, pdd_ms, answer_ms, early_sdp)
+    n = int(media_s * 50)
+    # The callee talks as soon as it has answered, the caller after its ACK.
+    last_rev = send_stream(cap, call, False, t_ok + ms(cap.rng.uniform(8, 20)), n,
+                           rev, **(rev_opts or {}))
+    last_fwd = send_stream(cap, call, True, t_ack + ms(cap.rng.uniform(5, 15)), n,
+                           fwd, **(fwd_opts or {}))
+    t_bye = max(last_rev[0], last_fwd[0]) + ms(80)
+    t_bye = max(t_bye, last_rev[1] + ms(15), last_fwd[1] + ms(15))
+    teardown(cap, call, t_bye, bye_by_caller)
+    return t_bye
+
+
+def two_hosts():
+    return Host("10.0.0.1", 1), Host("10.0.0.2", 2)
+
+
+def users(caller_host, callee_host, n=0):
+    names = [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol"), ("dave", "Dave"),
+             ("erin", "Erin"), ("frank", "Frank"), ("grace", "Grace"),
+             ("heidi", "Heidi"), ("ivan", "Ivan"), ("judy", "Judy")]
+    a, b = names[2 * n % 10], names[(2 * n + 1) % 10]
+    return Endpoint(caller_host, *a), Endpoint(callee_host, *b)
+
+
+# ---------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------
+
+def one_call(cap, media_s, fwd, rev, **kw):
+    """The common shape: alice at 10.0.0.1 calls bob at 10.0.0.2."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000, **kw.pop("sip", {}))
+    media_call(cap, call, cap.at(0.1), media_s, fwd, rev, **kw)
+
+
+def sc_demo(cap):
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    rng = cap.rng
+    # 1: clean PCMU call, hung up by the caller.
+    a, b = users(h1, h2, 0)
+    c1 = SipCall(cap, a, b, 40000, 50000)
+    media_call(cap, c1, cap.at(0.10), 8, Path(**CLEAN), Path(**CLEAN),
+               pdd_ms=rng.uniform(180, 320), answer_ms=rng.uniform(1800, 2600))
+    # 2: PCMA call, early media answer in a 183; the callee->caller direction
+    # crosses a bad link: Gilbert loss ~8 % with mean burst 4, ~30 ms jitter.
+    a, b = users(h1, h2, 1)
+    c2 = SipCall(cap, a, b, 40002, 50002, offer=(8, 0, 101), answer=(8, 101))
+    media_call(cap, c2, cap.at(0.70), 12, Path(**CLEAN),
+               Path(delay_ms=70, jitter_ms=27, gilbert=(0.0217, 0.25)),
+               pdd_ms=rng.uniform(250, 450), answer_ms=rng.uniform(1500, 2200),
+               early_sdp=True, bye_by_caller=False)
+    # 3: 486 Busy Here straight after 100 Trying.
+    a, b = users(h1, h2, 2)
+    c3 = SipCall(cap, a, b, 40004, 50004)
+    t = cap.at(4.2)
+    c3.invite(t)
+    c3.trying(t + ms(3.1))
+    c3.reject(t + ms(142.6), 486, "Busy Here")
+    c3.ack(t + ms(144.9), success=False)
+    # 4: rings, then the caller gives up: CANCEL, 200, 487, ACK.
+    a, b = users(h1, h2, 3)
+    c4 = SipCall(cap, a, b, 40006, 50006)
+    t = cap.at(9.0)
+    c4.invite(t)
+    c4.trying(t + ms(4.4))
+    c4.progress(t + ms(351.2))
+    cancel = c4.cancel(t + ms(6200))
+    c4.ok(t + ms(6202.3), cancel)
+    c4.reject(t + ms(6203.1), 487, "Request Terminated")
+    c4.ack(t + ms(6205.0), success=False)
+
+
+def sc_loss_random(cap):
+    one_call(cap, 10, Path(delay_ms=25, jitter_ms=1.5, loss=0.03), Path(**CLEAN))
+
+
+def sc_loss_gilbert(cap):
+    one_call(cap, 15, Path(delay_ms=30, jitter_ms=2, gilbert=(0.02, 0.3)),
+             Path(delay_ms=30, jitter_ms=2, gilbert=(0.012, 0.5)))
+
+
+def sc_jitter_reorder(cap):
+    one_call(cap, 10, Path(delay_ms=80, jitter_ms=25), Path(delay_ms=60, jitter_ms=10))
+
+
+def sc_duplicates(cap):
+    one_call(cap, 10, Path(delay_ms=20, jitter_ms=1, dup=0.02, loss=0.01),
+             Path(delay_ms=20, jitter_ms=1, dup=0.02))
+
+
+def sc_seq_wrap(cap):
+    # Caller from 65400 (its 136th packet is seq 0), with seq 65535 and 0
+    # lost and its RTP timestamp wrapping 2 s in; callee from 65500.
+    one_call(cap, 10, Path(delay_ms=20, jitter_ms=1, loss=0.005, drop_ext=(65535, 65536)),
+             Path(delay_ms=20, jitter_ms=1, loss=0.005, drop_ext=(65537,)),
+             fwd_opts=dict(seq0=65400, ts0=(1 << 32) - 100 * 160),
+             rev_opts=dict(seq0=65500))
+
+
+def sc_ssrc_change(cap):
+    """The caller re-INVITEs halfway (say, a transfer through a media server)
+    and its RTP restarts with a new SSRC, sequence and timestamp base."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    rng = cap.rng
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    t_ok, t_ack = setup(cap, call, cap.at(0.1), 220, 1900)
+    n = 500
+    clean = Path(delay_ms=22, jitter_ms=1, loss=0.005)
+    last_rev = send_stream(cap, call, False, t_ok + ms(12), n, clean)
+    start = t_ack + ms(9)
+    half = n // 2
+    last1 = send_stream(cap, call, True, start, half, clean)
+    t_re = last1[0] + ms(6)
+    req = call.reinvite(t_re)
+    call.respond(t_re + ms(2.2), req, 100, "Trying")
+    call.respond(t_re + ms(31.5), req, 200, "OK", contact=True, sdp=True)
+    call.ack(t_re + ms(33.4))
+    last2 = send_stream(cap, call, True, start + half * SLOT_US, n - half, clean)
+    t_bye = max(last_rev[0], last2[0]) + ms(80)
+    t_bye = max(t_bye, last_rev[1] + ms(15), last2[1] + ms(15), last1[1] + ms(15))
+    teardown(cap, call, t_bye)
+
+
+def sc_dtmf_cn(cap):
+    """Caller dials 1, 5, # (RFC 4733) and pauses; callee pauses twice (VAD
+    with comfort noise)."""
+    clean = dict(delay_ms=20, jitter_ms=0.8)
+    events = [(100, 6, 1), (140, 5, 5), (180, 8, 11)]
+    one_call(cap, 10, Path(**clean), Path(**clean),
+             sip=dict(offer=(0, 8, 13, 101), answer=(0, 13, 101)),
+             fwd_opts=dict(events=events, silences=[(300, 400)]),
+             rev_opts=dict(silences=[(150, 260), (380, 420)]))
+
+
+def sc_oneway(cap):
+    one_call(cap, 10, Path(delay_ms=40, jitter_ms=12, loss=0.05), Path(**CLEAN))
+
+
+def sc_codecs(cap):
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    rng = cap.rng
+    plans = [((9, 0, 8, 101), (9, 101), 8000, Path(**CLEAN), Path(**CLEAN)),
+             ((111, 0, 8, 101), (111, 101), 48000,
+              Path(delay_ms=25, jitter_ms=3, loss=0.01), Path(**CLEAN)),
+             ((18, 0, 8, 101), (18, 101), 8000, Path(**CLEAN),
+              Path(delay_ms=25, jitter_ms=3, loss=0.01))]
+    for i, (offer, answer, te_rate, fwd, rev) in enumerate(plans):
+        a, b = users(h1, h2, i)
+        call = SipCall(cap, a, b, 40000 + 2 * i, 50000 + 2 * i, offer=offer,
+                       answer=answer, te_rate=te_rate)
+        media_call(cap, call, cap.at(0.1 + 2.0 * i), 6, fwd, rev,
+                   pdd_ms=rng.uniform(150, 300), answer_ms=rng.uniform(1200, 2000))
+
+
+def sc_ipv6(cap):
+    h1, h2 = Host("2001:db8:10::1", 1), Host("2001:db8:20::2", 2)
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    media_call(cap, call, cap.at(0.1), 10, Path(delay_ms=25, jitter_ms=2, loss=0.01),
+               Path(delay_ms=25, jitter_ms=2, loss=0.01))
+
+
+def sc_link(cap):
+    """The call every link-type scenario carries (same seed, same figures)."""
+    one_call(cap, 6, Path(delay_ms=20, jitter_ms=1.5, loss=0.01),
+             Path(delay_ms=20, jitter_ms=1.5, loss=0.005))
+
+
+def sc_failures(cap):
+    """Calls that never connect: 404, 486 after ringing, 302 redirect, CANCEL
+    (487), 503 from a proxy.  No media."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    t = cap.at(0.1)
+    plans = [(404, "Not Found", False, ()),
+             (486, "Busy Here", True, ()),
+             (302, "Moved Temporarily", False, ("Contact: <sip:bob@10.0.0.3:5060>",)),
+             (487, "Request Terminated", True, ()),
+             (503, "Service Unavailable", False, ("Retry-After: 30",))]
+    for i, (code, reason, ring, extra) in enumerate(plans):
+        a, b = users(h1, h2, i)
+        call = SipCall(cap, a, b, 40000 + 2 * i, 50000 + 2 * i)
+        call.invite(t)
+        if code != 302:
+            call.trying(t + ms(3.5))
+        if ring:
+            call.progress(t + ms(280.4 + 13 * i))
+        if code == 487:
+            cancel = call.cancel(t + ms(4000))
+            call.ok(t + ms(4002.2), cancel)
+            t_final = t + ms(4003.0)
+        else:
+            t_final = t + ms(2500 if ring else 60.7 + 10 * i)
+        call.reject(t_final, code, reason, extra=extra)
+        call.ack(t_final + ms(2.1), success=False)
+        t += ms(5000)
+
+
+def digest(user, realm, password, method, uri, nonce):
+    ha1 = hashlib.md5(("%s:%s:%s" % (user, realm, password)).encode()).hexdigest()
+    ha2 = hashlib.md5(("%s:%s" % (method, uri)).encode()).hexdigest()
+    return hashlib.md5(("%s:%s:%s" % (ha1, nonce, ha2)).encode()).hexdigest()
+
+
+def sc_sip_auth(cap):
+    """The first INVITE is challenged (407), ACKed, and retried with
+    credentials: one call, final code 200, PDD and setup from the first
+    INVITE."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    rng = cap.rng
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    t = cap.at(0.1)
+    call.invite(t)
+    nonce = hexid(rng, 32)
+    realm = "example.com"
+    call.reject(t + ms(4.2), 407, "Proxy Authentication Required",
+                tag=hexid(rng, 10), extra=['Proxy-Authenticate: Digest realm="%s", nonce="%s", '
+                       'algorithm=MD5' % (realm, nonce)])
+    call.ack(t + ms(6.0), success=False)
+    uri = callee.aor
+    auth = ('Proxy-Authorization: Digest username="alice", realm="%s", nonce="%s", '
+            'uri="%s", response="%s", algorithm=MD5'
+            % (realm, nonce, uri, digest("alice", realm, "secret", "INVITE", uri, nonce)))
+    t2 = t + ms(9.5)
+    call.invite(t2, extra=[auth])
+    call.trying(t2 + ms(3.3))
+    call.progress(t2 + ms(301.7))
+    t_ok = t2 + ms(2410.4)
+    call.answer_call(t_ok)
+    call.ack(t_ok + ms(2.0))
+    path = Path(delay_ms=20, jitter_ms=1, loss=0.005)
+    r = send_stream(cap, call, False, t_ok + ms(11), 300, path)
+    f = send_stream(cap, call, True, t_ok + ms(9), 300, path)
+    teardown(cap, call, max(r[0], f[0], r[1], f[1]) + ms(90), by_caller=False)
+
+
+def sc_sip_tcp(cap):
+    """SIP over TCP: the INVITE split over two segments mid-header, 100 and
+    180 coalesced into one segment."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    rng = cap.rng
+    caller, callee = users(h1, h2)
+    tp = TcpTransport(cap, caller, callee, 49733, split={0: 200})
+    call = SipCall(cap, caller, callee, 40000, 50000, transport=tp)
+    t = tp.connect(cap.at(0.1))
+    call.invite(t)
+    tp.cork()
+    call.trying(t + ms(1.5))
+    call.progress(t + ms(1.9))
+    tp.uncork(t + ms(2.0))
+    t_ok = t + ms(1750.2)
+    call.answer_call(t_ok)
+    call.ack(t_ok + ms(1.8))
+    path = Path(delay_ms=20, jitter_ms=1, loss=0.005)
+    r = send_stream(cap, call, False, t_ok + ms(10), 400, path)
+    f = send_stream(cap, call, True, t_ok + ms(12), 400, path)
+    teardown(cap, call, max(r[0], f[0], r[1], f[1]) + ms(90))
+
+
+def sc_ip_frag(cap):
+    """An INVITE too big for a 1500-byte MTU, sent over UDP as two IPv4
+    fragments: a softphone offering many codecs with ICE candidates and the
+    usual optional headers."""
+    rng = cap.rng
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    ufrag, pwd = hexid(rng, 8), hexid(rng, 24)
+    ice = ["a=ice-ufrag:" + ufrag, "a=ice-pwd:" + pwd]
+    for i, (kind, addr, prio) in enumerate([("host", "10.0.0.1", 2130706431),
+                                            ("host", "192.168.56.1", 2130706175),
+                                            ("srflx", "198.51.100.7", 1694498815),
+                                            ("relay", "203.0.113.20", 16777215)]):
+        for comp in (1, 2):
+            rel = "" if kind == "host" else " raddr 10.0.0.1 rport %d" % (40000 + comp - 1)
+            ice.append("a=candidate:%d %d UDP %d %s %d typ %s%s"
+                       % (i + 1, comp, prio - comp + 1, addr, 40000 + comp - 1
+                          if kind == "host" else 51000 + 2 * i + comp, kind, rel))
+    call = SipCall(cap, caller, callee, 40000, 50000,
+                   offer=(111, 9, 0, 8, 18, 3, 97, 98, 99, 100, 13, 101),
+                   offer_extra=ice)
+    extra = ['P-Preferred-Identity: "Alice" <sip:alice@example.com>',
+             "Session-Expires: 1800;refresher=uac", "Min-SE: 90",
+             "Allow-Events: talk, hold, conference, refer, check-sync",
+             "Accept: application/sdp, application/dtmf-relay",
+             "Accept-Language: en", "Privacy: none"]
+    t = cap.at(0.1)
+    call.invite(t, extra=extra)
+    call.trying(t + ms(3.0))
+    call.progress(t + ms(190.2))
+    t_ok = t + ms(1600.8)
+    call.answer_call(t_ok)
+    call.ack(t_ok + ms(2.2))
+    path = Path(delay_ms=20, jitter_ms=1, loss=0.005)
+    r = send_stream(cap, call, False, t_ok + ms(10), 300, path)
+    f = send_stream(cap, call, True, t_ok + ms(12), 300, path)
+    teardown(cap, call, max(r[0], f[0], r[1], f[1]) + ms(90))
+
+
+# ---------------------------------------------------------------------------
+# RTCP (RFC 3550 section 6): sender reports whose report blocks describe what
+# the reporter really received, as seen in this capture
+# ---------------------------------------------------------------------------
+
+NTP_UNIX_OFFSET_S = 2208988800
+
+
+def ntp64(t_us):
+    """(seconds since 1900, 32-bit fraction) of a capture time."""
+    sec, frac_us = divmod(t_us, US_PER_S)
+    return sec + NTP_UNIX_OFFSET_S, (frac_us << 32) // US_PER_S
+
+
+def ntp_middle(t_us):
+    """The middle 32 bits of the NTP timestamp (LSR/DLSR's unit: 1/65536 s)."""
+    sec, frac = ntp64(t_us)
+    return ((sec & 0xFFFF) << 16) | (frac >> 16)
+
+
+def rtcp_header(count, pt, body):
+    assert len(body) % 4 == 0
+    return struct.pack("!BBH", 0x80 | count, pt, len(body) // 4) + body
+
+
+class Receiver:
+    """A reporter's RFC 3550 A.3/A.8 view of the stream it receives, fed with
+    the packets in the order they were captured."""
+
+    def __init__(self, cap, stream):
+        self.clock = stream.codec.clock_rate
+        self.arrivals = sorted(((f.arr_us, f.idx, f.meta[1], f.l4) for f in cap.frames
+                                if f.meta is not None and f.meta[0] is stream))
+        self.pos = 0
+        self.base = None
+        self.max_ext = None
+        self.received = 0
+        self.jitter = 0.0
+        self.last = None            # (arrival in ts units, rtp ts)
+        self.prior_expected = self.prior_received = 0
+
+    def advance(self, t_us):
+        """Take every packet that arrived by t_us; False if none ever did."""
+        while self.pos < len(self.arrivals) and self.arrivals[self.pos][0] <= t_us:
+            arr, _, ext, l4 = self.arrivals[self.pos]
+            self.pos += 1
+            self.received += 1
+            self.base = ext if self.base is None else min(self.base, ext)
+            self.max_ext = ext if self.max_ext is None else max(self.max_ext, ext)
+            rtp_ts = struct.unpack_from("!I", l4, 8 + 4)[0]
+            r = arr * self.clock / US_PER_S
+            if self.last is not None:
+                transit_delta = (r - self.last[0]) - (((rtp_ts - self.last[1] + (1 << 31))
+                                                        & 0xFFFFFFFF) - (1 << 31))
+                self.jitter += (abs(transit_delta) - self.jitter) / 16
+            self.last = (r, rtp_ts)
+        return self.base is not None
+
+    def block(self):
+        """(fraction lost, cumulative lost, extended highest seq, jitter)."""
+        expected = self.max_ext - self.base + 1
+        lost = expected - self.received
+        exp_int = expected - self.prior_expected
+        lost_int = exp_int - (self.received - self.prior_received)
+        self.prior_expected, self.prior_received = expected, self.received
+        fraction = (lost_int << 8) // exp_int if exp_int > 0 and lost_int > 0 else 0
+        lost = max(-0x800000, min(0x7FFFFF, lost))
+        return fraction, lost, self.max_ext, int(self.jitter)
+
+
+def rtcp_session(cap, call, fwd_stream, rev_stream, t_end_us, path):
+    """Both sides' RTCP on RTP port + 1: an SR + SDES compound about every
+    5 s (randomised 0.5-1.5 as RFC 3550 6.3.1 asks, the first interval
+    halved), the last one at t_end_us with a BYE.  Returns truth entries."""
+    rng = cap.rng
+    sides = []
+    for stream, other, ep in ((fwd_stream, rev_stream, call.caller),
+                              (rev_stream, fwd_stream, call.callee)):
+        t = stream.start_us + int(2.5e6 * rng.uniform(0.5, 1.5))
+        times = []
+        while t < t_end_us - 1000000:
+            times.append(t)
+            t += int(5e6 * rng.uniform(0.5, 1.5))
+        times.append(t_end_us + rng.randint(0, 2000))
+        sides.append(dict(stream=stream, other=other, ep=ep, rx=Receiver(cap, other),
+                          times=times, last_sr=None))
+    events = sorted((t, i, k == len(sd["times"]) - 1)
+                    for i, sd in enumerate(sides) for k, t in enumerate(sd["times"]))
+    arrived_srs = []                # (arrival, sender ssrc, ntp middle of its send)
+    truth_entries = []
+    for t, i, last in events:
+        sd = sides[i]
+        stream, other = sd["stream"], sd["other"]
+        sent = [s for s in stream.sends if s.t_us <= t]
+        octets = sum(len(s.rtp) - 12 for s in sent)
+        rtp_ts = stream.ts0 + (t - stream.start_us) * stream.codec.clock_rate // US_PER_S
+        sec, frac = ntp64(t)
+        body = struct.pack("!IIIIII", stream.ssrc, sec, frac, rtp_ts & 0xFFFFFFFF,
+                           len(sent), octets)
+        blocks = []
+        if sd["rx"].advance(t):
+            fraction, cum, ext_max, jitter = sd["rx"].block()
+            srs = [a for a in arrived_srs if a[1] == other.ssrc and a[0] <= t]
+            lsr = dlsr = 0
+            if srs:
+                arr, _, lsr = srs[-1]
+                dlsr = (t - arr) * 65536 // US_PER_S
+            body += struct.pack("!IIIIII", other.ssrc,
+                                (fraction << 24) | (cum & 0xFFFFFF),
+                                ext_max & 0xFFFFFFFF, jitter, lsr, dlsr)
+            blocks.append(dict(ssrc="0x%08x" % other.ssrc, fraction_lost=fraction,
+                               cumulative_lost=cum, ext_highest_seq=ext_max & 0xFFFFFFFF,
+                               jitter=jitter, lsr=lsr, dlsr=dlsr))
+        packet = rtcp_header(len(blocks), 200, body)
+        cname = ("%s@%s" % (sd["ep"].user, sd["ep"].host.ip.compressed)).encode()
+        chunk = struct.pack("!IBB", stream.ssrc, 1, len(cname)) + cname + b"\0"
+        chunk += b"\0" * ((-len(chunk)) % 4)
+        packet += rtcp_header(1, 202, chunk)
+        if last:
+            packet += rtcp_header(1, 203, struct.pack("!I", stream.ssrc))
+        delay = int(path.delay_ms * 1000)
+        cap.udp(stream.src, stream.sport + 1, stream.dst, stream.dport + 1, packet,
+                t, t + delay, tos=TOS_RTP)
+        arrived_srs.append((t + delay, stream.ssrc, ntp_middle(t)))
+        for b in blocks:
+            if b["lsr"]:
+                rtt = ((ntp_middle(t + delay) - b["lsr"] - b["dlsr"]) & 0xFFFFFFFF) / 65.536
+                b["rtt_ms"] = round(rtt, 3)
+            else:
+                b["rtt_ms"] = None
+        truth_entries.append(dict(src=stream.src.hostport(stream.sport + 1),
+                                  dst=stream.dst.hostport(stream.dport + 1),
+                                  time=round((t + delay) / US_PER_S, 6),
+                                  sender_ssrc="0x%08x" % stream.ssrc,
+                                  sender_packets=len(sent), sender_octets=octets,
+                                  report_blocks=blocks, bye=last))
+    cap.rtcp_truth = sorted(truth_entries, key=lambda e: e["time"])
+
+
+def sc_rtcp(cap):
+    """A call whose two sides send RTCP sender reports: the caller->callee
+    direction loses 2 %, so the callee's reports show it; RTT from LSR/DLSR
+    is the two one-way delays (20 ms + 30 ms)."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    t_ok, t_ack = setup(cap, call, cap.at(0.1), 260, 1800)
+    fwd_path = Path(delay_ms=20, jitter_ms=4, loss=0.02)
+    rev_path = Path(delay_ms=30, jitter_ms=2, loss=0.005)
+    rev = send_stream(cap, call, False, t_ok + ms(14), 600, rev_path)
+    fwd = send_stream(cap, call, True, t_ack + ms(8), 600, fwd_path)
+    t_end = max(rev[0], fwd[0]) + ms(40)
+    t_bye = max(t_end + ms(60), rev[1] + ms(15), fwd[1] + ms(15))
+    # Both paths give RTCP the base delay of the caller's path; the RTT the
+    # reports measure is then 2 x 20 ms.
+    rtcp_session(cap, call, fwd[2], rev[2], t_end, Path(delay_ms=20, jitter_ms=0))
+    teardown(cap, call, t_bye)
+
+
+SCENARIOS = {}
+
+
+def scenario(name, seed, build, link=link_ether, linktype=LINKTYPE_ETHERNET,
+             fmt="pcap", mtu=None, doc=""):
+    SCENARIOS[name] = dict(seed=seed, build=build, link=link, linktype=linktype,
+                           fmt=fmt, mtu=mtu, doc=doc)
+
+
+scenario("demo", 1001, sc_demo, doc="4 calls: clean, bad bursty direction, 486, CANCEL")
+scenario("loss_random", 1002, sc_loss_random, doc="3 % random loss, one direction")
+scenario("loss_gilbert", 1003, sc_loss_gilbert, doc="Gilbert-Elliott loss both ways")
+scenario("jitter_reorder", 1004, sc_jitter_reorder, doc="25 ms jitter, reordering")
+scenario("duplicates", 1005, sc_duplicates, doc="2 % duplicated packets")
+scenario("seq_wrap", 1006, sc_seq_wrap, doc="sequence numbers wrap through 0")
+scenario("ssrc_change", 1007, sc_ssrc_change, doc="caller SSRC changes after re-INVITE")
+scenario("dtmf_cn", 1008, sc_dtmf_cn, doc="RFC 4733 events and comfort noise")
+scenario("oneway", 1009, sc_oneway, doc="caller->callee impaired only")
+scenario("codecs", 1010, sc_codecs, doc="G.722, opus, G.729 calls")
+scenario("ipv6", 1011, sc_ipv6, doc="call over IPv6")
+LINK_SEED = 1100
+scenario("link_sll", LINK_SEED, sc_link, link_sll, LINKTYPE_LINUX_SLL,
+         doc="Linux cooked capture v1 (113)")
+scenario("link_sll2", LINK_SEED, sc_link, link_sll2, LINKTYPE_LINUX_SLL2,
+         doc="Linux cooked capture v2 (276)")
+scenario("link_raw", LINK_SEED, sc_link, link_raw, LINKTYPE_RAW, doc="raw IPv4 (101)")
+scenario("link_null", LINK_SEED, sc_link, link_null, LINKTYPE_NULL,
+         doc="BSD loopback (0)")
+scenario("vlan", LINK_SEED, sc_link, link_vlan, doc="802.1Q VLAN 100")
+scenario("qinq", LINK_SEED, sc_link, link_qinq, doc="802.1ad 200 over 802.1Q 300")
+scenario("pcapng_call", LINK_SEED, sc_link, fmt="pcapng",
+         doc="pcapng, Ethernet, nanosecond timestamps")
+scenario("failures", 1201, sc_failures, doc="404, 486, 302, CANCEL/487, 503")
+scenario("sip_auth", 1202, sc_sip_auth, doc="407 challenge, then answered")
+scenario("sip_tcp", 1203, sc_sip_tcp, doc="SIP over TCP, split and coalesced")
+scenario("ip_frag", 1204, sc_ip_frag, mtu=1500, doc="fragmented SIP over IPv4")
+scenario("rtcp", 1205, sc_rtcp, doc="RTCP SR/RR with real loss, jitter and RTT")
+
+
+# ---------------------------------------------------------------------------
+# Truth
+# ---------------------------------------------------------------------------
+
+def header_uri(value):
+    """The URI of a From/To value: inside <> if present, else up to ';'."""
+    m = re.search(r"<([^>]*)>", value)
+    return m.group(1) if m else value.split(";")[0].strip()
+
+
+def parse_sip(message):
+    """Start line and a dict of (first) header values of a SIP message."""
+    head = message.split(b"\r\n\r\n", 1)[0].decode()
+    lines = head.split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), value.strip())
+    return lines[0], headers
+
+
+def sip_truth(cap):
+    """Per Call-ID outcome and timings, from the SIP messages written."""
+    calls = {}
+    for t_us, _, message in sorted(cap.sip_log):
+        start, h = parse_sip(message)
+        cid = h["call-id"]
+        c = calls.setdefault(cid, dict(invite=None, pdd=None, ok=None, bye=None,
+                                       initial=None, finals={}, frm=None, to=None))
+        cseq_num, cseq_method = h["cseq"].split()
+        cseq_num = int(cseq_num)
+        if not start.startswith("SIP/2.0 "):
+            method = start.split()[0]
+            if method == "INVITE" and ";tag=" not in h["to"]:
+                if c["invite"] is None:
+                    c["invite"] = t_us
+                    c["frm"], c["to"] = header_uri(h["from"]), header_uri(h["to"])
+                c["initial"] = cseq_num
+            elif method == "BYE" and c["bye"] is None:
+                c["bye"] = t_us
+            continue
+        code = int(start.split()[1])
+        if cseq_method != "INVITE" or c["invite"] is None:
+            continue
+        if 180 <= code <= 189 and c["pdd"] is None and c["ok"] is None:
+            c["pdd"] = t_us
+        if code >= 200:
+            initial = cseq_num == c["initial"]
+            c["finals"].setdefault(cseq_num, code)
+            if 200 <= code < 300 and initial and c["ok"] is None:
+                c["ok"] = t_us
+    out = []
+    for cid, c in calls.items():
+        def delta_ms(t):
+            return None if t is None else round((t - c["invite"]) / 1000, 3)
+        duration = None
+        if c["ok"] is not None and c["bye"] is not None:
+            duration = round((c["bye"] - c["ok"]) / US_PER_S, 3)
+        out.append({"call_id": cid, "from": c["frm"], "to": c["to"],
+                    "final_code": c["finals"].get(c["initial"]),
+                    "pdd_ms": delta_ms(c["pdd"]), "setup_ms": delta_ms(c["ok"]),
+                    "duration_s": duration})
+    return out
+
+
+def burst_ratio(received, low, high):
+    """G.107 BurstR of the observed range: mean run length x (1 - P)."""
+    expected = high - low + 1
+    lost = expected - len(received)
+    if lost <= 0:
+        return 1.0
+    runs = 0
+    in_run = False
+    for ext in range(low, high + 1):
+        missing = ext not in received
+        if missing and not in_run:
+            runs += 1
+        in_run = missing
+    mean_run = lost / runs
+    return round(mean_run * (1 - lost / expected), 4)
+
+
+def parse_back(cap, link_bytes):
+    """Decode a written frame back to (src ip, dst ip, udp payload or None),
+    checking IPv4 header checksums and UDP checksums on the way."""
+    if cap.link is link_ether or cap.link is link_vlan or cap.link is link_qinq:
+        off = 12
+        etype = struct.unpack_from("!H", link_bytes, off)[0]
+        while etype in (ETH_P_8021Q, ETH_P_8021AD):
+            off += 4
+            etype = struct.unpack_from("!H", link_bytes, off)[0]
+        ip = link_bytes[off + 2:]
+    elif cap.link is link_sll:
+        ip = link_bytes[16:]
+    elif cap.link is link_sll2:
+        ip = link_bytes[20:]
+    elif cap.link is link_null:
+        assert struct.unpack_from("<I", link_bytes)[0] == 2
+        ip = link_bytes[4:]
+    else:
+        ip = link_bytes
+    if ip[0] >> 4 == 4:
+        ihl = (ip[0] & 15) * 4
+        total = struct.unpack_from("!H", ip, 2)[0]
+        assert inet_checksum(ip[:ihl]) == 0, "IPv4 header checksum"
+        ip = ip[:total]
+        frag = struct.unpack_from("!H", ip, 6)[0]
+        src, dst = ipaddress.ip_address(ip[12:16]), ipaddress.ip_address(ip[16:20])
+        proto, l4 = ip[9], ip[ihl:]
+        if frag & 0x3FFF:
+            return src, dst, None       # checked after reassembly, not here
+    else:
+        plen = struct.unpack_from("!H", ip, 4)[0]
+        src, dst = ipaddress.ip_address(ip[8:24]), ipaddress.ip_address(ip[24:40])
+        proto, l4 = ip[6], ip[40:40 + plen]
+    assert inet_checksum(pseudo_header(src, dst, proto, len(l4)) + l4) == 0, \
+        "L4 checksum"
+    return src, dst, (l4[8:] if proto == 17 else None)
+
+
+def truth(cap, records):
+    stats = {}
+    order = []
+    rtp_packets = 0
+    for _, _, _, link_bytes, fr in records:
+        _, _, udp_payload = parse_back(cap, link_bytes)
+        if fr.meta is None:
+            continue
+        stream, ext, kind = fr.meta
+        # The bytes written must be what the truth believes.
+        seq, ssrc = struct.unpack_from("!H4xI", udp_payload, 2)
+        assert seq == ext & 0xFFFF and ssrc == stream.ssrc
+        key = (stream.src.hostport(stream.sport), stream.dst.hostport(stream.dport),
+               stream.ssrc)
+        if key not in stats:
+            stats[key] = dict(stream=stream, packets=0, dups=0, repeats=0, seen=set())
+            order.append(key)
+        st = stats[key]
+        assert st["stream"] is stream, "two generators share (src, dst, ssrc)"
+        rtp_packets += 1
+        st["packets"] += 1
+        if ext in st["seen"]:
+            # A repeated RFC 4733 end packet is a deliberate retransmission.
+            if kind in ("event_end", "event_retx"):
+                st["repeats"] += 1
+            else:
+                st["dups"] += 1
+        else:
+            st["seen"].add(ext)
+    streams = []
+    repeats = {}
+    for key in order:
+        st = stats[key]
+        s = st["stream"]
+        low, high = min(st["seen"]), max(st["seen"])
+        expected = high - low + 1
+        streams.append({
+            "call_id": s.call.call_id, "src": key[0], "dst": key[1],
+            "ssrc": "0x%08x" % s.ssrc, "payload_type": s.codec.pt,
+            "codec": s.codec.name, "clock_rate": s.codec.clock_rate,
+            "packets": st["packets"], "expected": expected,
+            "lost": expected - len(st["seen"]), "duplicates": st["dups"],
+            "burst_ratio": burst_ratio(st["seen"], low, high)})
+        repeats[key] = st["repeats"]
+    return repeats, {"scenario": cap.name, "linktype": cap.linktype,
+            "capture": {"frames": len(records), "rtp_packets": rtp_packets,
+                        "sip_messages": len(cap.sip_log)},
+            "calls": sip_truth(cap), "streams": streams,
+            **({"rtcp": cap.rtcp_truth} if cap.rtcp_truth is not None else {})}
+
+
+def generate(name, out_dir):
+    spec = SCENARIOS[name]
+    cap = Capture(name, spec["seed"], spec["link"], spec["linktype"], spec["fmt"],
+                  spec["mtu"])
+    spec["build"](cap)
+    records = cap.records()
+    repeats, t = truth(cap, records)
+    ext = "pcapng" if cap.fmt == "pcapng" else "pcap"
+    path = os.path.join(out_dir, "%s.%s" % (name, ext))
+    writer = write_pcapng if cap.fmt == "pcapng" else write_pcap
+    writer(path, cap.linktype, [(r[0], r[3]) for r in records])
+    with open(os.path.join(out_dir, name + ".truth.json"), "w") as f:
+        json.dump(t, f, indent=2)
+        f.write("\n")
+    return path, t, repeats
+
+
+# ---------------------------------------------------------------------------
+# Cross-check with tshark
+# ---------------------------------------------------------------------------
+
+RTP_STREAM_RE = re.compile(
+    r"^\s*[\d.]+\s+[\d.]+\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(0x[0-9A-Fa-f]+)\s+"
+    r"(.*?)\s+(\d+)\s+(-?\d+)\s+\(")
+
+
+def tshark_lines(args):
+    res = subprocess.run(["tshark"] + args, capture_output=True, text=True)
+    return res.stdout.splitlines()
+
+
+def hostport_of(ip, port):
+    addr = ipaddress.ip_address(ip)
+    return ("[%s]:%s" if addr.version == 6 else "%s:%s") % (addr.compressed, port)
+
+
+def check_tshark(path, t, repeats):
+    """Compare tshark's RTP stream table with the truth; return ok."""
+    ok = True
+    name = t["scenario"]
+    seen = {}
+    for line in tshark_lines(["-r", path, "-q", "-z", "rtp,streams"]):
+        m = RTP_STREAM_RE.match(line)
+        if m:
+            key = (hostport_of(m.group(1), m.group(2)),
+                   hostport_of(m.group(3), m.group(4)), int(m.group(5), 16))
+            seen[key] = (int(m.group(7)), int(m.group(8)))
+    for s in t["streams"]:
+        key = (s["src"], s["dst"], int(s["ssrc"], 16))
+        got = seen.pop(key, None)
+        retx = repeats[(s["src"], s["dst"], int(s["ssrc"], 16))]
+        want_lost = s["lost"] - s["duplicates"] - retx
+        note = []
+        if s["duplicates"]:
+            note.append("dups %d" % s["duplicates"])
+        if retx:
+            note.append("event repeats %d" % retx)
+        if got is None:
+            print("%s: %s -> %s %s: not found by tshark" % (name, s["src"], s["dst"],
+                                                          s["ssrc"]))
+            ok = False
+            continue
+        verdict = "ok" if got == (s["packets"], want_lost) else "MISMATCH"
+        ok = ok and verdict == "ok"
+        print("%-14s %s -> %s %s tshark pkts %d lost %d | truth packets %d lost %d%s: %s"
+              % (name, s["src"], s["dst"], s["ssrc"], got[0], got[1], s["packets"],
+                 s["lost"], (" (" + ", ".join(note) + ")") if note else "", verdict))
+    for key, got in seen.items():
+        print("%s: tshark stream %s not in truth %r" % (name, key, got))
+        ok = False
+    malformed = tshark_lines(["-r", path, "-Y", "_ws.malformed or _ws.expert.severity >= 8388608"])
+    if malformed:
+        print("%s: %d malformed/error frames, first: %s" % (name, len(malformed),
+                                                           malformed[0]))
+        ok = False
+    cseqs = tshark_lines(["-r", path, "-Y", "sip", "-T", "fields", "-e", "sip.CSeq",
+                          "-E", "occurrence=a", "-E", "aggregator=|"])
+    n_sip = sum(len([v for v in line.split("|") if v]) for line in cseqs)
+    want_sip = t["capture"]["sip_messages"]
+    print("%-14s SIP messages tshark %d | truth %d: %s"
+          % (name, n_sip, want_sip, "ok" if n_sip == want_sip else "MISMATCH"))
+    return ok and n_sip == want_sip
+
+
+# ---------------------------------------------------------------------------
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Generate vqprobe's test captures "
+                                 "and their ground truth.")
+    ap.add_argument("--list", action="store_true", help="print the scenario names")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="with --list: say what each scenario holds")
+    ap.add_argument("--out-dir", default="pcaps", help="where to write (default pcaps)")
+    ap.add_argument("--check-tshark", action="store_true",
+                    help="after writing, compare tshark's rtp,streams with the truth")
+    ap.add_argument("scenarios", nargs="*", metavar="SCENARIO")
+    args = ap.parse_args(argv)
+    if args.list:
+        for name, spec in SCENARIOS.items():
+            print("%-15s %s" % (name, spec["doc"]) if args.verbose else name)
+        return 0
+    unknown = [n for n in args.scenarios if n not in SCENARIOS]
+    if unknown:
+        print("capgen: unknown scenario: %s (see --list)" % ", ".join(unknown),
+              file=sys.stderr)
+        return 2
+    if args.check_tshark and not shutil.which("tshark"):
+        print("capgen: --check-tshark needs tshark", file=sys.stderr)
+        return 2
+    os.makedirs(args.out_dir, exist_ok=True)
+    ok = True
+    for name in args.scenarios or list(SCENARIOS):
+        path, t, repeats = generate(name, args.out_dir)
+        if args.check_tshark:
+            ok = check_tshark(path, t, repeats) and ok
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""check-truth: compare a vqprobe JSON report with a capture's ground truth.
+
+    python3 tests/check-truth.py [--strict] REPORT.json TRUTH.json
+
+TRUTH.json is written by tests/capgen.py next to each capture.  The check:
+  * every truth stream is found in the report by (src, dst, ssrc), with
+    packets, expected, lost and duplicates exactly equal, codec, payload_type
+    and clock_rate equal, and burst_ratio within 0.01;
+  * every truth call is found by call_id, with final_code equal, pdd_ms and
+    setup_ms within 1 ms and duration_s within 0.01 s (a null in the truth
+    must be a null in the report, and the other way round);
+  * the report holds no stream of more than 5 packets that the truth lacks.
+--strict also wants each stream's call_id, each call's from and to, and the
+capture's packet count equal.
+
+Prints one line per mismatch, then "PASS name" or "FAIL name".  Exit status:
+0 pass, 1 fail, 2 unreadable input.
+"""
+
+import json
+import sys
+
+STREAM_EXACT = ("packets", "expected", "lost", "duplicates", "codec",
+                "payload_type", "clock_rate")
+BURST_TOLERANCE = 0.01
+MS_TOLERANCE = 1.0
+DURATION_TOLERANCE_S = 0.01
+EXTRA_STREAM_MAX_PACKETS = 5
+
+
+def ssrc_value(ssrc):
+    """SSRCs compare as numbers: "0x0000abcd", "0xABCD" and 43981 agree."""
+    if isinstance(ssrc, int):
+        return ssrc
+    try:
+        return int(str(ssrc), 16) if str(ssrc).lower().startswith("0x") else int(ssrc)
+    except ValueError:
+        return ssrc
+
+
+def endpoint(text):
+    """Normalise "ip:port" ("[v6]:port"): lower case, no spaces."""
+    return str(text).strip().lower()
+
+
+def stream_key(s):
+    return (endpoint(s.get("src")), endpoint(s.get("dst")), ssrc_value(s.get("ssrc")))
+
+
+def stream_name(s):
+    return "stream %s->%s %s" % (s.get("src"), s.get("dst"), s.get("ssrc"))
+
+
+def close(got, want, tolerance):
+    """Equal within tolerance; None only matches None."""
+    if want is None or got is None:
+        return got is None and want is None
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        return False
+    return abs(got - want) <= tolerance + 1e-9
+
+
+def check(report, truth, strict=False):
+    """Return the list of mismatch descriptions (empty when it passes)."""
+    problems = []
+
+    def mismatch(what, field, got, want):
+        problems.append("%s: %s %s: got %s want %s"
+                        % (truth.get("scenario"), what, field,
+                           json.dumps(got), json.dumps(want)))
+
+    reported = {}
+    for s in report.get("streams") or []:
+        key = stream_key(s)
+        if key in reported:
+            mismatch(stream_name(s), "entry", "reported twice", "once")
+        reported[key] = s
+    wanted = set()
+    for want in truth.get("streams", []):
+        key = stream_key(want)
+        wanted.add(key)
+        name = stream_name(want)
+        got = reported.get(key)
+        if got is None:
+            mismatch(name, "entry", "missing", "present")
+            continue
+        for field in STREAM_EXACT:
+            if got.get(field, "(absent)") != want[field]:
+                mismatch(name, field, got.get(field, "(absent)"), want[field])
+        if not close(got.get("burst_ratio"), want["burst_ratio"], BURST_TOLERANCE):
+            mismatch(name, "burst_ratio", got.get("burst_ratio"), want["burst_ratio"])
+        if strict and got.get("call_id") != want["call_id"]:
+            mismatch(name, "call_id", got.get("call_id"), want["call_id"])
+    for key, got in reported.items():
+        packets = got.get("packets")
+        if key not in wanted and isinstance(packets, int) \
+                and packets > EXTRA_STREAM_MAX_PACKETS:
+            mismatch(stream_name(got), "entry", "reported (%d packets)" % packets,
+                     "absent")
+
+    calls = {}
+    for c in report.get("calls") or []:
+        calls.setdefault(c.get("call_id"), c)
+    for want in truth.get("calls", []):
+        name = "call %s" % want["call_id"]
+        got = calls.get(want["call_id"])
+        if got is None:
+            mismatch(name, "entry", "missing", "present")
+            continue
+        if got.get("final_code", "(absent)") != want["final_code"]:
+            mismatch(name, "final_code", got.get("final_code", "(absent)"),
+                     want["final_code"])
+        for field in ("pdd_ms", "setup_ms"):
+            if field not in got or not close(got[field], want[field], MS_TOLERANCE):
+                mismatch(name, field, got.get(field, "(absent)"), want[field])
+        if "duration_s" not in got or not close(got["duration_s"], want["duration_s"],
+                                                DURATION_TOLERANCE_S):
+            mismatch(name, "duration_s", got.get("duration_s", "(absent)"),
+                     want["duration_s"])
+        if strict:
+            for field in ("from", "to"):
+                if got.get(field) != want[field]:
+                    mismatch(name, field, got.get(field), want[field])
+
+    if strict and "capture" in truth:
+        got = (report.get("capture") or {}).get("packets")
+        if got != truth["capture"]["frames"]:
+            mismatch("capture", "packets", got, truth["capture"]["frames"])
+    return problems
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def main(argv):
+    args = [a for a in argv if a != "--strict"]
+    strict = len(args) != len(argv)
+    if len(args) != 2:
+        print("usage: check-truth.py [--strict] REPORT.json TRUTH.json", file=sys.stderr)
+        return 2
+    try:
+        report, truth = load(args[0]), load(args[1])
+    except (OSError, ValueError) as e:
+        print("check-truth: %s" % e, file=sys.stderr)
+        return 2
+    name = truth.get("scenario", args[1])
+    problems = check(report, truth, strict)
+    for line in problems:
+        print(line)
+    print("%s %s" % ("FAIL" if problems else "PASS", name))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

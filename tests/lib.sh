@@ -1,0 +1,41 @@
+# Shared by the shell tests: where things are, how to skip, how to fail.
+# Run by automake with VQPROBE and TOP_SRCDIR set (see Makefile.am); by hand,
+# from the source tree, they default to ./vqprobe and the current folder.
+
+set -u
+TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+VQPROBE=${VQPROBE:-$TOP_SRCDIR/vqprobe}
+PYTHON3=${PYTHON3:-$(command -v python3 || true)}
+SHARED_PCAPS=${SHARED_PCAPS:-$TOP_SRCDIR/../shared/pcaps}
+failures=0
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+need_python() {
+	[ -n "$PYTHON3" ] && [ -x "$PYTHON3" ] || skip "python3 not found"
+}
+
+# A scratch folder removed when the test ends.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/vqprobe-test.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+# The project's own captures, one per line.
+own_captures() {
+	ls "$TOP_SRCDIR"/pcaps/*.pcap "$TOP_SRCDIR"/pcaps/*.pcapng 2>/dev/null
+}
+
+finish() {
+	if [ "$failures" -ne 0 ]; then
+		echo "$failures failure(s)"
+		exit 1
+	fi
+	exit 0
+}

@@ -1,0 +1,376 @@
+/*
+ * Unit tests for dissectors/sdp.c.
+ */
+
+#include <stdlib.h>
+
+#include "dissectors/sdp.h"
+#include "tests/unit.h"
+
+/* Parse a copy of exactly the text on the heap: no NUL, ASan watching. */
+static enum dissect_result
+parse_exact(const char *text, size_t len, struct sdp_session *s)
+{
+	enum dissect_result	 r;
+	char			*copy;
+
+	copy = malloc(len != 0 ? len : 1);
+	memcpy(copy, text, len);
+	r = sdp_parse(copy, len, s);
+	free(copy);
+	return r;
+}
+
+static enum dissect_result
+parse(const char *text, struct sdp_session *s)
+{
+	return parse_exact(text, strlen(text), s);
+}
+
+static void
+endpoint_text(const struct vq_endpoint *e, char *buf, size_t size)
+{
+	addr_format_endpoint(e, buf, size);
+}
+
+static const char offer[] =
+	"v=0\r\n"
+	"o=alice 2890844526 2890844526 IN IP4 192.0.2.10\r\n"
+	"s=-\r\n"
+	"c=IN IP4 192.0.2.10\r\n"
+	"t=0 0\r\n"
+	"m=audio 49170 RTP/AVP 0 8 18 101\r\n"
+	"a=rtpmap:0 PCMU/8000\r\n"
+	"a=rtpmap:101 telephone-event/8000\r\n"
+	"a=fmtp:101 0-15\r\n"
+	"a=ptime:20\r\n"
+	"a=sendrecv\r\n";
+
+static const char answer[] =
+	"v=0\r\n"
+	"o=bob 2808844564 2808844564 IN IP4 198.51.100.20\r\n"
+	"s=-\r\n"
+	"c=IN IP4 198.51.100.20\r\n"
+	"t=0 0\r\n"
+	"m=audio 31000 RTP/AVP 8 101\r\n"
+	"a=rtpmap:8 PCMA/8000\r\n"
+	"a=rtpmap:101 telephone-event/8000\r\n";
+
+static void
+test_offer_answer(void)
+{
+	struct sdp_session	 s;
+	const struct sdp_media	*m;
+	const char		*enc;
+	uint32_t		 rate;
+	char			 buf[ADDR_ENDPOINT_STRLEN];
+
+	CHECK_INT(parse(offer, &s), DISSECT_OK);
+	CHECK_INT(s.n_media, 1);
+	m = &s.media[0];
+	CHECK_STR(m->kind, "audio");
+	endpoint_text(&m->rtp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.10:49170");
+	CHECK_INT(m->n_formats, 4);
+	CHECK_INT(m->formats[0], 0);
+	CHECK_INT(m->formats[1], 8);
+	CHECK_INT(m->formats[2], 18);
+	CHECK_INT(m->formats[3], 101);
+	CHECK_INT(m->n_rtpmaps, 2);
+	CHECK_INT(m->rtcp_port, 49171);
+	CHECK_INT(m->rtcp_mux, 0);
+	CHECK_INT(m->inactive, 0);
+
+	CHECK_INT(sdp_media_codec(m, 101, &enc, &rate), 0);
+	CHECK_STR(enc, "telephone-event");
+	CHECK_INT(rate, 8000);
+	/* 18 has no rtpmap: the static table answers. */
+	CHECK_INT(sdp_media_codec(m, 18, &enc, &rate), 0);
+	CHECK_STR(enc, "G729");
+	CHECK_INT(rate, 8000);
+	CHECK_INT(sdp_media_codec(m, 96, &enc, &rate), -1);
+
+	CHECK_INT(parse(answer, &s), DISSECT_OK);
+	CHECK_INT(s.n_media, 1);
+	m = &s.media[0];
+	endpoint_text(&m->rtp, buf, sizeof buf);
+	CHECK_STR(buf, "198.51.100.20:31000");
+	CHECK_INT(m->n_formats, 2);
+	CHECK_INT(m->formats[0], 8);
+	CHECK_INT(sdp_media_codec(m, m->formats[0], &enc, &rate), 0);
+	CHECK_STR(enc, "PCMA");
+}
+
+static void
+test_ipv6(void)
+{
+	struct sdp_session	s;
+	char			buf[ADDR_ENDPOINT_STRLEN];
+
+	CHECK_INT(parse("v=0\r\n"
+	    "o=- 1 1 IN IP6 2001:db8::10\r\n"
+	    "s=-\r\n"
+	    "c=IN IP6 2001:db8::10\r\n"
+	    "t=0 0\r\n"
+	    "m=audio 20000 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].rtp.addr.family, 6);
+	endpoint_text(&s.media[0].rtp, buf, sizeof buf);
+	CHECK_STR(buf, "[2001:db8::10]:20000");
+
+	/* The address type must match the address. */
+	CHECK_INT(parse("v=0\r\n"
+	    "c=IN IP4 2001:db8::10\r\n"
+	    "m=audio 20000 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].rtp.addr.family, 0);
+}
+
+/* Media-level c= wins over the session's; the session's fills the rest. */
+static void
+test_media_connection(void)
+{
+	struct sdp_session	s;
+	char			buf[ADDR_ENDPOINT_STRLEN];
+
+	CHECK_INT(parse("v=0\n"
+	    "o=- 1 1 IN IP4 192.0.2.1\n"
+	    "s=-\n"
+	    "c=IN IP4 192.0.2.1\n"
+	    "t=0 0\n"
+	    "m=audio 5004 RTP/AVP 0\n"
+	    "c=IN IP4 203.0.113.9/127\n"
+	    "m=video 5006 RTP/AVP 31\n"
+	    "m=audio 5008 RTP/AVP 8\n"
+	    "c=IN IP6 2001:db8::9\n", &s), DISSECT_OK);
+	CHECK_INT(s.n_media, 3);
+	endpoint_text(&s.media[0].rtp, buf, sizeof buf);
+	CHECK_STR(buf, "203.0.113.9:5004");
+	endpoint_text(&s.media[1].rtp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.1:5006");
+	CHECK_STR(s.media[1].kind, "video");
+	endpoint_text(&s.media[2].rtp, buf, sizeof buf);
+	CHECK_STR(buf, "[2001:db8::9]:5008");
+
+	/* No session c= at all: each media has its own. */
+	CHECK_INT(parse("v=0\r\n"
+	    "m=audio 5004 RTP/AVP 0\r\n"
+	    "c=IN IP4 192.0.2.5\r\n", &s), DISSECT_OK);
+	endpoint_text(&s.media[0].rtp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.5:5004");
+}
+
+static void
+test_opus(void)
+{
+	struct sdp_session	 s;
+	const struct sdp_media	*m;
+	const char		*enc;
+	uint32_t		 rate;
+
+	CHECK_INT(parse("v=0\r\n"
+	    "o=- 1 1 IN IP4 192.0.2.1\r\n"
+	    "s=-\r\n"
+	    "c=IN IP4 192.0.2.1\r\n"
+	    "t=0 0\r\n"
+	    "m=audio 40000 UDP/TLS/RTP/SAVPF 111 9 0 8 110\r\n"
+	    "a=rtcp:9 IN IP4 0.0.0.0\r\n"
+	    "a=rtcp-mux\r\n"
+	    "a=rtpmap:111 opus/48000/2\r\n"
+	    "a=fmtp:111 minptime=10;useinbandfec=1\r\n"
+	    "a=rtpmap:9 G722/8000\r\n"
+	    "a=rtpmap:110 telephone-event/48000\r\n", &s), DISSECT_OK);
+	m = &s.media[0];
+	CHECK_INT(m->n_formats, 5);
+	CHECK_INT(m->formats[0], 111);
+	CHECK_INT(m->rtcp_mux, 1);
+	CHECK_INT(m->rtcp_port, 9);
+	CHECK_INT(sdp_media_codec(m, 111, &enc, &rate), 0);
+	CHECK_STR(enc, "opus");
+	CHECK_INT(rate, 48000);
+	CHECK_INT(sdp_media_codec(m, 9, &enc, &rate), 0);
+	CHECK_STR(enc, "G722");
+	CHECK_INT(rate, 8000);
+	CHECK_INT(sdp_media_codec(m, 110, NULL, &rate), 0);
+	CHECK_INT(rate, 48000);
+	CHECK_INT(sdp_media_codec(m, 0, &enc, NULL), 0);
+	CHECK_STR(enc, "PCMU");
+}
+
+/* Every transport that carries RTP; others are not kept. */
+static void
+test_protos(void)
+{
+	struct sdp_session	s;
+
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=audio 1000 RTP/AVP 0\r\n"
+	    "m=audio 1002 RTP/SAVP 0\r\n"
+	    "m=audio 1004 RTP/AVPF 0\r\n"
+	    "m=audio 1006 UDP/TLS/RTP/SAVPF 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.n_media, 4);
+	CHECK_INT(s.media[3].rtp.port, 1006);
+
+	/* A T.38 fax re-offer: well formed, nothing RTP in it. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=image 4000 udptl t38\r\n"
+	    "a=T38FaxVersion:0\r\n", &s), DISSECT_UNSUPPORTED);
+	CHECK_INT(s.n_media, 0);
+
+	/* T.38 beside audio: the image line and its attributes are skipped. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=image 4000 udptl t38\r\n"
+	    "a=rtcp-mux\r\n"
+	    "m=application 4002 RTP/AVP 98\r\n"
+	    "a=rtpmap:98 t140/1000\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.n_media, 1);
+	CHECK_STR(s.media[0].kind, "application");
+	CHECK_INT(s.media[0].rtcp_mux, 0);
+	CHECK_INT(s.media[0].n_rtpmaps, 1);
+}
+
+static void
+test_inactive(void)
+{
+	struct sdp_session	s;
+
+	/* Port 0: the stream is declined. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=audio 49170 RTP/AVP 0\r\n"
+	    "m=video 0 RTP/AVP 31\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.n_media, 2);
+	CHECK_INT(s.media[0].inactive, 0);
+	CHECK_INT(s.media[1].inactive, 1);
+	CHECK_INT(s.media[1].rtp.port, 0);
+	CHECK_INT(s.media[1].rtcp_port, 0);
+
+	/* a=inactive in a media part. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=audio 49170 RTP/AVP 0\r\n"
+	    "a=inactive\r\n"
+	    "m=audio 49172 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].inactive, 1);
+	CHECK_INT(s.media[1].inactive, 0);
+
+	/* At session level, unless a media part says otherwise. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\na=inactive\r\n"
+	    "m=audio 49170 RTP/AVP 0\r\n"
+	    "m=audio 49172 RTP/AVP 0\r\n"
+	    "a=sendonly\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].inactive, 1);
+	CHECK_INT(s.media[1].inactive, 0);
+}
+
+static void
+test_malformed(void)
+{
+	struct sdp_session	s;
+
+	CHECK_INT(parse_exact("", 0, &s), DISSECT_MALFORMED);
+	CHECK_INT(parse("c=IN IP4 192.0.2.1\r\nm=audio 4000 RTP/AVP 0\r\n",
+	    &s), DISSECT_MALFORMED);
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n", &s),
+	    DISSECT_MALFORMED);
+	CHECK_INT(parse("v=0\r\nm=audio port RTP/AVP 0\r\n", &s),
+	    DISSECT_MALFORMED);
+	CHECK_INT(parse("v=0\r\nm=audio 70000 RTP/AVP 0\r\n", &s),
+	    DISSECT_MALFORMED);
+	CHECK_INT(parse("v=0\r\nm=audio\r\n", &s), DISSECT_MALFORMED);
+	CHECK_INT(parse("hello world", &s), DISSECT_MALFORMED);
+}
+
+/* Odd but harmless: what is not understood is left alone. */
+static void
+test_lenient(void)
+{
+	struct sdp_session	s;
+
+	/* Port count, unknown formats, no final line end. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=audio 49170/2 RTP/AVP 0 x 200 8\r\n"
+	    "a=rtpmap:bad PCMU/8000\r\n"
+	    "a=rtpmap:8 PCMA\r\n"
+	    "a=rtpmap:0 PCMU/8000\r\n"
+	    "a=rtpmap:0 PCMA/8000\r\n"
+	    "a=rtcp:70000\r\n"
+	    "a=rtcp-mux", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].rtp.port, 49170);
+	CHECK_INT(s.media[0].n_formats, 2);
+	CHECK_INT(s.media[0].formats[1], 8);
+	CHECK_INT(s.media[0].n_rtpmaps, 1);
+	CHECK_STR(s.media[0].rtpmaps[0].encoding, "PCMU");
+	CHECK_INT(s.media[0].rtcp_port, 49171);
+	CHECK_INT(s.media[0].rtcp_mux, 1);
+
+	/* A host name in c= gives no address; the media is still kept. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 media.example.com\r\n"
+	    "m=audio 49170 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].rtp.addr.family, 0);
+}
+
+/* More media and formats than fit: the first ones are kept. */
+static void
+test_limits(void)
+{
+	struct sdp_session	s;
+
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=audio 1000 RTP/AVP 0\r\n"
+	    "m=audio 1002 RTP/AVP 0\r\n"
+	    "m=audio 1004 RTP/AVP 0\r\n"
+	    "m=audio 1006 RTP/AVP 0\r\n"
+	    "m=audio 1008 RTP/AVP 0\r\n"
+	    "c=IN IP4 192.0.2.99\r\n"
+	    "a=inactive\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.n_media, SDP_MAX_MEDIA);
+	CHECK_INT(s.media[3].rtp.port, 1006);
+	CHECK_INT(s.media[3].rtp.addr.bytes[3], 1);
+	CHECK_INT(s.media[3].inactive, 0);
+
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=audio 1000 RTP/AVP 96 97 98 99 100 101 102 103 104 105 106 "
+	    "107 108 109 110 111 112 113\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].n_formats, SDP_MAX_FORMATS);
+	CHECK_INT(s.media[0].formats[SDP_MAX_FORMATS - 1], 111);
+
+	/* An encoding name too long for the field is not kept. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=audio 1000 RTP/AVP 96\r\n"
+	    "a=rtpmap:96 abcdefghijklmnopqrstuvwxyz/8000\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].n_rtpmaps, 0);
+}
+
+/* Every prefix of a description parses without reading past it. */
+static void
+test_prefixes(void)
+{
+	struct sdp_session	s;
+	enum dissect_result	r;
+	size_t			len, proto_end;
+
+	/* From the end of "RTP/AVP" on, the media line is usable. */
+	proto_end = (size_t)(strstr(offer, "RTP/AVP") - offer) + 7;
+	for (len = 0; len <= sizeof offer - 1; len++) {
+		r = parse_exact(offer, len, &s);
+		if (len >= proto_end)
+			CHECK_INT(r, DISSECT_OK);
+		else
+			CHECK(r == DISSECT_MALFORMED ||
+			    r == DISSECT_UNSUPPORTED);
+		CHECK(s.n_media <= SDP_MAX_MEDIA);
+	}
+}
+
+int
+main(void)
+{
+	RUN(test_offer_answer);
+	RUN(test_ipv6);
+	RUN(test_media_connection);
+	RUN(test_opus);
+	RUN(test_protos);
+	RUN(test_inactive);
+	RUN(test_malformed);
+	RUN(test_lenient);
+	RUN(test_limits);
+	RUN(test_prefixes);
+	return unit_done("sdp");
+}
