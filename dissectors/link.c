@@ -63,9 +63,9 @@
 #define ETHERTYPE_8021AD	0x88a8
 #define ETHERTYPE_QINQ_OLD	0x9100
 
-#define ETHER_ADDRS_LEN		12	/* destination and source MAC */
+#define ETHER_ADDRS_LEN		12	/* destination, source MAC */
 #define SLL_PROTOCOL_OFFSET	14
-#define SLL2_AFTER_PROTOCOL	18	/* SLL2 header bytes after its protocol */
+#define SLL2_AFTER_PROTOCOL	18	/* SLL2 bytes after the protocol */
 #define VLAN_ID_MASK		0x0fff
 
 typedef enum dissect_result (*link_decoder)(const uint8_t *, uint32_t,

@@ -89,9 +89,12 @@ rtp_is_rtcp(const uint8_t *p, size_t len)
 	    packet_type <= RTCP_PT_LAST;
 }
 
-/* Parse an RTP header; len must reach the packet's end for padding. */
+/*
+ * Parse an RTP header.  The padding count is the packet's last byte, so it
+ * is checked only when the capture kept the whole packet (len == wirelen).
+ */
 enum dissect_result
-rtp_parse(const uint8_t *p, size_t len, struct rtp_hdr *out)
+rtp_parse(const uint8_t *p, size_t len, size_t wirelen, struct rtp_hdr *out)
 {
 	struct cursor	c, last;
 	uint8_t		b0, b1, padding = 0;
@@ -118,7 +121,7 @@ rtp_parse(const uint8_t *p, size_t len, struct rtp_hdr *out)
 		return DISSECT_TRUNCATED;
 
 	left = cur_left(&c);
-	if (b0 & RTP_FLAG_PADDING) {
+	if ((b0 & RTP_FLAG_PADDING) && len >= wirelen) {
 		if (left == 0)
 			return DISSECT_MALFORMED;
 		last = c;
@@ -138,11 +141,11 @@ rtp_static_codec(uint8_t payload_type, uint32_t *clock_rate_hz)
 	size_t	i;
 
 	for (i = 0; rtp_static_codecs[i].name != NULL; i++) {
-		if (rtp_static_codecs[i].payload_type == payload_type) {
-			if (clock_rate_hz != NULL)
-				*clock_rate_hz = rtp_static_codecs[i].clock_rate_hz;
-			return rtp_static_codecs[i].name;
-		}
+		if (rtp_static_codecs[i].payload_type != payload_type)
+			continue;
+		if (clock_rate_hz != NULL)
+			*clock_rate_hz = rtp_static_codecs[i].clock_rate_hz;
+		return rtp_static_codecs[i].name;
 	}
 	if (clock_rate_hz != NULL)
 		*clock_rate_hz = 0;

@@ -21,8 +21,13 @@ struct rtp_hdr {
 /* RTCP packet types 192..223 sit where RTP has marker+PT (RFC 5761 §4). */
 int	rtp_is_rtcp(const uint8_t *p, size_t len);
 
-/* Parse the fixed header, CSRC list and extension; version must be 2. */
-enum dissect_result rtp_parse(const uint8_t *p, size_t len, struct rtp_hdr *out);
+/*
+ * Parse the fixed header, CSRC list and extension; version must be 2.  len
+ * bytes were captured of a datagram of wirelen bytes; padding (counted in
+ * the last byte) is only checked and removed when the two are equal.
+ */
+enum dissect_result rtp_parse(const uint8_t *p, size_t len, size_t wirelen,
+	    struct rtp_hdr *out);
 
 /* RFC 3551 static payload types: name and clock, or NULL if dynamic/unknown. */
 const char *rtp_static_codec(uint8_t payload_type, uint32_t *clock_rate_hz);

@@ -37,8 +37,8 @@
 /* What the parse knows beyond the result it fills. */
 struct sdp_state {
 	struct sdp_session	*out;
-	struct sdp_media	*media;		/* m= being read; NULL: skipped */
-	int			 in_media;	/* past the first m= line */
+	struct sdp_media	*media;	/* m= being read, or NULL */
+	int			 in_media;	/* past the first m= */
 	int			 have_version;
 	int			 m_lines;
 	int			 bad_m_lines;
@@ -48,16 +48,22 @@ struct sdp_state {
 	uint8_t			 own_direction[SDP_MAX_MEDIA];
 };
 
-typedef void (*sdp_handler)(struct sdp_state *, const char *, const char *);
+/* A line or attribute handler gets the value as [p, end). */
+typedef void (*sdp_handler)(struct sdp_state *, const char *p,
+    const char *end);
 
-static void	sdp_line_version(struct sdp_state *, const char *, const char *);
+static void	sdp_line_version(struct sdp_state *, const char *,
+		    const char *);
 static void	sdp_line_connection(struct sdp_state *, const char *,
 		    const char *);
-static void	sdp_line_media(struct sdp_state *, const char *, const char *);
+static void	sdp_line_media(struct sdp_state *, const char *,
+		    const char *);
 static void	sdp_line_attribute(struct sdp_state *, const char *,
 		    const char *);
-static void	sdp_attr_rtpmap(struct sdp_state *, const char *, const char *);
-static void	sdp_attr_rtcp(struct sdp_state *, const char *, const char *);
+static void	sdp_attr_rtpmap(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_attr_rtcp(struct sdp_state *, const char *,
+		    const char *);
 static void	sdp_attr_rtcp_mux(struct sdp_state *, const char *,
 		    const char *);
 static void	sdp_attr_inactive(struct sdp_state *, const char *,
@@ -255,7 +261,8 @@ sdp_line_media(struct sdp_state *st, const char *p, const char *end)
 {
 	struct sdp_media	*m;
 	const char		*kind, *port, *proto, *fmt;
-	size_t			 kind_len, port_len, proto_len, fmt_len, i;
+	size_t			 kind_len, port_len, proto_len, fmt_len;
+	size_t			 i;
 	uint16_t		 port_num;
 	unsigned long		 pt;
 

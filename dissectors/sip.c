@@ -63,21 +63,21 @@ static const struct {
 	{ "CSeq",		 0,   SIP_HDR_CSEQ },
 	{ "Content-Length",	 'l', SIP_HDR_CONTENT_LENGTH },
 	{ "Content-Type",	 'c', SIP_HDR_CONTENT_TYPE },
-	{ "Reason",		 0,   SIP_HDR_REASON },		/* RFC 3326 */
+	{ "Reason",		 0,   SIP_HDR_REASON },	/* RFC 3326 */
 	{ "Contact",		 'm', SIP_HDR_OTHER },
 	{ "Via",		 'v', SIP_HDR_OTHER },
 	{ "Content-Encoding",	 'e', SIP_HDR_OTHER },
 	{ "Supported",		 'k', SIP_HDR_OTHER },
 	{ "Subject",		 's', SIP_HDR_OTHER },
-	{ "Event",		 'o', SIP_HDR_OTHER },		/* RFC 6665 */
-	{ "Allow-Events",	 'u', SIP_HDR_OTHER },		/* RFC 6665 */
-	{ "Refer-To",		 'r', SIP_HDR_OTHER },		/* RFC 3515 */
-	{ "Referred-By",	 'b', SIP_HDR_OTHER },		/* RFC 3892 */
-	{ "Session-Expires",	 'x', SIP_HDR_OTHER },		/* RFC 4028 */
-	{ "Accept-Contact",	 'a', SIP_HDR_OTHER },		/* RFC 3841 */
-	{ "Reject-Contact",	 'j', SIP_HDR_OTHER },		/* RFC 3841 */
-	{ "Request-Disposition", 'd', SIP_HDR_OTHER },		/* RFC 3841 */
-	{ "Identity",		 'y', SIP_HDR_OTHER },		/* RFC 8224 */
+	{ "Event",		 'o', SIP_HDR_OTHER },	/* RFC 6665 */
+	{ "Allow-Events",	 'u', SIP_HDR_OTHER },	/* RFC 6665 */
+	{ "Refer-To",		 'r', SIP_HDR_OTHER },	/* RFC 3515 */
+	{ "Referred-By",	 'b', SIP_HDR_OTHER },	/* RFC 3892 */
+	{ "Session-Expires",	 'x', SIP_HDR_OTHER },	/* RFC 4028 */
+	{ "Accept-Contact",	 'a', SIP_HDR_OTHER },	/* RFC 3841 */
+	{ "Reject-Contact",	 'j', SIP_HDR_OTHER },	/* RFC 3841 */
+	{ "Request-Disposition", 'd', SIP_HDR_OTHER },	/* RFC 3841 */
+	{ "Identity",		 'y', SIP_HDR_OTHER },	/* RFC 8224 */
 	{ NULL,			 0,   SIP_HDR_OTHER }
 };
 
@@ -283,7 +283,7 @@ sip_number(const char *p, const char *end, unsigned long max,
 int
 sip_looks_like(const uint8_t *data, size_t len)
 {
-	const char	*p, *end, *eol, *q;
+	const char	*p, *end, *eol, *q, *version;
 	size_t		 i;
 
 	if (len == 0)
@@ -323,9 +323,11 @@ sip_looks_like(const uint8_t *data, size_t len)
 		return 1;
 	if (eol > q && eol[-1] == '\r')
 		eol--;
-	return (size_t)(eol - q) > SIP_VERSION_LEN + 1 &&
-	    eol[-(int)SIP_VERSION_LEN - 1] == ' ' &&
-	    sip_caseeq(eol - SIP_VERSION_LEN, SIP_VERSION_LEN, SIP_VERSION);
+	if ((size_t)(eol - q) <= SIP_VERSION_LEN + 1)
+		return 0;
+	version = eol - SIP_VERSION_LEN;
+	return version[-1] == ' ' &&
+	    sip_caseeq(version, SIP_VERSION_LEN, SIP_VERSION);
 }
 
 /* Parse "METHOD uri SIP/2.0" or "SIP/2.0 code phrase" (no line end). */
@@ -430,14 +432,15 @@ sip_name_addr(const char *p, const char *end, struct sip_str *uri,
 
 	/* ;name[=value] pairs, white space allowed around both. */
 	while (params < end) {
-		if ((params = memchr(params, ';', (size_t)(end - params))) == NULL)
+		params = memchr(params, ';', (size_t)(end - params));
+		if (params == NULL)
 			break;
 		name = ++params;
-		if ((value_end = memchr(params, ';', (size_t)(end - params))) ==
-		    NULL)
+		value_end = memchr(params, ';', (size_t)(end - params));
+		if (value_end == NULL)
 			value_end = end;
-		if ((name_end = memchr(name, '=', (size_t)(value_end - name))) ==
-		    NULL)
+		name_end = memchr(name, '=', (size_t)(value_end - name));
+		if (name_end == NULL)
 			name_end = value = value_end;
 		else
 			value = name_end + 1;
@@ -502,7 +505,8 @@ sip_header(const char *p, const char *end, struct sip_msg *msg,
 		if (msg->from.p != NULL)
 			break;
 		sip_set(&msg->from, value, end);
-		return sip_name_addr(value, end, &msg->from_uri, &msg->from_tag);
+		return sip_name_addr(value, end, &msg->from_uri,
+		    &msg->from_tag);
 	case SIP_HDR_TO:
 		if (msg->to.p != NULL)
 			break;
@@ -571,7 +575,7 @@ sip_parse(const uint8_t *data, size_t len, struct sip_msg *msg)
 		if (line_end > p && line_end[-1] == '\r')
 			line_end--;
 		if (line_end == p)
-			break;		/* the empty line: the body follows */
+			break;	/* the empty line: the body follows */
 
 		/* Take in continuation lines (folding, RFC 3261 §7.3.1). */
 		for (;;) {
@@ -593,7 +597,7 @@ sip_parse(const uint8_t *data, size_t len, struct sip_msg *msg)
 	    msg->to.p == NULL || !have_cseq)
 		return DISSECT_MALFORMED;
 
-	/* Over UDP, a message without Content-Length runs to the end (§18.3). */
+	/* Over UDP, without Content-Length the body runs to the end. */
 	body_len = (size_t)(end - p);
 	if (msg->content_length >= 0 && (size_t)msg->content_length < body_len)
 		body_len = (size_t)msg->content_length;

@@ -55,8 +55,8 @@ struct rtpstat {
 	/* Sequence extension, RFC 3550 A.1. */
 	uint16_t		max_seq;
 	int64_t			cycles;		/* wraps seen, times 65536 */
-	uint32_t		bad_seq;	/* seq that confirms a restart */
-	int			bad_seq_event;	/* the candidate was an event */
+	uint32_t		bad_seq;	/* seq confirming a restart */
+	int			bad_seq_event;	/* the jump was an event */
 
 	/*
 	 * The current range of extended sequence numbers: from the restart
@@ -65,12 +65,12 @@ struct rtpstat {
 	 */
 	int64_t			lowest_seq;
 	int64_t			highest_seq;
-	uint64_t		range_received;	/* distinct seqs in the range */
+	uint64_t		range_received;	/* distinct seqs */
 	uint64_t		received[WINDOW_WORDS];
-	uint64_t		event[WINDOW_WORDS];	/* received as RFC 4733 */
-	uint64_t		final_lost;	/* lost seqs that left the window */
+	uint64_t		event[WINDOW_WORDS];	/* got as RFC 4733 */
+	uint64_t		final_lost;	/* lost, out of the window */
 	uint64_t		final_runs;
-	int			final_in_run;	/* the last one to leave was lost */
+	int			final_in_run;	/* the last one out was lost */
 
 	/* Ranges closed by restarts. */
 	uint64_t		done_expected;
@@ -79,6 +79,8 @@ struct rtpstat {
 	uint64_t		done_runs;
 
 	uint64_t		duplicates;
+	uint64_t		events;
+	uint64_t		comfort_noise;
 	uint64_t		out_of_order;
 	uint32_t		restarts;
 
@@ -86,28 +88,31 @@ struct rtpstat {
 	enum rtpstat_kind	prev_kind;	/* of the previous packet */
 	int64_t			prev_us;	/* previous packet timed */
 	int			has_prev_media;
-	int64_t			prev_media_us;	/* previous voice or CN packet */
+	uint64_t		media_packets;	/* not events: the mean's n */
+	int64_t			prev_media_us;	/* last voice or CN packet */
 	uint32_t		prev_media_ts;
-	int64_t			prev_media_offset; /* its ts - the first's */
+	int64_t			prev_media_offset; /* ts - first ts */
 	double			jitter_ts;	/* J, in timestamp units */
 	double			jitter_max_ts;
 	double			jitter_mean_ts;
 	int64_t			max_delta_us;
 };
 
-/* The bit of extended sequence number seq in the window. */
+/* The word of a window bitmap that holds extended seq number seq. */
 static size_t
 window_word(int64_t seq)
 {
 	return (size_t)(((uint64_t)seq % WINDOW_SEQS) / 64);
 }
 
+/* The bit for seq within its word. */
 static uint64_t
 window_bit(int64_t seq)
 {
 	return (uint64_t)1 << ((uint64_t)seq % 64);
 }
 
+/* Whether seq is set in a window bitmap. */
 static int
 window_test(const uint64_t *map, int64_t seq)
 {
@@ -312,8 +317,10 @@ ts_diff(uint32_t a, uint32_t b)
  * Update J (RFC 3550 A.8) with this packet's D against the previous voice
  * or comfort-noise packet; on a regular packet, fold J into the maximum
  * and into tshark's running mean, mean = (mean * (n - 1) + J) / n, with n
- * the packets before this one, duplicates and events included.  Packets
- * that are not regular leave the mean alone while n still grows.
+ * the packets before this one, duplicates included.  Packets that are not
+ * regular leave the mean alone while n still grows.  Event packets are not
+ * in n: they are no part of the voice whose jitter this is (the mean is
+ * tshark's on the same capture without its telephone-event packets).
  */
 static void
 jitter_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt, int regular)
@@ -331,8 +338,9 @@ jitter_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt, int regular)
 		return;
 	if (rs->jitter_ts > rs->jitter_max_ts)
 		rs->jitter_max_ts = rs->jitter_ts;
-	rs->jitter_mean_ts = (rs->jitter_mean_ts * (double)(rs->packets - 1) +
-	    rs->jitter_ts) / (double)rs->packets;
+	rs->jitter_mean_ts = (rs->jitter_mean_ts *
+	    (double)(rs->media_packets - 1) + rs->jitter_ts) /
+	    (double)rs->media_packets;
 }
 
 /*
@@ -403,6 +411,7 @@ rtpstat_new(uint32_t clock_rate_hz)
 	return rs;
 }
 
+/* Free a stream; NULL is allowed. */
 void
 rtpstat_free(struct rtpstat *rs)
 {
@@ -422,6 +431,12 @@ rtpstat_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 	rs->prev_kind = pkt->kind;
 	rs->last_us = pkt->arrival_us;
 	rs->packets++;
+	if (pkt->kind != RTPSTAT_EVENT)
+		rs->media_packets++;
+	if (pkt->kind == RTPSTAT_EVENT)
+		rs->events++;
+	else if (pkt->kind == RTPSTAT_COMFORT_NOISE)
+		rs->comfort_noise++;
 }
 
 /* The figures so far; the stream can go on being updated afterwards. */
@@ -446,6 +461,8 @@ rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
 	sum->lost = sum->expected > received ? sum->expected - received : 0;
 	assert(lost_seqs == sum->lost);
 	sum->duplicates = rs->duplicates;
+	sum->events = rs->events;
+	sum->comfort_noise = rs->comfort_noise;
 	sum->out_of_order = rs->out_of_order;
 	sum->restarts = rs->restarts;
 	sum->loss_pct = (double)sum->lost * 100.0 / (double)sum->expected;

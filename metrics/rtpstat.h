@@ -31,6 +31,8 @@ struct rtpstat_summary {
 	uint64_t	lost;		/* expected - distinct received, >= 0 */
 	uint64_t	duplicates;
 	uint64_t	out_of_order;	/* arrived after a higher sequence number */
+	uint64_t	events;		/* RFC 4733 packets, repeats included */
+	uint64_t	comfort_noise;	/* RFC 3389 packets */
 	uint32_t	restarts;	/* RFC 3550 A.1 resynchronisations */
 	double		loss_pct;
 	double		burst_ratio;	/* G.107 BurstR from loss runs; 1 if no loss */
@@ -43,7 +45,10 @@ struct rtpstat_summary {
 
 struct rtpstat;
 
-/* A new stream whose RTP clock runs at clock_rate_hz (0: unknown, no jitter). */
+/*
+ * A new stream whose RTP clock runs at clock_rate_hz (0: unknown, no
+ * jitter); NULL when out of memory.
+ */
 struct rtpstat	*rtpstat_new(uint32_t clock_rate_hz);
 void		 rtpstat_free(struct rtpstat *);
 /* Account for one packet. */

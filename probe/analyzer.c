@@ -120,7 +120,15 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 	if (msg.body.len > 0 && (msg.content_type.len == 0 ||
 	    (msg.content_type.len >= 15 &&
 	    strncasecmp(msg.content_type.p, "application/sdp", 15) == 0))) {
-		r = sdp_parse(msg.body.p, msg.body.len, &sdp);
+		/*
+		 * A body the capture cut short would give a wrong port from a
+		 * cut "m=" line: count it as truncated rather than learn it.
+		 */
+		if (msg.content_length >= 0 &&
+		    msg.body.len < (size_t)msg.content_length)
+			r = DISSECT_TRUNCATED;
+		else
+			r = sdp_parse(msg.body.p, msg.body.len, &sdp);
 		count_result(a, r, PROTO_SDP);
 		if (r == DISSECT_OK)
 			body = &sdp;
@@ -194,7 +202,8 @@ handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
 	uint32_t clock_rate_hz = 0;
 	enum dissect_result r;
 
-	r = rtp_parse(meta->payload, meta->payload_len, &rtp);
+	r = rtp_parse(meta->payload, meta->payload_len, meta->payload_wirelen,
+	    &rtp);
 	count_result(a, r, PROTO_RTP);
 	if (r != DISSECT_OK)
 		return;
@@ -209,7 +218,8 @@ handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
 	s = stream_get(a, meta, rtp.ssrc, media, media_is_dst);
 	if (s->stat == NULL) {
 		s->clock_rate_hz = clock_rate_hz;
-		s->stat = rtpstat_new(clock_rate_hz);
+		if ((s->stat = rtpstat_new(clock_rate_hz)) == NULL)
+			fatal("out of memory");
 	}
 	if (s->payload_type < 0 && pkt.kind == RTPSTAT_VOICE) {
 		s->payload_type = rtp.payload_type;

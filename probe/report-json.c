@@ -139,6 +139,8 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 	add(o, "lost", jint(r->lost));
 	add(o, "duplicates", jint(r->duplicates));
 	add(o, "out_of_order", jint(r->out_of_order));
+	add(o, "events", jint(r->events));
+	add(o, "comfort_noise", jint(r->comfort_noise));
 	add(o, "loss_pct", jnum(r->loss_pct, 3));
 	add(o, "burst_ratio", jnum(r->burst_ratio, 4));
 	if (have_clock) {
@@ -202,7 +204,8 @@ report_json_write(const struct snapshot *snap, const char *path, char **cause)
 	int rc = -1;
 
 	text = json_object_to_json_string_ext(root,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (strcmp(path, "-") == 0) {
 		if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF ||
 		    fflush(stdout) == EOF)

@@ -60,7 +60,7 @@ report_table_print(const struct snapshot *snap, FILE *f)
 	    "TO", "STATE", "CODE", "PDD ms", "SETUP ms", "DUR s");
 	fprintf(f, "    %-6s %-21s    %-21s %-8s %7s %6s %7s %6s %13s\n", "SENDER",
 	    "SOURCE", "DESTINATION", "CODEC", "PACKETS", "LOST", "LOSS",
-	    "DUPS", "JITTER ms");
+	    "DUPS", "JITTER avg/max");
 	for (i = 0; i < snap->n_calls; i++) {
 		const struct snap_call *c = &snap->calls[i];
 

@@ -32,6 +32,23 @@ own_captures() {
 	ls "$TOP_SRCDIR"/pcaps/*.pcap "$TOP_SRCDIR"/pcaps/*.pcapng 2>/dev/null
 }
 
+# The issue a capture waits for (tests/pending.list), or nothing.
+pending_issue() {
+	awk -v n="$1" '$1 == n { print $2 }' "$TOP_SRCDIR/tests/pending.list"
+}
+
+# judge NAME OK?: count a result, allowing for captures still pending.
+judge() {
+	issue=$(pending_issue "$1")
+	if [ -z "$issue" ]; then
+		[ "$2" -eq 0 ] || fail "$1: differs"
+	elif [ "$2" -eq 0 ]; then
+		fail "$1 now passes: remove it from tests/pending.list"
+	else
+		echo "PENDING $1: waits for issue $issue"
+	fi
+}
+
 finish() {
 	if [ "$failures" -ne 0 ]; then
 		echo "$failures failure(s)"

@@ -144,10 +144,10 @@ f_ipv6_udp(struct frame *f, int ext)
 	f_be32(f, 0);
 	f_be32(f, 2);
 	if (ext) {
-		f_u8(f, 60);		/* hop-by-hop: next is dest. options */
+		f_u8(f, 60);	/* hop-by-hop: destination options next */
 		f_u8(f, 0);
 		f_raw(f, "\x01\x04\x00\x00\x00\x00", 6);	/* PadN */
-		f_u8(f, 17);		/* destination options: next is UDP */
+		f_u8(f, 17);	/* destination options: UDP next */
 		f_u8(f, 1);
 		f_raw(f, "\x01\x0c\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 		    "\x00\x00", 14);

@@ -16,7 +16,7 @@ parse_exact(const uint8_t *p, size_t len, struct rtp_hdr *h)
 
 	copy = malloc(len != 0 ? len : 1);
 	memcpy(copy, p, len);
-	r = rtp_parse(copy, len, h);
+	r = rtp_parse(copy, len, len, h);
 	free(copy);
 	return r;
 }
@@ -119,6 +119,14 @@ test_padding(void)
 
 	/* The padding flag with no byte after the header. */
 	CHECK_INT(parse_exact(pkt, 12, &h), DISSECT_MALFORMED);
+
+	/*
+	 * A snaplen that cut the packet also cut its padding count: the last
+	 * captured byte (0x55) is payload, so it must not be read as a count.
+	 */
+	pkt[19] = 3;
+	CHECK_INT(rtp_parse(pkt, 16, 20, &h), DISSECT_OK);
+	CHECK_INT(h.payload_len, 4);
 }
 
 static void
@@ -176,7 +184,7 @@ test_is_rtcp(void)
 	/* RR: V=2, RC=1, PT=201. */
 	const uint8_t	rr[] = { 0x81, 0xc9, 0x00, 0x07 };
 	const uint8_t	sr[] = { 0x80, 0xc8, 0x00, 0x06 };
-	const uint8_t	xr[] = { 0x80, 0xcf, 0x00, 0x06 };	/* PT 207 */
+	const uint8_t	xr[] = { 0x80, 0xcf, 0x00, 0x06 };	/* 207 */
 	const uint8_t	top[] = { 0x80, 223 };
 	const uint8_t	below[] = { 0x80, 191 };
 	const uint8_t	above[] = { 0x80, 224 };

@@ -308,6 +308,30 @@ test_event_jitter(void)
 	CHECK_NEAR(s.jitter_max_ms, 0.0, 1e-9);
 	CHECK_NEAR(s.max_delta_ms, 20.0, 1e-9);
 	rtpstat_free(rs);
+
+	/*
+	 * Voice goes on while a digit is sent, as in the T.38 capture in
+	 * shared/pcaps: an event packet 5 ms after every second voice packet,
+	 * all in one seq space, the events with a fixed start timestamp.
+	 */
+	rs = new_stream(8000);
+	for (i = 0, k = 0; i < 60; i++) {
+		feed(rs, t0 + (int64_t)i * PTIME_US, (uint16_t)(i + k),
+		    i * TS_PER_PKT, 0, RTPSTAT_VOICE);
+		if (i >= 20 && i < 40 && i % 2 == 0) {
+			k++;
+			feed(rs, t0 + (int64_t)i * PTIME_US + 5000,
+			    (uint16_t)(i + k), 20 * TS_PER_PKT, i == 20,
+			    RTPSTAT_EVENT);
+		}
+	}
+	rtpstat_summary(rs, &s);
+	CHECK_INT(s.packets, 70);
+	CHECK_INT(s.expected, 70);
+	CHECK_INT(s.lost, 0);
+	CHECK_NEAR(s.jitter_max_ms, 0.0, 1e-9);
+	CHECK_NEAR(s.max_delta_ms, 20.0, 1e-9);
+	rtpstat_free(rs);
 }
 
 /* Reordering: out_of_order and lost exact; a late packet fills a hole. */
@@ -485,7 +509,8 @@ run_alternating(uint32_t clock_rate_hz, uint32_t ts0, unsigned n,
 
 	for (i = 0; i < n; i++)
 		feed(rs, 1000000 + (int64_t)i * PTIME_US + (i % 2 ? d_us : 0),
-		    (uint16_t)(100 + i), ts0 + i * ts_per_pkt, 0, RTPSTAT_VOICE);
+		    (uint16_t)(100 + i), ts0 + i * ts_per_pkt, 0,
+		    RTPSTAT_VOICE);
 	rtpstat_summary(rs, s);
 	rtpstat_free(rs);
 }
@@ -635,8 +660,8 @@ run_ts_reset(uint32_t back_ts, struct rtpstat_summary *s)
 
 	for (i = 0; i < 60; i++)
 		feed(rs, 1000000 + (int64_t)i * PTIME_US + (i * 7 % 5) * 1000,
-		    (uint16_t)(100 + i), i * TS_PER_PKT + (i < 30 ? back_ts : 0),
-		    0, RTPSTAT_VOICE);
+		    (uint16_t)(100 + i),
+		    i * TS_PER_PKT + (i < 30 ? back_ts : 0), 0, RTPSTAT_VOICE);
 	rtpstat_summary(rs, s);
 	rtpstat_free(rs);
 }

@@ -333,8 +333,9 @@ static void
 test_content_length(void)
 {
 	struct sip_msg	m;
-	const char	*head = "INFO sip:b@y SIP/2.0\r\nf: <sip:a@x>;tag=1\r\n"
-	    "t: <sip:b@y>;tag=2\r\ni: x\r\nCSeq: 3 INFO\r\n";
+	const char	*head = "INFO sip:b@y SIP/2.0\r\n"
+	    "f: <sip:a@x>;tag=1\r\nt: <sip:b@y>;tag=2\r\ni: x\r\n"
+	    "CSeq: 3 INFO\r\n";
 	char		buf[512];
 
 	snprintf(buf, sizeof buf, "%sContent-Length: 4\r\n\r\n"
@@ -460,7 +461,8 @@ test_names(void)
 static size_t
 header_end(const char *msg)
 {
-	const char	*crlf = strstr(msg, "\r\n\r\n"), *lf = strstr(msg, "\n\n");
+	const char	*crlf = strstr(msg, "\r\n\r\n");
+	const char	*lf = strstr(msg, "\n\n");
 
 	if (crlf != NULL && (lf == NULL || crlf < lf))
 		return (size_t)(crlf - msg) + 4;

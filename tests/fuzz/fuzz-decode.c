@@ -20,7 +20,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&meta, 0, sizeof(meta));
 		if (decode_frame(linktypes[i], data, (uint32_t)size, &meta) ==
 		    DISSECT_OK)
-			(void)rtp_parse(meta.payload, meta.payload_len, &rtp);
+			(void)rtp_parse(meta.payload, meta.payload_len,
+			    meta.payload_wirelen, &rtp);
 	}
 	return 0;
 }
