@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "dissectors/rtp.h"
+#include "dissectors/scan.h"
 #include "dissectors/sdp.h"
 
 #define SDP_PT_MAX	127
@@ -122,28 +123,6 @@ sdp_eq(const char *p, size_t len, const char *lit)
 	return strlen(lit) == len && memcmp(p, lit, len) == 0;
 }
 
-/* Do the len bytes at p spell lit, ignoring ASCII case? */
-static int
-sdp_caseeq(const char *p, size_t len, const char *lit)
-{
-	size_t	i;
-	char	a, b;
-
-	if (strlen(lit) != len)
-		return 0;
-	for (i = 0; i < len; i++) {
-		a = p[i];
-		b = lit[i];
-		if (a >= 'a' && a <= 'z')
-			a = (char)(a - 'a' + 'A');
-		if (b >= 'a' && b <= 'z')
-			b = (char)(b - 'a' + 'A');
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * The next space-separated word of [*pp, end): its start in *word, its
  * length returned (0 at the end); *pp moves past it.
@@ -162,26 +141,6 @@ sdp_word(const char **pp, const char *end, const char **word)
 	return (size_t)(p - *word);
 }
 
-/* Decimal digits of [p, end), at most max; -1 if anything else. */
-static int
-sdp_number(const char *p, const char *end, unsigned long max,
-    unsigned long *out)
-{
-	unsigned long	v = 0;
-
-	if (p == end)
-		return -1;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /*
  * The port at the start of [p, end), which may go on with "/<count>" (m=)
  * or " IN IP4 ..." (a=rtcp); -1 if there is none or it is out of range.
@@ -196,7 +155,7 @@ sdp_port(const char *p, const char *end, uint16_t *port)
 		;
 	if (q < end && *q != '/' && !sdp_is_space(*q))
 		return -1;
-	if (sdp_number(p, q, 65535, &v) == -1)
+	if (scan_number(p, q, 65535, &v) == -1)
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
@@ -235,9 +194,9 @@ sdp_line_connection(struct sdp_state *st, const char *p, const char *end)
 	if (!sdp_eq(word, n, "IN"))
 		return;
 	n = sdp_word(&p, end, &word);
-	if (sdp_caseeq(word, n, "IP4"))
+	if (scan_caseeq(word, n, "IP4"))
 		family = 4;
-	else if (sdp_caseeq(word, n, "IP6"))
+	else if (scan_caseeq(word, n, "IP6"))
 		family = 6;
 	else
 		return;
@@ -279,7 +238,7 @@ sdp_line_media(struct sdp_state *st, const char *p, const char *end)
 		return;
 	}
 	for (i = 0; sdp_rtp_protos[i] != NULL; i++) {
-		if (sdp_caseeq(proto, proto_len, sdp_rtp_protos[i]))
+		if (scan_caseeq(proto, proto_len, sdp_rtp_protos[i]))
 			break;
 	}
 	if (sdp_rtp_protos[i] == NULL || st->out->n_media == SDP_MAX_MEDIA)
@@ -296,7 +255,7 @@ sdp_line_media(struct sdp_state *st, const char *p, const char *end)
 	while ((fmt_len = sdp_word(&p, end, &fmt)) != 0) {
 		if (m->n_formats == SDP_MAX_FORMATS)
 			break;
-		if (sdp_number(fmt, fmt + fmt_len, SDP_PT_MAX, &pt) == 0)
+		if (scan_number(fmt, fmt + fmt_len, SDP_PT_MAX, &pt) == 0)
 			m->formats[m->n_formats++] = (uint8_t)pt;
 	}
 }
@@ -333,7 +292,7 @@ sdp_attr_rtpmap(struct sdp_state *st, const char *p, const char *end)
 	if (m == NULL || m->n_rtpmaps == SDP_MAX_FORMATS)
 		return;
 	n = sdp_word(&p, end, &word);
-	if (sdp_number(word, word + n, SDP_PT_MAX, &pt) == -1)
+	if (scan_number(word, word + n, SDP_PT_MAX, &pt) == -1)
 		return;
 	n = sdp_word(&p, end, &word);
 	if ((slash = memchr(word, '/', n)) == NULL)
@@ -345,7 +304,7 @@ sdp_attr_rtpmap(struct sdp_state *st, const char *p, const char *end)
 	for (rate_end = slash + 1; rate_end < word + n && *rate_end != '/';
 	    rate_end++)
 		;
-	if (sdp_number(slash + 1, rate_end, 0xffffffffUL, &rate) == -1)
+	if (scan_number(slash + 1, rate_end, 0xffffffffUL, &rate) == -1)
 		return;
 
 	for (i = 0; i < m->n_rtpmaps; i++) {

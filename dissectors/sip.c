@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "dissectors/scan.h"
 #include "dissectors/sip.h"
 
 #define SIP_VERSION		"SIP/2.0"
@@ -208,26 +209,13 @@ sip_is_token(char ch)
 	return ch != '\0' && strchr("-.!%*_+`'~", ch) != NULL;
 }
 
-/* Do the len bytes at p spell lit, ignoring ASCII case? */
-static int
-sip_caseeq(const char *p, size_t len, const char *lit)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		if (lit[i] == '\0' || sip_lower(p[i]) != sip_lower(lit[i]))
-			return 0;
-	}
-	return lit[len] == '\0';
-}
-
 /* Does [p, end) start with lit, ignoring ASCII case? */
 static int
 sip_caseprefix(const char *p, const char *end, const char *lit)
 {
 	size_t	n = strlen(lit);
 
-	return (size_t)(end - p) >= n && sip_caseeq(p, n, lit);
+	return (size_t)(end - p) >= n && scan_caseeq(p, n, lit);
 }
 
 /* Skip the empty lines RFC 3261 §7.5 allows before a start line. */
@@ -254,29 +242,6 @@ sip_set(struct sip_str *s, const char *p, const char *end)
 {
 	s->p = p;
 	s->len = (size_t)(end - p);
-}
-
-/*
- * Parse the decimal digits of [p, end) into *out, at most max; -1 if the
- * text is empty, holds anything else, or is too large.
- */
-static int
-sip_number(const char *p, const char *end, unsigned long max,
-    unsigned long *out)
-{
-	unsigned long	v = 0;
-
-	if (p == end)
-		return -1;
-	for (; p < end; p++) {
-		if (!sip_is_digit(*p))
-			return -1;
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return -1;
-	}
-	*out = v;
-	return 0;
 }
 
 /* Does the UDP payload start like a request or status line? */
@@ -327,7 +292,7 @@ sip_looks_like(const uint8_t *data, size_t len)
 		return 0;
 	version = eol - SIP_VERSION_LEN;
 	return version[-1] == ' ' &&
-	    sip_caseeq(version, SIP_VERSION_LEN, SIP_VERSION);
+	    scan_caseeq(version, SIP_VERSION_LEN, SIP_VERSION);
 }
 
 /* Parse "METHOD uri SIP/2.0" or "SIP/2.0 code phrase" (no line end). */
@@ -342,7 +307,7 @@ sip_start_line(const char *p, const char *end, struct sip_msg *msg)
 
 	if (sip_caseprefix(p, end, SIP_VERSION " ")) {
 		p += SIP_VERSION_LEN + 1;
-		if (end - p < 3 || sip_number(p, p + 3, 699, &code) == -1 ||
+		if (end - p < 3 || scan_number(p, p + 3, 699, &code) == -1 ||
 		    code < 100)
 			return DISSECT_MALFORMED;
 		msg->status_code = (int)code;
@@ -367,7 +332,7 @@ sip_start_line(const char *p, const char *end, struct sip_msg *msg)
 		return DISSECT_MALFORMED;
 	sip_set(&msg->request_uri, p, sp2);
 	p = sp2 + 1;
-	if (!sip_caseeq(p, (size_t)(end - p), SIP_VERSION))
+	if (!scan_caseeq(p, (size_t)(end - p), SIP_VERSION))
 		return DISSECT_MALFORMED;
 	return DISSECT_OK;
 }
@@ -382,7 +347,7 @@ sip_hdr_lookup(const char *name, size_t len)
 		if (len == 1 && sip_hdr_names[i].compact != 0 &&
 		    sip_lower(*name) == sip_hdr_names[i].compact)
 			return sip_hdr_names[i].hdr;
-		if (sip_caseeq(name, len, sip_hdr_names[i].name))
+		if (scan_caseeq(name, len, sip_hdr_names[i].name))
 			return sip_hdr_names[i].hdr;
 	}
 	return SIP_HDR_OTHER;
@@ -445,7 +410,7 @@ sip_name_addr(const char *p, const char *end, struct sip_str *uri,
 		else
 			value = name_end + 1;
 		sip_trim(&name, &name_end);
-		if (sip_caseeq(name, (size_t)(name_end - name), "tag")) {
+		if (scan_caseeq(name, (size_t)(name_end - name), "tag")) {
 			sip_trim(&value, &value_end);
 			sip_set(tag, value, value_end);
 			break;
@@ -464,7 +429,7 @@ sip_cseq(const char *p, const char *end, struct sip_msg *msg)
 
 	while (p < end && sip_is_digit(*p))
 		p++;
-	if (sip_number(digits, p, 0xffffffffUL, &n) == -1)
+	if (scan_number(digits, p, 0xffffffffUL, &n) == -1)
 		return -1;
 	if (p == end || !sip_is_lws(*p))
 		return -1;
@@ -520,7 +485,7 @@ sip_header(const char *p, const char *end, struct sip_msg *msg,
 	case SIP_HDR_CONTENT_LENGTH:
 		if (msg->content_length != -1)
 			break;
-		if (sip_number(value, end, SIP_CONTENT_LENGTH_MAX, &n) == -1)
+		if (scan_number(value, end, SIP_CONTENT_LENGTH_MAX, &n) == -1)
 			return -1;
 		msg->content_length = (long)n;
 		break;

@@ -30,10 +30,10 @@ print_stream(FILE *f, const struct snap_stream *s)
 		    r->jitter_max_ms);
 	else
 		snprintf(jitter, sizeof(jitter), "-");
-	fprintf(f, "    %-6s %-21s -> %-21s %-8s %7llu %6llu %6.2f%% %6llu %13s\n",
+	fprintf(f, "    %-6s %-21s -> %-21s %-8s %7llu %6llu %6.2f%% %5.2f %6llu %14s\n",
 	    s->direction ? s->direction : "-", s->src, s->dst,
 	    s->codec[0] ? s->codec : "?", (unsigned long long)r->packets,
-	    (unsigned long long)r->lost, r->loss_pct,
+	    (unsigned long long)r->lost, r->loss_pct, r->burst_ratio,
 	    (unsigned long long)r->duplicates, jitter);
 }
 
@@ -58,9 +58,9 @@ report_table_print(const struct snapshot *snap, FILE *f)
 
 	fprintf(f, "%-3s %-28s %-28s %-10s %4s %9s %9s %9s\n", "#", "FROM",
 	    "TO", "STATE", "CODE", "PDD ms", "SETUP ms", "DUR s");
-	fprintf(f, "    %-6s %-21s    %-21s %-8s %7s %6s %7s %6s %13s\n", "SENDER",
-	    "SOURCE", "DESTINATION", "CODEC", "PACKETS", "LOST", "LOSS",
-	    "DUPS", "JITTER avg/max");
+	fprintf(f, "    %-6s %-21s    %-21s %-8s %7s %6s %7s %5s %6s %14s\n",
+	    "SENDER", "SOURCE", "DESTINATION", "CODEC", "PACKETS", "LOST",
+	    "LOSS", "BURST", "DUPS", "JITTER avg/max");
 	for (i = 0; i < snap->n_calls; i++) {
 		const struct snap_call *c = &snap->calls[i];
 
