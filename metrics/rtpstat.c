@@ -81,6 +81,7 @@ struct rtpstat {
 	uint64_t		duplicates;
 	uint64_t		events;
 	uint64_t		comfort_noise;
+	uint64_t		unannounced;
 	uint64_t		out_of_order;
 	uint32_t		restarts;
 
@@ -368,7 +369,14 @@ jitter_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt, int regular)
 static void
 timing_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 {
-	int	media = pkt->kind != RTPSTAT_EVENT;
+	/*
+	 * A payload type nobody announced (a vendor's signalling events such
+	 * as Cisco's NSE on PT 100) has a clock of its own, if any: keep it
+	 * out of jitter like an event, where tshark skips it for want of a
+	 * clock rate.
+	 */
+	int	media = pkt->kind != RTPSTAT_EVENT &&
+	    pkt->kind != RTPSTAT_UNANNOUNCED;
 	int	regular;
 	int64_t	offset = 0;
 
@@ -431,10 +439,12 @@ rtpstat_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 	rs->prev_kind = pkt->kind;
 	rs->last_us = pkt->arrival_us;
 	rs->packets++;
-	if (pkt->kind != RTPSTAT_EVENT)
+	if (pkt->kind != RTPSTAT_EVENT && pkt->kind != RTPSTAT_UNANNOUNCED)
 		rs->media_packets++;
 	if (pkt->kind == RTPSTAT_EVENT)
 		rs->events++;
+	else if (pkt->kind == RTPSTAT_UNANNOUNCED)
+		rs->unannounced++;
 	else if (pkt->kind == RTPSTAT_COMFORT_NOISE)
 		rs->comfort_noise++;
 }
@@ -463,6 +473,7 @@ rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
 	sum->duplicates = rs->duplicates;
 	sum->events = rs->events;
 	sum->comfort_noise = rs->comfort_noise;
+	sum->unannounced = rs->unannounced;
 	sum->out_of_order = rs->out_of_order;
 	sum->restarts = rs->restarts;
 	sum->loss_pct = (double)sum->lost * 100.0 / (double)sum->expected;

@@ -14,7 +14,8 @@
 enum rtpstat_kind {
 	RTPSTAT_VOICE = 0,	/* ordinary media */
 	RTPSTAT_EVENT,		/* RFC 4733 telephone-event */
-	RTPSTAT_COMFORT_NOISE	/* RFC 3389, PT 13 */
+	RTPSTAT_COMFORT_NOISE,	/* RFC 3389, PT 13 */
+	RTPSTAT_UNANNOUNCED	/* a payload type the SDP did not announce */
 };
 
 struct rtpstat_pkt {
@@ -33,6 +34,7 @@ struct rtpstat_summary {
 	uint64_t	out_of_order;	/* arrived after a higher sequence number */
 	uint64_t	events;		/* RFC 4733 packets, repeats included */
 	uint64_t	comfort_noise;	/* RFC 3389 packets */
+	uint64_t	unannounced;	/* packets of payload types not in SDP */
 	uint32_t	restarts;	/* RFC 3550 A.1 resynchronisations */
 	double		loss_pct;
 	double		burst_ratio;	/* G.107 BurstR from loss runs; 1 if no loss */

@@ -136,13 +136,13 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 	calls_sip(a->calls, &msg, body, meta->ts_us);
 }
 
-/* How loss and jitter should treat a payload type of this media. */
+/* How loss and jitter should treat a payload type the SDP announced. */
 static enum rtpstat_kind
 payload_kind(const char *encoding, uint8_t pt)
 {
-	if (encoding != NULL && strcasecmp(encoding, "telephone-event") == 0)
+	if (strcasecmp(encoding, "telephone-event") == 0)
 		return RTPSTAT_EVENT;
-	if (pt == 13 || (encoding != NULL && strcasecmp(encoding, "CN") == 0))
+	if (pt == 13 || strcasecmp(encoding, "CN") == 0)
 		return RTPSTAT_COMFORT_NOISE;
 	return RTPSTAT_VOICE;
 }
@@ -212,8 +212,9 @@ handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
 	/* The receiver's SDP says what its payload type numbers mean. */
 	if (sdp_media_codec(&media->sdp, rtp.payload_type, &encoding,
 	    &clock_rate_hz) != 0)
-		encoding = NULL;
-	pkt.kind = payload_kind(encoding, rtp.payload_type);
+		pkt.kind = RTPSTAT_UNANNOUNCED;
+	else
+		pkt.kind = payload_kind(encoding, rtp.payload_type);
 
 	s = stream_get(a, meta, rtp.ssrc, media, media_is_dst);
 	if (s->stat == NULL) {

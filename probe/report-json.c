@@ -141,6 +141,7 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 	add(o, "out_of_order", jint(r->out_of_order));
 	add(o, "events", jint(r->events));
 	add(o, "comfort_noise", jint(r->comfort_noise));
+	add(o, "unannounced", jint(r->unannounced));
 	add(o, "loss_pct", jnum(r->loss_pct, 3));
 	add(o, "burst_ratio", jnum(r->burst_ratio, 4));
 	if (have_clock) {

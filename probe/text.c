@@ -14,7 +14,7 @@ text_copy_safe(char *out, size_t size, const char *p, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (c > 0x20 && c < 0x7f && c != '%') {
+		if (c >= 0x20 && c < 0x7f && c != '%') {
 			if (o + 1 >= size)
 				break;
 			out[o++] = (char)c;
