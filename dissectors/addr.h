@@ -22,7 +22,7 @@ struct vq_endpoint {
 /* Longest text addr_format_endpoint() writes, NUL included. */
 #define ADDR_ENDPOINT_STRLEN	(46 + 2 + 1 + 5 + 1)
 
-/* Parse dotted IPv4 or textual IPv6 (len bytes, not NUL-terminated); -1 if neither. */
+/* Parse dotted IPv4 or textual IPv6 of len bytes (no NUL); -1 if neither. */
 int	addr_parse(const char *text, size_t len, struct vq_addr *out);
 /* Write "a.b.c.d" or "v6:addr" into buf (at least 46 bytes). */
 void	addr_format(const struct vq_addr *, char *buf, size_t size);

@@ -53,9 +53,13 @@ enum dissect_result decode_frame(int linktype, const uint8_t *data,
  * decode_udp checks its length against meta->ip_payload_wirelen, which the
  * IP layer (or a test calling it directly) sets first.
  */
-enum dissect_result decode_ip(const uint8_t *p, uint32_t len, struct pkt_meta *);
-enum dissect_result decode_ipv4(const uint8_t *p, uint32_t len, struct pkt_meta *);
-enum dissect_result decode_ipv6(const uint8_t *p, uint32_t len, struct pkt_meta *);
-enum dissect_result decode_udp(const uint8_t *p, uint32_t len, struct pkt_meta *);
+enum dissect_result decode_ip(const uint8_t *p, uint32_t len,
+	    struct pkt_meta *);
+enum dissect_result decode_ipv4(const uint8_t *p, uint32_t len,
+	    struct pkt_meta *);
+enum dissect_result decode_ipv6(const uint8_t *p, uint32_t len,
+	    struct pkt_meta *);
+enum dissect_result decode_udp(const uint8_t *p, uint32_t len,
+	    struct pkt_meta *);
 
 #endif /* VQ_DECODE_H */

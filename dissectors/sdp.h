@@ -43,7 +43,8 @@ struct sdp_session {
  * over udptl, MSRP).  Only RTP m= lines are kept, the first SDP_MAX_MEDIA.
  * A media's rtp.addr has family 0 when no c= gives it an IP address.
  */
-enum dissect_result sdp_parse(const char *p, size_t len, struct sdp_session *out);
+enum dissect_result sdp_parse(const char *p, size_t len,
+	    struct sdp_session *out);
 
 /*
  * Encoding name and clock rate of a payload type in this media: its rtpmap,

@@ -64,7 +64,8 @@ int	sip_looks_like(const uint8_t *p, size_t len);
  * and To are required: without them the message is MALFORMED.  A message cut
  * short by the capture before its headers end is TRUNCATED.
  */
-enum dissect_result sip_parse(const uint8_t *p, size_t len, struct sip_msg *out);
+enum dissect_result sip_parse(const uint8_t *p, size_t len,
+	    struct sip_msg *out);
 
 /* "INVITE", ...; "UNKNOWN" for SIP_METHOD_UNKNOWN. */
 const char *sip_method_name(enum sip_method);

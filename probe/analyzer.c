@@ -87,7 +87,8 @@ analyzer_free(struct analyzer *a)
 }
 
 static void
-count_result(struct analyzer *a, enum dissect_result r, enum dissect_proto proto)
+count_result(struct analyzer *a, enum dissect_result r,
+    enum dissect_proto proto)
 {
 	if (r == DISSECT_TRUNCATED)
 		a->truncated[proto]++;
@@ -235,7 +236,10 @@ handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
 	rtpstat_update(s->stat, &pkt);
 }
 
-/* RTCP goes to the RTP port + 1 (RFC 3550 §11) or to the RTP port itself (RFC 5761). */
+/*
+ * The media RTCP belongs to: RTCP goes to the RTP port + 1 (RFC 3550 §11),
+ * or to the RTP port itself with rtcp-mux (RFC 5761).
+ */
 static const struct call_media *
 rtcp_media(const struct analyzer *a, const struct vq_endpoint *ep)
 {

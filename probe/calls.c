@@ -128,7 +128,7 @@ call_create(struct call_table *t, const char *call_id, const struct sip_msg *m,
 	return c;
 }
 
-/* The state a final response to the INVITE leaves the call in (as sngrep names them). */
+/* The state a final response to the INVITE leaves (sngrep's names). */
 static const char *
 failure_state(int code, int cancelled)
 {

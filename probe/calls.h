@@ -16,7 +16,7 @@
 struct call;
 struct call_table;
 
-/* A media endpoint announced in SDP, and the call and side that announced it. */
+/* A media endpoint announced in SDP; the call and side that announced it. */
 struct call_media {
 	struct vq_endpoint	 endpoint;
 	struct call		*call;

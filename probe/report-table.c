@@ -30,7 +30,8 @@ print_stream(FILE *f, const struct snap_stream *s)
 		    r->jitter_max_ms);
 	else
 		snprintf(jitter, sizeof(jitter), "-");
-	fprintf(f, "    %-6s %-21s -> %-21s %-8s %7llu %6llu %6.2f%% %5.2f %6llu %14s\n",
+	fprintf(f, "    %-6s %-21s -> %-21s %-8s %7llu %6llu %6.2f%% %5.2f "
+	    "%6llu %14s\n",
 	    s->direction ? s->direction : "-", s->src, s->dst,
 	    s->codec[0] ? s->codec : "?", (unsigned long long)r->packets,
 	    (unsigned long long)r->lost, r->loss_pct, r->burst_ratio,

@@ -9,9 +9,10 @@
 /*
  * Copy len bytes of packet text into out (size bytes, always NUL-terminated),
  * writing any byte outside printable ASCII (0x20 to 0x7e), and '%' itself,
- * as "%XX".  SIP text is the sender's choice: once copied this way it cannot carry a
- * terminal escape, a line break into line protocol, or invalid UTF-8 into
- * JSON, and two different inputs never become the same output.  The copy
+ * as "%XX".  SIP text is the sender's choice: once copied this way it
+ * cannot carry a terminal escape, a line break into line protocol, or
+ * invalid UTF-8 into JSON, and two different inputs never become the same
+ * output.  The copy
  * stops before an escape that would not fit.  Returns the length written.
  */
 size_t	text_copy_safe(char *out, size_t size, const char *p, size_t len);

@@ -12,7 +12,8 @@
 #define VQ_EXIT_USAGE	2
 
 /* Print "vqprobe: MSG" and exit 1; for the impossible and out of memory. */
-void	fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void	fatal(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
 /* Print "vqprobe: warning: MSG" on stderr and go on. */
 void	warnx_vq(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
