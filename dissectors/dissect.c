@@ -18,6 +18,12 @@ static const struct {
 	{ PROTO_SDP,	"sdp" },
 	{ PROTO_RTP,	"rtp" },
 	{ PROTO_RTCP,	"rtcp" },
+	{ PROTO_MPLS,	"mpls" },
+	{ PROTO_PPPOE,	"pppoe" },
+	{ PROTO_GRE,	"gre" },
+	{ PROTO_VXLAN,	"vxlan" },
+	{ PROTO_TCP,	"tcp" },
+	{ PROTO_IPFRAG,	"ipfrag" },
 	{ PROTO_COUNT,	NULL }
 };
 

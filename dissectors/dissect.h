@@ -11,7 +11,10 @@ enum dissect_result {
 	DISSECT_UNSUPPORTED	/* well formed, but nothing vqprobe analyses */
 };
 
-/* Protocols whose truncated and malformed packets are counted apart. */
+/*
+ * Protocols whose truncated and malformed packets are counted apart.  New
+ * ones go last, so the values (and the order of reports) stay stable.
+ */
 enum dissect_proto {
 	PROTO_LINK = 0,
 	PROTO_IPV4,
@@ -21,6 +24,12 @@ enum dissect_proto {
 	PROTO_SDP,
 	PROTO_RTP,
 	PROTO_RTCP,
+	PROTO_MPLS,
+	PROTO_PPPOE,
+	PROTO_GRE,	/* with ERSPAN */
+	PROTO_VXLAN,
+	PROTO_TCP,
+	PROTO_IPFRAG,	/* IP fragments and their reassembly */
 	PROTO_COUNT
 };
 

@@ -19,6 +19,10 @@
  *
  * The header checksum is not verified: a capture taken on the sending host
  * sees packets before the NIC fills checksums in (offload).
+ *
+ * A fragment (MF set or a non-zero offset) goes to the reassembler keyed
+ * by identification, addresses and protocol (RFC 791 section 3.2); the
+ * whole datagram then goes on as an unfragmented one would.
  */
 
 #include <string.h>
@@ -29,24 +33,26 @@
 #define IPV4_HDR_LEN		20
 #define IPV4_FLAG_MF		0x2000
 #define IPV4_OFFSET_MASK	0x1fff
-#define IPPROTO_UDP_NUM		17
 
-/* Decode an IPv4 header and, for an unfragmented UDP datagram, go on. */
+/* Decode an IPv4 header and go on into what it carries. */
 enum dissect_result
-decode_ipv4(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
+decode_ipv4(struct decode_run *run, const uint8_t *p, uint32_t len)
 {
-	struct cursor	 c;
-	const uint8_t	*src, *dst;
-	uint8_t		 vhl, tos, protocol;
-	uint16_t	 total_len, frag;
-	uint32_t	 hdr_len, payload_len;
+	struct pkt_meta		*meta = run->meta;
+	struct cursor		 c;
+	struct ipfrag_key	 key;
+	struct ipfrag_fragment	 frag;
+	const uint8_t		*src, *dst;
+	uint8_t			 vhl, tos, protocol;
+	uint16_t		 total_len, id, flags_offset;
+	uint32_t		 hdr_len, payload_len;
 
 	cur_init(&c, p, len);
 	vhl = cur_u8(&c);
 	tos = cur_u8(&c);
 	total_len = cur_be16(&c);
-	cur_skip(&c, 2);		/* identification */
-	frag = cur_be16(&c);
+	id = cur_be16(&c);
+	flags_offset = cur_be16(&c);
 	cur_skip(&c, 1);		/* time to live */
 	protocol = cur_u8(&c);
 	cur_skip(&c, 2);		/* header checksum, see above */
@@ -69,17 +75,12 @@ decode_ipv4(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
 
 	meta->dscp = tos >> 2;
 	meta->ip_proto = protocol;
+	memset(&meta->src.addr, 0, sizeof meta->src.addr);
 	meta->src.addr.family = 4;
 	memcpy(meta->src.addr.bytes, src, 4);
+	memset(&meta->dst.addr, 0, sizeof meta->dst.addr);
 	meta->dst.addr.family = 4;
 	memcpy(meta->dst.addr.bytes, dst, 4);
-
-	if ((frag & IPV4_FLAG_MF) != 0 || (frag & IPV4_OFFSET_MASK) != 0) {
-		meta->is_fragment = 1;
-		return DISSECT_UNSUPPORTED;
-	}
-	if (protocol != IPPROTO_UDP_NUM)
-		return DISSECT_UNSUPPORTED;
 
 	/*
 	 * Bytes past the total length are link padding; a total length past
@@ -90,5 +91,21 @@ decode_ipv4(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
 	payload_len = (uint32_t)cur_left(&c);
 	if (payload_len > meta->ip_payload_wirelen)
 		payload_len = meta->ip_payload_wirelen;
-	return decode_udp(c.p, payload_len, meta);
+
+	if ((flags_offset & (IPV4_FLAG_MF | IPV4_OFFSET_MASK)) == 0)
+		return decode_ip_payload(run, protocol, c.p, payload_len);
+
+	memset(&key, 0, sizeof key);
+	key.version = 4;
+	key.proto = protocol;
+	key.id = id;
+	key.src = meta->src.addr;
+	key.dst = meta->dst.addr;
+	frag.offset = (uint32_t)(flags_offset & IPV4_OFFSET_MASK) * 8;
+	frag.more = (flags_offset & IPV4_FLAG_MF) != 0;
+	frag.proto = protocol;
+	frag.data = c.p;
+	frag.len = payload_len;
+	return decode_ip_fragment(run, &key, &frag, meta->ip_payload_wirelen,
+	    decode_ip_payload);
 }

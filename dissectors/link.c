@@ -38,9 +38,36 @@
  * of the host that wrote the file, LINKTYPE_LOOP the same in network order.
  * AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD)
  * or 30 (macOS), so all three are accepted.
+ *
+ * MPLS, RFC 3032: a stack of label entries under ethertype 0x8847
+ * (unicast) or 0x8848 (multicast), S set on the last.  What follows has no
+ * type field: IPv4 and IPv6 are told by their version nibble, and a first
+ * nibble of 0 is the pseudowire control word of RFC 4385 in front of an
+ * Ethernet frame (RFC 4448).
+ *
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +---------------------------------------+-----+-+---------------+
+ * |                 label                 | TC  |S|      TTL      |
+ * +---------------------------------------+-----+-+---------------+
+ * |0 0 0 0| flags |FRG|  length   |        sequence number        |
+ * +-------+-------+---+-----------+-------------------------------+
+ *   (pseudowire control word, then the Ethernet frame)
+ *
+ * PPPoE session stage, RFC 2516 (ethertype 0x8864), carrying PPP (RFC
+ * 1661) whose protocol field is 0x0021 for IPv4 and 0x0057 for IPv6, or
+ * one byte when compressed (an odd first byte, RFC 1661 section 6.5):
+ *
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-------+-------+---------------+-------------------------------+
+ * |  VER  | TYPE  |  CODE (0x00)  |          session id           |
+ * +-------+-------+---------------+-------------------------------+
+ * |   length (PPP bytes after)    |         PPP protocol          |
+ * +-------------------------------+-------------------------------+
  */
 
-#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dissectors/cursor.h"
@@ -62,32 +89,45 @@
 #define ETHERTYPE_8021Q		0x8100
 #define ETHERTYPE_8021AD	0x88a8
 #define ETHERTYPE_QINQ_OLD	0x9100
+#define ETHERTYPE_MPLS		0x8847
+#define ETHERTYPE_MPLS_MCAST	0x8848
+#define ETHERTYPE_PPPOE_SESSION	0x8864
 
 #define ETHER_ADDRS_LEN		12	/* destination, source MAC */
 #define SLL_PROTOCOL_OFFSET	14
 #define SLL2_AFTER_PROTOCOL	18	/* SLL2 bytes after the protocol */
 #define VLAN_ID_MASK		0x0fff
 
-typedef enum dissect_result (*link_decoder)(const uint8_t *, uint32_t,
-    struct pkt_meta *);
+#define MPLS_BOTTOM_OF_STACK	0x00000100
+#define MPLS_CONTROL_WORD_LEN	4
 
-static enum dissect_result link_ether(const uint8_t *, uint32_t,
-    struct pkt_meta *);
-static enum dissect_result link_sll(const uint8_t *, uint32_t,
-    struct pkt_meta *);
-static enum dissect_result link_sll2(const uint8_t *, uint32_t,
-    struct pkt_meta *);
-static enum dissect_result link_null(const uint8_t *, uint32_t,
-    struct pkt_meta *);
-static enum dissect_result link_loop(const uint8_t *, uint32_t,
-    struct pkt_meta *);
+#define PPPOE_VER_TYPE		0x11
+#define PPPOE_CODE_SESSION	0x00
+#define PPP_IPV4		0x0021
+#define PPP_IPV6		0x0057
+
+typedef enum dissect_result (*link_decoder)(struct decode_run *,
+    const uint8_t *, uint32_t);
+
+static enum dissect_result link_sll(struct decode_run *, const uint8_t *,
+    uint32_t);
+static enum dissect_result link_sll2(struct decode_run *, const uint8_t *,
+    uint32_t);
+static enum dissect_result link_null(struct decode_run *, const uint8_t *,
+    uint32_t);
+static enum dissect_result link_loop(struct decode_run *, const uint8_t *,
+    uint32_t);
+static enum dissect_result link_mpls(struct decode_run *, const uint8_t *,
+    uint32_t);
+static enum dissect_result link_pppoe(struct decode_run *, const uint8_t *,
+    uint32_t);
 
 static const struct {
 	int		linktype;
 	link_decoder	decode;
 } link_types[] = {
 	{ LINKTYPE_NULL,	 link_null },
-	{ LINKTYPE_ETHERNET,	 link_ether },
+	{ LINKTYPE_ETHERNET,	 decode_ether },
 	{ LINKTYPE_DLT_RAW,	 decode_ip },
 	{ LINKTYPE_DLT_RAW_OBSD, decode_ip },
 	{ LINKTYPE_RAW,		 decode_ip },
@@ -104,10 +144,91 @@ static const struct {
 	uint16_t	ethertype;
 	link_decoder	decode;
 } link_ethertypes[] = {
-	{ ETHERTYPE_IPV4,	decode_ipv4 },
-	{ ETHERTYPE_IPV6,	decode_ipv6 },
-	{ 0,			NULL }
+	{ ETHERTYPE_IPV4,		decode_ipv4 },
+	{ ETHERTYPE_IPV6,		decode_ipv6 },
+	{ ETHERTYPE_MPLS,		link_mpls },
+	{ ETHERTYPE_MPLS_MCAST,		link_mpls },
+	{ ETHERTYPE_PPPOE_SESSION,	link_pppoe },
+	{ 0,				NULL }
 };
+
+/* PPP protocols carried over PPPoE. */
+static const struct {
+	uint16_t	protocol;
+	link_decoder	decode;
+} link_ppp_protocols[] = {
+	{ PPP_IPV4,	decode_ipv4 },
+	{ PPP_IPV6,	decode_ipv6 },
+	{ 0,		NULL }
+};
+
+/* The state a context keeps between frames. */
+struct decode_ctx {
+	struct ipfrag	*ipfrag;	/* NULL: reassembly off */
+	struct tcpreasm	*tcp;		/* NULL: TCP off */
+	uint64_t	 too_deep;
+};
+
+void
+decode_limits_default(struct decode_limits *limits)
+{
+	ipfrag_limits_default(&limits->ipfrag);
+	tcpreasm_limits_default(&limits->tcp);
+}
+
+struct decode_ctx *
+decode_ctx_new(const struct decode_limits *limits)
+{
+	struct decode_limits	 defaults;
+	struct decode_ctx	*ctx;
+
+	if (limits == NULL) {
+		decode_limits_default(&defaults);
+		limits = &defaults;
+	}
+	if ((ctx = calloc(1, sizeof *ctx)) == NULL)
+		return NULL;
+	if (limits->ipfrag.max_datagrams > 0 &&
+	    (ctx->ipfrag = ipfrag_new(&limits->ipfrag)) == NULL)
+		goto fail;
+	if (limits->tcp.max_streams > 0 &&
+	    (ctx->tcp = tcpreasm_new(&limits->tcp)) == NULL)
+		goto fail;
+	return ctx;
+fail:
+	decode_ctx_free(ctx);
+	return NULL;
+}
+
+void
+decode_ctx_free(struct decode_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	ipfrag_free(ctx->ipfrag);
+	tcpreasm_free(ctx->tcp);
+	free(ctx);
+}
+
+void
+decode_ctx_expire(struct decode_ctx *ctx, int64_t now_us)
+{
+	if (ctx->ipfrag != NULL)
+		ipfrag_expire(ctx->ipfrag, now_us);
+	if (ctx->tcp != NULL)
+		tcpreasm_expire(ctx->tcp, now_us);
+}
+
+void
+decode_ctx_stats(const struct decode_ctx *ctx, struct decode_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	if (ctx->ipfrag != NULL)
+		ipfrag_stats(ctx->ipfrag, &out->ipfrag);
+	if (ctx->tcp != NULL)
+		tcpreasm_stats(ctx->tcp, &out->tcp);
+	out->too_deep = ctx->too_deep;
+}
 
 /* The entry for a link type, or NULL. */
 static link_decoder
@@ -131,13 +252,16 @@ decode_linktype_supported(int linktype)
 
 /* Decode one frame: reset what the layers fill, then hand it to its link. */
 enum dissect_result
-decode_frame(int linktype, const uint8_t *data, uint32_t caplen,
-    struct pkt_meta *meta)
+decode_frame(struct decode_ctx *ctx, int linktype, const uint8_t *data,
+    uint32_t caplen, struct pkt_meta *meta, decode_deliver_fn *fn, void *arg)
 {
-	link_decoder	decode;
+	struct decode_run	run;
+	link_decoder		decode;
+	enum dissect_result	r;
 
 	meta->n_vlans = 0;
 	memset(meta->vlan_ids, 0, sizeof meta->vlan_ids);
+	meta->n_tunnels = 0;
 	meta->ip_proto = 0;
 	meta->dscp = 0;
 	meta->is_fragment = 0;
@@ -151,7 +275,40 @@ decode_frame(int linktype, const uint8_t *data, uint32_t caplen,
 
 	if ((decode = link_find(linktype)) == NULL)
 		return DISSECT_UNSUPPORTED;
-	return decode(data, caplen, meta);
+	memset(&run, 0, sizeof run);
+	run.meta = meta;
+	run.deliver = fn;
+	run.deliver_arg = arg;
+	if (ctx != NULL) {
+		decode_ctx_expire(ctx, meta->ts_us);
+		run.ipfrag = ctx->ipfrag;
+		run.tcp = ctx->tcp;
+	}
+	r = decode(&run, data, caplen);
+	if (run.too_deep && ctx != NULL)
+		ctx->too_deep++;
+	return r;
+}
+
+/* Count one more tunnel; refuse it past the limit. */
+int
+decode_tunnel_enter(struct decode_run *run, enum dissect_proto proto)
+{
+	if (run->meta->n_tunnels >= DECODE_MAX_TUNNELS) {
+		run->meta->fail_proto = proto;
+		run->too_deep = 1;
+		return -1;
+	}
+	run->meta->n_tunnels++;
+	return 0;
+}
+
+/* Hand the payload meta points at to the caller. */
+void
+decode_deliver(struct decode_run *run)
+{
+	if (run->deliver != NULL)
+		run->deliver(run->deliver_arg, run->meta);
 }
 
 static int
@@ -162,19 +319,23 @@ link_is_vlan_tag(uint16_t ethertype)
 }
 
 /*
- * Unwrap any VLAN tags in front of the cursor, then decode what the last
- * ethertype names.  Tags beyond DECODE_MAX_VLANS are skipped unrecorded.
+ * Unwrap any VLAN tags in front of p, then decode what the last ethertype
+ * names.  Tags beyond DECODE_MAX_VLANS are skipped unrecorded.
  */
-static enum dissect_result
-link_ethertype(struct cursor *c, uint16_t ethertype, struct pkt_meta *meta)
+enum dissect_result
+decode_ethertype(struct decode_run *run, uint16_t ethertype, const uint8_t *p,
+    uint32_t len)
 {
-	uint16_t	tci;
-	size_t		i;
+	struct pkt_meta	*meta = run->meta;
+	struct cursor	 c;
+	uint16_t	 tci;
+	size_t		 i;
 
+	cur_init(&c, p, len);
 	while (link_is_vlan_tag(ethertype)) {
-		tci = cur_be16(c);
-		ethertype = cur_be16(c);
-		if (c->short_read) {
+		tci = cur_be16(&c);
+		ethertype = cur_be16(&c);
+		if (c.short_read) {
 			meta->fail_proto = PROTO_LINK;
 			return DISSECT_TRUNCATED;
 		}
@@ -184,16 +345,16 @@ link_ethertype(struct cursor *c, uint16_t ethertype, struct pkt_meta *meta)
 
 	for (i = 0; link_ethertypes[i].decode != NULL; i++) {
 		if (link_ethertypes[i].ethertype == ethertype) {
-			return link_ethertypes[i].decode(c->p,
-			    (uint32_t)cur_left(c), meta);
+			return link_ethertypes[i].decode(run, c.p,
+			    (uint32_t)cur_left(&c));
 		}
 	}
 	return DISSECT_UNSUPPORTED;
 }
 
 /* Ethernet II: two MAC addresses, then an ethertype. */
-static enum dissect_result
-link_ether(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
+enum dissect_result
+decode_ether(struct decode_run *run, const uint8_t *p, uint32_t len)
 {
 	struct cursor	c;
 	uint16_t	ethertype;
@@ -202,15 +363,15 @@ link_ether(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
 	cur_skip(&c, ETHER_ADDRS_LEN);
 	ethertype = cur_be16(&c);
 	if (c.short_read) {
-		meta->fail_proto = PROTO_LINK;
+		run->meta->fail_proto = PROTO_LINK;
 		return DISSECT_TRUNCATED;
 	}
-	return link_ethertype(&c, ethertype, meta);
+	return decode_ethertype(run, ethertype, c.p, (uint32_t)cur_left(&c));
 }
 
 /* Linux cooked capture v1: the protocol is the header's last field. */
 static enum dissect_result
-link_sll(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
+link_sll(struct decode_run *run, const uint8_t *p, uint32_t len)
 {
 	struct cursor	c;
 	uint16_t	protocol;
@@ -219,15 +380,15 @@ link_sll(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
 	cur_skip(&c, SLL_PROTOCOL_OFFSET);
 	protocol = cur_be16(&c);
 	if (c.short_read) {
-		meta->fail_proto = PROTO_LINK;
+		run->meta->fail_proto = PROTO_LINK;
 		return DISSECT_TRUNCATED;
 	}
-	return link_ethertype(&c, protocol, meta);
+	return decode_ethertype(run, protocol, c.p, (uint32_t)cur_left(&c));
 }
 
 /* Linux cooked capture v2: the protocol is the header's first field. */
 static enum dissect_result
-link_sll2(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
+link_sll2(struct decode_run *run, const uint8_t *p, uint32_t len)
 {
 	struct cursor	c;
 	uint16_t	protocol;
@@ -236,10 +397,10 @@ link_sll2(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
 	protocol = cur_be16(&c);
 	cur_skip(&c, SLL2_AFTER_PROTOCOL);
 	if (c.short_read) {
-		meta->fail_proto = PROTO_LINK;
+		run->meta->fail_proto = PROTO_LINK;
 		return DISSECT_TRUNCATED;
 	}
-	return link_ethertype(&c, protocol, meta);
+	return decode_ethertype(run, protocol, c.p, (uint32_t)cur_left(&c));
 }
 
 /* IP version a BSD address family stands for, or 0. */
@@ -260,13 +421,13 @@ link_af_version(uint32_t af)
 
 /* Decode what follows a loopback header, by IP version. */
 static enum dissect_result
-link_af_payload(struct cursor *c, int version, struct pkt_meta *meta)
+link_af_payload(struct decode_run *run, struct cursor *c, int version)
 {
 	switch (version) {
 	case 4:
-		return decode_ipv4(c->p, (uint32_t)cur_left(c), meta);
+		return decode_ipv4(run, c->p, (uint32_t)cur_left(c));
 	case 6:
-		return decode_ipv6(c->p, (uint32_t)cur_left(c), meta);
+		return decode_ipv6(run, c->p, (uint32_t)cur_left(c));
 	default:
 		return DISSECT_UNSUPPORTED;
 	}
@@ -274,7 +435,7 @@ link_af_payload(struct cursor *c, int version, struct pkt_meta *meta)
 
 /* LINKTYPE_NULL: the family is in the writer's byte order, so try both. */
 static enum dissect_result
-link_null(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
+link_null(struct decode_run *run, const uint8_t *p, uint32_t len)
 {
 	struct cursor	c;
 	uint32_t	af, af_swapped;
@@ -283,19 +444,19 @@ link_null(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
 	cur_init(&c, p, len);
 	af = cur_be32(&c);
 	if (c.short_read) {
-		meta->fail_proto = PROTO_LINK;
+		run->meta->fail_proto = PROTO_LINK;
 		return DISSECT_TRUNCATED;
 	}
 	af_swapped = (af >> 24) | ((af >> 8) & 0xff00) |
 	    ((af << 8) & 0xff0000) | (af << 24);
 	if ((version = link_af_version(af)) == 0)
 		version = link_af_version(af_swapped);
-	return link_af_payload(&c, version, meta);
+	return link_af_payload(run, &c, version);
 }
 
 /* LINKTYPE_LOOP: OpenBSD's loopback, the family in network byte order. */
 static enum dissect_result
-link_loop(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
+link_loop(struct decode_run *run, const uint8_t *p, uint32_t len)
 {
 	struct cursor	c;
 	uint32_t	af;
@@ -303,8 +464,88 @@ link_loop(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
 	cur_init(&c, p, len);
 	af = cur_be32(&c);
 	if (c.short_read) {
-		meta->fail_proto = PROTO_LINK;
+		run->meta->fail_proto = PROTO_LINK;
 		return DISSECT_TRUNCATED;
 	}
-	return link_af_payload(&c, link_af_version(af), meta);
+	return link_af_payload(run, &c, link_af_version(af));
+}
+
+/* An MPLS label stack, then IP or a pseudowire's Ethernet frame. */
+static enum dissect_result
+link_mpls(struct decode_run *run, const uint8_t *p, uint32_t len)
+{
+	struct cursor	c, peek;
+	uint32_t	entry;
+	uint8_t		nibble;
+
+	cur_init(&c, p, len);
+	do
+		entry = cur_be32(&c);
+	while (!c.short_read && (entry & MPLS_BOTTOM_OF_STACK) == 0);
+	peek = c;
+	nibble = cur_u8(&peek) >> 4;
+	run->meta->fail_proto = PROTO_MPLS;
+	if (peek.short_read)
+		return DISSECT_TRUNCATED;
+
+	switch (nibble) {
+	case 4:
+		return decode_ipv4(run, c.p, (uint32_t)cur_left(&c));
+	case 6:
+		return decode_ipv6(run, c.p, (uint32_t)cur_left(&c));
+	case 0:
+		cur_skip(&c, MPLS_CONTROL_WORD_LEN);
+		if (c.short_read)
+			return DISSECT_TRUNCATED;
+		if (decode_tunnel_enter(run, PROTO_MPLS) != 0)
+			return DISSECT_MALFORMED;
+		return decode_ether(run, c.p, (uint32_t)cur_left(&c));
+	default:
+		return DISSECT_UNSUPPORTED;
+	}
+}
+
+/* PPPoE session stage, and the PPP protocol field after it. */
+static enum dissect_result
+link_pppoe(struct decode_run *run, const uint8_t *p, uint32_t len)
+{
+	struct cursor	c;
+	uint8_t		ver_type, code, first;
+	uint16_t	pppoe_len, protocol;
+	uint32_t	proto_len, payload_len;
+	size_t		i;
+
+	cur_init(&c, p, len);
+	ver_type = cur_u8(&c);
+	code = cur_u8(&c);
+	cur_skip(&c, 2);		/* session id */
+	pppoe_len = cur_be16(&c);
+	first = cur_u8(&c);
+	if ((first & 1) != 0) {
+		protocol = first;
+		proto_len = 1;
+	} else {
+		protocol = (uint16_t)(first << 8 | cur_u8(&c));
+		proto_len = 2;
+	}
+	run->meta->fail_proto = PROTO_PPPOE;
+	if (len > 0 && ver_type != PPPOE_VER_TYPE)
+		return DISSECT_MALFORMED;
+	if (len > 1 && code != PPPOE_CODE_SESSION)
+		return DISSECT_MALFORMED;
+	if (c.short_read)
+		return DISSECT_TRUNCATED;
+	if (pppoe_len < proto_len)
+		return DISSECT_MALFORMED;
+
+	/* Bytes past the PPPoE length are Ethernet padding. */
+	payload_len = (uint32_t)cur_left(&c);
+	if (payload_len > pppoe_len - proto_len)
+		payload_len = pppoe_len - proto_len;
+	for (i = 0; link_ppp_protocols[i].decode != NULL; i++) {
+		if (link_ppp_protocols[i].protocol == protocol)
+			return link_ppp_protocols[i].decode(run, c.p,
+			    payload_len);
+	}
+	return DISSECT_UNSUPPORTED;
 }

@@ -1,6 +1,7 @@
 /*
  * RTP, RFC 3550 §5.1; RTP and RTCP on one port, RFC 5761 §4; the static
- * payload types of the audio/video profile, RFC 3551 §6.
+ * payload types of the audio/video profile, RFC 3551 §6; named telephone
+ * events (DTMF), RFC 4733 §2.3 (the diagram is in rtp.h).
  *
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -24,6 +25,7 @@
  */
 
 #include <stddef.h>
+#include <string.h>
 
 #include "dissectors/cursor.h"
 #include "dissectors/rtp.h"
@@ -34,6 +36,8 @@
 #define RTP_CSRC_COUNT_MASK	0x0f
 #define RTP_MARKER		0x80
 #define RTP_PT_MASK		0x7f
+#define RTP_EVENT_END		0x80
+#define RTP_EVENT_VOLUME_MASK	0x3f
 #define RTCP_PT_FIRST		192
 #define RTCP_PT_LAST		223
 
@@ -98,8 +102,9 @@ rtp_parse(const uint8_t *p, size_t len, size_t wirelen, struct rtp_hdr *out)
 {
 	struct cursor	c, last;
 	uint8_t		b0, b1, padding = 0;
-	size_t		left;
+	size_t		left, i;
 
+	memset(out, 0, sizeof *out);
 	cur_init(&c, p, len);
 	b0 = cur_u8(&c);
 	b1 = cur_u8(&c);
@@ -108,14 +113,17 @@ rtp_parse(const uint8_t *p, size_t len, size_t wirelen, struct rtp_hdr *out)
 	out->ssrc = cur_be32(&c);
 	out->marker = (b1 & RTP_MARKER) != 0;
 	out->payload_type = b1 & RTP_PT_MASK;
-	out->payload_len = 0;
 
 	if (len > 0 && (b0 >> 6) != RTP_VERSION)
 		return DISSECT_MALFORMED;
-	cur_skip(&c, 4 * (size_t)(b0 & RTP_CSRC_COUNT_MASK));
+	out->csrc_count = b0 & RTP_CSRC_COUNT_MASK;
+	for (i = 0; i < out->csrc_count; i++)
+		out->csrc[i] = cur_be32(&c);
 	if (b0 & RTP_FLAG_EXTENSION) {
-		cur_skip(&c, 2);	/* defined by the profile */
-		cur_skip(&c, 4 * (size_t)cur_be16(&c));
+		out->extension = 1;
+		out->ext_profile = cur_be16(&c);
+		out->ext_len = 4 * (uint32_t)cur_be16(&c);
+		out->ext = cur_bytes(&c, out->ext_len);
 	}
 	if (c.short_read)
 		return DISSECT_TRUNCATED;
@@ -130,8 +138,44 @@ rtp_parse(const uint8_t *p, size_t len, size_t wirelen, struct rtp_hdr *out)
 		if (padding == 0 || padding > left)
 			return DISSECT_MALFORMED;
 	}
+	out->padding_len = padding;
 	out->payload_len = (uint32_t)(left - padding);
+	out->payload = c.p;
 	return DISSECT_OK;
+}
+
+/* The first named event of a telephone-event payload (RFC 4733 §2.3). */
+enum dissect_result
+rtp_event_parse(const uint8_t *payload, size_t len, struct rtp_event *out)
+{
+	struct cursor	c;
+	uint8_t		flags;
+
+	memset(out, 0, sizeof *out);
+	cur_init(&c, payload, len);
+	out->event = cur_u8(&c);
+	flags = cur_u8(&c);
+	out->duration = cur_be16(&c);
+	if (c.short_read)
+		return DISSECT_TRUNCATED;
+	out->end = (flags & RTP_EVENT_END) != 0;
+	/* The R bit is reserved: senders set it to 0, receivers ignore it. */
+	out->volume_dbm0 = flags & RTP_EVENT_VOLUME_MASK;
+	return DISSECT_OK;
+}
+
+/* The digit of a DTMF event. */
+const char *
+rtp_event_name(uint8_t event)
+{
+	static const char *const dtmf[] = {
+		"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+		"*", "#", "A", "B", "C", "D"
+	};
+
+	if (event >= sizeof dtmf / sizeof dtmf[0])
+		return NULL;
+	return dtmf[event];
 }
 
 /* A static payload type's encoding name and clock rate. */

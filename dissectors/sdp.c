@@ -1,6 +1,7 @@
 /*
  * SDP, RFC 4566 (with RFC 3264 offer/answer, RFC 3605 a=rtcp, RFC 5761
- * a=rtcp-mux): where each RTP stream of a call will flow, and its codecs.
+ * a=rtcp-mux, RFC 3362 T.38 image media): where each RTP stream of a call
+ * will flow, its codecs and their parameters, which way it flows.
  *
  * A description is lines of "<type>=<value>", ending CRLF or LF; a session
  * part, then one part per m= line:
@@ -11,15 +12,18 @@
  *  | s=-                                                        |
  *  | c=IN IP4 192.0.2.10          session address, the default  |
  *  | t=0 0                                                      |
- *  | a=sendrecv                   session attribute             |
+ *  | a=sendrecv                   session attribute: a default  |
  *  +------------------------------------------------------------+
  *  | m=audio 49170 RTP/AVP 0 8 101                              |
  *  |   kind, port, proto, payload types in order of preference  |
  *  | c=IN IP6 2001:db8::10        media address, overrides      |
  *  | a=rtpmap:101 telephone-event/8000                          |
- *  | a=rtcp-mux                                                 |
+ *  | a=fmtp:101 0-15              codec parameters, as text     |
+ *  | a=ptime:20                   ms of media per packet        |
+ *  | a=rtcp:49300 IN IP4 192.0.2.11      or a=rtcp-mux          |
+ *  | a=sendonly                   overrides the session's       |
  *  +------------------------------------------------------------+
- *  | m=video ...                                                |
+ *  | m=image 49172 udptl t38      fax: kept, flagged not RTP    |
  *  +------------------------------------------------------------+
  *
  * A port of 0 declines the stream (RFC 3264 §6).  The text is bounded by
@@ -34,6 +38,7 @@
 #include "dissectors/sdp.h"
 
 #define SDP_PT_MAX	127
+#define SDP_PTIME_MAX	65535	/* ms; more is no packetization */
 
 /* What the parse knows beyond the result it fills. */
 struct sdp_state {
@@ -43,8 +48,8 @@ struct sdp_state {
 	int			 have_version;
 	int			 m_lines;
 	int			 bad_m_lines;
-	struct vq_addr		 session_addr;
-	int			 session_inactive;
+	int			 rtp_media;
+	uint32_t		 session_ptime_ms;
 	uint8_t			 own_addr[SDP_MAX_MEDIA];
 	uint8_t			 own_direction[SDP_MAX_MEDIA];
 };
@@ -55,6 +60,8 @@ typedef void (*sdp_handler)(struct sdp_state *, const char *p,
 
 static void	sdp_line_version(struct sdp_state *, const char *,
 		    const char *);
+static void	sdp_line_origin(struct sdp_state *, const char *,
+		    const char *);
 static void	sdp_line_connection(struct sdp_state *, const char *,
 		    const char *);
 static void	sdp_line_media(struct sdp_state *, const char *,
@@ -63,21 +70,32 @@ static void	sdp_line_attribute(struct sdp_state *, const char *,
 		    const char *);
 static void	sdp_attr_rtpmap(struct sdp_state *, const char *,
 		    const char *);
+static void	sdp_attr_fmtp(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_attr_ptime(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_attr_maxptime(struct sdp_state *, const char *,
+		    const char *);
 static void	sdp_attr_rtcp(struct sdp_state *, const char *,
 		    const char *);
 static void	sdp_attr_rtcp_mux(struct sdp_state *, const char *,
 		    const char *);
+static void	sdp_attr_sendrecv(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_attr_sendonly(struct sdp_state *, const char *,
+		    const char *);
+static void	sdp_attr_recvonly(struct sdp_state *, const char *,
+		    const char *);
 static void	sdp_attr_inactive(struct sdp_state *, const char *,
 		    const char *);
-static void	sdp_attr_direction(struct sdp_state *, const char *,
-		    const char *);
 
-/* Line types that matter here; the others (o=, s=, t=, b=, ...) do not. */
+/* Line types that matter here; the others (s=, t=, b=, ...) do not. */
 static const struct {
 	char		type;
 	sdp_handler	handle;
 } sdp_lines[] = {
 	{ 'v',	sdp_line_version },
+	{ 'o',	sdp_line_origin },
 	{ 'c',	sdp_line_connection },
 	{ 'm',	sdp_line_media },
 	{ 'a',	sdp_line_attribute },
@@ -90,13 +108,23 @@ static const struct {
 	sdp_handler	 handle;
 } sdp_attributes[] = {
 	{ "rtpmap",	sdp_attr_rtpmap },
+	{ "fmtp",	sdp_attr_fmtp },
+	{ "ptime",	sdp_attr_ptime },
+	{ "maxptime",	sdp_attr_maxptime },	/* RFC 4566 §6 */
 	{ "rtcp",	sdp_attr_rtcp },	/* RFC 3605 */
 	{ "rtcp-mux",	sdp_attr_rtcp_mux },	/* RFC 5761 */
+	{ "sendrecv",	sdp_attr_sendrecv },
+	{ "sendonly",	sdp_attr_sendonly },
+	{ "recvonly",	sdp_attr_recvonly },
 	{ "inactive",	sdp_attr_inactive },
-	{ "sendrecv",	sdp_attr_direction },
-	{ "sendonly",	sdp_attr_direction },
-	{ "recvonly",	sdp_attr_direction },
 	{ NULL,		NULL }
+};
+
+static const char *const sdp_direction_names[] = {
+	"sendrecv",
+	"sendonly",
+	"recvonly",
+	"inactive"
 };
 
 /* Transport protocols that carry RTP (RFC 4566, 3711, 4585, 5124, 5764). */
@@ -121,6 +149,16 @@ static int
 sdp_eq(const char *p, size_t len, const char *lit)
 {
 	return strlen(lit) == len && memcmp(p, lit, len) == 0;
+}
+
+/* Copy len bytes into a field of size bytes, cut to fit, NUL-terminated. */
+static void
+sdp_copy(char *field, size_t size, const char *p, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(field, p, len);
+	field[len] = '\0';
 }
 
 /*
@@ -161,6 +199,88 @@ sdp_port(const char *p, const char *end, uint16_t *port)
 	return 0;
 }
 
+/* A decimal number of up to 64 bits; -1 if it is not one or too large. */
+static int
+sdp_u64(const char *p, size_t len, uint64_t *out)
+{
+	uint64_t	v = 0;
+	unsigned	digit;
+	size_t		i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		digit = (unsigned)(p[i] - '0');
+		if (v > (UINT64_MAX - digit) / 10)
+			return -1;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * "IN IP4 <address>" or "IN IP6 <address>" (c=, a=rtcp); a multicast
+ * address may add "/ttl" and "/count", dropped here.  A host name, or an
+ * address that does not match its type, gives none: -1.
+ */
+static int
+sdp_address(const char *p, const char *end, struct vq_addr *addr)
+{
+	const char	*word, *slash;
+	size_t		 n;
+	int		 family;
+
+	n = sdp_word(&p, end, &word);
+	if (!sdp_eq(word, n, "IN"))
+		return -1;
+	n = sdp_word(&p, end, &word);
+	if (scan_caseeq(word, n, "IP4"))
+		family = 4;
+	else if (scan_caseeq(word, n, "IP6"))
+		family = 6;
+	else
+		return -1;
+	n = sdp_word(&p, end, &word);
+	if ((slash = memchr(word, '/', n)) != NULL)
+		n = (size_t)(slash - word);
+	if (addr_parse(word, n, addr) == -1 || addr->family != family)
+		return -1;
+	return 0;
+}
+
+/*
+ * A time in ms (a=ptime, a=maxptime): an integer, perhaps with a fraction
+ * that is dropped ("20.0"); -1 if it is not one.
+ */
+static int
+sdp_ms(const char *p, const char *end, uint32_t *ms)
+{
+	const char	*q, *frac;
+	unsigned long	 v;
+
+	while (p < end && sdp_is_space(*p))
+		p++;
+	while (end > p && sdp_is_space(end[-1]))
+		end--;
+	for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
+		;
+	if (q < end && *q == '.') {
+		for (frac = q + 1; frac < end && *frac >= '0' && *frac <= '9';
+		    frac++)
+			;
+		if (frac != end)
+			return -1;
+	} else if (q != end)
+		return -1;
+	if (scan_number(p, q, SDP_PTIME_MAX, &v) == -1)
+		return -1;
+	*ms = (uint32_t)v;
+	return 0;
+}
+
 /* Index of the media being read, for the per-media flags. */
 static size_t
 sdp_media_index(const struct sdp_state *st)
@@ -178,36 +298,40 @@ sdp_line_version(struct sdp_state *st, const char *p, const char *end)
 }
 
 /*
- * c=IN IP4 192.0.2.1 or c=IN IP6 2001:db8::1; a multicast address may add
- * "/ttl" and "/count", dropped here.  A host name, or an address that does
- * not match its type, gives no address.
+ * o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>:
+ * the first one counts.  Numbers too large for 64 bits give no origin.
  */
+static void
+sdp_line_origin(struct sdp_state *st, const char *p, const char *end)
+{
+	const char	*word;
+	size_t		 n;
+	uint64_t	 id, version;
+
+	if (st->in_media || st->out->has_origin)
+		return;
+	(void)sdp_word(&p, end, &word);
+	n = sdp_word(&p, end, &word);
+	if (sdp_u64(word, n, &id) == -1)
+		return;
+	n = sdp_word(&p, end, &word);
+	if (sdp_u64(word, n, &version) == -1)
+		return;
+	st->out->has_origin = 1;
+	st->out->origin_session_id = id;
+	st->out->origin_version = version;
+}
+
+/* c=: the session's address, or the media's own. */
 static void
 sdp_line_connection(struct sdp_state *st, const char *p, const char *end)
 {
-	const char	*word, *slash;
-	size_t		 n;
-	struct vq_addr	 addr;
-	int		 family;
+	struct vq_addr	addr;
 
-	n = sdp_word(&p, end, &word);
-	if (!sdp_eq(word, n, "IN"))
+	if (sdp_address(p, end, &addr) == -1)
 		return;
-	n = sdp_word(&p, end, &word);
-	if (scan_caseeq(word, n, "IP4"))
-		family = 4;
-	else if (scan_caseeq(word, n, "IP6"))
-		family = 6;
-	else
-		return;
-	n = sdp_word(&p, end, &word);
-	if ((slash = memchr(word, '/', n)) != NULL)
-		n = (size_t)(slash - word);
-	if (addr_parse(word, n, &addr) == -1 || addr.family != family)
-		return;
-
 	if (!st->in_media)
-		st->session_addr = addr;
+		st->out->connection = addr;
 	else if (st->media != NULL) {
 		st->media->rtp.addr = addr;
 		st->own_addr[sdp_media_index(st)] = 1;
@@ -237,20 +361,24 @@ sdp_line_media(struct sdp_state *st, const char *p, const char *end)
 		st->bad_m_lines++;
 		return;
 	}
-	for (i = 0; sdp_rtp_protos[i] != NULL; i++) {
-		if (scan_caseeq(proto, proto_len, sdp_rtp_protos[i]))
-			break;
-	}
-	if (sdp_rtp_protos[i] == NULL || st->out->n_media == SDP_MAX_MEDIA)
+	if (st->out->n_media == SDP_MAX_MEDIA)
 		return;
 
 	m = &st->out->media[st->out->n_media++];
 	st->media = m;
-	if (kind_len >= sizeof m->kind)
-		kind_len = sizeof m->kind - 1;
-	memcpy(m->kind, kind, kind_len);
+	sdp_copy(m->kind, sizeof m->kind, kind, kind_len);
+	sdp_copy(m->proto, sizeof m->proto, proto, proto_len);
 	m->rtp.port = port_num;
 	m->inactive = port_num == 0;
+	for (i = 0; sdp_rtp_protos[i] != NULL; i++) {
+		if (scan_caseeq(proto, proto_len, sdp_rtp_protos[i]))
+			break;
+	}
+	if (sdp_rtp_protos[i] == NULL) {
+		m->not_rtp = 1;
+		return;		/* its formats are not payload types */
+	}
+	st->rtp_media++;
 
 	while ((fmt_len = sdp_word(&p, end, &fmt)) != 0) {
 		if (m->n_formats == SDP_MAX_FORMATS)
@@ -289,7 +417,7 @@ sdp_attr_rtpmap(struct sdp_state *st, const char *p, const char *end)
 	size_t			 n, name_len, i;
 	unsigned long		 pt, rate;
 
-	if (m == NULL || m->n_rtpmaps == SDP_MAX_FORMATS)
+	if (m == NULL || m->not_rtp || m->n_rtpmaps == SDP_MAX_FORMATS)
 		return;
 	n = sdp_word(&p, end, &word);
 	if (scan_number(word, word + n, SDP_PT_MAX, &pt) == -1)
@@ -318,14 +446,81 @@ sdp_attr_rtpmap(struct sdp_state *st, const char *p, const char *end)
 	map->clock_rate_hz = (uint32_t)rate;
 }
 
+/*
+ * a=fmtp:<pt> <parameters> (RFC 4566 §6): kept as text, cut to the field,
+ * the first one per payload type.
+ */
+static void
+sdp_attr_fmtp(struct sdp_state *st, const char *p, const char *end)
+{
+	struct sdp_media	*m = st->media;
+	struct sdp_fmtp		*f;
+	const char		*word;
+	size_t			 n, i;
+	unsigned long		 pt;
+
+	if (m == NULL || m->not_rtp || m->n_fmtps == SDP_MAX_FORMATS)
+		return;
+	n = sdp_word(&p, end, &word);
+	if (scan_number(word, word + n, SDP_PT_MAX, &pt) == -1)
+		return;
+	for (i = 0; i < m->n_fmtps; i++) {
+		if (m->fmtps[i].payload_type == pt)
+			return;
+	}
+	while (p < end && sdp_is_space(*p))
+		p++;
+	while (end > p && sdp_is_space(end[-1]))
+		end--;
+	f = &m->fmtps[m->n_fmtps++];
+	f->payload_type = (uint8_t)pt;
+	f->truncated = (size_t)(end - p) >= sizeof f->params;
+	sdp_copy(f->params, sizeof f->params, p, (size_t)(end - p));
+}
+
+/*
+ * a=ptime (ms of media per packet): media-level by RFC 4566, but some
+ * send it for the session, where it is the default.
+ */
+static void
+sdp_attr_ptime(struct sdp_state *st, const char *p, const char *end)
+{
+	uint32_t	ms;
+
+	if (sdp_ms(p, end, &ms) == -1)
+		return;
+	if (!st->in_media)
+		st->session_ptime_ms = ms;
+	else if (st->media != NULL)
+		st->media->ptime_ms = ms;
+}
+
+/* a=maxptime: the most media one packet may hold, in ms. */
+static void
+sdp_attr_maxptime(struct sdp_state *st, const char *p, const char *end)
+{
+	uint32_t	ms;
+
+	if (st->media != NULL && sdp_ms(p, end, &ms) == 0)
+		st->media->maxptime_ms = ms;
+}
+
 /* a=rtcp:<port>[ IN IP4 <address>]: RTCP not on the RTP port + 1. */
 static void
 sdp_attr_rtcp(struct sdp_state *st, const char *p, const char *end)
 {
-	uint16_t	port;
+	struct sdp_media	*m = st->media;
+	const char		*q;
+	uint16_t		 port;
 
-	if (st->media != NULL && sdp_port(p, end, &port) == 0 && port != 0)
-		st->media->rtcp_port = port;
+	if (m == NULL || sdp_port(p, end, &port) == -1 || port == 0)
+		return;
+	m->rtcp_port = port;
+	m->rtcp_attr = 1;
+	for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
+		;
+	if (sdp_address(q, end, &m->rtcp_addr) == -1)
+		memset(&m->rtcp_addr, 0, sizeof m->rtcp_addr);
 }
 
 /* a=rtcp-mux: RTCP shares the RTP port. */
@@ -338,28 +533,48 @@ sdp_attr_rtcp_mux(struct sdp_state *st, const char *p, const char *end)
 		st->media->rtcp_mux = 1;
 }
 
-/* a=inactive: no media flows, for one media part or all of them. */
+/* A direction attribute, for one media part or, before any, the session. */
+static void
+sdp_direction(struct sdp_state *st, enum sdp_direction direction)
+{
+	if (!st->in_media)
+		st->out->direction = direction;
+	else if (st->media != NULL) {
+		st->media->direction = direction;
+		st->own_direction[sdp_media_index(st)] = 1;
+	}
+}
+
+static void
+sdp_attr_sendrecv(struct sdp_state *st, const char *p, const char *end)
+{
+	(void)p;
+	(void)end;
+	sdp_direction(st, SDP_SENDRECV);
+}
+
+static void
+sdp_attr_sendonly(struct sdp_state *st, const char *p, const char *end)
+{
+	(void)p;
+	(void)end;
+	sdp_direction(st, SDP_SENDONLY);
+}
+
+static void
+sdp_attr_recvonly(struct sdp_state *st, const char *p, const char *end)
+{
+	(void)p;
+	(void)end;
+	sdp_direction(st, SDP_RECVONLY);
+}
+
 static void
 sdp_attr_inactive(struct sdp_state *st, const char *p, const char *end)
 {
 	(void)p;
 	(void)end;
-	if (!st->in_media)
-		st->session_inactive = 1;
-	else if (st->media != NULL) {
-		st->media->inactive = 1;
-		st->own_direction[sdp_media_index(st)] = 1;
-	}
-}
-
-/* a=sendrecv, sendonly, recvonly: media flows, whatever the session says. */
-static void
-sdp_attr_direction(struct sdp_state *st, const char *p, const char *end)
-{
-	(void)p;
-	(void)end;
-	if (st->in_media && st->media != NULL)
-		st->own_direction[sdp_media_index(st)] = 1;
+	sdp_direction(st, SDP_INACTIVE);
 }
 
 /* Parse a description line by line. */
@@ -400,21 +615,50 @@ sdp_parse(const char *text, size_t len, struct sdp_session *out)
 
 	if (!st.have_version || st.m_lines == 0)
 		return DISSECT_MALFORMED;
-	if (out->n_media == 0)
-		return st.bad_m_lines != 0 ? DISSECT_MALFORMED :
-		    DISSECT_UNSUPPORTED;
 
 	/* What the session part says holds where a media part is silent. */
 	for (i = 0; i < out->n_media; i++) {
 		m = &out->media[i];
 		if (!st.own_addr[i])
-			m->rtp.addr = st.session_addr;
-		if (st.session_inactive && !st.own_direction[i])
+			m->rtp.addr = out->connection;
+		if (!st.own_direction[i])
+			m->direction = out->direction;
+		if (m->direction == SDP_INACTIVE)
 			m->inactive = 1;
-		if (m->rtcp_port == 0 && m->rtp.port != 0)
+		if (m->ptime_ms == 0 && !m->not_rtp)
+			m->ptime_ms = st.session_ptime_ms;
+		if (m->not_rtp)
+			m->rtcp_port = 0;
+		else if (m->rtcp_port == 0 && m->rtp.port != 0)
 			m->rtcp_port = (uint16_t)(m->rtp.port + 1);
 	}
+	if (st.rtp_media == 0)
+		return st.bad_m_lines != 0 && out->n_media == 0 ?
+		    DISSECT_MALFORMED : DISSECT_UNSUPPORTED;
 	return DISSECT_OK;
+}
+
+/* The parameters of a payload type's a=fmtp. */
+const char *
+sdp_media_fmtp(const struct sdp_media *m, uint8_t payload_type)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n_fmtps; i++) {
+		if (m->fmtps[i].payload_type == payload_type)
+			return m->fmtps[i].params;
+	}
+	return NULL;
+}
+
+/* A direction's attribute name. */
+const char *
+sdp_direction_name(enum sdp_direction direction)
+{
+	if ((size_t)direction >= sizeof sdp_direction_names /
+	    sizeof sdp_direction_names[0])
+		return "sendrecv";
+	return sdp_direction_names[direction];
 }
 
 /* Encoding and clock of a payload type: the media's rtpmap, else RFC 3551. */

@@ -12,21 +12,24 @@
  * +---------------------------------------------------------------+
  *
  * The length counts the header.  The checksum is not verified, for the
- * same offload reason as IPv4's.
+ * same offload reason as IPv4's.  Datagrams to port 4789 are VXLAN
+ * (RFC 7348, the IANA port), unwrapped rather than delivered.
  */
 
 #include "dissectors/cursor.h"
 #include "dissectors/decode.h"
 
 #define UDP_HDR_LEN	8
+#define UDP_PORT_VXLAN	4789
 
-/* Decode a UDP header; point meta at the payload, clipped to the capture. */
+/* Decode a UDP header; deliver the payload, clipped to the capture. */
 enum dissect_result
-decode_udp(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
+decode_udp(struct decode_run *run, const uint8_t *p, uint32_t len)
 {
-	struct cursor	c;
-	uint16_t	src_port, dst_port, udp_len;
-	uint32_t	captured;
+	struct pkt_meta	*meta = run->meta;
+	struct cursor	 c;
+	uint16_t	 src_port, dst_port, udp_len;
+	uint32_t	 captured;
 
 	cur_init(&c, p, len);
 	src_port = cur_be16(&c);
@@ -51,5 +54,12 @@ decode_udp(const uint8_t *p, uint32_t len, struct pkt_meta *meta)
 	captured = (uint32_t)cur_left(&c);
 	meta->payload_len = captured < meta->payload_wirelen ?
 	    captured : meta->payload_wirelen;
+
+	if (dst_port == UDP_PORT_VXLAN) {
+		if (decode_tunnel_enter(run, PROTO_VXLAN) != 0)
+			return DISSECT_MALFORMED;
+		return decode_vxlan(run, meta->payload, meta->payload_len);
+	}
+	decode_deliver(run);
 	return DISSECT_OK;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "metrics/quality.h"
 #include "metrics/rtpstat.h"
 
 #define SNAP_TEXT_LEN		256
@@ -35,7 +36,18 @@ struct snap_capture {
 	uint64_t	sip_messages;
 	uint64_t	rtp_packets;
 	uint64_t	rtcp_packets;
-	uint64_t	ip_fragments;	/* not reassembled yet: not analysed */
+	/* IP reassembly */
+	uint64_t	ip_fragments;
+	uint64_t	ip_reassembled;
+	uint64_t	ip_fragments_dropped;	/* timeout, overlap, limits */
+	/* SIP over TCP */
+	uint64_t	tcp_segments;
+	uint64_t	tcp_sip_streams;
+	uint64_t	tcp_sip_messages;
+	uint64_t	tcp_out_of_order;
+	uint64_t	tcp_retransmissions;
+	uint64_t	tcp_bytes_dropped;	/* holes, limits, garbage */
+	uint64_t	tunnels_too_deep;
 	size_t		n_proto_errors;
 	struct snap_proto_errors proto_errors[16];
 };
@@ -67,8 +79,11 @@ struct snap_stream {
 	int		payload_type;	/* first voice payload type, -1 none */
 	char		codec[SNAP_CODEC_LEN];	/* "" when unknown */
 	uint32_t	clock_rate_hz;	/* 0 when unknown */
-	int		dscp;
+	int		dscp;		/* of the first packet */
+	uint32_t	dscp_changes;	/* times a packet's differed from the last */
+	int		vlan;		/* outermost VLAN id, -1 none */
 	struct rtpstat_summary rtp;
+	struct quality_summary quality;
 };
 
 struct snapshot {

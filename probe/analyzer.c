@@ -9,6 +9,7 @@
  * the heuristics of a later version: guessing RTP from arbitrary UDP gives
  * false streams, and a false stream is a false alarm.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@
 #include "dissectors/rtp.h"
 #include "dissectors/sdp.h"
 #include "dissectors/sip.h"
+#include "metrics/emodel.h"
+#include "metrics/quality.h"
 #include "metrics/rtpstat.h"
 #include "probe/analyzer.h"
 #include "probe/calls.h"
@@ -34,16 +37,25 @@ struct stream {
 	struct vq_endpoint	 src;
 	struct vq_endpoint	 dst;
 	uint32_t		 ssrc;
-	int			 payload_type;
+	int			 payload_type;	/* first voice packet's */
+	int			 first_payload_type;
 	char			 codec[SNAP_CODEC_LEN];
+	char			 first_codec[SNAP_CODEC_LEN];
 	uint32_t		 clock_rate_hz;
-	int			 dscp;
+	int			 dscp;		/* of the first packet */
+	int			 last_dscp;
+	uint32_t		 dscp_changes;	/* times it differed from the last */
+	int			 vlan;		/* outermost VLAN id, -1 none */
 	struct rtpstat		*stat;
+	struct quality		*quality;
 	UT_hash_handle		 hh;
 };
 
 struct analyzer {
+	struct analyzer_config	  cfg;
+	struct emodel_options	  emodel;
 	struct call_table	 *calls;
+	struct decode_ctx	 *decode;	/* IP and TCP reassembly */
 	struct stream		 *by_key;	/* uthash head */
 	struct stream		**order;	/* first-seen order; id = index + 1 */
 	size_t			  n_streams;
@@ -54,17 +66,29 @@ struct analyzer {
 	uint64_t		  sip_messages;
 	uint64_t		  rtp_packets;
 	uint64_t		  rtcp_packets;
-	uint64_t		  ip_fragments;
 	uint64_t		  truncated[PROTO_COUNT];
 	uint64_t		  malformed[PROTO_COUNT];
 };
 
+void
+analyzer_config_default(struct analyzer_config *cfg)
+{
+	cfg->interval_us = 10 * 1000000LL;
+	cfg->g711_plc = 1;
+	jbuf_config_default(&cfg->jbuf, JBUF_FIXED);
+}
+
 struct analyzer *
-analyzer_new(void)
+analyzer_new(const struct analyzer_config *cfg)
 {
 	struct analyzer *a;
 
 	a = xcalloc(1, sizeof(*a));
+	a->cfg = *cfg;
+	emodel_options_init(&a->emodel);
+	a->emodel.g711_plc = cfg->g711_plc;
+	if ((a->decode = decode_ctx_new(NULL)) == NULL)
+		fatal("out of memory");
 	a->calls = calls_new();
 	return a;
 }
@@ -79,10 +103,12 @@ analyzer_free(struct analyzer *a)
 	HASH_CLEAR(hh, a->by_key);
 	for (i = 0; i < a->n_streams; i++) {
 		rtpstat_free(a->order[i]->stat);
+		quality_free(a->order[i]->quality);
 		free(a->order[i]);
 	}
 	free(a->order);
 	calls_free(a->calls);
+	decode_ctx_free(a->decode);
 	free(a);
 }
 
@@ -180,7 +206,8 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	s->dst = meta->dst;
 	s->ssrc = ssrc;
 	s->payload_type = -1;
-	s->dscp = meta->dscp;
+	s->dscp = s->last_dscp = meta->dscp;
+	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
 	if (a->n_streams == a->cap_streams) {
 		a->cap_streams = a->cap_streams ? a->cap_streams * 2 : 64;
 		a->order = xreallocarray(a->order, a->cap_streams,
@@ -190,6 +217,24 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	s->id = (unsigned)a->n_streams;
 	HASH_ADD(hh, a->by_key, key, sizeof(s->key), s);
 	return s;
+}
+
+/* A stream's first packet: its statistics and its listener's model. */
+static void
+stream_start(struct analyzer *a, struct stream *s, uint32_t clock_rate_hz)
+{
+	struct quality_config qc;
+	const char *cause;
+
+	s->clock_rate_hz = clock_rate_hz;
+	if ((s->stat = rtpstat_new(clock_rate_hz)) == NULL)
+		fatal("out of memory");
+	quality_config_default(&qc);
+	qc.interval_us = a->cfg.interval_us;
+	qc.jbuf = a->cfg.jbuf;
+	qc.clock_rate_hz = clock_rate_hz;
+	if ((s->quality = quality_new(&qc, &cause)) == NULL)
+		fatal("%s", cause);
 }
 
 static void
@@ -219,21 +264,34 @@ handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
 
 	s = stream_get(a, meta, rtp.ssrc, media, media_is_dst);
 	if (s->stat == NULL) {
-		s->clock_rate_hz = clock_rate_hz;
-		if ((s->stat = rtpstat_new(clock_rate_hz)) == NULL)
-			fatal("out of memory");
+		stream_start(a, s, clock_rate_hz);
+		s->first_payload_type = rtp.payload_type;
+		if (encoding != NULL)
+			snprintf(s->first_codec, sizeof(s->first_codec), "%s",
+			    encoding);
 	}
 	if (s->payload_type < 0 && pkt.kind == RTPSTAT_VOICE) {
 		s->payload_type = rtp.payload_type;
-		if (encoding != NULL)
-			snprintf(s->codec, sizeof(s->codec), "%s", encoding);
+		snprintf(s->codec, sizeof(s->codec), "%s", encoding);
 		s->clock_rate_hz = clock_rate_hz;
+		/* An unknown codec gets no MOS rather than a guessed one. */
+		quality_set_codec(s->quality, emodel_codec_find(encoding,
+		    clock_rate_hz, &a->emodel), clock_rate_hz);
+	}
+	/* A carrier that re-marks or bleaches DSCP mid-call shows here. */
+	if (meta->dscp != s->last_dscp) {
+		s->dscp_changes++;
+		s->last_dscp = meta->dscp;
 	}
 	pkt.arrival_us = meta->ts_us;
 	pkt.seq = rtp.seq;
 	pkt.timestamp = rtp.timestamp;
 	pkt.marker = rtp.marker;
 	rtpstat_update(s->stat, &pkt);
+	/* Events and unannounced types hold sequence numbers, not samples. */
+	quality_packet(s->quality, rtp.seq, rtp.timestamp, meta->ts_us,
+	    rtp.marker, pkt.kind == RTPSTAT_VOICE ||
+	    pkt.kind == RTPSTAT_COMFORT_NOISE);
 }
 
 /*
@@ -285,6 +343,21 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		a->truncated[PROTO_UDP]++;
 }
 
+/* A UDP datagram, or a SIP message from a TCP stream, out of the decoder. */
+static void
+on_payload(void *arg, const struct pkt_meta *meta)
+{
+	struct analyzer *a = arg;
+
+	if (meta->ip_proto == 6) {
+		/* The reassembler frames SIP only: nothing else comes from TCP. */
+		if (sip_looks_like(meta->payload, meta->payload_len))
+			handle_sip(a, meta);
+		return;
+	}
+	handle_udp(a, meta);
+}
+
 void
 analyzer_frame(struct analyzer *a, int linktype, int64_t ts_us,
     uint32_t caplen, uint32_t wirelen, const uint8_t *data)
@@ -298,19 +371,15 @@ analyzer_frame(struct analyzer *a, int linktype, int64_t ts_us,
 	meta.ts_us = ts_us;
 	meta.caplen = caplen;
 	meta.wirelen = wirelen;
-	r = decode_frame(linktype, data, caplen, &meta);
-	if (r == DISSECT_OK) {
-		handle_udp(a, &meta);
-		return;
-	}
-	if (r == DISSECT_UNSUPPORTED && meta.is_fragment)
-		a->ip_fragments++;
+	r = decode_frame(a->decode, linktype, data, caplen, &meta, on_payload,
+	    a);
 	count_result(a, r, meta.fail_proto);
 }
 
 static void
 snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 {
+	struct decode_stats ds;
 	int p;
 
 	c->packets = a->packets;
@@ -318,7 +387,19 @@ snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 	c->sip_messages = a->sip_messages;
 	c->rtp_packets = a->rtp_packets;
 	c->rtcp_packets = a->rtcp_packets;
-	c->ip_fragments = a->ip_fragments;
+	decode_ctx_stats(a->decode, &ds);
+	c->ip_fragments = ds.ipfrag.fragments;
+	c->ip_reassembled = ds.ipfrag.reassembled;
+	c->ip_fragments_dropped = ds.ipfrag.dropped_timeout +
+	    ds.ipfrag.dropped_overlap + ds.ipfrag.dropped_memory +
+	    ds.ipfrag.dropped_too_many + ds.ipfrag.dropped_malformed;
+	c->tcp_segments = ds.tcp.segments;
+	c->tcp_sip_streams = ds.tcp.streams - ds.tcp.not_sip;
+	c->tcp_sip_messages = ds.tcp.sip_messages;
+	c->tcp_out_of_order = ds.tcp.out_of_order;
+	c->tcp_retransmissions = ds.tcp.retransmissions;
+	c->tcp_bytes_dropped = ds.tcp.bytes_dropped;
+	c->tunnels_too_deep = ds.too_deep;
 	for (p = 0; p < PROTO_COUNT; p++) {
 		struct snap_proto_errors *e;
 
@@ -332,6 +413,17 @@ snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 		e->truncated = a->truncated[p];
 		e->malformed = a->malformed[p];
 	}
+}
+
+void
+analyzer_finish(struct analyzer *a)
+{
+	size_t i;
+
+	/* Fragments and TCP data still held can no longer complete. */
+	decode_ctx_expire(a->decode, INT64_MAX);
+	for (i = 0; i < a->n_streams; i++)
+		quality_finish(a->order[i]->quality);
 }
 
 void
@@ -361,10 +453,16 @@ analyzer_snapshot(const struct analyzer *a, struct snapshot *snap)
 		addr_format_endpoint(&s->src, o->src, sizeof(o->src));
 		addr_format_endpoint(&s->dst, o->dst, sizeof(o->dst));
 		o->ssrc = s->ssrc;
-		o->payload_type = s->payload_type;
-		memcpy(o->codec, s->codec, sizeof(o->codec));
+		/* A stream of nothing but events is named after them. */
+		o->payload_type = s->payload_type >= 0 ? s->payload_type :
+		    s->first_payload_type;
+		memcpy(o->codec, s->payload_type >= 0 ? s->codec :
+		    s->first_codec, sizeof(o->codec));
 		o->clock_rate_hz = s->clock_rate_hz;
 		o->dscp = s->dscp;
+		o->dscp_changes = s->dscp_changes;
+		o->vlan = s->vlan;
 		rtpstat_summary(s->stat, &o->rtp);
+		quality_summary(s->quality, &o->quality);
 	}
 }

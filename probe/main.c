@@ -28,6 +28,8 @@ struct options {
 	const char	*json_path;
 	const char	*filter;
 	uint32_t	 snaplen;	/* 0: as captured */
+	struct analyzer_config analysis;
+	long		 jb_ms;		/* 0: the buffer's default depth */
 };
 
 /* What a run over the frames needs. */
@@ -40,6 +42,10 @@ struct run {
 enum {
 	OPT_JSON = 256,
 	OPT_NO_TUI,
+	OPT_INTERVAL,
+	OPT_JITTER_BUFFER,
+	OPT_JB_MS,
+	OPT_NO_PLC,
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_LATER	/* in the stable interface, not in this version */
@@ -57,7 +63,10 @@ static const struct option long_options[] = {
 	{ "influx-bucket",	required_argument,	NULL, OPT_LATER },
 	{ "influx-org",		required_argument,	NULL, OPT_LATER },
 	{ "probe-name",		required_argument,	NULL, OPT_LATER },
-	{ "interval",		required_argument,	NULL, OPT_LATER },
+	{ "interval",		required_argument,	NULL, OPT_INTERVAL },
+	{ "jitter-buffer",	required_argument,	NULL, OPT_JITTER_BUFFER },
+	{ "jb-ms",		required_argument,	NULL, OPT_JB_MS },
+	{ "no-plc",		no_argument,		NULL, OPT_NO_PLC },
 	{ "spool",		required_argument,	NULL, OPT_LATER },
 	{ "spool-max",		required_argument,	NULL, OPT_LATER },
 	{ "report",		required_argument,	NULL, OPT_LATER },
@@ -125,12 +134,18 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: vqprobe -r FILE [-f 'BPF'] [-s SNAPLEN] [--json PATH] [--no-tui]\n"
+"usage: vqprobe -r FILE [-f 'BPF'] [-s SNAPLEN] [--json PATH]\n"
+"               [--interval SEC] [--jitter-buffer fixed|adaptive]\n"
+"               [--jb-ms MS] [--no-plc] [--no-tui]\n"
 "       vqprobe --version | --help\n"
 "  -r FILE      read a pcap or pcapng capture\n"
 "  -f BPF       analyse only the packets this filter accepts\n"
 "  -s SNAPLEN   cut every packet to SNAPLEN bytes, as a capture would\n"
 "  --json PATH  write the report as JSON to PATH ('-': standard output)\n"
+"  --interval SEC  MOS interval in seconds of media time (default 10)\n"
+"  --jitter-buffer fixed|adaptive  the playout buffer emulated (fixed)\n"
+"  --jb-ms MS   its depth (fixed) or starting depth (adaptive), default 60\n"
+"  --no-plc     rate G.711 as without packet-loss concealment\n"
 "  --no-tui     print the per-call table (the only view in this version)\n"
 "Exit status: 0 done, 2 bad usage or unreadable input.\n");
 }
@@ -162,17 +177,30 @@ usage_error(const char *fmt, ...)
 	exit(VQ_EXIT_USAGE);
 }
 
-static uint32_t
-parse_snaplen(const char *s)
+/* A whole number from min to max, or a usage error naming what it is. */
+static long
+parse_number(const char *s, const char *what, long min, long max)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || end == s || v < 1 || v > 262144)
-		usage_error("bad snaplen '%s' (1 to 262144)", s);
-	return (uint32_t)v;
+	if (errno != 0 || *end != '\0' || end == s || v < min || v > max)
+		usage_error("bad %s '%s' (%ld to %ld)", what, s, min, max);
+	return v;
+}
+
+/* --jitter-buffer fixed|adaptive: the kind of playout buffer emulated. */
+static void
+jitter_buffer_kind(struct options *o, const char *kind)
+{
+	if (strcmp(kind, "fixed") == 0)
+		jbuf_config_default(&o->analysis.jbuf, JBUF_FIXED);
+	else if (strcmp(kind, "adaptive") == 0)
+		jbuf_config_default(&o->analysis.jbuf, JBUF_ADAPTIVE);
+	else
+		usage_error("bad jitter buffer '%s' (fixed or adaptive)", kind);
 }
 
 static void
@@ -181,6 +209,7 @@ parse_options(int argc, char **argv, struct options *o)
 	int ch, idx;
 
 	memset(o, 0, sizeof(*o));
+	analyzer_config_default(&o->analysis);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":r:f:s:i:B:Z:", long_options,
 	    &idx)) != -1) {
@@ -192,12 +221,27 @@ parse_options(int argc, char **argv, struct options *o)
 			o->filter = optarg;
 			break;
 		case 's':
-			o->snaplen = parse_snaplen(optarg);
+			o->snaplen = (uint32_t)parse_number(optarg, "snaplen", 1,
+			    262144);
 			break;
 		case OPT_JSON:
 			o->json_path = optarg;
 			break;
 		case OPT_NO_TUI:
+			break;
+		case OPT_JITTER_BUFFER:
+			jitter_buffer_kind(o, optarg);
+			break;
+		case OPT_JB_MS:
+			o->jb_ms = parse_number(optarg, "jitter-buffer depth",
+			    1, 2000);
+			break;
+		case OPT_NO_PLC:
+			o->analysis.g711_plc = 0;
+			break;
+		case OPT_INTERVAL:
+			o->analysis.interval_us = parse_number(optarg,
+			    "interval", 1, 3600) * 1000000LL;
 			break;
 		case OPT_VERSION:
 			version();
@@ -222,6 +266,8 @@ parse_options(int argc, char **argv, struct options *o)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->read_file == NULL)
 		usage_error("%s", "nothing to read: give -r FILE");
+	if (o->jb_ms != 0)
+		o->analysis.jbuf.nominal_ms = (double)o->jb_ms;
 }
 
 static void
@@ -261,7 +307,7 @@ main(int argc, char **argv)
 		return VQ_EXIT_USAGE;
 	}
 
-	run.analyzer = analyzer_new();
+	run.analyzer = analyzer_new(&opt.analysis);
 	run.linktype = capture_linktype(cap);
 	run.snaplen = opt.snaplen;
 	if (capture_run(cap, on_frame, &run, &cause) != 0) {
@@ -272,6 +318,7 @@ main(int argc, char **argv)
 		cause = NULL;
 	}
 
+	analyzer_finish(run.analyzer);
 	analyzer_snapshot(run.analyzer, &snap);
 	snprintf(snap.capture.source, sizeof(snap.capture.source), "%s",
 	    opt.read_file);

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "metrics/kpi.h"
 #include "probe/report.h"
 #include "probe/vqprobe.h"
 
@@ -72,6 +73,15 @@ capture_json(const struct snap_capture *c)
 	add(o, "rtp_packets", jint(c->rtp_packets));
 	add(o, "rtcp_packets", jint(c->rtcp_packets));
 	add(o, "ip_fragments", jint(c->ip_fragments));
+	add(o, "ip_reassembled", jint(c->ip_reassembled));
+	add(o, "ip_fragments_dropped", jint(c->ip_fragments_dropped));
+	add(o, "tcp_segments", jint(c->tcp_segments));
+	add(o, "tcp_sip_streams", jint(c->tcp_sip_streams));
+	add(o, "tcp_sip_messages", jint(c->tcp_sip_messages));
+	add(o, "tcp_out_of_order", jint(c->tcp_out_of_order));
+	add(o, "tcp_retransmissions", jint(c->tcp_retransmissions));
+	add(o, "tcp_bytes_dropped", jint(c->tcp_bytes_dropped));
+	add(o, "tunnels_too_deep", jint(c->tunnels_too_deep));
 	for (i = 0; i < c->n_proto_errors; i++) {
 		const struct snap_proto_errors *e = &c->proto_errors[i];
 		json_object *p = json_object_new_object();
@@ -111,10 +121,37 @@ call_json(const struct snapshot *snap, size_t idx)
 	return o;
 }
 
+/*
+ * The loss pattern as the decoder met it (lost and discarded, in sequence
+ * order): run histogram, and RFC 3611 bursts and gaps with Gmin 16.
+ */
+static json_object *
+burst_json(const struct burst_summary *b)
+{
+	json_object *o = json_object_new_object(), *h = json_object_new_array();
+	size_t i;
+
+	add(o, "lost", jint(b->lost));
+	add(o, "discarded", jint(b->discarded));
+	add(o, "runs", jint(b->runs));
+	add(o, "longest_run", jint(b->longest_run));
+	for (i = 0; i < BURST_HIST_BINS; i++)
+		json_object_array_add(h, jint(b->run_hist[i]));
+	add(o, "run_histogram", h);	/* runs of 1..9, then 10 or more */
+	add(o, "burst_ratio", jnum(b->burst_ratio, 4));
+	add(o, "markov_burst_ratio", jnum(b->markov_burst_ratio, 4));
+	add(o, "burst_density_pct", jnum(b->burst_density * 100.0 / 256.0, 2));
+	add(o, "gap_density_pct", jnum(b->gap_density * 100.0 / 256.0, 2));
+	add(o, "burst_ms", jnum(b->burst_ms, 1));
+	add(o, "gap_ms", jnum(b->gap_ms, 1));
+	return o;
+}
+
 static json_object *
 stream_json(const struct snapshot *snap, const struct snap_stream *s)
 {
 	const struct rtpstat_summary *r = &s->rtp;
+	const struct quality_summary *q = &s->quality;
 	json_object *o = json_object_new_object(), *jit, *mos;
 	char ssrc[16];
 	int have_clock = s->clock_rate_hz != 0;
@@ -152,15 +189,45 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 	} else
 		add(o, "jitter_ms", NULL);
 	add(o, "max_delta_ms", jnum(r->max_delta_ms, 3));
-	add(o, "jb_discards", NULL);
-	add(o, "delay_ms", NULL);
+	add(o, "jb_discards", jint(q->jb_discards));
+	add(o, "jb_delay_ms", jnum(q->jb_delay_ms, 3));
+	add(o, "delay_ms", jnum(q->delay_ms, 3));
+	add(o, "delay_includes_rtt", json_object_new_boolean(q->have_rtt));
 	mos = json_object_new_object();
-	add(mos, "call", NULL);
-	add(mos, "min", NULL);
-	add(mos, "avg", NULL);
+	add(mos, "call", q->have_mos ? jnum(q->mos_call, 3) : NULL);
+	add(mos, "min", q->have_mos ? jnum(q->mos_min, 3) : NULL);
+	add(mos, "avg", q->have_mos ? jnum(q->mos_avg, 3) : NULL);
+	add(mos, "intervals", jint(q->intervals));
 	add(o, "mos", mos);
-	add(o, "r_factor", NULL);
+	add(o, "r_factor", q->have_mos ? jnum(q->r_call, 3) : NULL);
+	add(o, "loss_pattern", burst_json(&q->burst));
 	add(o, "dscp", json_object_new_int(s->dscp));
+	add(o, "dscp_changes", jint(s->dscp_changes));
+	/* Voice not marked EF (46) is at the mercy of every queue on the path. */
+	add(o, "dscp_ef", json_object_new_boolean(s->dscp == 46 &&
+	    s->dscp_changes == 0));
+	add(o, "vlan", s->vlan < 0 ? NULL : json_object_new_int(s->vlan));
+	return o;
+}
+
+/* ASR and NER over every call of the report. */
+static json_object *
+kpis_json(const struct snapshot *snap)
+{
+	json_object *o = json_object_new_object();
+	struct kpi_summary k;
+	int *codes;
+	size_t i;
+
+	codes = xcalloc(snap->n_calls ? snap->n_calls : 1, sizeof(*codes));
+	for (i = 0; i < snap->n_calls; i++)
+		codes[i] = snap->calls[i].final_code;
+	kpi_summarise(codes, snap->n_calls, &k);
+	free(codes);
+	add(o, "attempts", jint(k.attempts));
+	add(o, "answered", jint(k.answered));
+	add(o, "asr_pct", jopt(k.asr_pct, 2));
+	add(o, "ner_pct", jopt(k.ner_pct, 2));
 	return o;
 }
 
@@ -177,6 +244,7 @@ report_json(const struct snapshot *snap)
 	for (i = 0; i < snap->n_calls; i++)
 		json_object_array_add(calls, call_json(snap, i));
 	add(root, "calls", calls);
+	add(root, "kpis", kpis_json(snap));
 	for (i = 0; i < snap->n_streams; i++)
 		json_object_array_add(streams,
 		    stream_json(snap, &snap->streams[i]));

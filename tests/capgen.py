@@ -4,6 +4,7 @@
     python3 tests/capgen.py --list
     python3 tests/capgen.py --out-dir pcaps [SCENARIO...]
     python3 tests/capgen.py --out-dir pcaps --check-tshark [SCENARIO...]
+    python3 tests/capgen.py --rtp-pcap FILE [--rtp-seconds S] [SCENARIO]
 
 Every scenario builds SIP calls (RFC 3261 with SDP offer/answer, RFC 4566) and
 their RTP media (RFC 3550) frame by frame, passes each media direction through
@@ -32,11 +33,30 @@ Truth definitions (vqprobe is checked against them by tests/check-truth.py):
   final_code  final response to the last initial (To without tag) INVITE:
               after a 401/407 challenge, the answer to the retried INVITE
   A SIP message's time is the capture time of the frame that completes it
-  (last IP fragment, last TCP segment).
-  rtcp        (scenario `rtcp` only) every RTCP compound as written: sender
-              info and report blocks; rtt_ms = capture time of the report -
-              LSR - DLSR (RFC 3550 6.4.1 done at the capture point, which in
-              this model sees each packet when its receiver gets it).
+  (the last of its IP fragments or TCP segments to be captured: with
+  reordering, not the one with the highest offset).
+  rtcp        (scenarios `rtcp`, `rtcp_xr`) every RTCP compound as written:
+              sender info and report blocks; rtt_ms = capture time of the
+              report - LSR - DLSR (RFC 3550 6.4.1 done at the capture point,
+              which in this model sees each packet when its receiver gets
+              it).  In `rtcp_xr` also "type" (SR, or RR from a side that sent
+              no RTP in the last two intervals; an RR has null sender_packets
+              and sender_octets) and "xr": the RFC 3611 VoIP Metrics blocks
+              with the values written (see voip_metrics_block).
+Keys present only where they apply (so the truth of other scenarios does
+not change):
+  vlan        per stream: the outermost VLAN id of its frames (the first tag
+              met from the outside, through tunnels: 42 in `erspan2`)
+  events      per stream: RFC 4733 packets, end-packet repeats included
+  telephone_events  per stream: each event (by RTP timestamp): code, digit,
+              final duration, whether an end packet was seen, packets
+  comfort_noise  per stream: RFC 3389 packets (PT 13)
+  encapsulation  per capture: the headers in front of the call's own IP
+              header, outermost first, as decoded back from the file
+Every frame written is decoded back (every link layer and tunnel above,
+IPv4 header and UDP/TCP checksums, lengths), fragments are reassembled and
+their datagrams' checksums verified, and the TCP byte streams are rebuilt in
+sequence order and must carry exactly the SIP messages the truth counts.
 
 Where tshark (4.0, `-q -z rtp,streams`) reads these captures differently
 (`--check-tshark` prints both and marks the expected differences):
@@ -57,6 +77,12 @@ Where tshark (4.0, `-q -z rtp,streams`) reads these captures differently
   * RTCP round trip (`rtcp`): tshark's "roundtrip-delay" subtracts the SR's
     capture time, not its NTP timestamp, so it shows 20 ms where the truth's
     rtt_ms (LSR/DLSR at the capture point) is 40 ms.
+  * TCP segments captured before their predecessors (`sip_tcp_hard`):
+    tshark leaves them unreassembled ("Continuation") unless
+    tcp.reassemble_out_of_order is set, which --check-tshark does.
+  * RTCP XR (`rtcp_xr`): --check-tshark compares each compound's SR/RR and
+    the VoIP Metrics fields tshark has filter names for; it has none for
+    the loss and discard rates, which are therefore not cross-checked.
 
 Layout of this file: low-level frame builders and file writers; the network
 model; RTP senders; a SIP user agent pair; the capture context that turns
@@ -90,6 +116,15 @@ ETH_P_IPV4 = 0x0800
 ETH_P_IPV6 = 0x86DD
 ETH_P_8021Q = 0x8100
 ETH_P_8021AD = 0x88A8
+ETH_P_9100 = 0x9100             # the pre-802.1ad service tag some switches use
+ETH_P_MPLS = 0x8847             # MPLS unicast
+ETH_P_PPPOE_SESSION = 0x8864
+ETH_P_ERSPAN2 = 0x88BE          # GRE protocol of ERSPAN type II (and I)
+ETH_P_ERSPAN3 = 0x22EB          # GRE protocol of ERSPAN type III
+PPP_IPV4, PPP_IPV6 = 0x0021, 0x0057
+VXLAN_PORT = 4789
+IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_GRE = 4, 41, 47
+VLAN_TPIDS = {ETH_P_8021Q: "802.1q", ETH_P_8021AD: "802.1ad", ETH_P_9100: "vlan-0x9100"}
 
 TOS_SIP = 0x60                  # DSCP CS3, as phones mark signalling
 TOS_RTP = 0xB8                  # DSCP EF for voice
@@ -168,6 +203,25 @@ def ipv4_fragments(src, dst, proto, l4, ident, tos, mtu):
         out.append(ipv4_packet(src, dst, proto, l4[off:off + chunk], ident, tos,
                                flags_frag=flags))
     return out
+
+
+def ipv6_fragments(src, dst, proto, l4, ident, tclass, mtu):
+    """Split an IPv6 packet into fragments that fit mtu (RFC 8200 4.5): each
+    an IPv6 header, a Fragment header (next header, offset in 8-byte units,
+    M flag, 32-bit identification), then its part of l4."""
+    chunk = (mtu - 40 - 8) // 8 * 8
+    out = []
+    for off in range(0, len(l4), chunk):
+        more = off + chunk < len(l4)
+        frag_header = struct.pack("!BBHI", proto, 0, off | (1 if more else 0), ident)
+        out.append(ipv6_packet(src, dst, 44, frag_header + l4[off:off + chunk], tclass))
+    return out
+
+
+def fragment_count(v6, l4_len, mtu):
+    """How many fragments ipv4_fragments or ipv6_fragments makes."""
+    chunk = (mtu - 48) // 8 * 8 if v6 else (mtu - 20) // 8 * 8
+    return -(-l4_len // chunk)
 
 
 class Host:
@@ -250,6 +304,152 @@ def link_null(cap, fr, ip):
     # BSD loopback: the address family in the writer's byte order, which for
     # these files is little endian like the pcap header.  AF_INET = 2.
     return struct.pack("<I", 2) + ip
+
+
+# Encapsulations a probe meets on mirror ports and in provider networks.  The
+# call's own IP packet goes inside; the outer headers belong to the network.
+# Outer IPv4 identifications and GRE sequence numbers count up in capture
+# order (Capture.records calls the link function in that order).
+
+TUNNEL_A = Host("192.0.2.1", 0x11)          # tunnel end on the caller's side
+TUNNEL_B = Host("192.0.2.2", 0x12)          # tunnel end on the callee's side
+MIRROR_SWITCH = Host("192.0.2.10", 0x21)    # ERSPAN source (the switch)
+MIRROR_PROBE = Host("192.0.2.20", 0x22)     # ERSPAN destination (the probe)
+VTEP_A = Host("198.51.100.1", 0x31)         # VXLAN tunnel end points
+VTEP_B = Host("198.51.100.2", 0x32)
+GRE_KEY = 0x0000BEEF
+ERSPAN_SESSION = 100
+ERSPAN_VLAN = 42
+VXLAN_VNI = 5001
+MPLS_LABELS = (16004, 24017)                # transport label, service label
+
+
+class EncapState:
+    """Counters of the network that encapsulates: per outer source its IPv4
+    identification, and the GRE sequence number per ERSPAN session."""
+
+    def __init__(self, name):
+        rng = random.Random("encap/" + name)   # private: the call's RNG is untouched
+        self.ip_id = {}
+        self.first_id = rng.randint(0, 0xFFFF)
+        self.gre_seq = 0
+
+    def next_id(self, host):
+        ident = self.ip_id.get(host, self.first_id + 0x100 * len(self.ip_id))
+        self.ip_id[host] = ident + 1
+        return ident & 0xFFFF
+
+
+def _encap(cap):
+    if cap.encap_state is None:
+        cap.encap_state = EncapState(cap.name)
+    return cap.encap_state
+
+
+def _ends(cap, fr, a, b):
+    """The tunnel ends in the frame's direction: a is on the caller's side."""
+    return (a, b) if fr.src is cap.local_host else (b, a)
+
+
+def _outer_ipv4(cap, src, dst, proto, payload, tos):
+    return ipv4_packet(src.ip, dst.ip, proto, payload, _encap(cap).next_id(src), tos)
+
+
+def _ether(dst, src, ethertype, payload):
+    return _pad60(dst.mac + src.mac + struct.pack("!H", ethertype) + payload)
+
+
+def _ip_ethertype(ip):
+    return ETH_P_IPV6 if ip[0] >> 4 == 6 else ETH_P_IPV4
+
+
+def link_qinq_9100(cap, fr, ip):
+    outer = 400                 # service tag with the old 0x9100 TPID
+    inner = (5 << 13) | 100     # customer tag (802.1Q)
+    return _pad60(fr.dst.mac + fr.src.mac
+                  + struct.pack("!HHHHH", ETH_P_9100, outer, ETH_P_8021Q, inner,
+                                _ethertype(fr)) + ip)
+
+
+def link_mpls(cap, fr, ip):
+    """Ethernet, a two-label MPLS stack (RFC 3032: label, TC, S, TTL), the
+    call's IP packet (a reader guesses IPv4 or IPv6 from its first nibble)."""
+    top, bottom = MPLS_LABELS
+    stack = struct.pack("!II", (top << 12) | (5 << 9) | 63,
+                        (bottom << 12) | (5 << 9) | (1 << 8) | 63)
+    return _ether(fr.dst, fr.src, ETH_P_MPLS, stack + ip)
+
+
+def link_pppoe(cap, fr, ip):
+    """Ethernet, PPPoE session (RFC 2516: ver 1, type 1, code 0, session id,
+    length of the PPP frame), PPP protocol field, the IP packet."""
+    ppp = struct.pack("!H", PPP_IPV6 if fr.src.v6 else PPP_IPV4) + ip
+    return _ether(fr.dst, fr.src, ETH_P_PPPOE_SESSION,
+                  struct.pack("!BBHH", 0x11, 0, 0x2A17, len(ppp)) + ppp)
+
+
+def link_gre(cap, fr, ip):
+    """IPv4 / GRE with the key present (RFC 2890) / the call's IPv4."""
+    a, b = _ends(cap, fr, TUNNEL_A, TUNNEL_B)
+    gre = struct.pack("!HHI", 0x2000, _ip_ethertype(ip), GRE_KEY) + ip
+    return _ether(b, a, ETH_P_IPV4, _outer_ipv4(cap, a, b, IPPROTO_GRE, gre, fr.tos))
+
+
+def link_ipip(cap, fr, ip):
+    """IPv4 in IPv4 (RFC 2003, protocol 4) or IPv6 in IPv4 (RFC 4213,
+    protocol 41), whichever the call speaks."""
+    a, b = _ends(cap, fr, TUNNEL_A, TUNNEL_B)
+    proto = IPPROTO_IPV6 if fr.src.v6 else IPPROTO_IPIP
+    return _ether(b, a, ETH_P_IPV4, _outer_ipv4(cap, a, b, proto, ip, fr.tos))
+
+
+def _erspan_gre(cap, protocol, erspan_header, mirrored):
+    """The switch's copy to the probe: IPv4 / GRE with a sequence number
+    (S bit) / ERSPAN header / the mirrored Ethernet frame."""
+    state = _encap(cap)
+    gre = struct.pack("!HHI", 0x1000, protocol, state.gre_seq & 0xFFFFFFFF)
+    state.gre_seq += 1
+    outer = _outer_ipv4(cap, MIRROR_SWITCH, MIRROR_PROBE, IPPROTO_GRE,
+                        gre + erspan_header + mirrored, 0)
+    return _ether(MIRROR_PROBE, MIRROR_SWITCH, ETH_P_IPV4, outer)
+
+
+def link_erspan2(cap, fr, ip):
+    """ERSPAN type II: version 1, the original VLAN, COS 5, En 3 (the tag is
+    kept in the mirrored frame), session id; then reserved and port index.
+    The mirrored frame is the original 802.1Q-tagged one."""
+    mirrored = _pad60(fr.dst.mac + fr.src.mac
+                      + struct.pack("!HHH", ETH_P_8021Q, (5 << 13) | ERSPAN_VLAN,
+                                    _ethertype(fr)) + ip)
+    header = struct.pack("!HHI", (1 << 12) | ERSPAN_VLAN,
+                         (5 << 13) | (3 << 11) | ERSPAN_SESSION, 7)
+    return _erspan_gre(cap, ETH_P_ERSPAN2, header, mirrored)
+
+
+def link_erspan3(cap, fr, ip):
+    """ERSPAN type III: version 2, VLAN 0, COS 5, BSO 0, session id; a
+    timestamp in 100 us units (granularity 0); SGT 0, P 1 (an Ethernet
+    frame), frame type 0, hardware id 1, D 0 (ingress), no optional
+    platform sub-header.  The mirrored frame is untagged Ethernet."""
+    mirrored = _pad60(fr.dst.mac + fr.src.mac + struct.pack("!H", _ethertype(fr)) + ip)
+    header = struct.pack("!HHIH", 2 << 12, (5 << 13) | ERSPAN_SESSION,
+                         (fr.arr_us // 100) & 0xFFFFFFFF, 0)
+    header += struct.pack("!H", (1 << 15) | (1 << 4))
+    return _erspan_gre(cap, ETH_P_ERSPAN3, header, mirrored)
+
+
+def link_vxlan(cap, fr, ip):
+    """Outer Ethernet / IPv4 / UDP to 4789 (source port from a hash of the
+    inner flow, checksum 0 as RFC 7348 allows over IPv4) / VXLAN (I flag,
+    VNI) / the inner Ethernet frame, unpadded."""
+    a, b = _ends(cap, fr, VTEP_A, VTEP_B)
+    inner = fr.dst.mac + fr.src.mac + struct.pack("!H", _ethertype(fr)) + ip
+    flow = hashlib.sha1(fr.src.ip.packed + fr.dst.ip.packed
+                        + bytes([fr.proto]) + fr.l4[:4]).digest()
+    sport = 49152 + struct.unpack_from("!H", flow)[0] % 16384
+    payload = struct.pack("!II", 0x08 << 24, VXLAN_VNI << 8) + inner
+    udp = struct.pack("!HHHH", sport, VXLAN_PORT, 8 + len(payload), 0) + payload
+    return _ether(b, a, ETH_P_IPV4, _outer_ipv4(cap, a, b, 17, udp, fr.tos))
 
 
 # ---------------------------------------------------------------------------
@@ -388,6 +588,9 @@ CODECS = {
 }
 PT_CN = 13
 PT_TELEPHONE_EVENT = 101
+# The stream of a sender of RFC 4733 events only (rtp_sends voice=False).
+TELEPHONE_EVENT = Codec("telephone-event", PT_TELEPHONE_EVENT, 8000, 160,
+                        "telephone-event/8000", "0-15")
 
 
 # ---------------------------------------------------------------------------
@@ -411,7 +614,7 @@ def rtp_header(marker, pt, seq, ts, ssrc):
 
 
 def rtp_sends(codec, caller_side, start_us, n_slots, ssrc, seq0, ts0,
-              events=(), silences=()):
+              events=(), silences=(), dtx=(), voice=True):
     """What a sender emits over n_slots 20 ms slots.
 
     events: (slot, n_packets, event_code) RFC 4733 events.  The event's
@@ -422,8 +625,12 @@ def rtp_sends(codec, caller_side, start_us, n_slots, ssrc, seq0, ts0,
     silences: (first_slot, end_slot) VAD silence: a comfort-noise packet
       (RFC 3389, PT 13) at the start and every 200 ms, then voice again at
       end_slot with the marker bit, its timestamp jumped by the silence.
+    dtx: (first_slot, end_slot) silence with nothing sent at all (no comfort
+      noise), voice again at end_slot with the marker bit.
+    voice: False for a sender of events only (a DTMF generator): nothing is
+      sent outside the events, and the sequence numbers run on across them.
     """
-    plan = ["voice"] * n_slots
+    plan = ["voice" if voice else None] * n_slots
     event_at = {}
     markers = {0}
     for slot, n_packets, code in events:
@@ -435,7 +642,10 @@ def rtp_sends(codec, caller_side, start_us, n_slots, ssrc, seq0, ts0,
         for k in range(first, end):
             plan[k] = "cn" if (k - first) % 10 == 0 else None
         markers.add(end)
-    frames = codec.frames(caller_side)
+    for first, end in dtx:
+        plan[first:end] = [None] * (end - first)
+        markers.add(end)
+    frames = codec.frames(caller_side) if voice else None
     sends = []
     ext = seq0
     last_end = None
@@ -536,7 +746,7 @@ CLEAN = dict(delay_ms=20.0, jitter_ms=0.8)
 
 class Frame:
     __slots__ = ("idx", "src", "dst", "proto", "l4", "tos", "send_us", "arr_us",
-                 "dup_of", "meta", "ips")
+                 "dup_of", "meta", "ips", "frag")
 
     def __init__(self, idx, src, dst, proto, l4, tos, send_us, arr_us, meta,
                  dup_of=None):
@@ -551,6 +761,7 @@ class Frame:
         self.meta = meta
         self.dup_of = dup_of
         self.ips = None
+        self.frag = None        # (mtu, delivery order of the fragments)
 
 
 class Stream:
@@ -578,6 +789,7 @@ class Capture:
         self.sip_log = []           # (capture time, order, message bytes)
         self.calls = []
         self.rtcp_truth = None
+        self.encap_state = None     # counters of an encapsulating network
         self.local_host = None
         self.t0_us = BASE_EPOCH_S * US_PER_S
 
@@ -621,6 +833,9 @@ class Capture:
         originals = sorted((f for f in self.frames if f.dup_of is None),
                            key=lambda f: (f.send_us, f.idx))
         for fr in originals:
+            if fr.frag is not None:
+                self._fragment_as_planned(fr)
+                continue
             if fr.src.v6:
                 fr.ips = [ipv6_packet(fr.src.ip, fr.dst.ip, fr.proto, fr.l4, fr.tos)]
                 continue
@@ -639,9 +854,28 @@ class Capture:
             ips = fr.dup_of.ips if fr.dup_of is not None else fr.ips
             for k, ip in enumerate(ips):
                 # Fragments leave back to back, 5 us apart.
-                out.append((fr.arr_us + 5 * k, fr.idx, k, self.link(self, fr, ip), fr))
+                out.append((fr.arr_us + 5 * k, fr.idx, k, ip, fr))
         out.sort(key=lambda r: r[:3])
-        return out
+        # The link layer is built in capture order, so that the counters of
+        # an encapsulating network (outer IP ids, GRE sequence) count up.
+        return [(t, idx, k, self.link(self, fr, ip), fr) for t, idx, k, ip, fr in out]
+
+    def _fragment_as_planned(self, fr):
+        """Fragment fr as fr.frag says: (mtu, order), order listing fragment
+        indexes in delivery order, repeats being duplicated fragments."""
+        mtu, order = fr.frag
+        if fr.src.v6:
+            pieces = ipv6_fragments(fr.src.ip, fr.dst.ip, fr.proto, fr.l4,
+                                    self.rng.getrandbits(32), fr.tos, mtu)
+        else:
+            if fr.src.next_ip_id is None:
+                fr.src.next_ip_id = self.rng.randint(0, 0xFFFF)
+            ident = fr.src.next_ip_id
+            fr.src.next_ip_id = (ident + 1) & 0xFFFF
+            pieces = ipv4_fragments(fr.src.ip, fr.dst.ip, fr.proto, fr.l4, ident,
+                                    fr.tos, mtu)
+        assert sorted(set(order)) == list(range(len(pieces))), "every fragment once"
+        fr.ips = [pieces[i] for i in order]
 
 
 # ---------------------------------------------------------------------------
@@ -709,13 +943,17 @@ class TcpTransport:
     def _peer(self, ep):
         return self.b if ep is self.a else self.a
 
-    def _segment(self, t_us, src, flags, payload=b"", options=b""):
+    def _segment(self, t_us, src, flags, payload=b"", options=b"", seq=None):
+        """One segment from src at t_us.  With seq given, a segment sent
+        out of its turn (or again) that leaves the send sequence alone."""
         dst = self._peer(src)
         ack = self.seq[dst] if flags & TCP_ACK else 0
         l4 = tcp_segment(src.host.ip, dst.host.ip, self.ports[src], self.ports[dst],
-                         self.seq[src], ack, flags, payload, options=options)
+                         self.seq[src] if seq is None else seq, ack, flags, payload,
+                         options=options)
         self.cap.tcp(src.host, dst.host, l4, t_us)
-        self.seq[src] += len(payload) + (1 if flags & (TCP_SYN | TCP_FIN) else 0)
+        if seq is None:
+            self.seq[src] += len(payload) + (1 if flags & (TCP_SYN | TCP_FIN) else 0)
 
     def connect(self, t_us):
         mss = struct.pack("!BBH", 2, 4, 1460)
@@ -759,6 +997,97 @@ class TcpTransport:
         return self.ports[ep]
 
 
+class HardTcpTransport(TcpTransport):
+    """SIP over TCP as a probe in the middle of a lossy path sees it.
+
+    plan: {message index: (how, arg)}, how one of
+      "split"       arg = [cut, ...]: the message in len(arg) + 1 segments,
+                    150 us apart, in order;
+      "reorder"     arg = cut: two segments, the second captured first (the
+                    first took a slower path), the receiver's duplicate ACK
+                    between them;
+      "retransmit"  arg = ms: the segment again arg ms later, its ACK having
+                    been lost beyond the capture point; then the ACK.
+    A message's time is that of the segment that completes it in capture
+    order.  close() ends the connection with FIN from each side.
+    """
+
+    def __init__(self, cap, caller, callee, caller_port, plan):
+        TcpTransport.__init__(self, cap, caller, callee, caller_port)
+        self.plan = plan
+
+    def send(self, t_us, src, dst, message):
+        how = self.plan.get(self.count)
+        if how is None or self.corked is not None:
+            TcpTransport.send(self, t_us, src, dst, message)
+            return
+        self.count += 1
+        kind, arg = how
+        data = TCP_PSH | TCP_ACK
+        if kind == "split":
+            bounds = [0] + list(arg) + [len(message)]
+            for k in range(len(bounds) - 1):
+                self._segment(t_us + 150 * k, src, data, message[bounds[k]:bounds[k + 1]])
+            done = t_us + 150 * (len(bounds) - 2)
+            self._segment(done + 300, dst, TCP_ACK)
+        elif kind == "reorder":
+            seq0 = self.seq[src]
+            self._segment(t_us, src, data, message[arg:], seq=seq0 + arg)
+            self._segment(t_us + 200, dst, TCP_ACK)          # duplicate ACK
+            done = t_us + 450
+            self._segment(done, src, data, message[:arg], seq=seq0)
+            self.seq[src] = seq0 + len(message)
+            self._segment(done + 300, dst, TCP_ACK)
+        elif kind == "retransmit":
+            seq0 = self.seq[src]
+            self._segment(t_us, src, data, message)
+            done = t_us
+            self._segment(t_us + ms(arg), src, data, message, seq=seq0)
+            self._segment(t_us + ms(arg) + 300, dst, TCP_ACK)
+        else:
+            raise ValueError(kind)
+        self.cap.log_sip(done, message)
+
+    def close(self, t_us, by_caller=True):
+        """FIN, FIN, last ACK: the side that hangs up closes first."""
+        first = self.a if by_caller else self.b
+        self._segment(t_us, first, TCP_FIN | TCP_ACK)
+        self._segment(t_us + 400, self._peer(first), TCP_FIN | TCP_ACK)
+        self._segment(t_us + 800, first, TCP_ACK)
+
+
+class FragUdpTransport(UdpTransport):
+    """SIP over UDP where chosen messages are fragmented as planned.
+
+    plan: {message index: (mtu, order)}: the datagram cut to fit mtu (IPv4
+    fragments, or IPv6 ones with a Fragment header), the fragments delivered
+    in `order` (indexes; one listed twice is a duplicated fragment), 5 us
+    apart.  The message's time is that of the fragment completing it."""
+
+    def __init__(self, cap, plan):
+        UdpTransport.__init__(self, cap)
+        self.plan = plan
+        self.count = 0
+
+    def send(self, t_us, src, dst, message):
+        how = self.plan.get(self.count)
+        self.count += 1
+        if how is None:
+            UdpTransport.send(self, t_us, src, dst, message)
+            return
+        fr = self.cap.udp(src.host, src.port, dst.host, dst.port, message, t_us,
+                          tos=TOS_SIP)
+        mtu, order = how
+        fr.frag = (mtu, list(order))
+        n = fragment_count(src.host.v6, 8 + len(message), mtu)
+        seen = set()
+        for pos, k in enumerate(order):
+            seen.add(k)
+            if len(seen) == n:
+                break
+        self.cap.log_sip(t_us + 5 * pos, message)
+
+
 def sdp_body(ep, sess_id, version, port, pts, codecs_by_pt, extra=()):
     """An SDP offer or answer (RFC 4566/3264) for one audio stream."""
     family = "IP6" if ep.host.v6 else "IP4"
@@ -798,7 +1127,7 @@ class SipCall:
 
     def __init__(self, cap, caller, callee, caller_rtp=None, callee_rtp=None,
                  offer=(0, 8, 101), answer=(0, 101), te_rate=8000, transport=None,
-                 offer_extra=()):
+                 offer_extra=(), answer_extra=()):
         rng = cap.rng
         self.cap = cap
         self.caller, self.callee = caller, callee
@@ -812,6 +1141,7 @@ class SipCall:
         self.caller_rtp, self.callee_rtp = caller_rtp, callee_rtp
         self.offer, self.answer = offer, answer
         self.offer_extra = offer_extra
+        self.answer_extra = answer_extra
         self.pts = payload_map(te_rate)
         self.sess = {caller: [rng.randint(10**8, 10**9), 1],
                      callee: [rng.randint(10**8, 10**9), 1]}
@@ -842,7 +1172,7 @@ class SipCall:
         port = self.caller_rtp if ep is self.caller else self.callee_rtp
         if ep is self.caller:
             return sdp_body(ep, s[0], s[1], port, self.offer, self.pts, self.offer_extra)
-        return sdp_body(ep, s[0], s[1], port, self.answer, self.pts)
+        return sdp_body(ep, s[0], s[1], port, self.answer, self.pts, self.answer_extra)
 
     def _emit(self, t_us, src, dst, lines, body=b""):
         if body:
@@ -963,7 +1293,7 @@ CODECS_BY_PT = {c.pt: c for c in CODECS.values()}
 # ---------------------------------------------------------------------------
 
 def send_stream(cap, call, by_caller, start_us, n_slots, path, ssrc=None,
-                seq0=None, ts0=None, events=(), silences=()):
+                seq0=None, ts0=None, events=(), silences=(), dtx=(), codec=None):
     """Generate one RTP sender's packets through `path` into the capture;
     return (last send time, last arrival time, the Stream)."""
     rng = cap.rng
@@ -974,9 +1304,10 @@ def send_stream(cap, call, by_caller, start_us, n_slots, path, ssrc=None,
     dst, dport = call.callee.host, call.callee_rtp
     if not by_caller:
         src, sport, dst, dport = dst, dport, src, sport
-    stream = Stream(call, src, sport, dst, dport, ssrc, call.codec)
-    sends = rtp_sends(call.codec, by_caller, start_us, n_slots, ssrc, seq0, ts0,
-                      events, silences)
+    codec = codec or call.codec
+    stream = Stream(call, src, sport, dst, dport, ssrc, codec)
+    sends = rtp_sends(codec, by_caller, start_us, n_slots, ssrc, seq0, ts0,
+                      events, silences, dtx, voice=codec is not TELEPHONE_EVENT)
     stream.start_us, stream.ts0, stream.sends = start_us, ts0, sends
     last_arr = 0
     for s, arr, dup_at in path.apply(rng, sends):
@@ -1365,6 +1696,7 @@ class Receiver:
         self.jitter = 0.0
         self.last = None            # (arrival in ts units, rtp ts)
         self.prior_expected = self.prior_received = 0
+        self.seen = set()
 
     def advance(self, t_us):
         """Take every packet that arrived by t_us; False if none ever did."""
@@ -1372,6 +1704,7 @@ class Receiver:
             arr, _, ext, l4 = self.arrivals[self.pos]
             self.pos += 1
             self.received += 1
+            self.seen.add(ext)
             self.base = ext if self.base is None else min(self.base, ext)
             self.max_ext = ext if self.max_ext is None else max(self.max_ext, ext)
             rtp_ts = struct.unpack_from("!I", l4, 8 + 4)[0]
@@ -1395,22 +1728,120 @@ class Receiver:
         return fraction, lost, self.max_ext, int(self.jitter)
 
 
-def rtcp_session(cap, call, fwd_stream, rev_stream, t_end_us, path):
+def rfc3611_burst_gap(received, low, high, ms_per_packet=20, gmin=16):
+    """RFC 3611 4.7.2 burst and gap metrics of the range low..high given the
+    set of sequence numbers received, with the Appendix A.2 state machine
+    (Gmin 16): (burst density, gap density, burst ms, gap ms).  Densities
+    are fractions of 256 (truncated, at most 255), durations whole ms.  With
+    no burst yet (c13 = 0): no burst, the gap is the whole range."""
+    c11 = c13 = c14 = c22 = c23 = c33 = 0
+    run = 0                     # packets received since the last loss
+    burst_losses = 0            # losses in the current burst (0: in a gap)
+    for ext in range(low, high + 1):
+        if ext in received:
+            run += 1
+            continue
+        if run >= gmin:         # a long enough run closes a burst
+            if burst_losses == 1:
+                c14 += 1        # a gap loss: gap -> loss -> gap
+            else:
+                c13 += 1        # a new burst starts
+            burst_losses = 1
+            c11 += run
+        else:
+            burst_losses += 1
+            if run == 0:
+                c33 += 1
+            else:
+                c23 += 1
+                c22 += run - 1
+        run = 0
+    if c13 == 0:
+        lost = (high - low + 1) - len(received)
+        return 0, min(255, 256 * lost // (high - low + 1)), 0, \
+            (high - low + 1) * ms_per_packet
+    c31, c32 = c13, c23
+    ctotal = c11 + c14 + c13 + c22 + c23 + c31 + c32 + c33
+    p32 = c32 / (c31 + c32 + c33)
+    p23 = 1.0 if c22 + c23 < 1 else 1 - c22 / (c22 + c23)
+    burst_density = 256 * p23 / (p23 + p32) if p23 + p32 > 0 else 0
+    gap_density = 256 * c14 / (c11 + c14) if c11 + c14 > 0 else 0
+    gap_ms = (c11 + c14 + c13) * ms_per_packet / c13
+    burst_ms = ctotal * ms_per_packet / c13 - gap_ms
+    return (min(255, int(burst_density)), min(255, int(gap_density)),
+            int(burst_ms), int(gap_ms))
+
+
+def r_to_mos(r):
+    """ITU-T G.107 Annex B."""
+    if r <= 0:
+        return 1.0
+    if r >= 100:
+        return 4.5
+    return max(1.0, 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r))
+
+
+def voip_metrics_block(rx, source_ssrc, rtt_ms):
+    """An RFC 3611 4.7 VoIP Metrics block (BT 7) about the stream rx has
+    received so far, and its truth entry.  Loss rate and burst/gap figures
+    come from the packets received; discards 0 (no jitter-buffer model on
+    this side); R from a reduced G.107 (93.2 - Ie_eff, G.711 with PLC: Ie 0,
+    Bpl 25.1, Ppl and BurstR of the received range, no delay impairment at
+    these delays); MOS-LQ = MOS-CQ = Annex B of R; the rest fixed values a
+    phone would report: end-system delay 40 ms, signal -20 dBm0, noise -65
+    dBm0, RERL and extended R unavailable (127), Gmin 16, RX config PLC
+    standard + fixed jitter buffer of 60 ms."""
+    low, high = rx.base, rx.max_ext
+    expected = high - low + 1
+    lost = expected - len(rx.seen)
+    loss_rate = min(255, 256 * lost // expected)
+    bd, gd, b_ms, g_ms = rfc3611_burst_gap(rx.seen, low, high)
+    ppl = 100.0 * lost / expected
+    burst_r = burst_ratio(rx.seen, low, high)
+    ie_eff = (95 * ppl / (ppl / burst_r + 25.1)) if ppl > 0 else 0.0
+    r = int(round(93.2 - ie_eff))
+    mos10 = int(round(10 * r_to_mos(r)))
+    rtt = int(round(rtt_ms)) if rtt_ms is not None else 0
+    signal, noise, rerl, gmin, ext_r = -20, -65, 127, 16, 127
+    rx_config = (3 << 6) | (2 << 4)     # PLC standard, JB non-adaptive, rate 0
+    jb = (60, 60, 60)
+    body = struct.pack("!IBBBBHHHHbbBBBBBBBBHHH", source_ssrc, loss_rate, 0, bd, gd,
+                       b_ms, g_ms, rtt, 40, signal, noise, rerl, gmin, r, ext_r,
+                       mos10, mos10, rx_config, 0, *jb)
+    block = struct.pack("!BBH", 7, 0, len(body) // 4) + body
+    entry = dict(ssrc="0x%08x" % source_ssrc, loss_rate=loss_rate, discard_rate=0,
+                 burst_density=bd, gap_density=gd, burst_duration_ms=b_ms,
+                 gap_duration_ms=g_ms, round_trip_delay_ms=rtt,
+                 end_system_delay_ms=40, signal_level_dbm=signal,
+                 noise_level_dbm=noise, rerl=rerl, gmin=gmin, r_factor=r,
+                 ext_r_factor=ext_r, mos_lq=mos10 / 10, mos_cq=mos10 / 10,
+                 rx_config=rx_config, jb_nominal_ms=jb[0], jb_maximum_ms=jb[1],
+                 jb_abs_max_ms=jb[2])
+    return block, entry
+
+
+def rtcp_session(cap, call, fwd_stream, rev_stream, t_end_us, path, interval_s=5.0,
+                 xr=False):
     """Both sides' RTCP on RTP port + 1: an SR + SDES compound about every
-    5 s (randomised 0.5-1.5 as RFC 3550 6.3.1 asks, the first interval
-    halved), the last one at t_end_us with a BYE.  Returns truth entries."""
+    interval_s (randomised 0.5-1.5 as RFC 3550 6.3.1 asks, the first
+    interval halved), the last one at t_end_us with a BYE.  A side that has
+    sent no RTP in the last two intervals reports with an RR instead of an
+    SR (RFC 3550 6.4).  xr: each compound also carries an RTCP XR (RFC 3611)
+    with a VoIP Metrics block about the stream the side receives, and the
+    truth entries say "type" and "xr".  Sets cap.rtcp_truth."""
     rng = cap.rng
+    interval_us = interval_s * 1e6
     sides = []
     for stream, other, ep in ((fwd_stream, rev_stream, call.caller),
                               (rev_stream, fwd_stream, call.callee)):
-        t = stream.start_us + int(2.5e6 * rng.uniform(0.5, 1.5))
+        t = stream.start_us + int(interval_us / 2 * rng.uniform(0.5, 1.5))
         times = []
         while t < t_end_us - 1000000:
             times.append(t)
-            t += int(5e6 * rng.uniform(0.5, 1.5))
+            t += int(interval_us * rng.uniform(0.5, 1.5))
         times.append(t_end_us + rng.randint(0, 2000))
         sides.append(dict(stream=stream, other=other, ep=ep, rx=Receiver(cap, other),
-                          times=times, last_sr=None))
+                          times=times, last_sr=None, rtt=[]))
     events = sorted((t, i, k == len(sd["times"]) - 1)
                     for i, sd in enumerate(sides) for k, t in enumerate(sd["times"]))
     arrived_srs = []                # (arrival, sender ssrc, ntp middle of its send)
@@ -1420,10 +1851,14 @@ def rtcp_session(cap, call, fwd_stream, rev_stream, t_end_us, path):
         stream, other = sd["stream"], sd["other"]
         sent = [s for s in stream.sends if s.t_us <= t]
         octets = sum(len(s.rtp) - 12 for s in sent)
+        is_sender = bool(sent) and sent[-1].t_us > t - 2 * interval_us
         rtp_ts = stream.ts0 + (t - stream.start_us) * stream.codec.clock_rate // US_PER_S
         sec, frac = ntp64(t)
-        body = struct.pack("!IIIIII", stream.ssrc, sec, frac, rtp_ts & 0xFFFFFFFF,
-                           len(sent), octets)
+        if is_sender:
+            body = struct.pack("!IIIIII", stream.ssrc, sec, frac, rtp_ts & 0xFFFFFFFF,
+                               len(sent), octets)
+        else:
+            body = struct.pack("!I", stream.ssrc)
         blocks = []
         if sd["rx"].advance(t):
             fraction, cum, ext_max, jitter = sd["rx"].block()
@@ -1438,29 +1873,44 @@ def rtcp_session(cap, call, fwd_stream, rev_stream, t_end_us, path):
             blocks.append(dict(ssrc="0x%08x" % other.ssrc, fraction_lost=fraction,
                                cumulative_lost=cum, ext_highest_seq=ext_max & 0xFFFFFFFF,
                                jitter=jitter, lsr=lsr, dlsr=dlsr))
-        packet = rtcp_header(len(blocks), 200, body)
+        packet = rtcp_header(len(blocks), 200 if is_sender else 201, body)
         cname = ("%s@%s" % (sd["ep"].user, sd["ep"].host.ip.compressed)).encode()
         chunk = struct.pack("!IBB", stream.ssrc, 1, len(cname)) + cname + b"\0"
         chunk += b"\0" * ((-len(chunk)) % 4)
         packet += rtcp_header(1, 202, chunk)
+        xr_entries = []
+        if xr and sd["rx"].base is not None:
+            known = [r for when, r in sd["rtt"] if when <= t]
+            block, entry = voip_metrics_block(sd["rx"], other.ssrc,
+                                              known[-1] if known else None)
+            # XR header: V=2, reserved bits 0, PT 207; the reporter's SSRC.
+            packet += rtcp_header(0, 207, struct.pack("!I", stream.ssrc) + block)
+            xr_entries.append(entry)
         if last:
             packet += rtcp_header(1, 203, struct.pack("!I", stream.ssrc))
         delay = int(path.delay_ms * 1000)
         cap.udp(stream.src, stream.sport + 1, stream.dst, stream.dport + 1, packet,
                 t, t + delay, tos=TOS_RTP)
-        arrived_srs.append((t + delay, stream.ssrc, ntp_middle(t)))
+        if is_sender:
+            arrived_srs.append((t + delay, stream.ssrc, ntp_middle(t)))
         for b in blocks:
             if b["lsr"]:
                 rtt = ((ntp_middle(t + delay) - b["lsr"] - b["dlsr"]) & 0xFFFFFFFF) / 65.536
                 b["rtt_ms"] = round(rtt, 3)
+                # The other side learns its round trip from this report.
+                sides[1 - i]["rtt"].append((t + delay, b["rtt_ms"]))
             else:
                 b["rtt_ms"] = None
-        truth_entries.append(dict(src=stream.src.hostport(stream.sport + 1),
-                                  dst=stream.dst.hostport(stream.dport + 1),
-                                  time=round((t + delay) / US_PER_S, 6),
-                                  sender_ssrc="0x%08x" % stream.ssrc,
-                                  sender_packets=len(sent), sender_octets=octets,
-                                  report_blocks=blocks, bye=last))
+        entry = dict(src=stream.src.hostport(stream.sport + 1),
+                     dst=stream.dst.hostport(stream.dport + 1),
+                     time=round((t + delay) / US_PER_S, 6),
+                     sender_ssrc="0x%08x" % stream.ssrc,
+                     sender_packets=len(sent) if is_sender else None,
+                     sender_octets=octets if is_sender else None,
+                     report_blocks=blocks, bye=last)
+        if xr:
+            entry = dict(type="SR" if is_sender else "RR", **entry, xr=xr_entries)
+        truth_entries.append(entry)
     cap.rtcp_truth = sorted(truth_entries, key=lambda e: e["time"])
 
 
@@ -1483,6 +1933,171 @@ def sc_rtcp(cap):
     # reports measure is then 2 x 20 ms.
     rtcp_session(cap, call, fwd[2], rev[2], t_end, Path(delay_ms=20, jitter_ms=0))
     teardown(cap, call, t_bye)
+
+
+def sc_link_v6(cap):
+    """sc_link's call over IPv6 (for a tunnel that carries IPv6)."""
+    h1, h2 = Host("2001:db8:10::1", 1), Host("2001:db8:20::2", 2)
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    media_call(cap, call, cap.at(0.1), 6, Path(delay_ms=20, jitter_ms=1.5, loss=0.01),
+               Path(delay_ms=20, jitter_ms=1.5, loss=0.005))
+
+
+def sc_sip_tcp_hard(cap):
+    """SIP over one TCP connection with everything a reassembler must get
+    right: handshake; the INVITE in three segments; 100 Trying and 180
+    Ringing in one segment; the 200 OK in two segments captured in reverse
+    order (a duplicate ACK between them); the ACK request's segment
+    retransmitted 210 ms later; BYE, 200 OK, then FIN from both sides."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    # Messages: 0 INVITE, 1 100, 2 180, 3 200, 4 ACK, 5 BYE, 6 200.
+    tp = HardTcpTransport(cap, caller, callee, 50122,
+                          plan={0: ("split", [180, 610]), 3: ("reorder", 300),
+                                4: ("retransmit", 210)})
+    call = SipCall(cap, caller, callee, 40000, 50000, transport=tp)
+    t = tp.connect(cap.at(0.1))
+    call.invite(t)
+    tp.cork()
+    call.trying(t + ms(1.2))
+    call.progress(t + ms(1.6))
+    tp.uncork(t + ms(1.7))
+    t_ok = t + ms(2310.4)
+    call.answer_call(t_ok)
+    call.ack(t_ok + ms(1.9))
+    path = Path(delay_ms=20, jitter_ms=1.5, loss=0.01)
+    r = send_stream(cap, call, False, t_ok + ms(10), 250, path)
+    f = send_stream(cap, call, True, t_ok + ms(12), 250, path)
+    t_bye = max(r[0], f[0], r[1], f[1]) + ms(90)
+    teardown(cap, call, t_bye)
+    tp.close(t_bye + ms(20))
+
+
+def long_offer_sdp(rng, v4_addr, port):
+    """What a WebRTC-capable softphone puts in an offer: ICE candidates on
+    every interface, RTCP feedback, header extensions, SSRC attributes."""
+    ufrag, pwd = hexid(rng, 8), hexid(rng, 24)
+    lines = ["a=ice-ufrag:" + ufrag, "a=ice-pwd:" + pwd, "a=ice-options:trickle"]
+    cands = [("host", v4_addr, 2130706431), ("host", "192.168.56.1", 2130706175),
+             ("host", "172.17.0.1", 2130705919), ("host", "2001:db8:10::1", 2130705663),
+             ("host", "fd00:1:2::1", 2130705407), ("srflx", "198.51.100.7", 1694498815),
+             ("srflx", "2001:db8:ffff::7", 1694498559), ("relay", "203.0.113.20", 16777215),
+             ("relay", "2001:db8:beef::20", 16776959)]
+    for i, (kind, addr, prio) in enumerate(cands):
+        for comp in (1, 2):
+            rel = "" if kind == "host" else " raddr %s rport %d" % (v4_addr, port + comp - 1)
+            cport = port + comp - 1 if kind == "host" else 51000 + 2 * i + comp
+            lines.append("a=candidate:%d %d UDP %d %s %d typ %s%s generation 0"
+                         % (i + 1, comp, prio - comp + 1, addr, cport, kind, rel))
+    lines += ["a=rtcp:%d IN IP4 %s" % (port + 1, v4_addr),
+              "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+              "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
+              "a=rtcp-fb:111 transport-cc", "a=rtcp-xr:voip-metrics"]
+    ssrc, cname = rng.getrandbits(32), hexid(rng, 16)
+    lines += ["a=ssrc:%d cname:%s" % (ssrc, cname),
+              "a=ssrc:%d msid:%s %s" % (ssrc, hexid(rng, 16), hexid(rng, 16)),
+              "a=ssrc:%d label:%s" % (ssrc, hexid(rng, 16))]
+    return lines
+
+
+def sc_ip_frag_hard(cap):
+    """Two calls.  Over IPv4, an INVITE whose long SDP needs three fragments
+    at a 1280-byte MTU, delivered last, first, last again (a duplicate),
+    middle.  Over IPv6, a 200 OK whose long SDP answer needs two fragments
+    (Fragment header) at 1280, delivered last one first."""
+    rng = cap.rng
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000,
+                   offer=(111, 9, 0, 8, 18, 3, 97, 98, 99, 100, 13, 101),
+                   offer_extra=long_offer_sdp(rng, "10.0.0.1", 40000),
+                   transport=FragUdpTransport(cap, {0: (1280, (2, 0, 2, 1))}))
+    extra = ['P-Preferred-Identity: "Alice" <sip:alice@example.com>',
+             "Session-Expires: 1800;refresher=uac", "Min-SE: 90",
+             "Allow-Events: talk, hold, conference, refer, check-sync",
+             "Accept: application/sdp, application/dtmf-relay",
+             "Accept-Language: en", "Privacy: none"]
+    t = cap.at(0.1)
+    call.invite(t, extra=extra)
+    call.trying(t + ms(2.7))
+    call.progress(t + ms(210.5))
+    t_ok = t + ms(1450.3)
+    call.answer_call(t_ok)
+    call.ack(t_ok + ms(2.4))
+    path = Path(delay_ms=20, jitter_ms=1, loss=0.015)
+    r = send_stream(cap, call, False, t_ok + ms(10), 250, path)
+    f = send_stream(cap, call, True, t_ok + ms(12), 250, path)
+    teardown(cap, call, max(r[0], f[0], r[1], f[1]) + ms(90))
+
+    h3, h4 = Host("2001:db8:10::3", 3), Host("2001:db8:20::4", 4)
+    caller, callee = users(h3, h4, 1)
+    answer = ["a=ice-ufrag:" + hexid(rng, 8), "a=ice-pwd:" + hexid(rng, 24)]
+    for i, addr in enumerate(["2001:db8:20::4", "fd00:2:3::4", "2001:db8:ffff::9",
+                              "2001:db8:beef::21"]):
+        for comp in (1, 2):
+            answer.append("a=candidate:%d %d UDP %d %s %d typ %s generation 0"
+                          % (i + 1, comp, 2130706431 - 256 * i - comp + 1, addr,
+                             50002 + comp - 1, "host" if i < 2 else "relay"))
+    answer += ["a=rtcp-xr:voip-metrics", "a=ssrc:%d cname:%s"
+               % (rng.getrandbits(32), hexid(rng, 16))]
+    answer += ["a=x-vendor-note:%s" % hexid(rng, 60) for _ in range(6)]
+    call = SipCall(cap, caller, callee, 40002, 50002, answer_extra=answer,
+                   transport=FragUdpTransport(cap, {3: (1280, (1, 0))}))
+    t = cap.at(7.0)
+    call.invite(t)
+    call.trying(t + ms(3.1))
+    call.progress(t + ms(180.6))
+    t_ok = t + ms(1720.9)
+    call.answer_call(t_ok)
+    call.ack(t_ok + ms(2.0))
+    path = Path(delay_ms=25, jitter_ms=1, loss=0.01)
+    r = send_stream(cap, call, False, t_ok + ms(10), 250, path)
+    f = send_stream(cap, call, True, t_ok + ms(12), 250, path)
+    teardown(cap, call, max(r[0], f[0], r[1], f[1]) + ms(90))
+
+
+def sc_rtcp_xr(cap):
+    """RTCP every ~2 s from both sides, each compound SR or RR + SDES + XR
+    with a VoIP Metrics block (RFC 3611 4.7) about the stream it receives.
+    The caller->callee path loses in bursts (Gilbert), the other 1 %; the
+    callee goes silent without comfort noise (DTX) from 3 s to 11 s, so
+    its reports in that time are RRs.  Truth: every compound as written,
+    the XR blocks' values included."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    t_ok, t_ack = setup(cap, call, cap.at(0.1), 240, 1500)
+    fwd_path = Path(delay_ms=20, jitter_ms=3, gilbert=(0.02, 0.35))
+    rev_path = Path(delay_ms=20, jitter_ms=2, loss=0.01)
+    rev = send_stream(cap, call, False, t_ok + ms(12), 700, rev_path, dtx=[(150, 550)])
+    fwd = send_stream(cap, call, True, t_ack + ms(8), 700, fwd_path)
+    t_end = max(rev[0], fwd[0]) + ms(40)
+    t_bye = max(t_end + ms(60), rev[1] + ms(15), fwd[1] + ms(15))
+    rtcp_session(cap, call, fwd[2], rev[2], t_end, Path(delay_ms=20, jitter_ms=0),
+                 interval_s=2.0, xr=True)
+    teardown(cap, call, t_bye)
+
+
+def sc_events_only(cap):
+    """A DTMF generator as the caller (like SIPp playing dtmf_2833_1.pcap):
+    its RTP is RFC 4733 events only (1, 2, 3, #), each ending with its end
+    packet sent three times; the callee answers with plain PCMU.  No loss."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    t_ok, t_ack = setup(cap, call, cap.at(0.1), 200, 1200)
+    clean = Path(delay_ms=20, jitter_ms=0.8)
+    events = [(25, 8, 1), (75, 6, 2), (125, 10, 3), (175, 7, 11)]
+    fwd = send_stream(cap, call, True, t_ack + ms(10), 200, clean, events=events,
+                      codec=TELEPHONE_EVENT)
+    rev = send_stream(cap, call, False, t_ok + ms(12), 250, Path(delay_ms=20, jitter_ms=0.8))
+    teardown(cap, call, max(fwd[0], rev[0], fwd[1], rev[1]) + ms(90))
 
 
 SCENARIOS = {}
@@ -1522,6 +2137,28 @@ scenario("sip_auth", 1202, sc_sip_auth, doc="407 challenge, then answered")
 scenario("sip_tcp", 1203, sc_sip_tcp, doc="SIP over TCP, split and coalesced")
 scenario("ip_frag", 1204, sc_ip_frag, mtu=1500, doc="fragmented SIP over IPv4")
 scenario("rtcp", 1205, sc_rtcp, doc="RTCP SR/RR with real loss, jitter and RTT")
+# Encapsulations: sc_link's call (same seed, same figures) in other wrappers.
+scenario("mpls", LINK_SEED, sc_link, link_mpls, doc="Ethernet, 2-label MPLS stack, IPv4")
+scenario("pppoe", LINK_SEED, sc_link, link_pppoe, doc="PPPoE session, PPP, IPv4")
+scenario("gre", LINK_SEED, sc_link, link_gre, doc="IPv4 / GRE with key / IPv4")
+scenario("erspan2", LINK_SEED, sc_link, link_erspan2,
+         doc="GRE / ERSPAN II / Ethernet / 802.1Q VLAN 42 / IPv4")
+scenario("erspan3", LINK_SEED, sc_link, link_erspan3,
+         doc="GRE / ERSPAN III / Ethernet / IPv4")
+scenario("vxlan", LINK_SEED, sc_link, link_vxlan,
+         doc="Ethernet / IPv4 / UDP 4789 / VXLAN / Ethernet / IPv4")
+scenario("ipip", LINK_SEED, sc_link, link_ipip, doc="IPv4 in IPv4 (protocol 4)")
+scenario("ip6in4", LINK_SEED, sc_link_v6, link_ipip,
+         doc="IPv6 call in IPv4 (protocol 41)")
+scenario("qinq_9100", LINK_SEED, sc_link, link_qinq_9100,
+         doc="0x9100 tag 400 over 802.1Q 100")
+scenario("sip_tcp_hard", 1206, sc_sip_tcp_hard,
+         doc="SIP/TCP: 3-segment, coalesced, reordered, retransmitted; FIN")
+scenario("ip_frag_hard", 1210, sc_ip_frag_hard,
+         doc="IPv4 INVITE in 3 fragments reordered + duplicate; IPv6 200 OK fragmented")
+scenario("rtcp_xr", 1208, sc_rtcp_xr, doc="RTCP SR/RR + XR VoIP Metrics, DTX")
+scenario("events_only", 1209, sc_events_only,
+         doc="an RTP stream of RFC 4733 events only, with SIP and SDP")
 
 
 # ---------------------------------------------------------------------------
@@ -1606,65 +2243,255 @@ def burst_ratio(received, low, high):
     return round(mean_run * (1 - lost / expected), 4)
 
 
+class Decoded:
+    """A written frame read back: the layers in front of the call's IP
+    header (outermost first), the VLAN ids met on the way, and the call's
+    IP packet: addresses, protocol, its layer 4 bytes (None for a fragment),
+    the fragment (key, offset, more, bytes) if it is one."""
+
+    def __init__(self):
+        self.layers = []
+        self.vlans = []
+        self.src = self.dst = self.proto = self.l4 = self.fragment = None
+
+    @property
+    def udp_payload(self):
+        return self.l4[8:] if self.l4 is not None and self.proto == 17 else None
+
+
 def parse_back(cap, link_bytes):
-    """Decode a written frame back to (src ip, dst ip, udp payload or None),
-    checking IPv4 header checksums and UDP checksums on the way."""
-    if cap.link is link_ether or cap.link is link_vlan or cap.link is link_qinq:
-        off = 12
-        etype = struct.unpack_from("!H", link_bytes, off)[0]
-        while etype in (ETH_P_8021Q, ETH_P_8021AD):
-            off += 4
-            etype = struct.unpack_from("!H", link_bytes, off)[0]
-        ip = link_bytes[off + 2:]
-    elif cap.link is link_sll:
-        ip = link_bytes[16:]
-    elif cap.link is link_sll2:
-        ip = link_bytes[20:]
-    elif cap.link is link_null:
+    """Decode a written frame down to the call's IP packet through every
+    link layer and tunnel the generator writes, checking the IPv4 header
+    checksums, the lengths and the UDP/TCP checksums on the way."""
+    d = Decoded()
+    lt = cap.linktype
+    if lt == LINKTYPE_ETHERNET:
+        _decode_ether(d, link_bytes)
+    elif lt == LINKTYPE_LINUX_SLL:
+        d.layers.append("linux_sll")
+        _decode_ethertype(d, struct.unpack_from("!H", link_bytes, 14)[0], link_bytes[16:])
+    elif lt == LINKTYPE_LINUX_SLL2:
+        d.layers.append("linux_sll2")
+        _decode_ethertype(d, struct.unpack_from("!H", link_bytes, 0)[0], link_bytes[20:])
+    elif lt == LINKTYPE_NULL:
         assert struct.unpack_from("<I", link_bytes)[0] == 2
-        ip = link_bytes[4:]
+        d.layers.append("null")
+        _decode_ip(d, link_bytes[4:])
     else:
-        ip = link_bytes
+        _decode_ip(d, link_bytes)
+    return d
+
+
+def _decode_ether(d, frame):
+    d.layers.append("ethernet")
+    _decode_ethertype(d, struct.unpack_from("!H", frame, 12)[0], frame[14:])
+
+
+def _decode_ethertype(d, etype, data):
+    while etype in VLAN_TPIDS:
+        d.layers.append(VLAN_TPIDS[etype])
+        d.vlans.append(struct.unpack_from("!H", data)[0] & 0x0FFF)
+        etype = struct.unpack_from("!H", data, 2)[0]
+        data = data[4:]
+    if etype == ETH_P_MPLS:
+        while True:
+            d.layers.append("mpls")
+            entry = struct.unpack_from("!I", data)[0]
+            data = data[4:]
+            if entry & 0x100:
+                break
+        _decode_ip(d, data)
+    elif etype == ETH_P_PPPOE_SESSION:
+        ver_type, code, _, length = struct.unpack_from("!BBHH", data)
+        assert ver_type == 0x11 and code == 0
+        proto = struct.unpack_from("!H", data, 6)[0]
+        assert proto in (PPP_IPV4, PPP_IPV6)
+        d.layers += ["pppoe", "ppp"]
+        ip = data[8:6 + length]
+        assert len(ip) == length - 2, "PPPoE length"
+        _decode_ip(d, ip)
+    else:
+        assert etype in (ETH_P_IPV4, ETH_P_IPV6), hex(etype)
+        _decode_ip(d, data)
+
+
+def _decode_gre(d, gre):
+    flags, proto = struct.unpack_from("!HH", gre)
+    assert flags & 0x0007 == 0, "GRE version 0"
+    off = 4 + 4 * bool(flags & 0x8000) + 4 * bool(flags & 0x2000) \
+        + 4 * bool(flags & 0x1000)
+    d.layers.append("gre")
+    payload = gre[off:]
+    if proto in (ETH_P_IPV4, ETH_P_IPV6):
+        _decode_ip(d, payload)
+    elif proto == ETH_P_ERSPAN2:
+        assert flags & 0x1000 and struct.unpack_from("!H", payload)[0] >> 12 == 1
+        d.layers.append("erspan2")
+        _decode_ether(d, payload[8:])
+    elif proto == ETH_P_ERSPAN3:
+        assert struct.unpack_from("!H", payload)[0] >> 12 == 2
+        optional = struct.unpack_from("!H", payload, 10)[0] & 1
+        d.layers.append("erspan3")
+        _decode_ether(d, payload[12 + 8 * optional:])
+    else:
+        raise AssertionError("GRE protocol %#x" % proto)
+
+
+def _decode_ip(d, ip):
     if ip[0] >> 4 == 4:
         ihl = (ip[0] & 15) * 4
         total = struct.unpack_from("!H", ip, 2)[0]
         assert inet_checksum(ip[:ihl]) == 0, "IPv4 header checksum"
+        assert len(ip) >= total, "IPv4 total length"
         ip = ip[:total]
         frag = struct.unpack_from("!H", ip, 6)[0]
         src, dst = ipaddress.ip_address(ip[12:16]), ipaddress.ip_address(ip[16:20])
         proto, l4 = ip[9], ip[ihl:]
         if frag & 0x3FFF:
-            return src, dst, None       # checked after reassembly, not here
+            ident = struct.unpack_from("!H", ip, 4)[0]
+            d.src, d.dst, d.proto = src, dst, proto
+            d.fragment = ((4, src, dst, proto, ident), (frag & 0x1FFF) * 8,
+                          bool(frag & 0x2000), l4)
+            return
+        if proto in (IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_GRE) or (
+                proto == 17 and struct.unpack_from("!H", l4, 2)[0] == VXLAN_PORT):
+            d.layers.append("ipv4")
+            if proto == IPPROTO_GRE:
+                _decode_gre(d, l4)
+            elif proto == 17:
+                if struct.unpack_from("!H", l4, 6)[0]:
+                    assert inet_checksum(pseudo_header(src, dst, 17, len(l4)) + l4) == 0
+                assert struct.unpack_from("!H", l4, 4)[0] == len(l4), "UDP length"
+                assert l4[8] & 0x08, "VXLAN I flag"
+                d.layers += ["udp", "vxlan"]
+                _decode_ether(d, l4[16:])
+            else:
+                _decode_ip(d, l4)
+            return
     else:
+        assert ip[0] >> 4 == 6
         plen = struct.unpack_from("!H", ip, 4)[0]
+        assert len(ip) >= 40 + plen, "IPv6 payload length"
         src, dst = ipaddress.ip_address(ip[8:24]), ipaddress.ip_address(ip[24:40])
         proto, l4 = ip[6], ip[40:40 + plen]
+        if proto == 44:
+            nxt, _, off_m, ident = struct.unpack_from("!BBHI", l4)
+            d.src, d.dst, d.proto = src, dst, nxt
+            d.fragment = ((6, src, dst, nxt, ident), off_m & 0xFFF8, bool(off_m & 1),
+                          l4[8:])
+            return
     assert inet_checksum(pseudo_header(src, dst, proto, len(l4)) + l4) == 0, \
         "L4 checksum"
-    return src, dst, (l4[8:] if proto == 17 else None)
+    d.src, d.dst, d.proto, d.l4 = src, dst, proto, l4
+
+
+class Reassembly:
+    """Put the fragments written back together and check each datagram's
+    layer 4 checksum: fragmenting must not have broken what it carries."""
+
+    def __init__(self):
+        self.pending = {}
+        self.done = set()
+
+    def add(self, fragment):
+        key, offset, more, data = fragment
+        if key in self.done:
+            return                      # a duplicate of a finished datagram
+        parts = self.pending.setdefault(key, {})
+        parts[offset] = (more, data)
+        size = 0
+        while size in parts:
+            more, data = parts[size]
+            size += len(data)
+            if not more:
+                _, src, dst, proto, _ = key
+                l4 = b"".join(parts[o][1] for o in sorted(parts))
+                assert len(l4) == size, "fragments overlap or leave holes"
+                assert inet_checksum(pseudo_header(src, dst, proto, size) + l4) == 0, \
+                    "reassembled L4 checksum"
+                del self.pending[key]
+                self.done.add(key)
+                return
+
+    def check(self):
+        assert not self.pending, "incomplete fragmented datagrams"
+
+
+def tcp_messages(cap, records):
+    """The SIP messages the TCP segments written carry, per direction in
+    sequence order (retransmissions and reordering undone, SYN and FIN
+    counted in the sequence space), cut by Content-Length."""
+    flows = {}
+    for _, _, _, link_bytes, _ in records:
+        d = parse_back(cap, link_bytes)
+        if d.proto != 6 or d.l4 is None:
+            continue
+        sport, dport, seq, _, off, flags = struct.unpack_from("!HHIIBB", d.l4)
+        payload = d.l4[(off >> 4) * 4:]
+        f = flows.setdefault((d.src, sport, d.dst, dport), {"isn": None, "data": {}})
+        if flags & TCP_SYN:
+            f["isn"] = seq
+        if payload:
+            old = f["data"].get(seq)
+            assert old is None or old == payload, "a retransmission that differs"
+            f["data"][seq] = payload
+    messages = []
+    for f in flows.values():
+        if not f["data"]:
+            continue
+        stream, pos = b"", (f["isn"] + 1) & 0xFFFFFFFF
+        while pos in f["data"]:
+            stream += f["data"][pos]
+            pos = (pos + len(f["data"][pos])) & 0xFFFFFFFF
+        assert len(stream) == sum(len(v) for v in f["data"].values()), "TCP hole"
+        while stream:
+            head, _, rest = stream.partition(b"\r\n\r\n")
+            length = int(re.search(rb"\r\nContent-Length: *(\d+)", head).group(1))
+            messages.append(head + b"\r\n\r\n" + rest[:length])
+            stream = rest[length:]
+    return messages
 
 
 def truth(cap, records):
     stats = {}
     order = []
     rtp_packets = 0
+    layers = None
+    reassembly = Reassembly()
     for _, _, _, link_bytes, fr in records:
-        _, _, udp_payload = parse_back(cap, link_bytes)
+        d = parse_back(cap, link_bytes)
+        if layers is None:
+            layers = d.layers
+        assert d.layers == layers, "every frame the same encapsulation"
+        if d.fragment is not None:
+            reassembly.add(d.fragment)
         if fr.meta is None:
             continue
         stream, ext, kind = fr.meta
         # The bytes written must be what the truth believes.
-        seq, ssrc = struct.unpack_from("!H4xI", udp_payload, 2)
+        seq, ssrc = struct.unpack_from("!H4xI", d.udp_payload, 2)
         assert seq == ext & 0xFFFF and ssrc == stream.ssrc
         key = (stream.src.hostport(stream.sport), stream.dst.hostport(stream.dport),
                stream.ssrc)
         if key not in stats:
-            stats[key] = dict(stream=stream, packets=0, dups=0, repeats=0, seen=set())
+            stats[key] = dict(stream=stream, packets=0, dups=0, repeats=0, seen=set(),
+                              vlans=set(), events=0, cn=0, tev={})
             order.append(key)
         st = stats[key]
         assert st["stream"] is stream, "two generators share (src, dst, ssrc)"
         rtp_packets += 1
         st["packets"] += 1
+        st["vlans"].add(d.vlans[0] if d.vlans else None)
+        if kind.startswith("event"):
+            st["events"] += 1
+            code, flags, duration = struct.unpack_from("!BBH", d.udp_payload, 12)
+            ev = st["tev"].setdefault(struct.unpack_from("!I", d.udp_payload, 4)[0],
+                                      dict(event=code, packets=0))
+            ev["packets"] += 1
+            ev["duration"] = max(ev.get("duration", 0), duration)
+            ev["end"] = ev.get("end", False) or bool(flags & 0x80)
+        elif kind == "cn":
+            st["cn"] += 1
         if ext in st["seen"]:
             # A repeated RFC 4733 end packet is a deliberate retransmission.
             if kind in ("event_end", "event_retx"):
@@ -1673,6 +2500,10 @@ def truth(cap, records):
                 st["dups"] += 1
         else:
             st["seen"].add(ext)
+    reassembly.check()
+    if any(fr.proto == 6 for fr in cap.frames):
+        logged = sorted(m for _, _, m in cap.sip_log)
+        assert sorted(tcp_messages(cap, records)) == logged, "TCP carries the SIP logged"
     streams = []
     repeats = {}
     for key in order:
@@ -1680,19 +2511,37 @@ def truth(cap, records):
         s = st["stream"]
         low, high = min(st["seen"]), max(st["seen"])
         expected = high - low + 1
-        streams.append({
+        entry = {
             "call_id": s.call.call_id, "src": key[0], "dst": key[1],
             "ssrc": "0x%08x" % s.ssrc, "payload_type": s.codec.pt,
             "codec": s.codec.name, "clock_rate": s.codec.clock_rate,
             "packets": st["packets"], "expected": expected,
             "lost": expected - len(st["seen"]), "duplicates": st["dups"],
-            "burst_ratio": burst_ratio(st["seen"], low, high)})
+            "burst_ratio": burst_ratio(st["seen"], low, high)}
+        # Present only where they say something, so that the truth of the
+        # scenarios without them stays as it was.
+        assert len(st["vlans"]) == 1
+        vlan = st["vlans"].pop()
+        if vlan is not None:
+            entry["vlan"] = vlan
+        if st["events"]:
+            entry["events"] = st["events"]
+            entry["telephone_events"] = [
+                dict(event=ev["event"], digit=DTMF_DIGITS[ev["event"]], rtp_timestamp=ts,
+                     duration=ev["duration"], end=ev["end"], packets=ev["packets"])
+                for ts, ev in sorted(st["tev"].items())]
+        if st["cn"]:
+            entry["comfort_noise"] = st["cn"]
+        streams.append(entry)
         repeats[key] = st["repeats"]
     return repeats, {"scenario": cap.name, "linktype": cap.linktype,
             "capture": {"frames": len(records), "rtp_packets": rtp_packets,
-                        "sip_messages": len(cap.sip_log)},
+                        "sip_messages": len(cap.sip_log), "encapsulation": layers},
             "calls": sip_truth(cap), "streams": streams,
             **({"rtcp": cap.rtcp_truth} if cap.rtcp_truth is not None else {})}
+
+
+DTMF_DIGITS = "0123456789*#ABCD"
 
 
 def generate(name, out_dir):
@@ -1721,9 +2570,50 @@ RTP_STREAM_RE = re.compile(
     r"(.*?)\s+(\d+)\s+(-?\d+)\s+\(")
 
 
+# Wireshark leaves TCP segments that arrive before their predecessors
+# unreassembled unless asked (sip_tcp_hard's 200 OK would be a
+# "Continuation"); the probe must reassemble them, so tshark is asked too.
+TSHARK_PREFS = ["-o", "tcp.reassemble_out_of_order:TRUE"]
+
+
 def tshark_lines(args):
-    res = subprocess.run(["tshark"] + args, capture_output=True, text=True)
+    res = subprocess.run(["tshark"] + TSHARK_PREFS + args, capture_output=True,
+                         text=True)
     return res.stdout.splitlines()
+
+
+XR_FIELDS = [("burstdensity", "burst_density"), ("gapdensity", "gap_density"),
+             ("burstduration", "burst_duration_ms"), ("gapduration", "gap_duration_ms"),
+             ("rtdelay", "round_trip_delay_ms"), ("esdelay", "end_system_delay_ms"),
+             ("signallevel", "signal_level_dbm"), ("noiselevel", "noise_level_dbm"),
+             ("gmin", "gmin"), ("rfactor", "r_factor"), ("moslq", "mos_lq"),
+             ("moscq", "mos_cq"), ("jbnominal", "jb_nominal_ms")]
+
+
+def check_tshark_rtcp(path, t):
+    """Each RTCP compound's first packet type (SR/RR) and its XR VoIP
+    Metrics values as tshark decodes them, against the truth; return ok."""
+    entries = [e for e in t.get("rtcp", []) if "type" in e]
+    if not entries:
+        return True
+    args = ["-r", path, "-Y", "rtcp", "-T", "fields", "-E", "occurrence=f",
+            "-e", "frame.time_epoch", "-e", "rtcp.pt"]
+    for field, _ in XR_FIELDS:
+        args += ["-e", "rtcp.xr.voipmetrics." + field]
+    got = []
+    for line in tshark_lines(args):
+        cols = line.split("\t")
+        pt = {"200": "SR", "201": "RR"}.get(cols[1], cols[1])
+        got.append((round(float(cols[0]), 6), pt, [float(v) for v in cols[2:] if v]))
+    want = []
+    for e in sorted(entries, key=lambda e: e["time"]):
+        xr = e["xr"][0] if e["xr"] else {}
+        want.append((e["time"], e["type"], [float(xr[k]) for _, k in XR_FIELDS if xr]))
+    ok = got == want
+    print("%-14s RTCP compounds tshark %d (%d RR, %d with XR) | truth %d: %s"
+          % (t["scenario"], len(got), sum(g[1] == "RR" for g in got),
+             sum(bool(g[2]) for g in got), len(want), "ok" if ok else "MISMATCH"))
+    return ok
 
 
 def hostport_of(ip, port):
@@ -1776,7 +2666,26 @@ def check_tshark(path, t, repeats):
     want_sip = t["capture"]["sip_messages"]
     print("%-14s SIP messages tshark %d | truth %d: %s"
           % (name, n_sip, want_sip, "ok" if n_sip == want_sip else "MISMATCH"))
+    ok = check_tshark_rtcp(path, t) and ok
     return ok and n_sip == want_sip
+
+
+def write_rtp_only(name, path, seconds=None):
+    """The caller's first RTP stream of scenario `name`, alone, as Ethernet
+    frames in a classic pcap (what SIPp's play_pcap_audio replays), its
+    first `seconds` only if given.  Returns the number of packets."""
+    spec = SCENARIOS[name]
+    cap = Capture(name, spec["seed"], link_ether, LINKTYPE_ETHERNET, "pcap", spec["mtu"])
+    spec["build"](cap)
+    records = cap.records()
+    rtp = [r for r in records if r[4].meta is not None
+           and r[4].meta[0].src is cap.calls[0].caller.host]
+    stream = rtp[0][4].meta[0]
+    rtp = [r for r in rtp if r[4].meta[0] is stream]
+    if seconds:
+        rtp = [r for r in rtp if r[0] < rtp[0][0] + int(seconds * US_PER_S)]
+    write_pcap(path, LINKTYPE_ETHERNET, [(r[0], r[3]) for r in rtp])
+    return len(rtp)
 
 
 # ---------------------------------------------------------------------------
@@ -1790,6 +2699,11 @@ def main(argv=None):
     ap.add_argument("--out-dir", default="pcaps", help="where to write (default pcaps)")
     ap.add_argument("--check-tshark", action="store_true",
                     help="after writing, compare tshark's rtp,streams with the truth")
+    ap.add_argument("--rtp-pcap", metavar="FILE",
+                    help="write only the caller's RTP of one SCENARIO (default "
+                    "loss_random) to FILE, as Ethernet/IPv4/UDP: no truth")
+    ap.add_argument("--rtp-seconds", type=float, metavar="S",
+                    help="with --rtp-pcap: its first S seconds only")
     ap.add_argument("scenarios", nargs="*", metavar="SCENARIO")
     args = ap.parse_args(argv)
     if args.list:
@@ -1801,6 +2715,13 @@ def main(argv=None):
         print("capgen: unknown scenario: %s (see --list)" % ", ".join(unknown),
               file=sys.stderr)
         return 2
+    if args.rtp_pcap:
+        if len(args.scenarios) > 1:
+            print("capgen: --rtp-pcap takes one scenario", file=sys.stderr)
+            return 2
+        write_rtp_only((args.scenarios or ["loss_random"])[0], args.rtp_pcap,
+                       args.rtp_seconds)
+        return 0
     if args.check_tshark and not shutil.which("tshark"):
         print("capgen: --check-tshark needs tshark", file=sys.stderr)
         return 2

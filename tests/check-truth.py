@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check-truth: compare a vqprobe JSON report with a capture's ground truth.
 
-    python3 tests/check-truth.py [--strict] REPORT.json TRUTH.json
+    python3 tests/check-truth.py [--strict] [-v] REPORT.json TRUTH.json
 
 TRUTH.json is written by tests/capgen.py next to each capture.  The check:
   * every truth stream is found in the report by (src, dst, ssrc), with
@@ -10,9 +10,17 @@ TRUTH.json is written by tests/capgen.py next to each capture.  The check:
   * every truth call is found by call_id, with final_code equal, pdd_ms and
     setup_ms within 1 ms and duration_s within 0.01 s (a null in the truth
     must be a null in the report, and the other way round);
-  * the report holds no stream of more than 5 packets that the truth lacks.
+  * the report holds no stream of more than 5 packets that the truth lacks;
+  * where the report has them: each stream's vlan, events and
+    comfort_noise, and the capture's rtp_packets and sip_messages, equal
+    (a truth stream without vlan/events/comfort_noise is not checked for
+    them; a report without the field is not checked either, unless
+    --strict).
 --strict also wants each stream's call_id, each call's from and to, and the
-capture's packet count equal.
+capture's packet count equal, the fields above present, and every other
+key of the truth (those this script has no rule for, e.g. "rtcp",
+"telephone_events", "encapsulation") present in the report with an equal
+value.  Without --strict, -v lists such keys once as "not checked".
 
 Prints one line per mismatch, then "PASS name" or "FAIL name".  Exit status:
 0 pass, 1 fail, 2 unreadable input.
@@ -23,6 +31,16 @@ import sys
 
 STREAM_EXACT = ("packets", "expected", "lost", "duplicates", "codec",
                 "payload_type", "clock_rate")
+# Checked when the truth has them and the report has them (--strict: must).
+STREAM_OPTIONAL = ("vlan", "events", "comfort_noise")
+CAPTURE_OPTIONAL = ("rtp_packets", "sip_messages")
+# Keys with a rule above (or identifying the entry); the others are unknown.
+KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams"}
+KNOWN_CAPTURE = {"frames"} | set(CAPTURE_OPTIONAL)
+KNOWN_STREAM = {"call_id", "src", "dst", "ssrc", "burst_ratio"} \
+    | set(STREAM_EXACT) | set(STREAM_OPTIONAL)
+KNOWN_CALL = {"call_id", "from", "to", "final_code", "pdd_ms", "setup_ms",
+              "duration_s"}
 BURST_TOLERANCE = 0.01
 MS_TOLERANCE = 1.0
 DURATION_TOLERANCE_S = 0.01
@@ -61,14 +79,38 @@ def close(got, want, tolerance):
     return abs(got - want) <= tolerance + 1e-9
 
 
-def check(report, truth, strict=False):
-    """Return the list of mismatch descriptions (empty when it passes)."""
+def check(report, truth, strict=False, unchecked=None):
+    """Return the list of mismatch descriptions (empty when it passes).
+    unchecked, a set, collects the truth keys left unchecked."""
     problems = []
+    if unchecked is None:
+        unchecked = set()
 
     def mismatch(what, field, got, want):
         problems.append("%s: %s %s: got %s want %s"
                         % (truth.get("scenario"), what, field,
                            json.dumps(got), json.dumps(want)))
+
+    def optional(what, got, want, fields):
+        """Fields compared where both sides have them (--strict: must)."""
+        for field in fields:
+            if field not in want:
+                continue
+            if field in got:
+                if got[field] != want[field]:
+                    mismatch(what, field, got[field], want[field])
+            elif strict:
+                mismatch(what, field, "(absent)", want[field])
+            else:
+                unchecked.add(field)
+
+    def unknown(what, got, want, known):
+        """Keys without a rule: equal under --strict, else only listed."""
+        for field in sorted(set(want) - known):
+            if not strict:
+                unchecked.add(field)
+            elif got.get(field, "(absent)") != want[field]:
+                mismatch(what, field, got.get(field, "(absent)"), want[field])
 
     reported = {}
     for s in report.get("streams") or []:
@@ -92,6 +134,8 @@ def check(report, truth, strict=False):
             mismatch(name, "burst_ratio", got.get("burst_ratio"), want["burst_ratio"])
         if strict and got.get("call_id") != want["call_id"]:
             mismatch(name, "call_id", got.get("call_id"), want["call_id"])
+        optional(name, got, want, STREAM_OPTIONAL)
+        unknown(name, got, want, KNOWN_STREAM)
     for key, got in reported.items():
         packets = got.get("packets")
         if key not in wanted and isinstance(packets, int) \
@@ -122,11 +166,17 @@ def check(report, truth, strict=False):
             for field in ("from", "to"):
                 if got.get(field) != want[field]:
                     mismatch(name, field, got.get(field), want[field])
+        unknown(name, got, want, KNOWN_CALL)
 
-    if strict and "capture" in truth:
-        got = (report.get("capture") or {}).get("packets")
-        if got != truth["capture"]["frames"]:
-            mismatch("capture", "packets", got, truth["capture"]["frames"])
+    if "capture" in truth:
+        capture = report.get("capture") or {}
+        if strict:
+            got = capture.get("packets")
+            if got != truth["capture"]["frames"]:
+                mismatch("capture", "packets", got, truth["capture"]["frames"])
+        optional("capture", capture, truth["capture"], CAPTURE_OPTIONAL)
+        unknown("capture", capture, truth["capture"], KNOWN_CAPTURE)
+    unknown("report", report, truth, KNOWN_TOP)
     return problems
 
 
@@ -136,10 +186,12 @@ def load(path):
 
 
 def main(argv):
-    args = [a for a in argv if a != "--strict"]
-    strict = len(args) != len(argv)
+    args = [a for a in argv if a not in ("--strict", "-v")]
+    strict = "--strict" in argv
+    verbose = "-v" in argv
     if len(args) != 2:
-        print("usage: check-truth.py [--strict] REPORT.json TRUTH.json", file=sys.stderr)
+        print("usage: check-truth.py [--strict] [-v] REPORT.json TRUTH.json",
+              file=sys.stderr)
         return 2
     try:
         report, truth = load(args[0]), load(args[1])
@@ -147,9 +199,13 @@ def main(argv):
         print("check-truth: %s" % e, file=sys.stderr)
         return 2
     name = truth.get("scenario", args[1])
-    problems = check(report, truth, strict)
+    unchecked = set()
+    problems = check(report, truth, strict, unchecked)
     for line in problems:
         print(line)
+    if unchecked and verbose:
+        print("%s: not checked (not in the report, or no rule): %s"
+              % (name, ", ".join(sorted(unchecked))))
     print("%s %s" % ("FAIL" if problems else "PASS", name))
     return 1 if problems else 0
 

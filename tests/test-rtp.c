@@ -80,6 +80,14 @@ test_csrc_extension(void)
 	CHECK_INT(h.timestamp, 160);
 	CHECK_INT(h.ssrc, 0x11223344);
 	CHECK_INT(h.payload_len, 3);
+	CHECK_INT(h.csrc_count, 2);
+	CHECK_INT(h.csrc[0], 1);
+	CHECK_INT(h.csrc[1], 2);
+	CHECK_INT(h.extension, 1);
+	CHECK_INT(h.ext_profile, 0xbede);
+	CHECK_INT(h.ext_len, 4);
+	CHECK(h.ext != NULL);
+	CHECK_INT(h.padding_len, 0);
 
 	/* Cut anywhere inside the CSRCs or extension: truncated. */
 	for (len = 0; len < 28; len++)
@@ -238,6 +246,128 @@ test_static_codec(void)
 	CHECK(rtp_static_codec(127, NULL) == NULL);
 }
 
+/* The payload pointer and padding length, on the caller's own buffer. */
+static void
+test_payload_pointer(void)
+{
+	struct rtp_hdr	h;
+	uint8_t		pkt[20];
+
+	CHECK_INT(rtp_parse(csrc_ext, sizeof csrc_ext, sizeof csrc_ext, &h),
+	    DISSECT_OK);
+	CHECK(h.payload == csrc_ext + 28);
+	CHECK(h.ext == csrc_ext + 24);
+	CHECK_INT(h.ext[0], 0x10);
+
+	memcpy(pkt, plain, 12);
+	pkt[0] = 0xa0;
+	memset(pkt + 12, 0x55, 8);
+	pkt[19] = 3;
+	CHECK_INT(rtp_parse(pkt, 20, 20, &h), DISSECT_OK);
+	CHECK(h.payload == pkt + 12);
+	CHECK_INT(h.payload_len, 5);
+	CHECK_INT(h.padding_len, 3);
+	CHECK_INT(h.csrc_count, 0);
+	CHECK_INT(h.extension, 0);
+	CHECK(h.ext == NULL);
+}
+
+/* 15 CSRCs, all kept. */
+static void
+test_csrc_max(void)
+{
+	struct rtp_hdr	h;
+	uint8_t		pkt[12 + 4 * RTP_MAX_CSRC];
+	size_t		i;
+
+	memcpy(pkt, plain, 12);
+	pkt[0] = 0x8f;
+	for (i = 0; i < 4 * RTP_MAX_CSRC; i++)
+		pkt[12 + i] = (uint8_t)(i / 4 + 1);
+	CHECK_INT(parse_exact(pkt, sizeof pkt, &h), DISSECT_OK);
+	CHECK_INT(h.csrc_count, RTP_MAX_CSRC);
+	CHECK_INT(h.csrc[0], 0x01010101);
+	CHECK_INT(h.csrc[14], 0x0f0f0f0f);
+	CHECK_INT(h.payload_len, 0);
+	for (i = 0; i < sizeof pkt; i++)
+		CHECK_INT(parse_exact(pkt, i, &h), DISSECT_TRUNCATED);
+}
+
+/* Parse an event payload from an exact heap copy. */
+static enum dissect_result
+event_exact(const uint8_t *p, size_t len, struct rtp_event *e)
+{
+	enum dissect_result	 r;
+	uint8_t			*copy;
+
+	copy = malloc(len != 0 ? len : 1);
+	memcpy(copy, p, len);
+	r = rtp_event_parse(copy, len, e);
+	free(copy);
+	return r;
+}
+
+/* RFC 4733 events: digit 5, then its end; a reserved bit is ignored. */
+static void
+test_event(void)
+{
+	const uint8_t		start[] = { 0x05, 0x0a, 0x00, 0xa0 };
+	const uint8_t		last[] = { 0x05, 0x8a, 0x03, 0x20 };
+	const uint8_t		odd[] = { 0xff, 0x7f, 0xff, 0xff, 0x01, 0x02 };
+	struct rtp_event	e;
+	size_t			len;
+
+	CHECK_INT(event_exact(start, sizeof start, &e), DISSECT_OK);
+	CHECK_INT(e.event, 5);
+	CHECK_INT(e.end, 0);
+	CHECK_INT(e.volume_dbm0, 10);
+	CHECK_INT(e.duration, 160);
+	CHECK_INT(event_exact(last, sizeof last, &e), DISSECT_OK);
+	CHECK_INT(e.end, 1);
+	CHECK_INT(e.volume_dbm0, 10);
+	CHECK_INT(e.duration, 800);
+
+	/* R set, volume 63, a second (redundant) block after the first. */
+	CHECK_INT(event_exact(odd, sizeof odd, &e), DISSECT_OK);
+	CHECK_INT(e.event, 255);
+	CHECK_INT(e.end, 0);
+	CHECK_INT(e.volume_dbm0, 63);
+	CHECK_INT(e.duration, 65535);
+
+	for (len = 0; len < 4; len++)
+		CHECK_INT(event_exact(last, len, &e), DISSECT_TRUNCATED);
+
+	CHECK_STR(rtp_event_name(0), "0");
+	CHECK_STR(rtp_event_name(9), "9");
+	CHECK_STR(rtp_event_name(10), "*");
+	CHECK_STR(rtp_event_name(11), "#");
+	CHECK_STR(rtp_event_name(12), "A");
+	CHECK_STR(rtp_event_name(15), "D");
+	CHECK(rtp_event_name(16) == NULL);
+	CHECK(rtp_event_name(255) == NULL);
+}
+
+/* An event inside a whole RTP packet, as the probe will meet it. */
+static void
+test_event_in_rtp(void)
+{
+	const uint8_t		pkt[] = {
+		0x80, 0xe5, 0x00, 0x07, 0x00, 0x00, 0x03, 0x20,
+		0x12, 0x34, 0x56, 0x78,
+		0x0b, 0x8a, 0x06, 0x40
+	};
+	struct rtp_hdr		h;
+	struct rtp_event	e;
+
+	CHECK_INT(rtp_parse(pkt, sizeof pkt, sizeof pkt, &h), DISSECT_OK);
+	CHECK_INT(h.marker, 1);
+	CHECK_INT(h.payload_type, 101);
+	CHECK_INT(rtp_event_parse(h.payload, h.payload_len, &e), DISSECT_OK);
+	CHECK_STR(rtp_event_name(e.event), "#");
+	CHECK_INT(e.end, 1);
+	CHECK_INT(e.duration, 1600);
+}
+
 int
 main(void)
 {
@@ -249,5 +379,9 @@ main(void)
 	RUN(test_extension_overrun);
 	RUN(test_is_rtcp);
 	RUN(test_static_codec);
+	RUN(test_payload_pointer);
+	RUN(test_csrc_max);
+	RUN(test_event);
+	RUN(test_event_in_rtp);
 	return unit_done("rtp");
 }

@@ -209,22 +209,56 @@ test_protos(void)
 	CHECK_INT(s.n_media, 4);
 	CHECK_INT(s.media[3].rtp.port, 1006);
 
-	/* A T.38 fax re-offer: well formed, nothing RTP in it. */
+	CHECK_STR(s.media[3].proto, "UDP/TLS/RTP/SAVPF");
+	CHECK_INT(s.media[3].not_rtp, 0);
+
+	/*
+	 * A T.38 fax re-offer: well formed, nothing RTP in it, but the image
+	 * media is there to see, flagged, with no RTCP port.
+	 */
 	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
 	    "m=image 4000 udptl t38\r\n"
-	    "a=T38FaxVersion:0\r\n", &s), DISSECT_UNSUPPORTED);
-	CHECK_INT(s.n_media, 0);
+	    "a=T38FaxVersion:0\r\n"
+	    "a=rtpmap:98 t140/1000\r\n"
+	    "a=fmtp:98 x\r\n", &s), DISSECT_UNSUPPORTED);
+	CHECK_INT(s.n_media, 1);
+	CHECK_STR(s.media[0].kind, "image");
+	CHECK_STR(s.media[0].proto, "udptl");
+	CHECK_INT(s.media[0].not_rtp, 1);
+	CHECK_INT(s.media[0].rtp.port, 4000);
+	CHECK_INT(s.media[0].rtp.addr.family, 4);
+	CHECK_INT(s.media[0].rtcp_port, 0);
+	CHECK_INT(s.media[0].n_formats, 0);
+	CHECK_INT(s.media[0].n_rtpmaps, 0);
+	CHECK_INT(s.media[0].n_fmtps, 0);
 
-	/* T.38 beside audio: the image line and its attributes are skipped. */
+	/* T.38 beside audio (a fax switch with audio declined), MSRP too. */
 	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
+	    "m=audio 0 RTP/AVP 0\r\n"
 	    "m=image 4000 udptl t38\r\n"
 	    "a=rtcp-mux\r\n"
+	    "m=message 7394 TCP/MSRP *\r\n"
 	    "m=application 4002 RTP/AVP 98\r\n"
 	    "a=rtpmap:98 t140/1000\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.n_media, 4);
+	CHECK_INT(s.media[0].not_rtp, 0);
+	CHECK_INT(s.media[0].inactive, 1);
+	CHECK_STR(s.media[1].kind, "image");
+	CHECK_INT(s.media[1].not_rtp, 1);
+	CHECK_INT(s.media[1].inactive, 0);
+	CHECK_INT(s.media[1].rtcp_mux, 1);
+	CHECK_STR(s.media[2].kind, "message");
+	CHECK_STR(s.media[2].proto, "TCP/MSRP");
+	CHECK_INT(s.media[2].not_rtp, 1);
+	CHECK_STR(s.media[3].kind, "application");
+	CHECK_INT(s.media[3].rtcp_mux, 0);
+	CHECK_INT(s.media[3].n_rtpmaps, 1);
+	CHECK_INT(s.media[3].rtcp_port, 4003);
+
+	/* A bad m= line beside a T.38 one: what there is, unsupported. */
+	CHECK_INT(parse("v=0\r\nm=audio x RTP/AVP 0\r\n"
+	    "m=image 4000 udptl t38\r\n", &s), DISSECT_UNSUPPORTED);
 	CHECK_INT(s.n_media, 1);
-	CHECK_STR(s.media[0].kind, "application");
-	CHECK_INT(s.media[0].rtcp_mux, 0);
-	CHECK_INT(s.media[0].n_rtpmaps, 1);
 }
 
 static void
@@ -312,18 +346,23 @@ test_limits(void)
 {
 	struct sdp_session	s;
 
-	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
-	    "m=audio 1000 RTP/AVP 0\r\n"
-	    "m=audio 1002 RTP/AVP 0\r\n"
-	    "m=audio 1004 RTP/AVP 0\r\n"
-	    "m=audio 1006 RTP/AVP 0\r\n"
-	    "m=audio 1008 RTP/AVP 0\r\n"
-	    "c=IN IP4 192.0.2.99\r\n"
-	    "a=inactive\r\n", &s), DISSECT_OK);
+	char			buf[1024];
+	size_t			i;
+	int			n;
+
+	n = snprintf(buf, sizeof buf, "v=0\r\nc=IN IP4 192.0.2.1\r\n");
+	for (i = 0; i <= SDP_MAX_MEDIA; i++)
+		n += snprintf(buf + n, sizeof buf - (size_t)n,
+		    "m=audio %zu RTP/AVP 0\r\n", 1000 + 2 * i);
+	snprintf(buf + n, sizeof buf - (size_t)n,
+	    "c=IN IP4 192.0.2.99\r\na=inactive\r\na=ptime:30\r\n");
+	CHECK_INT(parse(buf, &s), DISSECT_OK);
 	CHECK_INT(s.n_media, SDP_MAX_MEDIA);
-	CHECK_INT(s.media[3].rtp.port, 1006);
-	CHECK_INT(s.media[3].rtp.addr.bytes[3], 1);
-	CHECK_INT(s.media[3].inactive, 0);
+	CHECK_INT(s.media[SDP_MAX_MEDIA - 1].rtp.port,
+	    1000 + 2 * (SDP_MAX_MEDIA - 1));
+	CHECK_INT(s.media[SDP_MAX_MEDIA - 1].rtp.addr.bytes[3], 1);
+	CHECK_INT(s.media[SDP_MAX_MEDIA - 1].inactive, 0);
+	CHECK_INT(s.media[SDP_MAX_MEDIA - 1].ptime_ms, 0);
 
 	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
 	    "m=audio 1000 RTP/AVP 96 97 98 99 100 101 102 103 104 105 106 "
@@ -336,6 +375,200 @@ test_limits(void)
 	    "m=audio 1000 RTP/AVP 96\r\n"
 	    "a=rtpmap:96 abcdefghijklmnopqrstuvwxyz/8000\r\n", &s), DISSECT_OK);
 	CHECK_INT(s.media[0].n_rtpmaps, 0);
+}
+
+/* A WebRTC-like offer with most of what SDP can say about RTP. */
+static const char full[] =
+	"v=0\r\n"
+	"o=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n"
+	"s=-\r\n"
+	"c=IN IP6 2001:db8::1\r\n"
+	"t=0 0\r\n"
+	"a=recvonly\r\n"
+	"a=ptime:30\r\n"
+	"m=audio 9000 RTP/AVP 111 0 101\r\n"
+	"a=rtcp:9001 IN IP6 2001:db8::2\r\n"
+	"a=rtpmap:111 opus/48000/2\r\n"
+	"a=fmtp:111 minptime=10; useinbandfec=1 \r\n"
+	"a=rtpmap:101 telephone-event/8000\r\n"
+	"a=fmtp:101 0-16\r\n"
+	"a=fmtp:101 0-15\r\n"
+	"a=ptime:20\r\n"
+	"a=maxptime:120\r\n"
+	"a=sendrecv\r\n"
+	"m=video 9002 RTP/AVPF 96\r\n"
+	"c=IN IP4 192.0.2.7\r\n"
+	"a=rtcp:9003\r\n"
+	"a=rtcp-mux\r\n"
+	"a=fmtp:96 profile-level-id=42e01f;level-asymmetry-allowed=1;"
+	"packetization-mode=1;"
+	"sprop-parameter-sets=Z0IAH5WoFAFuQA==,aM48gA==\r\n"
+	"m=audio 9004 RTP/AVP 8\r\n"
+	"a=sendonly\r\n"
+	"m=audio 9006 RTP/AVP 8\r\n";
+
+static void
+test_full(void)
+{
+	struct sdp_session	 s;
+	const struct sdp_media	*m;
+	char			 buf[ADDR_ENDPOINT_STRLEN];
+
+	CHECK_INT(parse(full, &s), DISSECT_OK);
+	CHECK_INT(s.has_origin, 1);
+	CHECK(s.origin_session_id == 4611731400430051336ULL);
+	CHECK(s.origin_version == 2);
+	CHECK_INT(s.connection.family, 6);
+	CHECK_INT(s.direction, SDP_RECVONLY);
+	CHECK_INT(s.n_media, 4);
+
+	m = &s.media[0];
+	endpoint_text(&m->rtp, buf, sizeof buf);
+	CHECK_STR(buf, "[2001:db8::1]:9000");
+	CHECK_INT(m->rtcp_attr, 1);
+	CHECK_INT(m->rtcp_port, 9001);
+	CHECK_INT(m->rtcp_addr.family, 6);
+	CHECK_INT(m->rtcp_addr.bytes[15], 2);
+	CHECK_INT(m->ptime_ms, 20);
+	CHECK_INT(m->maxptime_ms, 120);
+	CHECK_INT(m->direction, SDP_SENDRECV);
+	CHECK_INT(m->inactive, 0);
+	CHECK_INT(m->n_fmtps, 2);
+	CHECK_STR(sdp_media_fmtp(m, 111), "minptime=10; useinbandfec=1");
+	CHECK_STR(sdp_media_fmtp(m, 101), "0-16");	/* the first counts */
+	CHECK(sdp_media_fmtp(m, 0) == NULL);
+
+	m = &s.media[1];
+	CHECK_STR(m->kind, "video");
+	endpoint_text(&m->rtp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.7:9002");
+	CHECK_INT(m->rtcp_attr, 1);
+	CHECK_INT(m->rtcp_port, 9003);
+	CHECK_INT(m->rtcp_addr.family, 0);
+	CHECK_INT(m->rtcp_mux, 1);
+	CHECK_INT(m->direction, SDP_RECVONLY);	/* the session's */
+	CHECK_INT(m->ptime_ms, 30);		/* the session's */
+	CHECK_INT(m->maxptime_ms, 0);
+	CHECK_INT(m->fmtps[0].truncated, 1);
+	CHECK_INT(strlen(m->fmtps[0].params), SDP_FMTP_LEN - 1);
+	CHECK(strncmp(m->fmtps[0].params, "profile-level-id=42e01f;",
+	    24) == 0);
+
+	CHECK_INT(s.media[2].direction, SDP_SENDONLY);
+	CHECK_INT(s.media[2].rtcp_attr, 0);
+	CHECK_INT(s.media[2].rtcp_port, 9005);
+	CHECK_INT(s.media[3].direction, SDP_RECVONLY);
+	CHECK_INT(s.media[3].inactive, 0);
+
+	CHECK_STR(sdp_direction_name(SDP_SENDRECV), "sendrecv");
+	CHECK_STR(sdp_direction_name(SDP_SENDONLY), "sendonly");
+	CHECK_STR(sdp_direction_name(SDP_RECVONLY), "recvonly");
+	CHECK_STR(sdp_direction_name(SDP_INACTIVE), "inactive");
+	CHECK_STR(sdp_direction_name((enum sdp_direction)7), "sendrecv");
+}
+
+/* o=: numbers of 64 bits, and what is not a number. */
+static void
+test_origin(void)
+{
+	struct sdp_session	s;
+
+	CHECK_INT(parse("v=0\r\no=- 18446744073709551615 0 IN IP4 x\r\n"
+	    "m=audio 1 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.has_origin, 1);
+	CHECK(s.origin_session_id == UINT64_MAX);
+	CHECK(s.origin_version == 0);
+	CHECK_INT(parse("v=0\r\no=- 18446744073709551616 1 IN IP4 x\r\n"
+	    "m=audio 1 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.has_origin, 0);
+	CHECK_INT(parse("v=0\r\no=- 1 x IN IP4 x\r\n"
+	    "m=audio 1 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.has_origin, 0);
+	CHECK_INT(parse("v=0\r\no=-\r\nm=audio 1 RTP/AVP 0\r\n", &s),
+	    DISSECT_OK);
+	CHECK_INT(s.has_origin, 0);
+
+	/* The first o= counts; one inside a media part is not the session's. */
+	CHECK_INT(parse("v=0\r\no=a 5 6 IN IP4 x\r\no=a 7 8 IN IP4 x\r\n"
+	    "m=audio 1 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK(s.origin_session_id == 5 && s.origin_version == 6);
+	CHECK_INT(parse("v=0\r\nm=audio 1 RTP/AVP 0\r\no=a 7 8 IN IP4 x\r\n",
+	    &s), DISSECT_OK);
+	CHECK_INT(s.has_origin, 0);
+}
+
+/* a=ptime, a=maxptime, a=rtcp values that are not what they should be. */
+static void
+test_attribute_values(void)
+{
+	struct sdp_session	s;
+
+	CHECK_INT(parse("v=0\r\nm=audio 1000 RTP/AVP 0\r\n"
+	    "a=ptime:20.5\r\na=maxptime: 40 \r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].ptime_ms, 20);
+	CHECK_INT(s.media[0].maxptime_ms, 40);
+	CHECK_INT(parse("v=0\r\nm=audio 1000 RTP/AVP 0\r\n"
+	    "a=ptime:\r\na=maxptime:abc\r\na=ptime:20x\r\na=ptime:.\r\n"
+	    "a=maxptime:99999\r\na=ptime:1.2.3\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].ptime_ms, 0);
+	CHECK_INT(s.media[0].maxptime_ms, 0);
+
+	/* a=rtcp with a host name, a bad family, or no port. */
+	CHECK_INT(parse("v=0\r\nm=audio 1000 RTP/AVP 0\r\n"
+	    "a=rtcp:2000 IN IP4 host.example\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].rtcp_port, 2000);
+	CHECK_INT(s.media[0].rtcp_addr.family, 0);
+	CHECK_INT(parse("v=0\r\nm=audio 1000 RTP/AVP 0\r\n"
+	    "a=rtcp:2000 IN IP6 192.0.2.1\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].rtcp_addr.family, 0);
+	CHECK_INT(parse("v=0\r\nm=audio 1000 RTP/AVP 0\r\n"
+	    "a=rtcp:0\r\na=rtcp:\r\na=rtcp:x\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].rtcp_attr, 0);
+	CHECK_INT(s.media[0].rtcp_port, 1001);
+
+	/* fmtp for a payload type that is not a number, or with nothing. */
+	CHECK_INT(parse("v=0\r\nm=audio 1000 RTP/AVP 0\r\n"
+	    "a=fmtp:x y\r\na=fmtp:128 y\r\na=fmtp:0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].n_fmtps, 1);
+	CHECK_STR(sdp_media_fmtp(&s.media[0], 0), "");
+
+	/* More fmtp lines than fit. */
+	CHECK_INT(parse("v=0\r\nm=audio 1000 RTP/AVP 0\r\n"
+	    "a=fmtp:0 a\r\na=fmtp:1 a\r\na=fmtp:2 a\r\na=fmtp:3 a\r\n"
+	    "a=fmtp:4 a\r\na=fmtp:5 a\r\na=fmtp:6 a\r\na=fmtp:7 a\r\n"
+	    "a=fmtp:8 a\r\na=fmtp:9 a\r\na=fmtp:10 a\r\na=fmtp:11 a\r\n"
+	    "a=fmtp:12 a\r\na=fmtp:13 a\r\na=fmtp:14 a\r\na=fmtp:15 a\r\n"
+	    "a=fmtp:16 a\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.media[0].n_fmtps, SDP_MAX_FORMATS);
+	CHECK(sdp_media_fmtp(&s.media[0], 16) == NULL);
+}
+
+/* Directions: the session default, each media's own, and port 0. */
+static void
+test_directions(void)
+{
+	struct sdp_session	s;
+
+	CHECK_INT(parse("v=0\r\nc=IN IP4 192.0.2.1\r\na=sendonly\r\n"
+	    "m=audio 1000 RTP/AVP 0\r\n"
+	    "m=audio 1002 RTP/AVP 0\r\na=inactive\r\n"
+	    "m=audio 0 RTP/AVP 0\r\na=sendrecv\r\n"
+	    "m=audio 1004 RTP/AVP 0\r\na=recvonly\r\na=sendrecv\r\n", &s),
+	    DISSECT_OK);
+	CHECK_INT(s.direction, SDP_SENDONLY);
+	CHECK_INT(s.media[0].direction, SDP_SENDONLY);
+	CHECK_INT(s.media[0].inactive, 0);
+	CHECK_INT(s.media[1].direction, SDP_INACTIVE);
+	CHECK_INT(s.media[1].inactive, 1);
+	CHECK_INT(s.media[2].direction, SDP_SENDRECV);
+	CHECK_INT(s.media[2].inactive, 1);
+	CHECK_INT(s.media[3].direction, SDP_SENDRECV);	/* the last counts */
+
+	/* Hold the RFC 2543 way: c=0.0.0.0 is an address, all zero. */
+	CHECK_INT(parse("v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 1000 RTP/AVP 0\r\n",
+	    &s), DISSECT_OK);
+	CHECK_INT(s.media[0].rtp.addr.family, 4);
+	CHECK_INT(s.media[0].direction, SDP_SENDRECV);
 }
 
 /* Every prefix of a description parses without reading past it. */
@@ -357,6 +590,19 @@ test_prefixes(void)
 			    r == DISSECT_UNSUPPORTED);
 		CHECK(s.n_media <= SDP_MAX_MEDIA);
 	}
+
+	/* A fuller description: each prefix, then the whole, still parse. */
+	proto_end = (size_t)(strstr(full, "RTP/AVP") - full) + 7;
+	for (len = 0; len <= sizeof full - 1; len++) {
+		r = parse_exact(full, len, &s);
+		if (len >= proto_end)
+			CHECK_INT(r, DISSECT_OK);
+		else
+			CHECK(r == DISSECT_MALFORMED ||
+			    r == DISSECT_UNSUPPORTED);
+		CHECK(s.n_media <= SDP_MAX_MEDIA);
+		CHECK(s.media[0].n_fmtps <= SDP_MAX_FORMATS);
+	}
 }
 
 int
@@ -371,6 +617,10 @@ main(void)
 	RUN(test_malformed);
 	RUN(test_lenient);
 	RUN(test_limits);
+	RUN(test_full);
+	RUN(test_origin);
+	RUN(test_attribute_values);
+	RUN(test_directions);
 	RUN(test_prefixes);
 	return unit_done("sdp");
 }

@@ -1,0 +1,228 @@
+/*
+ * Loss-pattern metrics: G.107 burst ratio, loss runs, and RFC 3611's
+ * burst/gap model.
+ *
+ * RFC 3611 (section 4.7.2 and Appendix A.2) sees a stream as a Markov
+ * chain of four states: 1, a packet received in a gap; 2, received in a
+ * burst; 3, lost in a burst; 4, lost in a gap.  A gap is a stretch of at
+ * least Gmin (16) received packets; a loss on its own inside a gap is a
+ * gap loss, and any run of losses closer together than Gmin is a burst.
+ * Which of the two a loss is can only be told at the next loss, so the
+ * counting runs one loss behind: each loss that ends a stretch of Gmin or
+ * more received packets first judges the losses since the previous such
+ * stretch (one loss: a gap loss, c14; more: a burst, c13 counting the gap
+ * to burst transitions) and adds the stretch to c11 (gap to gap).  A loss
+ * closer than Gmin to the last one stays in the burst: straight after it,
+ * burst to burst (c33); after received packets, one burst-received to lost
+ * transition (c23) and the rest received to received (c22).  The return
+ * transitions follow: c31 = c13 and c32 = c23.
+ *
+ * Two consequences of counting this way, kept so that the figures agree
+ * with other RFC 3611 implementations: the losses since the last long gap
+ * are not judged until the next loss, and received packets after the last
+ * loss are not yet in c11; and before the first loss there are no losses
+ * to judge, which the rule "one loss: gap loss, otherwise burst" reads as
+ * a burst (the first loss after a long gap counts in c13).
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/burst.h"
+
+struct burst {
+	uint64_t	packets;
+	uint64_t	received;
+	uint64_t	lost;
+	uint64_t	discarded;
+
+	/* Loss runs: those closed by a received packet, and the open one. */
+	uint64_t	runs_closed;
+	uint64_t	run_hist[BURST_HIST_BINS];
+	uint64_t	longest_closed;
+	uint64_t	open_run;
+
+	/* Transitions between consecutive packets, for the Markov fit. */
+	int		have_prev;
+	int		prev_loss;
+	uint64_t	n_rr, n_rl, n_lr, n_ll;
+
+	/* RFC 3611 A.2. */
+	uint64_t	since_loss;	/* received since the last loss */
+	uint64_t	burst_losses;	/* losses since the last long gap */
+	uint64_t	c11, c13, c14, c22, c23, c33;
+};
+
+/* A new, empty stream; NULL when out of memory. */
+struct burst *
+burst_new(void)
+{
+	return calloc(1, sizeof(struct burst));
+}
+
+/* Free a stream; NULL is allowed. */
+void
+burst_free(struct burst *b)
+{
+	free(b);
+}
+
+/* The histogram bin of a run of n >= 1 losses. */
+static size_t
+hist_bin(uint64_t n)
+{
+	return n >= BURST_HIST_BINS ? BURST_HIST_BINS - 1 : (size_t)(n - 1);
+}
+
+/* RFC 3611 A.2: a loss, judged against the received packets before it. */
+static void
+rfc3611_loss(struct burst *b)
+{
+	if (b->since_loss >= BURST_GMIN) {
+		if (b->burst_losses == 1)
+			b->c14++;
+		else
+			b->c13++;
+		b->burst_losses = 1;
+		b->c11 += b->since_loss;
+	} else {
+		b->burst_losses++;
+		if (b->since_loss == 0)
+			b->c33++;
+		else {
+			b->c23++;
+			b->c22 += b->since_loss - 1;
+		}
+	}
+	b->since_loss = 0;
+}
+
+/* The next sequence number's fate. */
+void
+burst_update(struct burst *b, enum burst_fate fate)
+{
+	int	loss = fate != BURST_RECEIVED;
+
+	b->packets++;
+	if (b->have_prev && b->prev_loss && loss)
+		b->n_ll++;
+	else if (b->have_prev && b->prev_loss)
+		b->n_lr++;
+	else if (b->have_prev && loss)
+		b->n_rl++;
+	else if (b->have_prev)
+		b->n_rr++;
+	b->have_prev = 1;
+	b->prev_loss = loss;
+
+	if (!loss) {
+		b->received++;
+		b->since_loss++;
+		if (b->open_run > 0) {
+			b->run_hist[hist_bin(b->open_run)]++;
+			b->runs_closed++;
+			if (b->open_run > b->longest_closed)
+				b->longest_closed = b->open_run;
+			b->open_run = 0;
+		}
+		return;
+	}
+	if (fate == BURST_DISCARDED)
+		b->discarded++;
+	else
+		b->lost++;
+	b->open_run++;
+	rfc3611_loss(b);
+}
+
+/* n / d, or 0 when d is 0. */
+static double
+ratio(double n, double d)
+{
+	return d > 0 ? n / d : 0;
+}
+
+/*
+ * RFC 3611's densities and durations from the counters.  The RFC divides
+ * by c13, the number of bursts entered from a gap; a stream whose losses
+ * all came within Gmin of its start has none, and is taken to have begun
+ * in its one burst.  Without any loss there is no burst, and the whole
+ * stream is one gap.
+ */
+static void
+rfc3611_summary(const struct burst *b, double ms_per_packet,
+    struct burst_summary *s)
+{
+	uint64_t	c31 = b->c13, c32 = b->c23, bursts;
+	double		p32, p23;
+
+	s->c11 = b->c11;
+	s->c13 = b->c13;
+	s->c14 = b->c14;
+	s->c22 = b->c22;
+	s->c23 = b->c23;
+	s->c33 = b->c33;
+	s->ctotal = b->c11 + b->c14 + b->c13 + b->c22 + b->c23 + c31 + c32 +
+	    b->c33;
+	if (b->lost + b->discarded == 0) {
+		s->gap_ms = (double)b->packets * ms_per_packet;
+		return;
+	}
+
+	p32 = ratio((double)c32, (double)(c31 + c32 + b->c33));
+	if (b->c22 + b->c23 < 1)
+		p23 = 1;
+	else
+		p23 = 1 - (double)b->c22 / (double)(b->c22 + b->c23);
+	s->burst_density = ratio(256 * p23, p23 + p32);
+	s->gap_density = ratio(256.0 * (double)b->c14,
+	    (double)(b->c11 + b->c14));
+
+	bursts = b->c13 > 0 ? b->c13 : 1;
+	s->gap_ms = (double)(b->c11 + b->c14 + b->c13) * ms_per_packet /
+	    (double)bursts;
+	s->burst_ms = (double)s->ctotal * ms_per_packet / (double)bursts -
+	    s->gap_ms;
+	if (s->burst_ms < 0)
+		s->burst_ms = 0;
+}
+
+/* The figures so far; the stream can go on being updated afterwards. */
+void
+burst_summary(const struct burst *b, double ms_per_packet,
+    struct burst_summary *s)
+{
+	uint64_t	losses = b->lost + b->discarded;
+	double		p, q;
+
+	memset(s, 0, sizeof *s);
+	s->packets = b->packets;
+	s->received = b->received;
+	s->lost = b->lost;
+	s->discarded = b->discarded;
+	s->loss_fraction = ratio((double)losses, (double)b->packets);
+
+	/* The open run counts as it stands; the stream may extend it. */
+	memcpy(s->run_hist, b->run_hist, sizeof s->run_hist);
+	s->runs = b->runs_closed;
+	s->longest_run = b->longest_closed;
+	if (b->open_run > 0) {
+		s->run_hist[hist_bin(b->open_run)]++;
+		s->runs++;
+		if (b->open_run > s->longest_run)
+			s->longest_run = b->open_run;
+	}
+	s->burst_ratio = 1;
+	if (s->runs > 0)
+		s->burst_ratio = (double)losses / (double)s->runs *
+		    (1 - s->loss_fraction);
+
+	p = ratio((double)b->n_rl, (double)(b->n_rr + b->n_rl));
+	q = ratio((double)b->n_lr, (double)(b->n_lr + b->n_ll));
+	s->markov_p = p;
+	s->markov_q = q;
+	s->markov_burst_ratio = p + q > 0 ? 1 / (p + q) : 1;
+
+	rfc3611_summary(b, ms_per_packet, s);
+}
