@@ -69,6 +69,26 @@ struct snap_call {
 	char		 end_reason[SNAP_TEXT_LEN]; /* "" while the call goes on */
 };
 
+/* What the stream's receiver said about it in RTCP (RFC 3550, RFC 3611). */
+struct snap_far_end {
+	uint32_t	reports;	/* report blocks about this stream */
+	double		fraction_lost_pct;	/* in the last one */
+	int32_t		cumulative_lost;	/* in the last one */
+	double		jitter_ms;		/* in the last one */
+	int		have_rtt;
+	double		rtt_ms;		/* probe to receiver and back */
+	int		have_sender;	/* the sender's own SR count */
+	uint32_t	sender_packets;	/* in its last SR */
+	int		have_xr;	/* an XR VoIP Metrics block */
+	double		xr_loss_pct;
+	double		xr_discard_pct;
+	int		xr_r_factor;	/* -1: unavailable (127) */
+	double		xr_mos_lq;	/* -1: unavailable */
+	double		xr_mos_cq;
+	int		xr_rtt_ms;
+	int		xr_end_system_delay_ms;
+};
+
 struct snap_stream {
 	unsigned	id;
 	size_t		call;		/* index in calls[], or SNAP_NO_CALL */
@@ -84,6 +104,7 @@ struct snap_stream {
 	int		vlan;		/* outermost VLAN id, -1 none */
 	struct rtpstat_summary rtp;
 	struct quality_summary quality;
+	struct snap_far_end far;
 };
 
 struct snapshot {

@@ -16,6 +16,7 @@
 #include <uthash.h>
 
 #include "dissectors/decode.h"
+#include "dissectors/rtcp.h"
 #include "dissectors/rtp.h"
 #include "dissectors/sdp.h"
 #include "dissectors/sip.h"
@@ -48,7 +49,11 @@ struct stream {
 	int			 vlan;		/* outermost VLAN id, -1 none */
 	struct rtpstat		*stat;
 	struct quality		*quality;
+	struct snap_far_end	 far;
+	int64_t			 last_sr_us;	/* capture time of its last SR */
+	uint32_t		 last_sr_mid32;	/* that SR's NTP, middle bits */
 	UT_hash_handle		 hh;
+	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
 };
 
 struct analyzer {
@@ -57,6 +62,7 @@ struct analyzer {
 	struct call_table	 *calls;
 	struct decode_ctx	 *decode;	/* IP and TCP reassembly */
 	struct stream		 *by_key;	/* uthash head */
+	struct stream		 *by_ssrc;	/* the latest stream of an SSRC */
 	struct stream		**order;	/* first-seen order; id = index + 1 */
 	size_t			  n_streams;
 	size_t			  cap_streams;
@@ -101,6 +107,7 @@ analyzer_free(struct analyzer *a)
 	if (a == NULL)
 		return;
 	HASH_CLEAR(hh, a->by_key);
+	HASH_CLEAR(hh_ssrc, a->by_ssrc);
 	for (i = 0; i < a->n_streams; i++) {
 		rtpstat_free(a->order[i]->stat);
 		quality_free(a->order[i]->quality);
@@ -174,6 +181,27 @@ payload_kind(const char *encoding, uint8_t pt)
 	return RTPSTAT_VOICE;
 }
 
+/* RTCP names streams by SSRC only: the latest stream of one wins. */
+static void
+stream_index_ssrc(struct analyzer *a, struct stream *s)
+{
+	struct stream *old;
+
+	HASH_FIND(hh_ssrc, a->by_ssrc, &s->ssrc, sizeof(s->ssrc), old);
+	if (old != NULL)
+		HASH_DELETE(hh_ssrc, a->by_ssrc, old);
+	HASH_ADD(hh_ssrc, a->by_ssrc, ssrc, sizeof(s->ssrc), s);
+}
+
+static struct stream *
+stream_by_ssrc(const struct analyzer *a, uint32_t ssrc)
+{
+	struct stream *s;
+
+	HASH_FIND(hh_ssrc, a->by_ssrc, &ssrc, sizeof(ssrc), s);
+	return s;
+}
+
 static struct stream *
 stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
     const struct call_media *media, int media_is_dst)
@@ -216,6 +244,7 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	a->order[a->n_streams++] = s;
 	s->id = (unsigned)a->n_streams;
 	HASH_ADD(hh, a->by_key, key, sizeof(s->key), s);
+	stream_index_ssrc(a, s);
 	return s;
 }
 
@@ -295,6 +324,112 @@ handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
 }
 
 /*
+ * A report block from a stream's receiver.  Its RTT is measured on the
+ * probe's own clock: from the sender's SR passing the probe to the
+ * receiver's report on it passing back, less the receiver's hold time
+ * (DLSR).  That is the round trip between the probe and the receiver; the
+ * two directions' figures together make the end-to-end round trip.
+ */
+static void
+rtcp_report_block(struct analyzer *a, const struct rtcp_report_block *b,
+    int64_t ts_us)
+{
+	struct stream *s = stream_by_ssrc(a, b->ssrc), *back = NULL;
+	int64_t rtt_us;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	s->far.reports++;
+	s->far.fraction_lost_pct = b->fraction_lost * 100.0 / 256.0;
+	s->far.cumulative_lost = b->cumulative_lost;
+	if (s->clock_rate_hz != 0)
+		s->far.jitter_ms = b->jitter * 1000.0 / s->clock_rate_hz;
+	if (b->lsr == 0 || s->last_sr_us == 0 || b->lsr != s->last_sr_mid32)
+		return;
+	rtt_us = ts_us - s->last_sr_us - (int64_t)rtcp_q16_to_us(b->dlsr);
+	if (rtt_us < 0)
+		return;
+	s->far.have_rtt = 1;
+	s->far.rtt_ms = (double)rtt_us / 1000.0;
+	/* Both halves known: the E-model gets the end-to-end round trip. */
+	for (i = 0; i < a->n_streams; i++)
+		if (a->order[i]->call == s->call && a->order[i] != s &&
+		    a->order[i]->far.have_rtt &&
+		    endpoint_equal(&a->order[i]->src, &s->dst))
+			back = a->order[i];
+	if (back != NULL) {
+		quality_set_rtt(s->quality, s->far.rtt_ms + back->far.rtt_ms);
+		quality_set_rtt(back->quality, s->far.rtt_ms + back->far.rtt_ms);
+	}
+}
+
+/* An RFC 3611 VoIP Metrics block: the receiver's own quality figures. */
+static void
+rtcp_xr_voip(struct analyzer *a, const struct rtcp_xr_voip *v)
+{
+	struct stream *s = stream_by_ssrc(a, v->ssrc);
+
+	if (s == NULL)
+		return;
+	s->far.have_xr = 1;
+	s->far.xr_loss_pct = v->loss_rate_q8 * 100.0 / 256.0;
+	s->far.xr_discard_pct = v->discard_rate_q8 * 100.0 / 256.0;
+	s->far.xr_r_factor = v->r_factor == RTCP_XR_UNAVAILABLE ? -1 :
+	    v->r_factor;
+	s->far.xr_mos_lq = v->mos_lq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
+	    v->mos_lq_x10 / 10.0;
+	s->far.xr_mos_cq = v->mos_cq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
+	    v->mos_cq_x10 / 10.0;
+	s->far.xr_rtt_ms = v->round_trip_delay_ms;
+	s->far.xr_end_system_delay_ms = v->end_system_delay_ms;
+}
+
+/* Walk a compound RTCP datagram and file what it says under its streams. */
+static void
+handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
+{
+	struct rtcp_iter it;
+	struct rtcp_packet pkt;
+	struct stream *s;
+	size_t i;
+
+	a->rtcp_packets++;
+	rtcp_iter_init(&it, meta->payload, meta->payload_len,
+	    meta->payload_wirelen);
+	while (rtcp_next(&it, &pkt)) {
+		switch (pkt.type) {
+		case RTCP_SR:
+			s = stream_by_ssrc(a, pkt.u.report.ssrc);
+			if (s != NULL) {
+				s->last_sr_us = meta->ts_us;
+				s->last_sr_mid32 = rtcp_ntp_middle32(
+				    pkt.u.report.sender.ntp_sec,
+				    pkt.u.report.sender.ntp_frac);
+				s->far.have_sender = 1;
+				s->far.sender_packets =
+				    pkt.u.report.sender.packet_count;
+			}
+			/* FALLTHROUGH */
+		case RTCP_RR:
+			for (i = 0; i < pkt.u.report.n_blocks; i++)
+				rtcp_report_block(a, &pkt.u.report.blocks[i],
+				    meta->ts_us);
+			break;
+		case RTCP_XR:
+			for (i = 0; i < pkt.u.xr.n_blocks; i++)
+				if (pkt.u.xr.blocks[i].type == 7)
+					rtcp_xr_voip(a,
+					    &pkt.u.xr.blocks[i].u.voip);
+			break;
+		default:
+			break;
+		}
+	}
+	count_result(a, it.result, PROTO_RTCP);
+}
+
+/*
  * The media RTCP belongs to: RTCP goes to the RTP port + 1 (RFC 3550 §11),
  * or to the RTP port itself with rtcp-mux (RFC 5761).
  */
@@ -325,7 +460,7 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 	if (rtp_is_rtcp(meta->payload, meta->payload_len)) {
 		if (rtcp_media(a, &meta->dst) != NULL ||
 		    rtcp_media(a, &meta->src) != NULL)
-			a->rtcp_packets++;
+			handle_rtcp(a, meta);
 		return;
 	}
 	media = calls_media_find(a->calls, &meta->dst);
@@ -463,6 +598,7 @@ analyzer_snapshot(const struct analyzer *a, struct snapshot *snap)
 		o->dscp_changes = s->dscp_changes;
 		o->vlan = s->vlan;
 		rtpstat_summary(s->stat, &o->rtp);
+		o->far = s->far;
 		quality_summary(s->quality, &o->quality);
 	}
 }

@@ -147,6 +147,42 @@ burst_json(const struct burst_summary *b)
 	return o;
 }
 
+/* What the receiver reported in RTCP, beside the probe's own figures. */
+static json_object *
+far_end_json(const struct snap_far_end *f)
+{
+	json_object *o, *xr;
+
+	if (f->reports == 0 && !f->have_sender && !f->have_xr)
+		return NULL;
+	o = json_object_new_object();
+	add(o, "reports", jint(f->reports));
+	add(o, "fraction_lost_pct", f->reports ?
+	    jnum(f->fraction_lost_pct, 2) : NULL);
+	add(o, "cumulative_lost", f->reports ?
+	    json_object_new_int(f->cumulative_lost) : NULL);
+	add(o, "jitter_ms", f->reports ? jnum(f->jitter_ms, 3) : NULL);
+	add(o, "rtt_ms", f->have_rtt ? jnum(f->rtt_ms, 3) : NULL);
+	add(o, "sender_packets", f->have_sender ?
+	    jint(f->sender_packets) : NULL);
+	if (!f->have_xr) {
+		add(o, "xr", NULL);
+		return o;
+	}
+	xr = json_object_new_object();
+	add(xr, "loss_pct", jnum(f->xr_loss_pct, 2));
+	add(xr, "discard_pct", jnum(f->xr_discard_pct, 2));
+	add(xr, "r_factor", f->xr_r_factor < 0 ? NULL :
+	    json_object_new_int(f->xr_r_factor));
+	add(xr, "mos_lq", f->xr_mos_lq < 0 ? NULL : jnum(f->xr_mos_lq, 1));
+	add(xr, "mos_cq", f->xr_mos_cq < 0 ? NULL : jnum(f->xr_mos_cq, 1));
+	add(xr, "rtt_ms", json_object_new_int(f->xr_rtt_ms));
+	add(xr, "end_system_delay_ms",
+	    json_object_new_int(f->xr_end_system_delay_ms));
+	add(o, "xr", xr);
+	return o;
+}
+
 static json_object *
 stream_json(const struct snapshot *snap, const struct snap_stream *s)
 {
@@ -201,6 +237,7 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 	add(o, "mos", mos);
 	add(o, "r_factor", q->have_mos ? jnum(q->r_call, 3) : NULL);
 	add(o, "loss_pattern", burst_json(&q->burst));
+	add(o, "far_end", far_end_json(&s->far));
 	add(o, "dscp", json_object_new_int(s->dscp));
 	add(o, "dscp_changes", jint(s->dscp_changes));
 	/* Voice not marked EF (46) is at the mercy of every queue on the path. */

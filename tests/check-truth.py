@@ -35,7 +35,7 @@ STREAM_EXACT = ("packets", "expected", "lost", "duplicates", "codec",
 STREAM_OPTIONAL = ("vlan", "events", "comfort_noise")
 CAPTURE_OPTIONAL = ("rtp_packets", "sip_messages")
 # Keys with a rule above (or identifying the entry); the others are unknown.
-KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams"}
+KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams", "rtcp"}
 KNOWN_CAPTURE = {"frames"} | set(CAPTURE_OPTIONAL)
 KNOWN_STREAM = {"call_id", "src", "dst", "ssrc", "burst_ratio"} \
     | set(STREAM_EXACT) | set(STREAM_OPTIONAL)
@@ -176,8 +176,59 @@ def check(report, truth, strict=False, unchecked=None):
                 mismatch("capture", "packets", got, truth["capture"]["frames"])
         optional("capture", capture, truth["capture"], CAPTURE_OPTIONAL)
         unknown("capture", capture, truth["capture"], KNOWN_CAPTURE)
+    check_rtcp(report, truth.get("rtcp"), mismatch)
     unknown("report", report, truth, KNOWN_TOP)
     return problems
+
+
+def check_rtcp(report, rtcp, mismatch):
+    """The far end's view: each stream's last RTCP report block and XR
+    VoIP Metrics block as the generator wrote them, and the end-to-end
+    round trip as the sum of the two directions' probe-to-receiver RTTs."""
+    if not rtcp:
+        return
+    by_ssrc = {}
+    for s in report.get("streams") or []:
+        by_ssrc[ssrc_value(s["ssrc"])] = s
+    last_block, last_xr, last_rtt = {}, {}, None
+    for pkt in rtcp:
+        for b in pkt.get("report_blocks", []):
+            last_block[ssrc_value(b["ssrc"])] = b
+            if b.get("rtt_ms") is not None:
+                last_rtt = b["rtt_ms"]
+        for x in pkt.get("xr", []):
+            last_xr[ssrc_value(x["ssrc"])] = x
+    rtts = []
+    for ssrc, b in last_block.items():
+        name = "stream 0x%08x far_end" % ssrc
+        far = (by_ssrc.get(ssrc) or {}).get("far_end")
+        if not far:
+            mismatch(name, "entry", "missing", "present")
+            continue
+        if far.get("cumulative_lost") != b["cumulative_lost"]:
+            mismatch(name, "cumulative_lost", far.get("cumulative_lost"),
+                     b["cumulative_lost"])
+        if not close(far.get("fraction_lost_pct"),
+                     b["fraction_lost"] * 100.0 / 256, 0.01):
+            mismatch(name, "fraction_lost_pct", far.get("fraction_lost_pct"),
+                     b["fraction_lost"] * 100.0 / 256)
+        if far.get("rtt_ms") is not None:
+            rtts.append(far["rtt_ms"])
+        x = last_xr.get(ssrc)
+        if x is not None:
+            xr = far.get("xr") or {}
+            for field, want in (("r_factor", x["r_factor"]),
+                                ("mos_lq", x["mos_lq"]),
+                                ("mos_cq", x["mos_cq"]),
+                                ("end_system_delay_ms", x["end_system_delay_ms"])):
+                if xr.get(field) != want:
+                    mismatch(name, "xr." + field, xr.get(field), want)
+            if not close(xr.get("loss_pct"), x["loss_rate"] * 100.0 / 256, 0.01):
+                mismatch(name, "xr.loss_pct", xr.get("loss_pct"),
+                         x["loss_rate"] * 100.0 / 256)
+    if last_rtt is not None:
+        if len(rtts) != 2 or not close(sum(rtts), last_rtt, 1.0):
+            mismatch("rtcp", "round trip (sum of both directions)", rtts, last_rtt)
 
 
 def load(path):

@@ -1,6 +1,6 @@
 /*
  * libFuzzer: IP reassembly driven directly.  The input is a list of
- * fragments, each a 6-byte header (datagram id 0-3, flags, offset in
+ * fragments, each a 6-byte header (datagram id 0-7, flags, offset in
  * 8-byte units, length, a time step) and its bytes, offered to one
  * reassembler with small limits.  Every completed datagram is read whole.
  */
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ipfrag_limits_default(&limits);
 	limits.max_datagrams = 3;
-	limits.max_bytes = 8192;
+	limits.max_bytes = 2048;
 	limits.max_fragments = 12;
 	limits.timeout_us = 1000;
 	if ((f = ipfrag_new(&limits)) == NULL)
@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&key, 0, sizeof(key));
 		key.version = (h[0] & 0x40) ? 6 : 4;
 		key.proto = key.version == 4 ? 17 : 0;
-		key.id = h[0] & 3;
+		key.id = h[0] & 7;
 		key.src.family = key.version;
 		key.dst.family = key.version;
 		in.more = (h[0] & 0x80) != 0;

@@ -54,10 +54,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pos += stream_len[1] + 1;
 
 	tcpreasm_limits_default(&limits);
-	limits.max_streams = 2;
+	limits.max_streams = 3;
 	limits.max_stream_bytes = 2048;
 	limits.max_segments = 6;
-	limits.max_bytes = 48 * 1024;
+	limits.max_bytes = 6000;
 	limits.gap_timeout_us = 50;
 	limits.idle_timeout_us = 400;
 	if ((t = tcpreasm_new(&limits)) == NULL)
@@ -69,14 +69,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += 5;
 		dir = h[0] & 1;
 		seg.flags = h[0] >> 1 & 0x17;
-		/* Now and then another port: a second connection. */
+		/* The top two bits choose one of four connections. */
 		memset(&seg.src, 0, sizeof(seg.src));
 		memset(&seg.dst, 0, sizeof(seg.dst));
 		seg.src.addr.family = seg.dst.addr.family = 4;
 		seg.src.addr.bytes[3] = (uint8_t)(1 + dir);
 		seg.dst.addr.bytes[3] = (uint8_t)(2 - dir);
-		seg.src.port = (uint16_t)(dir ? 5060 : 40000 + (h[0] >> 7));
-		seg.dst.port = (uint16_t)(dir ? 40000 + (h[0] >> 7) : 5060);
+		seg.src.port = (uint16_t)(dir ? 5060 : 40000 + (h[0] >> 6));
+		seg.dst.port = (uint16_t)(dir ? 40000 + (h[0] >> 6) : 5060);
 		from = stream_len[dir] == 0 ? 0 : h[1] % (stream_len[dir] + 1);
 		len = stream_len[dir] - from;
 		if (len > h[2])
