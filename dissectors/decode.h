@@ -21,8 +21,10 @@
 #include "dissectors/tcpreasm.h"
 
 #define DECODE_MAX_VLANS	4
-/* Tunnels unwrapped before the frame counts as malformed (PROTO of the
- * tunnel that would go deeper). */
+/*
+ * Tunnels unwrapped at most; one more makes the frame MALFORMED, with
+ * fail_proto naming the tunnel that would have gone deeper.
+ */
 #define DECODE_MAX_TUNNELS	8
 
 #define DECODE_IPPROTO_TCP	6
@@ -44,18 +46,18 @@ struct pkt_meta {
 	uint8_t		 is_fragment;	/* the IP packet was a fragment */
 	struct vq_endpoint src;
 	struct vq_endpoint dst;
-	uint32_t	 ip_payload_wirelen; /* bytes IP says follow its headers */
+	uint32_t	 ip_payload_wirelen; /* after its headers, IP says */
 
 	const uint8_t	*payload;	/* UDP payload, or one SIP message */
 	uint32_t	 payload_len;	/* captured payload bytes */
 	uint32_t	 payload_wirelen; /* payload length on the wire */
 
-	enum dissect_proto fail_proto;	/* with TRUNCATED/MALFORMED: which layer */
+	enum dissect_proto fail_proto;	/* TRUNCATED, MALFORMED: the layer */
 };
 
 /* How much state a decode context may keep. */
 struct decode_limits {
-	struct ipfrag_limits	 ipfrag;	/* max_datagrams 0: no reassembly */
+	struct ipfrag_limits	 ipfrag;	/* max_datagrams 0: none */
 	struct tcpreasm_limits	 tcp;		/* max_streams 0: no TCP */
 };
 
@@ -63,7 +65,7 @@ struct decode_limits {
 struct decode_stats {
 	struct ipfrag_stats	 ipfrag;
 	struct tcpreasm_stats	 tcp;
-	uint64_t		 too_deep;	/* frames past DECODE_MAX_TUNNELS */
+	uint64_t		 too_deep;	/* past DECODE_MAX_TUNNELS */
 };
 
 /*
@@ -105,7 +107,8 @@ int	decode_linktype_supported(int linktype);
  *
  * DISSECT_OK: the frame was decoded; the payloads, if any, were
  * delivered.  A UDP payload clipped by the capture is still delivered,
- * with payload_len < payload_wirelen.
+ * with payload_len < payload_wirelen.  An IP fragment held, or thrown
+ * away by the reassembler's rules (counted in decode_stats), is OK too.
  * DISSECT_UNSUPPORTED: nothing vqprobe analyses (ARP, ICMP, TCP that is
  * not SIP, ...); ip_proto and the addresses say what it was if IP.
  * DISSECT_TRUNCATED and DISSECT_MALFORMED: fail_proto names the layer.
@@ -134,7 +137,7 @@ struct decode_run {
 	struct tcpreasm		*tcp;		/* NULL: TCP not followed */
 	decode_deliver_fn	*deliver;	/* may be NULL */
 	void			*deliver_arg;
-	int			 too_deep;	/* set when a tunnel was refused */
+	int			 too_deep;	/* a tunnel was refused */
 };
 
 /*

@@ -26,9 +26,9 @@ struct ipfrag_stats {
 	uint64_t	 duplicates;	/* same bytes as one held: ignored */
 	/* Fragments thrown away, held ones included, and why: */
 	uint64_t	 dropped_timeout;
-	uint64_t	 dropped_overlap;	/* overlap or conflicting ends */
-	uint64_t	 dropped_memory;	/* max_bytes, or malloc failed */
-	uint64_t	 dropped_too_many;	/* max_datagrams, max_fragments */
+	uint64_t	 dropped_overlap;	/* overlaps, ends that differ */
+	uint64_t	 dropped_memory;	/* max_bytes, malloc failed */
+	uint64_t	 dropped_too_many;	/* max_datagrams, _fragments */
 	uint64_t	 dropped_malformed;	/* past 65535, bad length */
 	uint32_t	 datagrams_pending;
 	uint32_t	 bytes_pending;

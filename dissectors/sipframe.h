@@ -22,7 +22,7 @@ enum sipframe_result {
 /* Scan state of one message; reset with sipframe_init for the next. */
 struct sipframe {
 	size_t		 scanned;	/* bytes of whole lines already read */
-	size_t		 header_len;	/* through the empty line; 0 until seen */
+	size_t		 header_len;	/* to the empty line; 0: not yet */
 	size_t		 content_length;
 	int		 has_content_length;
 };

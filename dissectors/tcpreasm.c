@@ -38,8 +38,8 @@
 
 /* Where a resynchronising half stands in the bytes it throws away. */
 enum resync {
-	RESYNC_NONE,		/* in step: the next byte starts or continues a message */
-	RESYNC_LINE_START,	/* the next byte starts a line: is it a start line? */
+	RESYNC_NONE,		/* in step with the messages */
+	RESYNC_LINE_START,	/* at a line start: a start line? */
 	RESYNC_MID_LINE		/* drop bytes through the next LF */
 };
 
@@ -65,7 +65,7 @@ struct half {
 	uint32_t	 held_bytes;
 	int64_t		 stall_us;	/* last progress while holding */
 	int		 has_syn;	/* syn_next is known */
-	uint32_t	 syn_next;	/* the first sequence number after SYN */
+	uint32_t	 syn_next;	/* the sequence number after SYN */
 	int		 fin;		/* fin_seq is known */
 	uint32_t	 fin_seq;
 	int		 closed;
@@ -81,7 +81,7 @@ struct conn {
 	int64_t		 last_us;
 	uint64_t	 messages;	/* framed, both directions */
 	uint32_t	 charged;	/* counted against max_bytes */
-	int		 dead;		/* to be freed when the segment is done */
+	int		 dead;		/* to free after this segment */
 };
 
 struct tcpreasm {
@@ -176,7 +176,8 @@ tcpreasm_ep_cmp(const struct vq_endpoint *a, const struct vq_endpoint *b)
 
 	if (a->addr.family != b->addr.family)
 		return a->addr.family < b->addr.family ? -1 : 1;
-	if ((c = memcmp(a->addr.bytes, b->addr.bytes, sizeof a->addr.bytes)) != 0)
+	c = memcmp(a->addr.bytes, b->addr.bytes, sizeof a->addr.bytes);
+	if (c != 0)
 		return c;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;

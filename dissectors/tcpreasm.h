@@ -20,21 +20,21 @@ struct tcpreasm_limits {
 	int64_t		 idle_timeout_us;	/* forget a silent connection */
 	int64_t		 gap_timeout_us;	/* stop waiting for a hole */
 	uint32_t	 max_streams;		/* connections at once */
-	uint32_t	 max_stream_bytes;	/* held out of order, per direction */
+	uint32_t	 max_stream_bytes;	/* held out of order, one way */
 	uint32_t	 max_segments;		/* the same, in segments */
-	uint32_t	 max_bytes;		/* held in all, bookkeeping too */
+	uint32_t	 max_bytes;		/* held in all, with overhead */
 	uint32_t	 max_message;		/* longest SIP message */
 };
 
 /* Counters since tcpreasm_new; the last two are levels, not counts. */
 struct tcpreasm_stats {
 	uint64_t	 segments;	/* offered to tcpreasm_segment */
-	uint64_t	 streams;	/* connections followed (began like SIP) */
+	uint64_t	 streams;	/* followed: they began like SIP */
 	uint64_t	 not_sip;	/* ... dropped: not SIP after all */
 	uint64_t	 sip_messages;	/* framed and delivered */
 	uint64_t	 out_of_order;	/* segments held ahead of a hole */
-	uint64_t	 retransmissions; /* segments, or their heads, seen before */
-	uint64_t	 gaps;		/* holes given up on: lost to the capture */
+	uint64_t	 retransmissions; /* segments, or heads, seen before */
+	uint64_t	 gaps;		/* holes given up on: capture loss */
 	uint64_t	 bytes_dropped;	/* limits, holes, garbage, unfinished */
 	uint64_t	 streams_evicted; /* for max_streams or max_bytes */
 	uint64_t	 streams_timed_out;
@@ -58,7 +58,7 @@ struct tcpreasm_segment {
 	uint8_t			 flags;		/* TCPREASM_ bits */
 	const uint8_t		*data;		/* payload as captured */
 	uint32_t		 len;
-	uint32_t		 wirelen;	/* payload on the wire, >= len */
+	uint32_t		 wirelen;	/* on the wire, >= len */
 };
 
 /* One SIP message, valid during the delivery call only. */

@@ -36,6 +36,7 @@ struct snap_capture {
 	uint64_t	sip_messages;
 	uint64_t	rtp_packets;
 	uint64_t	rtcp_packets;
+	uint64_t	not_rtp_packets;	/* to media such as T.38 fax */
 	/* IP reassembly */
 	uint64_t	ip_fragments;
 	uint64_t	ip_reassembled;
@@ -102,6 +103,7 @@ struct snap_stream {
 	int		dscp;		/* of the first packet */
 	uint32_t	dscp_changes;	/* times a packet's differed from the last */
 	int		vlan;		/* outermost VLAN id, -1 none */
+	uint32_t	period;		/* media period: bumps on a fax switch */
 	struct rtpstat_summary rtp;
 	struct quality_summary quality;
 	struct snap_far_end far;

@@ -27,8 +27,8 @@
 #include "probe/calls.h"
 #include "probe/vqprobe.h"
 
-/* Hash key of a stream: packed source, destination and SSRC. */
-#define STREAM_KEY_LEN	(19 + 19 + 4)
+/* Hash key of a stream: packed source, destination, SSRC, media period. */
+#define STREAM_KEY_LEN	(19 + 19 + 4 + 4)
 
 struct stream {
 	uint8_t			 key[STREAM_KEY_LEN];
@@ -38,6 +38,7 @@ struct stream {
 	struct vq_endpoint	 src;
 	struct vq_endpoint	 dst;
 	uint32_t		 ssrc;
+	uint32_t		 period;	/* media period of its endpoint */
 	int			 payload_type;	/* first voice packet's */
 	int			 first_payload_type;
 	char			 codec[SNAP_CODEC_LEN];
@@ -72,6 +73,7 @@ struct analyzer {
 	uint64_t		  sip_messages;
 	uint64_t		  rtp_packets;
 	uint64_t		  rtcp_packets;
+	uint64_t		  not_rtp_packets;
 	uint64_t		  truncated[PROTO_COUNT];
 	uint64_t		  malformed[PROTO_COUNT];
 };
@@ -164,7 +166,9 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 		else
 			r = sdp_parse(msg.body.p, msg.body.len, &sdp);
 		count_result(a, r, PROTO_SDP);
-		if (r == DISSECT_OK)
+		/* Media that is all fax (UNSUPPORTED) still ends RTP's period. */
+		if (r == DISSECT_OK ||
+		    (r == DISSECT_UNSUPPORTED && sdp.n_media > 0))
 			body = &sdp;
 	}
 	calls_sip(a->calls, &msg, body, meta->ts_us);
@@ -215,6 +219,7 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	key[39] = (uint8_t)(ssrc >> 16);
 	key[40] = (uint8_t)(ssrc >> 8);
 	key[41] = (uint8_t)ssrc;
+	memcpy(key + 42, &media->period, sizeof(media->period));
 	HASH_FIND(hh, a->by_key, key, sizeof(key), s);
 	if (s != NULL)
 		return s;
@@ -233,6 +238,7 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	s->src = meta->src;
 	s->dst = meta->dst;
 	s->ssrc = ssrc;
+	s->period = media->period;
 	s->payload_type = -1;
 	s->dscp = s->last_dscp = meta->dscp;
 	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
@@ -468,8 +474,10 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		media = calls_media_find(a->calls, &meta->src);
 		media_is_dst = 0;
 	}
-	if (media != NULL)
+	if (media != NULL && !media->sdp.not_rtp)
 		handle_rtp(a, meta, media, media_is_dst);
+	else if (media != NULL)
+		a->not_rtp_packets++;	/* T.38 and the like: not voice */
 	else if (meta->payload_len < meta->payload_wirelen)
 		/*
 		 * The capture cut the datagram before anything could tell
@@ -522,6 +530,7 @@ snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 	c->sip_messages = a->sip_messages;
 	c->rtp_packets = a->rtp_packets;
 	c->rtcp_packets = a->rtcp_packets;
+	c->not_rtp_packets = a->not_rtp_packets;
 	decode_ctx_stats(a->decode, &ds);
 	c->ip_fragments = ds.ipfrag.fragments;
 	c->ip_reassembled = ds.ipfrag.reassembled;
@@ -597,6 +606,7 @@ analyzer_snapshot(const struct analyzer *a, struct snapshot *snap)
 		o->dscp = s->dscp;
 		o->dscp_changes = s->dscp_changes;
 		o->vlan = s->vlan;
+		o->period = s->period;
 		rtpstat_summary(s->stat, &o->rtp);
 		o->far = s->far;
 		quality_summary(s->quality, &o->quality);

@@ -227,33 +227,51 @@ request_in_call(struct call *c, const struct sip_msg *m, int64_t ts_us)
 	}
 }
 
-/* Remember every media line of an SDP body as belonging to this call. */
+/* Remember one media line as belonging to this call. */
 static void
-learn_media(struct call_table *t, struct call *c, const struct sdp_session *sdp,
+learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
     int by_caller)
 {
 	struct media_entry *e;
 	uint8_t key[19];
+
+	media_key(&sm->rtp, key);
+	HASH_FIND(hh, t->media, key, sizeof(key), e);
+	if (e == NULL) {
+		e = xcalloc(1, sizeof(*e));
+		memcpy(e->key, key, sizeof(key));
+		HASH_ADD(hh, t->media, key, sizeof(e->key), e);
+	} else if (e->media.sdp.not_rtp != sm->not_rtp)
+		e->media.period++;
+	/* A later call reusing the address and port takes it over. */
+	e->media.endpoint = sm->rtp;
+	e->media.call = c;
+	e->media.by_caller = by_caller;
+	e->media.sdp = *sm;
+}
+
+/*
+ * Remember every media line of an SDP body.  Lines that are not RTP go
+ * first: when an answer keeps audio and fax on one port, audio is what
+ * flows until a later offer drops it.
+ */
+static void
+learn_media(struct call_table *t, struct call *c, const struct sdp_session *sdp,
+    int by_caller)
+{
+	int rtp_pass;
 	size_t i;
 
-	for (i = 0; i < sdp->n_media; i++) {
-		const struct sdp_media *sm = &sdp->media[i];
+	for (rtp_pass = 0; rtp_pass < 2; rtp_pass++)
+		for (i = 0; i < sdp->n_media; i++) {
+			const struct sdp_media *sm = &sdp->media[i];
 
-		if (sm->inactive || sm->rtp.port == 0 || sm->rtp.addr.family == 0)
-			continue;
-		media_key(&sm->rtp, key);
-		HASH_FIND(hh, t->media, key, sizeof(key), e);
-		if (e == NULL) {
-			e = xcalloc(1, sizeof(*e));
-			memcpy(e->key, key, sizeof(key));
-			HASH_ADD(hh, t->media, key, sizeof(e->key), e);
+			if (sm->inactive || sm->rtp.port == 0 ||
+			    sm->rtp.addr.family == 0 ||
+			    (sm->not_rtp != 0) == rtp_pass)
+				continue;
+			learn_one(t, c, sm, by_caller);
 		}
-		/* A later call reusing the address and port takes it over. */
-		e->media.endpoint = sm->rtp;
-		e->media.call = c;
-		e->media.by_caller = by_caller;
-		e->media.sdp = *sm;
-	}
 }
 
 struct call *

@@ -22,6 +22,12 @@ struct call_media {
 	struct call		*call;
 	int			 by_caller;	/* announced by the caller's SDP */
 	struct sdp_media	 sdp;		/* its formats and rtpmaps */
+	/*
+	 * Counts the switches between RTP and a transport that is not RTP
+	 * (a T.38 fax re-INVITE and back): each media period is measured
+	 * on its own, so the time spent in fax is not RTP loss.
+	 */
+	uint32_t		 period;
 };
 
 struct call_table	*calls_new(void);

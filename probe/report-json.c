@@ -72,6 +72,7 @@ capture_json(const struct snap_capture *c)
 	add(o, "sip_messages", jint(c->sip_messages));
 	add(o, "rtp_packets", jint(c->rtp_packets));
 	add(o, "rtcp_packets", jint(c->rtcp_packets));
+	add(o, "not_rtp_packets", jint(c->not_rtp_packets));
 	add(o, "ip_fragments", jint(c->ip_fragments));
 	add(o, "ip_reassembled", jint(c->ip_reassembled));
 	add(o, "ip_fragments_dropped", jint(c->ip_fragments_dropped));
@@ -196,6 +197,7 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 	add(o, "call_id", s->call == SNAP_NO_CALL ? NULL :
 	    json_object_new_string(snap->calls[s->call].call_id));
 	add(o, "direction", jstr_or_null(s->direction));
+	add(o, "media_period", jint(s->period));
 	add(o, "src", json_object_new_string(s->src));
 	add(o, "dst", json_object_new_string(s->dst));
 	snprintf(ssrc, sizeof(ssrc), "0x%08x", s->ssrc);

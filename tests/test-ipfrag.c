@@ -426,9 +426,9 @@ test_shuffled(void)
 		}
 		completed = 0;
 		for (i = 0; i < n; i++) {
-			uint32_t	off = order[i] * 64;
-			uint32_t	len = order[i] == n - 1 ? total - off : 64;
 			int		more = order[i] != n - 1;
+			uint32_t	off = order[i] * 64;
+			uint32_t	len = more ? 64 : total - off;
 
 			/* A duplicate now and then, before completion. */
 			if (i + 1 < n && rand() % 4 == 0)

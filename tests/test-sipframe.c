@@ -266,7 +266,8 @@ static void
 test_start_line(void)
 {
 	size_t		 line_len;
-	const char	*req = "REGISTER sips:registrar.example.com SIP/2.0\r\n";
+	const char	*req = "REGISTER sips:registrar.example.com "
+			    "SIP/2.0\r\n";
 	size_t		 n;
 
 	CHECK_INT(sipframe_start_line((const uint8_t *)req, strlen(req),

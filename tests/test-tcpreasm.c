@@ -366,7 +366,8 @@ test_not_sip(void)
 	struct rec	 r;
 	const char	*http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	const char	*tls = "\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03";
-	const char	*fake = "OPTIONS sip:x SIP/2.0\r\nthis is no header\r\n\r\n";
+	const char	*fake = "OPTIONS sip:x SIP/2.0\r\n"
+			    "this is no header\r\n\r\n";
 
 	memset(&r, 0, sizeof r);
 	CHECK_INT(seg(t, &r, 1, ISN_A, http, strlen(http)), TCPREASM_IGNORED);
@@ -682,6 +683,7 @@ test_random(void)
 	struct rec		*r = malloc(sizeof *r);
 	char			*stream[2];
 	size_t			 len[2], cuts[2][200], n_cuts[2], i, k;
+	uint32_t		 isn;
 	int			 round, d, want;
 
 	srand(4242);
@@ -728,15 +730,16 @@ test_random(void)
 					continue;
 				from = cuts[d][k];
 				for (j = 0; j <= n_cuts[d]; j++) {
-					if (cuts[d][j] > from && cuts[d][j] < to)
+					if (cuts[d][j] > from &&
+					    cuts[d][j] < to)
 						to = cuts[d][j];
 				}
-				seg(t, r, d, (d ? ISN_A : ISN_B) + (uint32_t)from,
+				isn = d ? ISN_A : ISN_B;
+				seg(t, r, d, isn + (uint32_t)from,
 				    stream[d] + from, to - from);
 				if (rand() % 5 == 0)
-					seg(t, r, d, (d ? ISN_A : ISN_B) +
-					    (uint32_t)from, stream[d] + from,
-					    to - from);
+					seg(t, r, d, isn + (uint32_t)from,
+					    stream[d] + from, to - from);
 			}
 		}
 		CHECK_INT(r->n, want);
