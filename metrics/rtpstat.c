@@ -80,6 +80,8 @@ struct rtpstat {
 
 	uint64_t		duplicates;
 	uint64_t		events;
+	uint64_t		telephone_events;
+	uint32_t		last_event_ts;	/* an event's packets share it */
 	uint64_t		comfort_noise;
 	uint64_t		unannounced;
 	uint64_t		out_of_order;
@@ -441,8 +443,13 @@ rtpstat_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 	rs->packets++;
 	if (pkt->kind != RTPSTAT_EVENT && pkt->kind != RTPSTAT_UNANNOUNCED)
 		rs->media_packets++;
-	if (pkt->kind == RTPSTAT_EVENT)
+	if (pkt->kind == RTPSTAT_EVENT) {
+		/* Each event keeps its start as timestamp (RFC 4733 2.5.1.1). */
+		if (rs->events == 0 || pkt->timestamp != rs->last_event_ts)
+			rs->telephone_events++;
+		rs->last_event_ts = pkt->timestamp;
 		rs->events++;
+	}
 	else if (pkt->kind == RTPSTAT_UNANNOUNCED)
 		rs->unannounced++;
 	else if (pkt->kind == RTPSTAT_COMFORT_NOISE)
@@ -472,6 +479,7 @@ rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
 	assert(lost_seqs == sum->lost);
 	sum->duplicates = rs->duplicates;
 	sum->events = rs->events;
+	sum->telephone_events = rs->telephone_events;
 	sum->comfort_noise = rs->comfort_noise;
 	sum->unannounced = rs->unannounced;
 	sum->out_of_order = rs->out_of_order;

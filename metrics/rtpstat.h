@@ -33,6 +33,7 @@ struct rtpstat_summary {
 	uint64_t	duplicates;
 	uint64_t	out_of_order;	/* arrived after a higher sequence number */
 	uint64_t	events;		/* RFC 4733 packets, repeats included */
+	uint64_t	telephone_events; /* distinct events (digits) in them */
 	uint64_t	comfort_noise;	/* RFC 3389 packets */
 	uint64_t	unannounced;	/* packets of payload types not in SDP */
 	uint32_t	restarts;	/* RFC 3550 A.1 resynchronisations */

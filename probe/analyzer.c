@@ -57,6 +57,26 @@ struct stream {
 	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
 };
 
+/* Bounds the memory that unconfirmed unsignalled flows can take. */
+#define ANALYZER_MAX_CANDIDATES	4096
+
+/* One RTP packet as a stream accounts for it. */
+struct rtp_seen {
+	struct rtp_hdr		 hdr;
+	int64_t			 ts_us;
+	uint8_t			 dscp;
+	enum rtpstat_kind	 kind;
+	const char		*encoding;	/* NULL: unknown */
+	uint32_t		 clock_rate_hz;
+};
+
+/* A UDP flow that looked like RTP once, with no SDP behind it. */
+struct candidate {
+	uint8_t			 key[STREAM_KEY_LEN];
+	struct rtp_seen		 first;
+	UT_hash_handle		 hh;
+};
+
 struct analyzer {
 	struct analyzer_config	  cfg;
 	struct emodel_options	  emodel;
@@ -64,6 +84,8 @@ struct analyzer {
 	struct decode_ctx	 *decode;	/* IP and TCP reassembly */
 	struct stream		 *by_key;	/* uthash head */
 	struct stream		 *by_ssrc;	/* the latest stream of an SSRC */
+	struct candidate	 *candidates;	/* unsignalled RTP, unconfirmed */
+	size_t			  n_candidates;
 	struct stream		**order;	/* first-seen order; id = index + 1 */
 	size_t			  n_streams;
 	size_t			  cap_streams;
@@ -104,12 +126,17 @@ analyzer_new(const struct analyzer_config *cfg)
 void
 analyzer_free(struct analyzer *a)
 {
+	struct candidate *c, *ctmp;
 	size_t i;
 
 	if (a == NULL)
 		return;
 	HASH_CLEAR(hh, a->by_key);
 	HASH_CLEAR(hh_ssrc, a->by_ssrc);
+	HASH_ITER(hh, a->candidates, c, ctmp) {
+		HASH_DEL(a->candidates, c);
+		free(c);
+	}
 	for (i = 0; i < a->n_streams; i++) {
 		rtpstat_free(a->order[i]->stat);
 		quality_free(a->order[i]->quality);
@@ -206,6 +233,21 @@ stream_by_ssrc(const struct analyzer *a, uint32_t ssrc)
 	return s;
 }
 
+/* A stream's hash key: source, destination, SSRC and media period. */
+static void
+stream_key(uint8_t key[STREAM_KEY_LEN], const struct pkt_meta *meta,
+    uint32_t ssrc, uint32_t period)
+{
+	pack_endpoint(key, &meta->src);
+	pack_endpoint(key + 19, &meta->dst);
+	key[38] = (uint8_t)(ssrc >> 24);
+	key[39] = (uint8_t)(ssrc >> 16);
+	key[40] = (uint8_t)(ssrc >> 8);
+	key[41] = (uint8_t)ssrc;
+	memcpy(key + 42, &period, sizeof(period));
+}
+
+/* The stream of this packet, made on its first; media is NULL without SDP. */
 static struct stream *
 stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
     const struct call_media *media, int media_is_dst)
@@ -213,32 +255,28 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	uint8_t key[STREAM_KEY_LEN];
 	struct stream *s;
 
-	pack_endpoint(key, &meta->src);
-	pack_endpoint(key + 19, &meta->dst);
-	key[38] = (uint8_t)(ssrc >> 24);
-	key[39] = (uint8_t)(ssrc >> 16);
-	key[40] = (uint8_t)(ssrc >> 8);
-	key[41] = (uint8_t)ssrc;
-	memcpy(key + 42, &media->period, sizeof(media->period));
+	stream_key(key, meta, ssrc, media ? media->period : 0);
 	HASH_FIND(hh, a->by_key, key, sizeof(key), s);
 	if (s != NULL)
 		return s;
 
 	s = xcalloc(1, sizeof(*s));
 	memcpy(s->key, key, sizeof(key));
-	s->call = media->call;
 	/*
 	 * Media sent to the endpoint the callee announced comes from the
 	 * caller, and media sent from the caller's endpoint too.
 	 */
-	if (media_is_dst)
-		s->direction = media->by_caller ? "callee" : "caller";
-	else
-		s->direction = media->by_caller ? "caller" : "callee";
+	if (media != NULL) {
+		s->call = media->call;
+		s->period = media->period;
+		if (media_is_dst)
+			s->direction = media->by_caller ? "callee" : "caller";
+		else
+			s->direction = media->by_caller ? "caller" : "callee";
+	}
 	s->src = meta->src;
 	s->dst = meta->dst;
 	s->ssrc = ssrc;
-	s->period = media->period;
 	s->payload_type = -1;
 	s->dscp = s->last_dscp = meta->dscp;
 	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
@@ -272,61 +310,162 @@ stream_start(struct analyzer *a, struct stream *s, uint32_t clock_rate_hz)
 		fatal("%s", cause);
 }
 
+/*
+ * What a payload type means without SDP: the RFC 3551 static table, and
+ * for a dynamic type the shape of RFC 4733 events (4 bytes per event, the
+ * reserved bit clear), which no voice codec's packet has.
+ */
+static void
+classify_unsignalled(struct rtp_seen *r, const uint8_t *payload)
+{
+	r->encoding = rtp_static_codec(r->hdr.payload_type, &r->clock_rate_hz);
+	if (r->encoding != NULL) {
+		r->kind = payload_kind(r->encoding, r->hdr.payload_type);
+		return;
+	}
+	/* DTMF and flash are events 0 to 16 (RFC 4733 3.2). */
+	if (r->hdr.payload_type >= 96 && r->hdr.payload_len >= 4 &&
+	    r->hdr.payload_len <= 16 && r->hdr.payload_len % 4 == 0 &&
+	    payload[0] <= 16 && (payload[1] & 0x40) == 0) {
+		r->encoding = "telephone-event";
+		r->clock_rate_hz = 0;	/* its clock is the voice's: unknown */
+		r->kind = RTPSTAT_EVENT;
+		return;
+	}
+	r->kind = RTPSTAT_UNANNOUNCED;
+}
+
+/* Account for one packet in its stream. */
+static void
+stream_account(struct analyzer *a, struct stream *s, const struct rtp_seen *r)
+{
+	struct rtpstat_pkt pkt;
+
+	if (s->stat == NULL) {
+		stream_start(a, s, r->clock_rate_hz);
+		s->first_payload_type = r->hdr.payload_type;
+		if (r->encoding != NULL)
+			snprintf(s->first_codec, sizeof(s->first_codec), "%s",
+			    r->encoding);
+	}
+	if (s->payload_type < 0 && r->kind == RTPSTAT_VOICE) {
+		s->payload_type = r->hdr.payload_type;
+		snprintf(s->codec, sizeof(s->codec), "%s", r->encoding);
+		s->clock_rate_hz = r->clock_rate_hz;
+		/* An unknown codec gets no MOS rather than a guessed one. */
+		quality_set_codec(s->quality, emodel_codec_find(r->encoding,
+		    r->clock_rate_hz, &a->emodel), r->clock_rate_hz);
+	}
+	/* A carrier that re-marks or bleaches DSCP mid-call shows here. */
+	if (r->dscp != s->last_dscp) {
+		s->dscp_changes++;
+		s->last_dscp = r->dscp;
+	}
+	pkt.kind = r->kind;
+	pkt.arrival_us = r->ts_us;
+	pkt.seq = r->hdr.seq;
+	pkt.timestamp = r->hdr.timestamp;
+	pkt.marker = r->hdr.marker;
+	rtpstat_update(s->stat, &pkt);
+	/* Events and unannounced types hold sequence numbers, not samples. */
+	quality_packet(s->quality, r->hdr.seq, r->hdr.timestamp, r->ts_us,
+	    r->hdr.marker, r->kind == RTPSTAT_VOICE ||
+	    r->kind == RTPSTAT_COMFORT_NOISE);
+}
+
+/* Parse RTP; 0, or -1 (counted) when it is not well-formed RTP. */
+static int
+parse_rtp(struct analyzer *a, const struct pkt_meta *meta, struct rtp_seen *r)
+{
+	enum dissect_result res;
+
+	res = rtp_parse(meta->payload, meta->payload_len,
+	    meta->payload_wirelen, &r->hdr);
+	count_result(a, res, PROTO_RTP);
+	if (res != DISSECT_OK)
+		return -1;
+	r->ts_us = meta->ts_us;
+	r->dscp = meta->dscp;
+	r->encoding = NULL;
+	r->clock_rate_hz = 0;
+	return 0;
+}
+
 static void
 handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
     const struct call_media *media, int media_is_dst)
 {
-	struct rtp_hdr rtp;
-	struct rtpstat_pkt pkt;
-	struct stream *s;
-	const char *encoding = NULL;
-	uint32_t clock_rate_hz = 0;
-	enum dissect_result r;
+	struct rtp_seen r;
 
-	r = rtp_parse(meta->payload, meta->payload_len, meta->payload_wirelen,
-	    &rtp);
-	count_result(a, r, PROTO_RTP);
-	if (r != DISSECT_OK)
+	if (parse_rtp(a, meta, &r) != 0)
 		return;
 	a->rtp_packets++;
-
 	/* The receiver's SDP says what its payload type numbers mean. */
-	if (sdp_media_codec(&media->sdp, rtp.payload_type, &encoding,
-	    &clock_rate_hz) != 0)
-		pkt.kind = RTPSTAT_UNANNOUNCED;
+	if (sdp_media_codec(&media->sdp, r.hdr.payload_type, &r.encoding,
+	    &r.clock_rate_hz) != 0)
+		r.kind = RTPSTAT_UNANNOUNCED;
 	else
-		pkt.kind = payload_kind(encoding, rtp.payload_type);
+		r.kind = payload_kind(r.encoding, r.hdr.payload_type);
+	stream_account(a, stream_get(a, meta, r.hdr.ssrc, media, media_is_dst),
+	    &r);
+}
 
-	s = stream_get(a, meta, rtp.ssrc, media, media_is_dst);
-	if (s->stat == NULL) {
-		stream_start(a, s, clock_rate_hz);
-		s->first_payload_type = rtp.payload_type;
-		if (encoding != NULL)
-			snprintf(s->first_codec, sizeof(s->first_codec), "%s",
-			    encoding);
+/*
+ * RTP that no SDP announced.  A flow becomes a stream only when a second
+ * packet continues the first one's SSRC, payload type and sequence number:
+ * arbitrary UDP seldom does, and a false stream is a false alarm.  Both
+ * packets are then accounted for, the first one as it was seen.
+ */
+static void
+handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
+{
+	struct rtp_seen r;
+	struct candidate *c;
+	struct stream *s;
+	uint8_t key[STREAM_KEY_LEN];
+
+	if (meta->src.port < 1024 || meta->dst.port < 1024 ||
+	    meta->payload_len < 12 || (meta->payload[0] >> 6) != 2)
+		return;
+	memset(&r, 0, sizeof(r));
+	if (rtp_parse(meta->payload, meta->payload_len, meta->payload_wirelen,
+	    &r.hdr) != DISSECT_OK)
+		return;		/* not RTP: nothing to count it against */
+	r.ts_us = meta->ts_us;
+	r.dscp = meta->dscp;
+	classify_unsignalled(&r, meta->payload + (meta->payload_len -
+	    r.hdr.payload_len));
+
+	stream_key(key, meta, r.hdr.ssrc, 0);
+	HASH_FIND(hh, a->by_key, key, sizeof(key), s);
+	if (s != NULL) {
+		a->rtp_packets++;
+		stream_account(a, s, &r);
+		return;
 	}
-	if (s->payload_type < 0 && pkt.kind == RTPSTAT_VOICE) {
-		s->payload_type = rtp.payload_type;
-		snprintf(s->codec, sizeof(s->codec), "%s", encoding);
-		s->clock_rate_hz = clock_rate_hz;
-		/* An unknown codec gets no MOS rather than a guessed one. */
-		quality_set_codec(s->quality, emodel_codec_find(encoding,
-		    clock_rate_hz, &a->emodel), clock_rate_hz);
+	HASH_FIND(hh, a->candidates, key, sizeof(key), c);
+	if (c == NULL) {
+		if (a->n_candidates >= ANALYZER_MAX_CANDIDATES)
+			return;
+		c = xcalloc(1, sizeof(*c));
+		memcpy(c->key, key, sizeof(key));
+		c->first = r;
+		HASH_ADD(hh, a->candidates, key, sizeof(c->key), c);
+		a->n_candidates++;
+		return;
 	}
-	/* A carrier that re-marks or bleaches DSCP mid-call shows here. */
-	if (meta->dscp != s->last_dscp) {
-		s->dscp_changes++;
-		s->last_dscp = meta->dscp;
+	if (r.hdr.payload_type != c->first.hdr.payload_type ||
+	    r.hdr.seq != (uint16_t)(c->first.hdr.seq + 1)) {
+		c->first = r;	/* not a continuation: start over from this */
+		return;
 	}
-	pkt.arrival_us = meta->ts_us;
-	pkt.seq = rtp.seq;
-	pkt.timestamp = rtp.timestamp;
-	pkt.marker = rtp.marker;
-	rtpstat_update(s->stat, &pkt);
-	/* Events and unannounced types hold sequence numbers, not samples. */
-	quality_packet(s->quality, rtp.seq, rtp.timestamp, meta->ts_us,
-	    rtp.marker, pkt.kind == RTPSTAT_VOICE ||
-	    pkt.kind == RTPSTAT_COMFORT_NOISE);
+	s = stream_get(a, meta, r.hdr.ssrc, NULL, 0);
+	a->rtp_packets += 2;
+	stream_account(a, s, &c->first);
+	stream_account(a, s, &r);
+	HASH_DEL(a->candidates, c);
+	free(c);
+	a->n_candidates--;
 }
 
 /*
@@ -389,6 +528,26 @@ rtcp_xr_voip(struct analyzer *a, const struct rtcp_xr_voip *v)
 	    v->mos_cq_x10 / 10.0;
 	s->far.xr_rtt_ms = v->round_trip_delay_ms;
 	s->far.xr_end_system_delay_ms = v->end_system_delay_ms;
+}
+
+/*
+ * RTCP that no SDP announced is taken only when the whole datagram parses
+ * as RTCP, between unprivileged ports: the checks of RFC 3550 A.2 (version,
+ * lengths adding up) seldom hold for anything else.
+ */
+static int
+rtcp_well_formed(const struct pkt_meta *meta)
+{
+	struct rtcp_iter it;
+	struct rtcp_packet pkt;
+
+	if (meta->src.port < 1024 || meta->dst.port < 1024)
+		return 0;
+	rtcp_iter_init(&it, meta->payload, meta->payload_len,
+	    meta->payload_wirelen);
+	while (rtcp_next(&it, &pkt))
+		;
+	return it.result == DISSECT_OK && it.n_packets > 0;
 }
 
 /* Walk a compound RTCP datagram and file what it says under its streams. */
@@ -465,7 +624,8 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 	}
 	if (rtp_is_rtcp(meta->payload, meta->payload_len)) {
 		if (rtcp_media(a, &meta->dst) != NULL ||
-		    rtcp_media(a, &meta->src) != NULL)
+		    rtcp_media(a, &meta->src) != NULL ||
+		    rtcp_well_formed(meta))
 			handle_rtcp(a, meta);
 		return;
 	}
@@ -478,6 +638,8 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		handle_rtp(a, meta, media, media_is_dst);
 	else if (media != NULL)
 		a->not_rtp_packets++;	/* T.38 and the like: not voice */
+	else if (meta->payload_len >= 12)
+		handle_unsignalled(a, meta);
 	else if (meta->payload_len < meta->payload_wirelen)
 		/*
 		 * The capture cut the datagram before anything could tell

@@ -215,6 +215,7 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 	add(o, "duplicates", jint(r->duplicates));
 	add(o, "out_of_order", jint(r->out_of_order));
 	add(o, "events", jint(r->events));
+	add(o, "telephone_events", jint(r->telephone_events));
 	add(o, "comfort_noise", jint(r->comfort_noise));
 	add(o, "unannounced", jint(r->unannounced));
 	add(o, "loss_pct", jnum(r->loss_pct, 3));

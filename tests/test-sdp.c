@@ -402,7 +402,7 @@ static const char full[] =
 	"a=rtcp-mux\r\n"
 	"a=fmtp:96 profile-level-id=42e01f;level-asymmetry-allowed=1;"
 	"packetization-mode=1;"
-	"sprop-parameter-sets=Z0IAH5WoFAFuQA==,aM48gA==\r\n"
+	"sprop-parameter-sets=AAAAAAAAAAAAAAAA,BBBBBBBB==\r\n"
 	"m=audio 9004 RTP/AVP 8\r\n"
 	"a=sendonly\r\n"
 	"m=audio 9006 RTP/AVP 8\r\n";

@@ -996,18 +996,18 @@ test_multipart_prefixes(void)
 }
 
 /*
- * HTTP on the SIP port (the nDPI capture ndpi_http_on_sip_port.pcap holds
- * such a request and answer over TCP 5060): not SIP.
+ * HTTP on the SIP port (a public capture of the kind holds an HLS request
+ * and a 403 answer over TCP 5060): not SIP.
  */
 static void
 test_http(void)
 {
 	struct sip_msg	m;
-	const char	req[] = "GET /star-123456/index.m3u8?token=89b1 "
-	    "HTTP/1.1\r\nUser-Agent: exoplayer-codelab\r\n"
+	const char	req[] = "GET /live/index.m3u8?token=0123abcd "
+	    "HTTP/1.1\r\nUser-Agent: player/1.0\r\n"
 	    "Host: 192.0.2.2\r\nConnection: Keep-Alive\r\n\r\n";
 	const char	resp[] = "HTTP/1.1 403 Forbidden\r\n"
-	    "Connection: keep-alive\r\nContent-Length: 4\r\n\r\n<!DO";
+	    "Connection: keep-alive\r\nContent-Length: 4\r\n\r\n<htm";
 	size_t		len;
 
 	CHECK(!looks_like(req));
