@@ -180,18 +180,16 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 	if (r != DISSECT_OK)
 		return;
 	a->sip_messages++;
-	if (msg.body.len > 0 && (msg.content_type.len == 0 ||
-	    (msg.content_type.len >= 15 &&
-	    strncasecmp(msg.content_type.p, "application/sdp", 15) == 0))) {
+	/* The SDP is the body, or its application/sdp part (multipart). */
+	if (msg.sdp.len > 0) {
 		/*
 		 * A body the capture cut short would give a wrong port from a
 		 * cut "m=" line: count it as truncated rather than learn it.
 		 */
-		if (msg.content_length >= 0 &&
-		    msg.body.len < (size_t)msg.content_length)
+		if (msg.sdp_truncated)
 			r = DISSECT_TRUNCATED;
 		else
-			r = sdp_parse(msg.body.p, msg.body.len, &sdp);
+			r = sdp_parse(msg.sdp.p, msg.sdp.len, &sdp);
 		count_result(a, r, PROTO_SDP);
 		/* Media that is all fax (UNSUPPORTED) still ends RTP's period. */
 		if (r == DISSECT_OK ||

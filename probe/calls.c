@@ -26,6 +26,7 @@ struct call {
 	char		 to[SNAP_TEXT_LEN];
 	char		 caller_tag[SNAP_TEXT_LEN];
 	char		 end_reason[SNAP_TEXT_LEN];
+	int		 q850_cause;	/* -1: none given */
 	const char	*state;
 	size_t		 index;
 	uint32_t	 invite_cseq;
@@ -114,6 +115,7 @@ call_create(struct call_table *t, const char *call_id, const struct sip_msg *m,
 	text_copy_safe(c->caller_tag, sizeof(c->caller_tag), m->from_tag.p,
 	    m->from_tag.len);
 	c->state = "setup";
+	c->q850_cause = -1;
 	c->invite_cseq = m->cseq;
 	c->invite_us = ts_us;
 
@@ -146,6 +148,7 @@ set_end_reason(struct call *c, const char *what, const struct sip_msg *m)
 {
 	char reason[SNAP_TEXT_LEN];
 
+	c->q850_cause = m->reason_cause;
 	if (m->reason.len == 0) {
 		snprintf(c->end_reason, sizeof(c->end_reason), "%s", what);
 		return;
@@ -198,6 +201,7 @@ invite_again(struct call *c, const struct sip_msg *m)
 		c->final_code = 0;
 		c->end_us = 0;
 		c->end_reason[0] = '\0';
+		c->q850_cause = -1;
 		c->state = "setup";
 	}
 }
@@ -352,6 +356,7 @@ calls_snapshot(const struct call_table *t, struct snap_call *out)
 		memcpy(s->end_reason, c->end_reason, sizeof(s->end_reason));
 		s->state = c->state;
 		s->final_code = c->final_code;
+		s->q850_cause = c->q850_cause;
 		s->start_s = (double)c->invite_us / 1e6;
 		s->end_s = c->end_us ? (double)c->end_us / 1e6 : SNAP_NONE;
 		s->pdd_ms = ms_between(c->invite_us, c->ringing_us);

@@ -114,6 +114,8 @@ call_json(const struct snapshot *snap, size_t idx)
 	add(o, "setup_ms", jopt(c->setup_ms, 3));
 	add(o, "duration_s", jopt(c->duration_s, 3));
 	add(o, "end_reason", jstr_or_null(c->end_reason));
+	add(o, "q850_cause", c->q850_cause < 0 ? NULL :
+	    json_object_new_int(c->q850_cause));
 	for (i = 0; i < snap->n_streams; i++)
 		if (snap->streams[i].call == idx)
 			json_object_array_add(ids,
