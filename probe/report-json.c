@@ -134,6 +134,7 @@ burst_json(const struct burst_summary *b)
 	json_object *o = json_object_new_object(), *h = json_object_new_array();
 	size_t i;
 
+	add(o, "sequence_numbers", jint(b->packets));
 	add(o, "lost", jint(b->lost));
 	add(o, "discarded", jint(b->discarded));
 	add(o, "runs", jint(b->runs));
@@ -243,6 +244,13 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 	add(o, "r_factor", q->have_mos ? jnum(q->r_call, 3) : NULL);
 	add(o, "loss_pattern", burst_json(&q->burst));
 	add(o, "far_end", far_end_json(&s->far));
+	/*
+	 * Loss while the probe itself dropped packets may be the probe's:
+	 * say so, so nobody blames an ISP for it.  The capture's drops are
+	 * not yet known per interval, so any drop in it makes loss suspect.
+	 */
+	add(o, "probe_loss_suspect", json_object_new_boolean(r->lost > 0 &&
+	    (snap->capture.kernel_drops > 0 || snap->capture.probe_drops > 0)));
 	add(o, "dscp", json_object_new_int(s->dscp));
 	add(o, "dscp_changes", jint(s->dscp_changes));
 	/* Voice not marked EF (46) is at the mercy of every queue on the path. */

@@ -27,6 +27,7 @@ Prints one line per mismatch, then "PASS name" or "FAIL name".  Exit status:
 """
 
 import json
+import math
 import sys
 
 STREAM_EXACT = ("packets", "expected", "lost", "duplicates", "codec",
@@ -177,8 +178,51 @@ def check(report, truth, strict=False, unchecked=None):
         optional("capture", capture, truth["capture"], CAPTURE_OPTIONAL)
         unknown("capture", capture, truth["capture"], KNOWN_CAPTURE)
     check_rtcp(report, truth.get("rtcp"), mismatch)
+    check_mos(report, mismatch)
     unknown("report", report, truth, KNOWN_TOP)
     return problems
+
+
+# G.113 Appendix I (Ie, Bpl) of the narrowband codecs whose figures are
+# confirmed there; G.711 as vqprobe rates it by default, with PLC.
+G113 = {"PCMU": (0.0, 25.1), "PCMA": (0.0, 25.1), "G729": (11.0, 19.0)}
+MOS_TOLERANCE = 0.05
+
+
+def g107_mos(codec, loss_fraction, burst_ratio, ta_ms):
+    """ITU-T G.107 written out again, independently of metrics/emodel.c:
+    R = 93.2 - Idd - Ie,eff, then MOS by Annex B."""
+    ie, bpl = G113[codec]
+    ppl = 100.0 * loss_fraction
+    burst = burst_ratio if burst_ratio and burst_ratio > 0 else 1.0
+    ie_eff = ie + (95.0 - ie) * ppl / (ppl / burst + bpl) if ppl > 0 else ie
+    idd = 0.0
+    if ta_ms > 100.0:
+        x = math.log2(ta_ms / 100.0)
+        idd = 25.0 * ((1 + x ** 6) ** (1 / 6.0)
+                      - 3 * (1 + (x / 3.0) ** 6) ** (1 / 6.0) + 2)
+    r = 93.2 - idd - ie_eff
+    if r <= 0:
+        return 1.0
+    if r >= 100:
+        return 4.5
+    return max(1.0, 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r))
+
+
+def check_mos(report, mismatch):
+    """mos.call must be G.107 on the stream's own effective loss (lost and
+    discarded), BurstR, codec and delay, within MOS_TOLERANCE."""
+    for s in report.get("streams") or []:
+        pattern, mos = s.get("loss_pattern") or {}, s.get("mos") or {}
+        if s.get("codec") not in G113 or not pattern.get("sequence_numbers"):
+            continue
+        fraction = (pattern["lost"] + pattern["discarded"]) \
+            / float(pattern["sequence_numbers"])
+        want = g107_mos(s["codec"], fraction, pattern["burst_ratio"],
+                        s["delay_ms"])
+        if not close(mos.get("call"), want, MOS_TOLERANCE):
+            mismatch(stream_name(s), "mos.call (G.107 from its own figures)",
+                     mos.get("call"), round(want, 3))
 
 
 def check_rtcp(report, rtcp, mismatch):
