@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "metrics/jbuf.h"
+#include "metrics/seqmath.h"
 
 /* Sequence numbers remembered to tell a duplicate (a power of two). */
 #define SEEN_SEQS	1024
@@ -199,29 +200,6 @@ ticks_to_us(int64_t ticks, uint32_t clock_rate_hz)
 	return whole * 1000000 + rest * 1000000 / clock_rate_hz;
 }
 
-/* Signed difference b - a of two RTP timestamps, across a wrap. */
-static int64_t
-ts_diff(uint32_t a, uint32_t b)
-{
-	uint32_t	d = b - a;
-
-	return d > INT32_MAX ? (int64_t)d - ((int64_t)1 << 32) : (int64_t)d;
-}
-
-/* The word of the seen window that holds a sequence number. */
-static size_t
-seen_word(int64_t seq)
-{
-	return (size_t)(((uint64_t)seq % SEEN_SEQS) / 64);
-}
-
-/* The bit of a sequence number within its word. */
-static uint64_t
-seen_bit(int64_t seq)
-{
-	return (uint64_t)1 << ((uint64_t)seq % 64);
-}
-
 /*
  * Mark seq seen; return 1 if it already was.  A sequence number more than
  * SEEN_SEQS behind the newest (20 s of 20 ms packets) is no late packet
@@ -239,12 +217,13 @@ seen_mark(struct jbuf *jb, int64_t seq)
 			memset(jb->seen, 0, sizeof jb->seen);
 		else {
 			for (s = jb->seen_top + 1; s <= seq; s++)
-				jb->seen[seen_word(s)] &= ~seen_bit(s);
+				jb->seen[seqmath_word(s, SEEN_SEQS)] &=
+				    ~seqmath_bit(s);
 		}
 		jb->seen_top = seq;
 	}
-	was = (jb->seen[seen_word(seq)] & seen_bit(seq)) != 0;
-	jb->seen[seen_word(seq)] |= seen_bit(seq);
+	was = (jb->seen[seqmath_word(seq, SEEN_SEQS)] & seqmath_bit(seq)) != 0;
+	jb->seen[seqmath_word(seq, SEEN_SEQS)] |= seqmath_bit(seq);
 	return was;
 }
 
@@ -391,7 +370,7 @@ jbuf_update(struct jbuf *jb, const struct jbuf_pkt *pkt)
 	}
 
 	/* Signed distance from the reference: wraps and reordering. */
-	ts_ext = jb->ref_ts_ext + ts_diff(jb->ref_ts, pkt->timestamp);
+	ts_ext = jb->ref_ts_ext + seqmath_ts_diff(jb->ref_ts, pkt->timestamp);
 	media_us = ticks_to_us(ts_ext, jb->clock_rate_hz);
 	transit_us = pkt->arrival_us - media_us;
 	far_us = transit_us - jb->offset_us;

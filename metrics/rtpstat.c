@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "metrics/rtpstat.h"
+#include "metrics/seqmath.h"
 
 #define RTP_SEQ_MOD	65536
 #define MAX_DROPOUT	3000
@@ -101,25 +102,11 @@ struct rtpstat {
 	int64_t			max_delta_us;
 };
 
-/* The word of a window bitmap that holds extended seq number seq. */
-static size_t
-window_word(int64_t seq)
-{
-	return (size_t)(((uint64_t)seq % WINDOW_SEQS) / 64);
-}
-
-/* The bit for seq within its word. */
-static uint64_t
-window_bit(int64_t seq)
-{
-	return (uint64_t)1 << ((uint64_t)seq % 64);
-}
-
 /* Whether seq is set in a window bitmap. */
 static int
 window_test(const uint64_t *map, int64_t seq)
 {
-	return (map[window_word(seq)] & window_bit(seq)) != 0;
+	return (map[seqmath_word(seq, WINDOW_SEQS)] & seqmath_bit(seq)) != 0;
 }
 
 /*
@@ -203,8 +190,10 @@ window_advance(struct rtpstat *rs, int64_t seq)
 		if (leaving >= rs->lowest_seq)
 			count_runs(rs, leaving, leaving, &rs->final_lost,
 			    &rs->final_runs, &rs->final_in_run);
-		rs->received[window_word(next)] &= ~window_bit(next);
-		rs->event[window_word(next)] &= ~window_bit(next);
+		rs->received[seqmath_word(next, WINDOW_SEQS)] &=
+		    ~seqmath_bit(next);
+		rs->event[seqmath_word(next, WINDOW_SEQS)] &=
+		    ~seqmath_bit(next);
 	}
 	if (seq > rs->highest_seq)
 		rs->highest_seq = seq;
@@ -220,8 +209,8 @@ window_advance(struct rtpstat *rs, int64_t seq)
 static int
 range_mark(struct rtpstat *rs, int64_t seq, enum rtpstat_kind kind)
 {
-	size_t		word = window_word(seq);
-	uint64_t	bit = window_bit(seq);
+	size_t		word = seqmath_word(seq, WINDOW_SEQS);
+	uint64_t	bit = seqmath_bit(seq);
 
 	assert(seq > rs->highest_seq - WINDOW_SEQS && seq <= rs->highest_seq);
 	if (seq < rs->lowest_seq)
@@ -307,15 +296,6 @@ seq_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 	}
 }
 
-/* Signed difference b - a of two RTP timestamps, across a wrap. */
-static int64_t
-ts_diff(uint32_t a, uint32_t b)
-{
-	uint32_t	d = b - a;
-
-	return d > INT32_MAX ? (int64_t)d - ((int64_t)1 << 32) : (int64_t)d;
-}
-
 /*
  * Update J (RFC 3550 A.8) with this packet's D against the previous voice
  * or comfort-noise packet; on a regular packet, fold J into the maximum
@@ -334,7 +314,7 @@ jitter_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt, int regular)
 	/* Arrival time on the RTP clock: D = (Rj - Ri) - (Sj - Si). */
 	arrival_ts = (double)(pkt->arrival_us - rs->prev_media_us) *
 	    rs->clock_rate_hz / 1e6;
-	sampled_ts = ts_diff(rs->prev_media_ts, pkt->timestamp);
+	sampled_ts = seqmath_ts_diff(rs->prev_media_ts, pkt->timestamp);
 	d = arrival_ts - (double)sampled_ts;
 	rs->jitter_ts += (fabs(d) - rs->jitter_ts) / JITTER_GAIN;
 	if (!regular)
@@ -384,7 +364,7 @@ timing_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 
 	if (media && rs->has_prev_media) {
 		offset = rs->prev_media_offset +
-		    ts_diff(rs->prev_media_ts, pkt->timestamp);
+		    seqmath_ts_diff(rs->prev_media_ts, pkt->timestamp);
 		if (offset < 0)
 			return;
 	}

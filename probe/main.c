@@ -75,16 +75,23 @@ static const struct option long_options[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
+/* "vqprobe: PREFIXmessage" and a newline on stderr. */
+static void
+vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "vqprobe: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 fatal(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vqprobe: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(1);
 }
 
@@ -93,11 +100,9 @@ warnx_vq(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vqprobe: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void *
@@ -168,11 +173,9 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vqprobe: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	usage(stderr);
 	exit(VQ_EXIT_USAGE);
 }
