@@ -1,10 +1,12 @@
 /*
  * libFuzzer: TCP reassembly for SIP driven directly.  The input's first
- * part is a byte stream per direction (split at the first NUL); what
- * follows the stream is a list of 5-byte segment descriptions: direction
- * and flags, where in its stream the segment starts and how long it is,
- * how much of it the capture kept, and a time step.  Small limits make
- * holes, eviction and resynchronisation happen.
+ * part is a byte stream per direction (each ended by a NUL); what
+ * follows is a list of 5-byte segment descriptions: direction and flags,
+ * where in its stream the segment starts and how long it is, how much of
+ * it the capture kept, and a time step.  An input without two NULs (a
+ * SIP message from the seed corpus, say) is one stream, sent in order in
+ * pieces whose sizes its own bytes choose.  Small limits make holes,
+ * eviction and resynchronisation happen.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +31,38 @@ deliver(void *arg, const struct tcpreasm_msg *msg)
 		*sum += msg->data[i];
 }
 
+/* The whole input as one direction, in order, in pieces it chooses. */
+static int
+one_stream(const uint8_t *data, size_t size)
+{
+	struct tcpreasm_limits	 limits;
+	struct tcpreasm		*t;
+	struct tcpreasm_segment	 seg;
+	unsigned		 sum = 0;
+	size_t			 pos = 0, len;
+
+	tcpreasm_limits_default(&limits);
+	if ((t = tcpreasm_new(&limits)) == NULL)
+		return 0;
+	memset(&seg, 0, sizeof(seg));
+	seg.src.addr.family = seg.dst.addr.family = 4;
+	seg.src.port = 40000;
+	seg.dst.port = 5060;
+	while (pos < size) {
+		len = 1 + (size_t)data[pos] % 200;
+		if (len > size - pos)
+			len = size - pos;
+		seg.seq = 1000u + (uint32_t)pos;
+		seg.data = data + pos;
+		seg.len = seg.wirelen = (uint32_t)len;
+		(void)tcpreasm_segment(t, &seg, deliver, &sum);
+		pos += len;
+	}
+	tcpreasm_free(t);
+	sink = sum;
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,13 +76,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			 dir;
 
 	/* Two streams: the input up to a NUL, then the rest to a second. */
-	if ((nul = memchr(data, 0, size)) == NULL)
-		return 0;
 	stream[0] = data;
+	if ((nul = memchr(data, 0, size)) == NULL ||
+	    memchr(nul + 1, 0, size - (size_t)(nul + 1 - data)) == NULL)
+		return one_stream(data, size);
 	stream_len[0] = (size_t)(nul - data);
 	pos = stream_len[0] + 1;
-	if ((nul = memchr(data + pos, 0, size - pos)) == NULL)
-		return 0;
+	nul = memchr(data + pos, 0, size - pos);
 	stream[1] = data + pos;
 	stream_len[1] = (size_t)(nul - stream[1]);
 	pos += stream_len[1] + 1;
