@@ -69,6 +69,7 @@ struct snap_call {
 	double		 duration_s;	/* 2xx → BYE, or SNAP_NONE */
 	char		 end_reason[SNAP_TEXT_LEN]; /* "" while the call goes on */
 	int		 q850_cause;	/* from a Reason header, -1 none */
+	unsigned	 dialogs;	/* early or confirmed (forking: > 1) */
 };
 
 /* What the stream's receiver said about it in RTCP (RFC 3550, RFC 3611). */

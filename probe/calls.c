@@ -18,7 +18,8 @@
 #include "probe/text.h"
 #include "probe/vqprobe.h"
 
-#define CALL_MAX_MEDIA	8
+#define CALL_MAX_DIALOGS	8
+#define CALL_TAG_LEN		64
 
 struct call {
 	char		 call_id[SNAP_TEXT_LEN];	/* hash key, made safe */
@@ -27,6 +28,12 @@ struct call {
 	char		 caller_tag[SNAP_TEXT_LEN];
 	char		 end_reason[SNAP_TEXT_LEN];
 	int		 q850_cause;	/* -1: none given */
+	/*
+	 * The To tags of responses to the INVITE: a forking proxy makes one
+	 * early dialog per branch that answers (RFC 3261 12.1, 13.2.2.4).
+	 */
+	char		 dialog_tags[CALL_MAX_DIALOGS][CALL_TAG_LEN];
+	unsigned	 n_dialogs;
 	const char	*state;
 	size_t		 index;
 	uint32_t	 invite_cseq;
@@ -159,6 +166,23 @@ set_end_reason(struct call *c, const char *what, const struct sip_msg *m)
 	    reason);
 }
 
+/* Count the dialog a response to the INVITE belongs to, once. */
+static void
+note_dialog(struct call *c, const struct sip_msg *m)
+{
+	char tag[CALL_TAG_LEN];
+	unsigned i;
+
+	if (m->to_tag.len == 0 || m->status_code < 101)
+		return;		/* 100 Trying makes no dialog */
+	text_copy_safe(tag, sizeof(tag), m->to_tag.p, m->to_tag.len);
+	for (i = 0; i < c->n_dialogs; i++)
+		if (strcmp(c->dialog_tags[i], tag) == 0)
+			return;
+	if (c->n_dialogs < CALL_MAX_DIALOGS)
+		memcpy(c->dialog_tags[c->n_dialogs++], tag, sizeof(tag));
+}
+
 static void
 response_to_invite(struct call *c, const struct sip_msg *m, int64_t ts_us)
 {
@@ -168,6 +192,7 @@ response_to_invite(struct call *c, const struct sip_msg *m, int64_t ts_us)
 
 	if (m->cseq != c->invite_cseq)
 		return;		/* a re-INVITE's answer: not the call's setup */
+	note_dialog(c, m);
 	if (code >= 180 && code < 200) {
 		if (c->ringing_us == 0)
 			c->ringing_us = ts_us;
@@ -357,6 +382,7 @@ calls_snapshot(const struct call_table *t, struct snap_call *out)
 		s->state = c->state;
 		s->final_code = c->final_code;
 		s->q850_cause = c->q850_cause;
+		s->dialogs = c->n_dialogs;
 		s->start_s = (double)c->invite_us / 1e6;
 		s->end_s = c->end_us ? (double)c->end_us / 1e6 : SNAP_NONE;
 		s->pdd_ms = ms_between(c->invite_us, c->ringing_us);

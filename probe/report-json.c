@@ -116,6 +116,7 @@ call_json(const struct snapshot *snap, size_t idx)
 	add(o, "end_reason", jstr_or_null(c->end_reason));
 	add(o, "q850_cause", c->q850_cause < 0 ? NULL :
 	    json_object_new_int(c->q850_cause));
+	add(o, "dialogs", json_object_new_int((int)c->dialogs));
 	for (i = 0; i < snap->n_streams; i++)
 		if (snap->streams[i].call == idx)
 			json_object_array_add(ids,
