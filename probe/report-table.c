@@ -23,19 +23,24 @@ static void
 print_stream(FILE *f, const struct snap_stream *s)
 {
 	const struct rtpstat_summary *r = &s->rtp;
-	char jitter[32];
+	char jitter[32], mos[16];
 
 	if (s->clock_rate_hz != 0)
 		snprintf(jitter, sizeof(jitter), "%.2f/%.2f", r->jitter_mean_ms,
 		    r->jitter_max_ms);
 	else
 		snprintf(jitter, sizeof(jitter), "-");
+	if (s->quality.have_mos)
+		snprintf(mos, sizeof(mos), "%.2f", s->quality.mos_call);
+	else
+		snprintf(mos, sizeof(mos), "-");
 	fprintf(f, "    %-6s %-21s -> %-21s %-8s %7llu %6llu %6.2f%% %5.2f "
-	    "%6llu %14s\n",
+	    "%6llu %6llu %14s %5s\n",
 	    s->direction ? s->direction : "-", s->src, s->dst,
 	    s->codec[0] ? s->codec : "?", (unsigned long long)r->packets,
 	    (unsigned long long)r->lost, r->loss_pct, r->burst_ratio,
-	    (unsigned long long)r->duplicates, jitter);
+	    (unsigned long long)r->duplicates,
+	    (unsigned long long)s->quality.jb_discards, jitter, mos);
 }
 
 void
@@ -59,9 +64,9 @@ report_table_print(const struct snapshot *snap, FILE *f)
 
 	fprintf(f, "%-3s %-28s %-28s %-10s %4s %9s %9s %9s\n", "#", "FROM",
 	    "TO", "STATE", "CODE", "PDD ms", "SETUP ms", "DUR s");
-	fprintf(f, "    %-6s %-21s    %-21s %-8s %7s %6s %7s %5s %6s %14s\n",
+	fprintf(f, "    %-6s %-21s    %-21s %-8s %7s %6s %7s %5s %6s %6s %14s %5s\n",
 	    "SENDER", "SOURCE", "DESTINATION", "CODEC", "PACKETS", "LOST",
-	    "LOSS", "BURST", "DUPS", "JITTER avg/max");
+	    "LOSS", "BURST", "DUPS", "LATE", "JITTER avg/max", "MOS");
 	for (i = 0; i < snap->n_calls; i++) {
 		const struct snap_call *c = &snap->calls[i];
 
