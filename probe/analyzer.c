@@ -474,12 +474,11 @@ handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
  * two directions' figures together make the end-to-end round trip.
  */
 static void
-rtcp_report_block(struct analyzer *a, const struct rtcp_report_block *b,
-    int64_t ts_us)
+rtcp_report_block(struct analyzer *a, uint32_t reporter_ssrc,
+    const struct rtcp_report_block *b, int64_t ts_us)
 {
-	struct stream *s = stream_by_ssrc(a, b->ssrc), *back = NULL;
+	struct stream *s = stream_by_ssrc(a, b->ssrc), *back;
 	int64_t rtt_us;
-	size_t i;
 
 	if (s == NULL)
 		return;
@@ -495,13 +494,12 @@ rtcp_report_block(struct analyzer *a, const struct rtcp_report_block *b,
 		return;
 	s->far.have_rtt = 1;
 	s->far.rtt_ms = (double)rtt_us / 1000.0;
-	/* Both halves known: the E-model gets the end-to-end round trip. */
-	for (i = 0; i < a->n_streams; i++)
-		if (a->order[i]->call == s->call && a->order[i] != s &&
-		    a->order[i]->far.have_rtt &&
-		    endpoint_equal(&a->order[i]->src, &s->dst))
-			back = a->order[i];
-	if (back != NULL) {
+	/*
+	 * The reporter's own stream runs the other way; once its leg is
+	 * known too, the E-model gets the end-to-end round trip.
+	 */
+	back = stream_by_ssrc(a, reporter_ssrc);
+	if (back != NULL && back != s && back->far.have_rtt) {
 		quality_set_rtt(s->quality, s->far.rtt_ms + back->far.rtt_ms);
 		quality_set_rtt(back->quality, s->far.rtt_ms + back->far.rtt_ms);
 	}
@@ -576,8 +574,8 @@ handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
 			/* FALLTHROUGH */
 		case RTCP_RR:
 			for (i = 0; i < pkt.u.report.n_blocks; i++)
-				rtcp_report_block(a, &pkt.u.report.blocks[i],
-				    meta->ts_us);
+				rtcp_report_block(a, pkt.u.report.ssrc,
+				    &pkt.u.report.blocks[i], meta->ts_us);
 			break;
 		case RTCP_XR:
 			for (i = 0; i < pkt.u.xr.n_blocks; i++)
