@@ -95,3 +95,12 @@ endpoint_equal(const struct vq_endpoint *a, const struct vq_endpoint *b)
 {
 	return a->port == b->port && addr_equal(&a->addr, &b->addr);
 }
+
+void
+endpoint_pack(const struct vq_endpoint *ep, uint8_t key[ENDPOINT_KEY_LEN])
+{
+	key[0] = ep->addr.family;
+	memcpy(key + 1, ep->addr.bytes, 16);
+	key[17] = (uint8_t)(ep->port >> 8);
+	key[18] = (uint8_t)ep->port;
+}

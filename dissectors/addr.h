@@ -28,7 +28,12 @@ int	addr_parse(const char *text, size_t len, struct vq_addr *out);
 void	addr_format(const struct vq_addr *, char *buf, size_t size);
 /* Write "a.b.c.d:port" or "[v6:addr]:port". */
 void	addr_format_endpoint(const struct vq_endpoint *, char *buf, size_t size);
+/* Bytes endpoint_pack() writes: family, 16 address bytes, port. */
+#define ENDPOINT_KEY_LEN	19
+
 int	addr_equal(const struct vq_addr *, const struct vq_addr *);
+/* The endpoint as a fixed-size hash key, with no padding bytes in it. */
+void	endpoint_pack(const struct vq_endpoint *, uint8_t key[ENDPOINT_KEY_LEN]);
 int	endpoint_equal(const struct vq_endpoint *, const struct vq_endpoint *);
 
 #endif /* VQ_ADDR_H */

@@ -28,7 +28,7 @@
 #include "probe/vqprobe.h"
 
 /* Hash key of a stream: packed source, destination, SSRC, media period. */
-#define STREAM_KEY_LEN	(19 + 19 + 4 + 4)
+#define STREAM_KEY_LEN	(2 * ENDPOINT_KEY_LEN + 4 + 4)
 
 struct stream {
 	uint8_t			 key[STREAM_KEY_LEN];
@@ -159,15 +159,6 @@ count_result(struct analyzer *a, enum dissect_result r,
 }
 
 static void
-pack_endpoint(uint8_t *k, const struct vq_endpoint *ep)
-{
-	k[0] = ep->addr.family;
-	memcpy(k + 1, ep->addr.bytes, 16);
-	k[17] = (uint8_t)(ep->port >> 8);
-	k[18] = (uint8_t)ep->port;
-}
-
-static void
 handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 {
 	struct sip_msg msg;
@@ -236,13 +227,14 @@ static void
 stream_key(uint8_t key[STREAM_KEY_LEN], const struct pkt_meta *meta,
     uint32_t ssrc, uint32_t period)
 {
-	pack_endpoint(key, &meta->src);
-	pack_endpoint(key + 19, &meta->dst);
-	key[38] = (uint8_t)(ssrc >> 24);
-	key[39] = (uint8_t)(ssrc >> 16);
-	key[40] = (uint8_t)(ssrc >> 8);
-	key[41] = (uint8_t)ssrc;
-	memcpy(key + 42, &period, sizeof(period));
+	endpoint_pack(&meta->src, key);
+	endpoint_pack(&meta->dst, key + ENDPOINT_KEY_LEN);
+	key += 2 * ENDPOINT_KEY_LEN;
+	key[0] = (uint8_t)(ssrc >> 24);
+	key[1] = (uint8_t)(ssrc >> 16);
+	key[2] = (uint8_t)(ssrc >> 8);
+	key[3] = (uint8_t)ssrc;
+	memcpy(key + 4, &period, sizeof(period));
 }
 
 /* The stream of this packet, made on its first; media is NULL without SDP. */

@@ -48,7 +48,7 @@ struct call {
 
 /* A media endpoint in the map: the hash key is its packed address and port. */
 struct media_entry {
-	uint8_t			key[19];
+	uint8_t			key[ENDPOINT_KEY_LEN];
 	struct call_media	media;
 	UT_hash_handle		hh;
 };
@@ -60,15 +60,6 @@ struct call_table {
 	size_t			  cap_calls;
 	struct media_entry	 *media;	/* uthash head */
 };
-
-static void
-media_key(const struct vq_endpoint *ep, uint8_t key[19])
-{
-	key[0] = ep->addr.family;
-	memcpy(key + 1, ep->addr.bytes, 16);
-	key[17] = (uint8_t)(ep->port >> 8);
-	key[18] = (uint8_t)ep->port;
-}
 
 struct call_table *
 calls_new(void)
@@ -262,9 +253,9 @@ learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
     int by_caller)
 {
 	struct media_entry *e;
-	uint8_t key[19];
+	uint8_t key[ENDPOINT_KEY_LEN];
 
-	media_key(&sm->rtp, key);
+	endpoint_pack(&sm->rtp, key);
 	HASH_FIND(hh, t->media, key, sizeof(key), e);
 	if (e == NULL) {
 		e = xcalloc(1, sizeof(*e));
@@ -338,9 +329,9 @@ const struct call_media *
 calls_media_find(const struct call_table *t, const struct vq_endpoint *ep)
 {
 	struct media_entry *e;
-	uint8_t key[19];
+	uint8_t key[ENDPOINT_KEY_LEN];
 
-	media_key(ep, key);
+	endpoint_pack(ep, key);
 	HASH_FIND(hh, t->media, key, sizeof(key), e);
 	return e ? &e->media : NULL;
 }
