@@ -57,6 +57,7 @@ struct snap_capture {
 #define SNAP_NONE	(-1.0)
 
 struct snap_call {
+	uint64_t	order;		/* capture frame of its INVITE */
 	char		call_id[SNAP_TEXT_LEN];
 	char		from[SNAP_TEXT_LEN];	/* From URI */
 	char		to[SNAP_TEXT_LEN];	/* To URI */
@@ -94,6 +95,7 @@ struct snap_far_end {
 
 struct snap_stream {
 	unsigned	id;
+	uint64_t	order;		/* capture frame that made it a stream */
 	size_t		call;		/* index in calls[], or SNAP_NO_CALL */
 	const char	*direction;	/* "caller", "callee" (the sender) or NULL */
 	char		src[SNAP_ENDPOINT_LEN];

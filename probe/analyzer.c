@@ -48,6 +48,7 @@ struct stream {
 	int			 last_dscp;
 	uint32_t		 dscp_changes;	/* times it differed from the last */
 	int			 vlan;		/* outermost VLAN id, -1 none */
+	uint64_t		 order;		/* frame it was made on */
 	struct rtpstat		*stat;
 	struct quality		*quality;
 	struct snap_far_end	 far;
@@ -81,7 +82,7 @@ struct analyzer {
 	struct analyzer_config	  cfg;
 	struct emodel_options	  emodel;
 	struct call_table	 *calls;
-	struct decode_ctx	 *decode;	/* IP and TCP reassembly */
+	uint64_t		  frame_order;	/* of the payload in hand */
 	struct stream		 *by_key;	/* uthash head */
 	struct stream		 *by_ssrc;	/* the latest stream of an SSRC */
 	struct candidate	 *candidates;	/* unsignalled RTP, unconfirmed */
@@ -90,8 +91,6 @@ struct analyzer {
 	size_t			  n_streams;
 	size_t			  cap_streams;
 
-	uint64_t		  packets;
-	uint64_t		  bytes;
 	uint64_t		  sip_messages;
 	uint64_t		  rtp_packets;
 	uint64_t		  rtcp_packets;
@@ -117,8 +116,6 @@ analyzer_new(const struct analyzer_config *cfg)
 	a->cfg = *cfg;
 	emodel_options_init(&a->emodel);
 	a->emodel.g711_plc = cfg->g711_plc;
-	if ((a->decode = decode_ctx_new(NULL)) == NULL)
-		fatal("out of memory");
 	a->calls = calls_new();
 	return a;
 }
@@ -144,7 +141,6 @@ analyzer_free(struct analyzer *a)
 	}
 	free(a->order);
 	calls_free(a->calls);
-	decode_ctx_free(a->decode);
 	free(a);
 }
 
@@ -187,7 +183,7 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 		    (r == DISSECT_UNSUPPORTED && sdp.n_media > 0))
 			body = &sdp;
 	}
-	calls_sip(a->calls, &msg, body, meta->ts_us);
+	calls_sip(a->calls, &msg, body, meta->ts_us, a->frame_order);
 }
 
 /* How loss and jitter should treat a payload type the SDP announced. */
@@ -277,6 +273,7 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	}
 	a->order[a->n_streams++] = s;
 	s->id = (unsigned)a->n_streams;
+	s->order = a->frame_order;
 	HASH_ADD(hh, a->by_key, key, sizeof(s->key), s);
 	stream_index_ssrc(a, s);
 	return s;
@@ -636,13 +633,12 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		a->truncated[PROTO_UDP]++;
 }
 
-/* A UDP datagram, or a SIP message from a TCP stream, out of the decoder. */
-static void
-on_payload(void *arg, const struct pkt_meta *meta)
+void
+analyzer_payload(struct analyzer *a, const struct pkt_meta *meta,
+    uint64_t frame_order)
 {
-	struct analyzer *a = arg;
-
-	if (meta->ip_proto == 6) {
+	a->frame_order = frame_order;
+	if (meta->ip_proto == DECODE_IPPROTO_TCP) {
 		/* The reassembler frames SIP only: nothing else comes from TCP. */
 		if (sip_looks_like(meta->payload, meta->payload_len))
 			handle_sip(a, meta);
@@ -651,61 +647,34 @@ on_payload(void *arg, const struct pkt_meta *meta)
 	handle_udp(a, meta);
 }
 
-void
-analyzer_frame(struct analyzer *a, int linktype, int64_t ts_us,
-    uint32_t caplen, uint32_t wirelen, const uint8_t *data)
-{
-	struct pkt_meta meta;
-	enum dissect_result r;
-
-	a->packets++;
-	a->bytes += wirelen;
-	memset(&meta, 0, sizeof(meta));
-	meta.ts_us = ts_us;
-	meta.caplen = caplen;
-	meta.wirelen = wirelen;
-	r = decode_frame(a->decode, linktype, data, caplen, &meta, on_payload,
-	    a);
-	count_result(a, r, meta.fail_proto);
-}
-
+/* Add this analyzer's counts to what the capture stage counted. */
 static void
 snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 {
-	struct decode_stats ds;
+	c->sip_messages += a->sip_messages;
+	c->rtp_packets += a->rtp_packets;
+	c->rtcp_packets += a->rtcp_packets;
+	c->not_rtp_packets += a->not_rtp_packets;
+	analyzer_errors_add(c, a->truncated, a->malformed);
+}
+
+void
+analyzer_errors_add(struct snap_capture *c, const uint64_t *truncated,
+    const uint64_t *malformed)
+{
 	int p;
 
-	c->packets = a->packets;
-	c->bytes = a->bytes;
-	c->sip_messages = a->sip_messages;
-	c->rtp_packets = a->rtp_packets;
-	c->rtcp_packets = a->rtcp_packets;
-	c->not_rtp_packets = a->not_rtp_packets;
-	decode_ctx_stats(a->decode, &ds);
-	c->ip_fragments = ds.ipfrag.fragments;
-	c->ip_reassembled = ds.ipfrag.reassembled;
-	c->ip_fragments_dropped = ds.ipfrag.dropped_timeout +
-	    ds.ipfrag.dropped_overlap + ds.ipfrag.dropped_memory +
-	    ds.ipfrag.dropped_too_many + ds.ipfrag.dropped_malformed;
-	c->tcp_segments = ds.tcp.segments;
-	c->tcp_sip_streams = ds.tcp.streams - ds.tcp.not_sip;
-	c->tcp_sip_messages = ds.tcp.sip_messages;
-	c->tcp_out_of_order = ds.tcp.out_of_order;
-	c->tcp_retransmissions = ds.tcp.retransmissions;
-	c->tcp_bytes_dropped = ds.tcp.bytes_dropped;
-	c->tunnels_too_deep = ds.too_deep;
+	_Static_assert(PROTO_COUNT <= sizeof(c->proto_errors) /
+	    sizeof(c->proto_errors[0]), "a slot per protocol");
+	c->n_proto_errors = PROTO_COUNT;
 	for (p = 0; p < PROTO_COUNT; p++) {
-		struct snap_proto_errors *e;
+		struct snap_proto_errors *e = &c->proto_errors[p];
 
-		c->truncated += a->truncated[p];
-		c->malformed += a->malformed[p];
-		if (c->n_proto_errors == sizeof(c->proto_errors) /
-		    sizeof(c->proto_errors[0]))
-			break;
-		e = &c->proto_errors[c->n_proto_errors++];
 		e->proto = dissect_proto_name((enum dissect_proto)p);
-		e->truncated = a->truncated[p];
-		e->malformed = a->malformed[p];
+		e->truncated += truncated[p];
+		e->malformed += malformed[p];
+		c->truncated += truncated[p];
+		c->malformed += malformed[p];
 	}
 }
 
@@ -714,8 +683,6 @@ analyzer_finish(struct analyzer *a)
 {
 	size_t i;
 
-	/* Fragments and TCP data still held can no longer complete. */
-	decode_ctx_expire(a->decode, INT64_MAX);
 	for (i = 0; i < a->n_streams; i++)
 		quality_finish(a->order[i]->quality);
 }
@@ -742,6 +709,7 @@ analyzer_snapshot(const struct analyzer *a, struct snapshot *snap)
 		struct snap_stream *o = &snap->streams[i];
 
 		o->id = s->id;
+		o->order = s->order;
 		o->call = s->call ? call_index(s->call) : SNAP_NO_CALL;
 		o->direction = s->direction;
 		addr_format_endpoint(&s->src, o->src, sizeof(o->src));

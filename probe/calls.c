@@ -43,6 +43,7 @@ struct call {
 	int64_t		 ringing_us;	/* 0: none yet */
 	int64_t		 answer_us;
 	int64_t		 end_us;
+	uint64_t	 order;		/* capture frame of the INVITE */
 	UT_hash_handle	 hh;
 };
 
@@ -102,7 +103,7 @@ safe_equal(const struct sip_str *s, const char *stored)
 
 static struct call *
 call_create(struct call_table *t, const char *call_id, const struct sip_msg *m,
-    int64_t ts_us)
+    int64_t ts_us, uint64_t frame_order)
 {
 	struct call *c;
 
@@ -116,6 +117,7 @@ call_create(struct call_table *t, const char *call_id, const struct sip_msg *m,
 	c->q850_cause = -1;
 	c->invite_cseq = m->cseq;
 	c->invite_us = ts_us;
+	c->order = frame_order;
 
 	if (t->n_calls == t->cap_calls) {
 		t->cap_calls = t->cap_calls ? t->cap_calls * 2 : 64;
@@ -296,7 +298,7 @@ learn_media(struct call_table *t, struct call *c, const struct sdp_session *sdp,
 
 struct call *
 calls_sip(struct call_table *t, const struct sip_msg *m,
-    const struct sdp_session *sdp, int64_t ts_us)
+    const struct sdp_session *sdp, int64_t ts_us, uint64_t frame_order)
 {
 	char call_id[SNAP_TEXT_LEN];
 	struct call *c;
@@ -308,7 +310,7 @@ calls_sip(struct call_table *t, const struct sip_msg *m,
 		if (!m->is_request || m->method != SIP_INVITE ||
 		    m->to_tag.len != 0)
 			return NULL;
-		c = call_create(t, call_id, m, ts_us);
+		c = call_create(t, call_id, m, ts_us, frame_order);
 	}
 
 	if (m->is_request) {
@@ -366,6 +368,7 @@ calls_snapshot(const struct call_table *t, struct snap_call *out)
 		struct snap_call *s = &out[i];
 
 		memset(s, 0, sizeof(*s));
+		s->order = c->order;
 		memcpy(s->call_id, c->call_id, sizeof(s->call_id));
 		memcpy(s->from, c->from, sizeof(s->from));
 		memcpy(s->to, c->to, sizeof(s->to));

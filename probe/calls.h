@@ -34,12 +34,14 @@ struct call_table	*calls_new(void);
 void			 calls_free(struct call_table *);
 
 /*
- * Account for a SIP message captured at ts_us; sdp is its parsed body or
+ * Account for a SIP message captured at ts_us in the frame numbered
+ * frame_order (which a new call keeps); sdp is its parsed body or
  * NULL.  Returns the INVITE dialog it belongs to, or NULL (REGISTER,
  * OPTIONS, a dialog whose INVITE was not seen).
  */
 struct call	*calls_sip(struct call_table *, const struct sip_msg *,
-		    const struct sdp_session *sdp, int64_t ts_us);
+		    const struct sdp_session *sdp, int64_t ts_us,
+		    uint64_t frame_order);
 
 /* The media endpoint learned from SDP at this address and port, or NULL. */
 const struct call_media *calls_media_find(const struct call_table *,

@@ -13,8 +13,16 @@
 #include "probe/vqprobe.h"
 
 struct capture {
-	pcap_t	*pcap;
-	int	 linktype;
+	pcap_t		*pcap;
+	int		 linktype;
+	int		 live;
+	/* pcap_stats counters are 32 bits: carry their wraps. */
+	uint32_t	 last_drop;
+	uint32_t	 last_ifdrop;
+	int64_t		 drops;
+	/* For the frame handler. */
+	capture_frame_fn *fn;
+	void		*arg;
 };
 
 static char * __attribute__((format(printf, 1, 2)))
@@ -61,29 +69,131 @@ capture_open_file(const char *path, char **cause)
 	return cap;
 }
 
+void
+capture_live_config_default(struct capture_live_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->promisc = 1;
+	/*
+	 * Packets reach the pipeline at most this late on a quiet link; on a
+	 * busy one the kernel hands over full blocks long before.
+	 */
+	cfg->timeout_ms = 100;
+}
+
+/* A pcap_set_* call failed before activation: say which. */
+static struct capture *
+live_failed(pcap_t *p, const char *iface, const char *what, char **cause)
+{
+	*cause = cause_printf("%s: cannot set %s", iface, what);
+	pcap_close(p);
+	return NULL;
+}
+
+struct capture *
+capture_open_live(const struct capture_live_config *cfg, char **cause)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct capture *cap;
+	pcap_t *p;
+	int rc, linktype;
+
+	if ((p = pcap_create(cfg->iface, errbuf)) == NULL) {
+		*cause = cause_printf("%s: %s", cfg->iface, errbuf);
+		return NULL;
+	}
+	if (pcap_set_snaplen(p, cfg->snaplen ? (int)cfg->snaplen : 262144) != 0)
+		return live_failed(p, cfg->iface, "the snaplen", cause);
+	if (pcap_set_promisc(p, cfg->promisc) != 0)
+		return live_failed(p, cfg->iface, "promiscuous mode", cause);
+	if (pcap_set_timeout(p, cfg->timeout_ms) != 0)
+		return live_failed(p, cfg->iface, "the timeout", cause);
+	if (cfg->immediate && pcap_set_immediate_mode(p, 1) != 0)
+		return live_failed(p, cfg->iface, "immediate mode", cause);
+	if (cfg->buffer_mib > 0 &&
+	    pcap_set_buffer_size(p, cfg->buffer_mib * 1024 * 1024) != 0)
+		return live_failed(p, cfg->iface, "the buffer size", cause);
+	if ((rc = pcap_activate(p)) < 0) {
+		/* PCAP_ERROR carries its text in geterr; the others do not. */
+		*cause = cause_printf("%s: %s", cfg->iface,
+		    rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
+		pcap_close(p);
+		return NULL;
+	}
+	if (rc > 0)
+		warnx_vq("%s: %s", cfg->iface, pcap_statustostr(rc));
+	linktype = pcap_datalink(p);
+	if (!decode_linktype_supported(linktype)) {
+		const char *name = pcap_datalink_val_to_name(linktype);
+
+		*cause = cause_printf("%s: link type %s is not supported",
+		    cfg->iface, name ? name : "unknown");
+		pcap_close(p);
+		return NULL;
+	}
+	cap = xcalloc(1, sizeof(*cap));
+	cap->pcap = p;
+	cap->linktype = linktype;
+	cap->live = 1;
+	return cap;
+}
+
+int
+capture_is_live(const struct capture *cap)
+{
+	return cap->live;
+}
+
 int
 capture_linktype(const struct capture *cap)
 {
 	return cap->linktype;
 }
 
-int
-capture_run(struct capture *cap, capture_frame_fn *fn, void *arg, char **cause)
+static void
+on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 {
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	int64_t ts_us;
+	struct capture *cap = (struct capture *)arg;
+	int64_t ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+
+	cap->fn(cap->arg, ts_us, h->caplen, h->len, data);
+}
+
+/* Frames handed over per pcap_dispatch, between two polls. */
+#define CAPTURE_BATCH	256
+
+int
+capture_run(struct capture *cap, capture_frame_fn *fn, capture_poll_fn *poll,
+    void *arg, char **cause)
+{
 	int rc;
 
-	while ((rc = pcap_next_ex(cap->pcap, &h, &data)) == 1) {
-		ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
-		fn(arg, ts_us, h->caplen, h->len, data);
+	cap->fn = fn;
+	cap->arg = arg;
+	for (;;) {
+		rc = pcap_dispatch(cap->pcap, CAPTURE_BATCH, on_packet,
+		    (u_char *)cap);
+		if (rc == PCAP_ERROR_BREAK)
+			return 0;
+		if (rc < 0)
+			break;
+		if (rc == 0 && !cap->live)
+			return 0;	/* the end of the file */
+		if (poll != NULL && poll(arg))
+			return 0;
 	}
-	if (rc == PCAP_ERROR_BREAK)
-		return 0;
-	/* libpcap reports a record cut short as an error: keep what came before. */
+	/*
+	 * libpcap reports a record cut short as an error, and an interface
+	 * that went away: keep what came before, and say why it stopped.
+	 */
 	*cause = xstrdup(pcap_geterr(cap->pcap));
 	return -1;
+}
+
+void
+capture_break(struct capture *cap)
+{
+	pcap_breakloop(cap->pcap);
 }
 
 int
@@ -107,10 +217,20 @@ capture_set_filter(struct capture *cap, const char *bpf, char **cause)
 }
 
 int64_t
-capture_kernel_drops(const struct capture *cap)
+capture_kernel_drops(struct capture *cap)
 {
-	(void)cap;
-	return -1;
+	struct pcap_stat st;
+
+	if (!cap->live)
+		return -1;
+	if (pcap_stats(cap->pcap, &st) == 0) {
+		/* Unsigned subtraction carries a wrap of the 32-bit counter. */
+		cap->drops += (uint32_t)(st.ps_drop - cap->last_drop);
+		cap->drops += (uint32_t)(st.ps_ifdrop - cap->last_ifdrop);
+		cap->last_drop = st.ps_drop;
+		cap->last_ifdrop = st.ps_ifdrop;
+	}
+	return cap->drops;
 }
 
 void

@@ -1,5 +1,6 @@
 /*
- * Packet sources: a capture file (pcap or pcapng) for now.
+ * Packet sources: a capture file (pcap or pcapng) or a live interface,
+ * both through libpcap.
  */
 #ifndef VQ_CAPTURE_H
 #define VQ_CAPTURE_H
@@ -18,21 +19,52 @@ typedef void capture_frame_fn(void *arg, int64_t ts_us, uint32_t caplen,
  * is refused here, before any analysis.
  */
 struct capture	*capture_open_file(const char *path, char **cause);
+
+/* How to open an interface. */
+struct capture_live_config {
+	const char	*iface;		/* "any" for every interface */
+	uint32_t	 snaplen;	/* 0: the whole packet */
+	int		 promisc;
+	int		 buffer_mib;	/* kernel buffer; 0: libpcap's */
+	int		 immediate;	/* deliver each packet at once */
+	int		 timeout_ms;	/* else batch for at most this long */
+};
+
+void		 capture_live_config_default(struct capture_live_config *);
+/*
+ * Open and activate an interface.  NULL with *cause on failure (no such
+ * interface, no permission, a link type vqprobe cannot decode).
+ */
+struct capture	*capture_open_live(const struct capture_live_config *,
+		    char **cause);
+int		 capture_is_live(const struct capture *);
 int		 capture_linktype(const struct capture *);
 /*
- * Hand every frame to fn.  Returns 0 at the end of the file, or -1 when the
- * file ended in the middle of a record (the frames before it were handed
- * over) with *cause saying so.
+ * Called between batches of frames (at least every timeout_ms on a live
+ * capture, even with no traffic): nonzero stops the run.
  */
-int		 capture_run(struct capture *, capture_frame_fn *fn, void *arg,
-		    char **cause);
+typedef int capture_poll_fn(void *arg);
+/*
+ * Hand every frame to fn until the file ends, poll says stop, or
+ * capture_break.  Returns 0 then, or -1 with *cause saying why: a file
+ * that ended in the middle of a record (the frames before it were handed
+ * over), an interface that went down.
+ */
+int		 capture_run(struct capture *, capture_frame_fn *fn,
+		    capture_poll_fn *poll, void *arg, char **cause);
+/* Stop capture_run from another thread or a signal handler. */
+void		 capture_break(struct capture *);
 /*
  * Keep only the frames a BPF filter accepts.  Returns 0, or -1 with *cause
  * set when the filter does not compile.
  */
 int		 capture_set_filter(struct capture *, const char *bpf, char **cause);
-/* Packets the kernel dropped, or -1 when the source cannot tell (a file). */
-int64_t		 capture_kernel_drops(const struct capture *);
+/*
+ * Packets the kernel dropped since the capture began (in its buffer, and
+ * by the interface), or -1 when the source cannot tell (a file).  Counts
+ * past libpcap's 32-bit counters' wrap are kept.
+ */
+int64_t		 capture_kernel_drops(struct capture *);
 void		 capture_close(struct capture *);
 
 #endif /* VQ_CAPTURE_H */

@@ -1,10 +1,12 @@
 /*
  * vqprobe: a passive SIP/RTP call-quality probe.
  *
- * This file owns the command line and the run: open the source, analyse
- * every frame, write the reports.
+ * This file owns the command line and the run: open the source, run the
+ * pipeline over it until it ends or a signal says stop, write the reports.
  */
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -20,6 +22,8 @@
 #include "config.h"
 #include "probe/analyzer.h"
 #include "probe/capture.h"
+#include "probe/pipeline.h"
+#include "probe/privs.h"
 #include "probe/report.h"
 #include "probe/vqprobe.h"
 
@@ -27,17 +31,16 @@ struct options {
 	const char	*read_file;
 	const char	*json_path;
 	const char	*filter;
+	const char	*user;		/* -Z */
+	struct capture_live_config live;	/* -i and its settings */
 	uint32_t	 snaplen;	/* 0: as captured */
-	struct analyzer_config analysis;
+	struct pipeline_config pipeline;
 	long		 jb_ms;		/* 0: the buffer's default depth */
 };
 
-/* What a run over the frames needs. */
-struct run {
-	struct analyzer	*analyzer;
-	int		 linktype;
-	uint32_t	 snaplen;
-};
+/* The run a signal stops; set once the pipeline exists. */
+static struct pipeline *volatile running;
+static volatile sig_atomic_t signals_seen;
 
 enum {
 	OPT_JSON = 256,
@@ -46,6 +49,10 @@ enum {
 	OPT_JITTER_BUFFER,
 	OPT_JB_MS,
 	OPT_NO_PLC,
+	OPT_WORKERS,
+	OPT_REALTIME,
+	OPT_NO_PROMISC,
+	OPT_IMMEDIATE,
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_LATER	/* in the stable interface, not in this version */
@@ -57,7 +64,9 @@ static const struct option long_options[] = {
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ "tui",		no_argument,		NULL, OPT_LATER },
-	{ "realtime",		no_argument,		NULL, OPT_LATER },
+	{ "realtime",		no_argument,		NULL, OPT_REALTIME },
+	{ "no-promisc",		no_argument,		NULL, OPT_NO_PROMISC },
+	{ "immediate",		no_argument,		NULL, OPT_IMMEDIATE },
 	{ "influx",		required_argument,	NULL, OPT_LATER },
 	{ "influx-db",		required_argument,	NULL, OPT_LATER },
 	{ "influx-bucket",	required_argument,	NULL, OPT_LATER },
@@ -70,7 +79,7 @@ static const struct option long_options[] = {
 	{ "spool",		required_argument,	NULL, OPT_LATER },
 	{ "spool-max",		required_argument,	NULL, OPT_LATER },
 	{ "report",		required_argument,	NULL, OPT_LATER },
-	{ "workers",		required_argument,	NULL, OPT_LATER },
+	{ "workers",		required_argument,	NULL, OPT_WORKERS },
 	{ "config",		required_argument,	NULL, OPT_LATER },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -139,19 +148,30 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: vqprobe -r FILE [-f 'BPF'] [-s SNAPLEN] [--json PATH]\n"
-"               [--interval SEC] [--jitter-buffer fixed|adaptive]\n"
-"               [--jb-ms MS] [--no-plc] [--no-tui]\n"
+"usage: vqprobe -i IFACE | -r FILE [-f 'BPF'] [-s SNAPLEN] [--json PATH]\n"
+"               [-B MiB] [-Z USER] [--no-promisc] [--immediate]\n"
+"               [--workers N] [--realtime] [--interval SEC]\n"
+"               [--jitter-buffer fixed|adaptive] [--jb-ms MS] [--no-plc]\n"
+"               [--no-tui]\n"
 "       vqprobe --version | --help\n"
+"  -i IFACE     capture live on IFACE ('any': every interface)\n"
 "  -r FILE      read a pcap or pcapng capture\n"
 "  -f BPF       analyse only the packets this filter accepts\n"
-"  -s SNAPLEN   cut every packet to SNAPLEN bytes, as a capture would\n"
+"  -s SNAPLEN   capture (or cut a file's packets to) SNAPLEN bytes\n"
+"  -B MiB       kernel capture buffer size\n"
+"  -Z USER      drop root for USER once the capture is open\n"
+"  --no-promisc do not put the interface in promiscuous mode\n"
+"  --immediate  hand each packet over at once (default: batches, 100 ms)\n"
+"  --workers N  analysis threads (default: one per core but one)\n"
+"  --realtime   replay a file at the pace of its timestamps\n"
 "  --json PATH  write the report as JSON to PATH ('-': standard output)\n"
 "  --interval SEC  MOS interval in seconds of media time (default 10)\n"
 "  --jitter-buffer fixed|adaptive  the playout buffer emulated (fixed)\n"
 "  --jb-ms MS   its depth (fixed) or starting depth (adaptive), default 60\n"
 "  --no-plc     rate G.711 as without packet-loss concealment\n"
 "  --no-tui     print the per-call table (the only view in this version)\n"
+"SIGINT or SIGTERM stops the capture and writes the reports; a second\n"
+"one exits at once.\n"
 "Exit status: 0 done, 2 bad usage or unreadable input.\n");
 }
 
@@ -199,9 +219,9 @@ static void
 jitter_buffer_kind(struct options *o, const char *kind)
 {
 	if (strcmp(kind, "fixed") == 0)
-		jbuf_config_default(&o->analysis.jbuf, JBUF_FIXED);
+		jbuf_config_default(&o->pipeline.analysis.jbuf, JBUF_FIXED);
 	else if (strcmp(kind, "adaptive") == 0)
-		jbuf_config_default(&o->analysis.jbuf, JBUF_ADAPTIVE);
+		jbuf_config_default(&o->pipeline.analysis.jbuf, JBUF_ADAPTIVE);
 	else
 		usage_error("bad jitter buffer '%s' (fixed or adaptive)", kind);
 }
@@ -212,7 +232,8 @@ parse_options(int argc, char **argv, struct options *o)
 	int ch, idx;
 
 	memset(o, 0, sizeof(*o));
-	analyzer_config_default(&o->analysis);
+	pipeline_config_default(&o->pipeline);
+	capture_live_config_default(&o->live);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":r:f:s:i:B:Z:", long_options,
 	    &idx)) != -1) {
@@ -227,6 +248,29 @@ parse_options(int argc, char **argv, struct options *o)
 			o->snaplen = (uint32_t)parse_number(optarg, "snaplen", 1,
 			    262144);
 			break;
+		case 'i':
+			o->live.iface = optarg;
+			break;
+		case 'B':
+			o->live.buffer_mib = (int)parse_number(optarg,
+			    "buffer size (MiB)", 1, 4096);
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_NO_PROMISC:
+			o->live.promisc = 0;
+			break;
+		case OPT_IMMEDIATE:
+			o->live.immediate = 1;
+			break;
+		case OPT_WORKERS:
+			o->pipeline.workers = (int)parse_number(optarg,
+			    "number of workers", 1, 64);
+			break;
+		case OPT_REALTIME:
+			o->pipeline.realtime = 1;
+			break;
 		case OPT_JSON:
 			o->json_path = optarg;
 			break;
@@ -240,10 +284,10 @@ parse_options(int argc, char **argv, struct options *o)
 			    1, 2000);
 			break;
 		case OPT_NO_PLC:
-			o->analysis.g711_plc = 0;
+			o->pipeline.analysis.g711_plc = 0;
 			break;
 		case OPT_INTERVAL:
-			o->analysis.interval_us = parse_number(optarg,
+			o->pipeline.analysis.interval_us = parse_number(optarg,
 			    "interval", 1, 3600) * 1000000LL;
 			break;
 		case OPT_VERSION:
@@ -252,10 +296,6 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_HELP:
 			usage(stdout);
 			exit(0);
-		case 'i':
-		case 'B':
-		case 'Z':
-			usage_error("-%c is not available in this version", ch);
 		case OPT_LATER:
 			usage_error("--%s is not available in this version",
 			    long_options[idx].name);
@@ -267,22 +307,77 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	if (o->read_file == NULL)
-		usage_error("%s", "nothing to read: give -r FILE");
+	if (o->read_file == NULL && o->live.iface == NULL)
+		usage_error("%s", "nothing to read: give -i IFACE or -r FILE");
+	if (o->read_file != NULL && o->live.iface != NULL)
+		usage_error("%s", "give -i IFACE or -r FILE, not both");
+	if (o->live.iface != NULL) {
+		if (o->pipeline.realtime)
+			usage_error("%s", "--realtime paces a file (-r)");
+		/* Live, the kernel cuts: the file's cut is not needed. */
+		o->live.snaplen = o->snaplen;
+	} else {
+		if (o->user != NULL)
+			usage_error("%s", "-Z drops root after opening an "
+			    "interface (-i)");
+		o->pipeline.snaplen = o->snaplen;
+	}
 	if (o->jb_ms != 0)
-		o->analysis.jbuf.nominal_ms = (double)o->jb_ms;
+		o->pipeline.analysis.jbuf.nominal_ms = (double)o->jb_ms;
+}
+
+/*
+ * SIGINT, SIGTERM: the first stops the capture, so that the run ends the
+ * normal way and every output is written; a second exits at once.
+ */
+static void
+on_signal(int sig)
+{
+	if (signals_seen++ > 0 || running == NULL)
+		_exit(128 + sig);
+	pipeline_stop(running);
 }
 
 static void
-on_frame(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
-    const uint8_t *data)
+catch_signals(void)
 {
-	struct run *run = arg;
+	struct sigaction sa;
 
-	if (run->snaplen != 0 && caplen > run->snaplen)
-		caplen = run->snaplen;
-	analyzer_frame(run->analyzer, run->linktype, ts_us, caplen, wirelen,
-	    data);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The capture of the options, filter set; exits 2 with one line on failure. */
+static struct capture *
+open_source(const struct options *opt)
+{
+	struct capture *cap;
+	char *cause = NULL;
+
+	if (opt->live.iface != NULL)
+		cap = capture_open_live(&opt->live, &cause);
+	else
+		cap = capture_open_file(opt->read_file, &cause);
+	if (cap != NULL && opt->filter != NULL &&
+	    capture_set_filter(cap, opt->filter, &cause) != 0) {
+		capture_close(cap);
+		cap = NULL;
+	}
+	if (cap == NULL) {
+		fprintf(stderr, "vqprobe: %s\n", cause);
+		free(cause);
+		exit(VQ_EXIT_USAGE);
+	}
+	/* Root was needed to open the interface, and for nothing after. */
+	if (opt->user != NULL && privs_drop(opt->user, &cause) != 0) {
+		fprintf(stderr, "vqprobe: %s\n", cause);
+		free(cause);
+		exit(VQ_EXIT_USAGE);
+	}
+	return cap;
 }
 
 int
@@ -290,43 +385,29 @@ main(int argc, char **argv)
 {
 	struct options opt;
 	struct capture *cap;
+	struct pipeline *pl;
 	struct snapshot snap;
-	struct run run;
 	char *cause = NULL;
+	const char *source;
 	int status = 0;
 
 	parse_options(argc, argv, &opt);
+	source = opt.live.iface != NULL ? opt.live.iface : opt.read_file;
+	cap = open_source(&opt);
 
-	if ((cap = capture_open_file(opt.read_file, &cause)) == NULL) {
-		fprintf(stderr, "vqprobe: %s\n", cause);
-		free(cause);
-		return VQ_EXIT_USAGE;
-	}
-	if (opt.filter != NULL && capture_set_filter(cap, opt.filter,
-	    &cause) != 0) {
-		fprintf(stderr, "vqprobe: %s\n", cause);
-		free(cause);
-		capture_close(cap);
-		return VQ_EXIT_USAGE;
-	}
-
-	run.analyzer = analyzer_new(&opt.analysis);
-	run.linktype = capture_linktype(cap);
-	run.snaplen = opt.snaplen;
-	if (capture_run(cap, on_frame, &run, &cause) != 0) {
+	pl = pipeline_new(&opt.pipeline, cap);
+	running = pl;
+	catch_signals();
+	if (pipeline_run(pl, NULL, NULL, &cause) != 0) {
 		/* A file cut mid-record: report what was read, and say so. */
 		warnx_vq("%s: %s; the report covers the packets before it",
-		    opt.read_file, cause);
+		    source, cause);
 		free(cause);
 		cause = NULL;
 	}
-
-	analyzer_finish(run.analyzer);
-	analyzer_snapshot(run.analyzer, &snap);
+	pipeline_snapshot(pl, &snap);
 	snprintf(snap.capture.source, sizeof(snap.capture.source), "%s",
-	    opt.read_file);
-	snap.capture.kernel_drops = capture_kernel_drops(cap);
-	capture_close(cap);
+	    source);
 
 	if (opt.json_path == NULL || strcmp(opt.json_path, "-") != 0)
 		report_table_print(&snap, stdout);
@@ -337,6 +418,8 @@ main(int argc, char **argv)
 		status = 1;
 	}
 	snapshot_release(&snap);
-	analyzer_free(run.analyzer);
+	running = NULL;
+	pipeline_free(pl);
+	capture_close(cap);
 	return status;
 }

@@ -1,0 +1,104 @@
+/*
+ * Merging worker snapshots (see merge.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/merge.h"
+#include "probe/vqprobe.h"
+
+/* A call or stream and the part it came from. */
+struct merge_ref {
+	uint64_t	order;
+	size_t		part;
+	size_t		index;
+};
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct merge_ref *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	/* Never equal across parts; keep it total anyway. */
+	if (x->part != y->part)
+		return x->part < y->part ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Add one part's capture counters to the total. */
+static void
+add_capture(struct snap_capture *to, const struct snap_capture *from)
+{
+	size_t p;
+
+	to->sip_messages += from->sip_messages;
+	to->rtp_packets += from->rtp_packets;
+	to->rtcp_packets += from->rtcp_packets;
+	to->not_rtp_packets += from->not_rtp_packets;
+	to->truncated += from->truncated;
+	to->malformed += from->malformed;
+	if (from->n_proto_errors > to->n_proto_errors)
+		to->n_proto_errors = from->n_proto_errors;
+	for (p = 0; p < from->n_proto_errors; p++) {
+		to->proto_errors[p].proto = from->proto_errors[p].proto;
+		to->proto_errors[p].truncated += from->proto_errors[p].truncated;
+		to->proto_errors[p].malformed += from->proto_errors[p].malformed;
+	}
+}
+
+void
+merge_snapshots(struct snapshot *out, const struct snapshot *parts, size_t n)
+{
+	struct merge_ref *calls, *streams;
+	size_t **call_at;	/* call_at[part][i]: its index in out */
+	size_t i, k, nc = 0, ns = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->capture.kernel_drops = -1;
+	for (k = 0; k < n; k++) {
+		nc += parts[k].n_calls;
+		ns += parts[k].n_streams;
+		add_capture(&out->capture, &parts[k].capture);
+	}
+	calls = xcalloc(nc ? nc : 1, sizeof(*calls));
+	streams = xcalloc(ns ? ns : 1, sizeof(*streams));
+	call_at = xcalloc(n ? n : 1, sizeof(*call_at));
+	nc = ns = 0;
+	for (k = 0; k < n; k++) {
+		call_at[k] = xcalloc(parts[k].n_calls ? parts[k].n_calls : 1,
+		    sizeof(**call_at));
+		for (i = 0; i < parts[k].n_calls; i++)
+			calls[nc++] = (struct merge_ref){
+			    parts[k].calls[i].order, k, i };
+		for (i = 0; i < parts[k].n_streams; i++)
+			streams[ns++] = (struct merge_ref){
+			    parts[k].streams[i].order, k, i };
+	}
+	qsort(calls, nc, sizeof(*calls), ref_cmp);
+	qsort(streams, ns, sizeof(*streams), ref_cmp);
+
+	out->n_calls = nc;
+	out->calls = xcalloc(nc ? nc : 1, sizeof(*out->calls));
+	for (i = 0; i < nc; i++) {
+		out->calls[i] = parts[calls[i].part].calls[calls[i].index];
+		call_at[calls[i].part][calls[i].index] = i;
+	}
+	out->n_streams = ns;
+	out->streams = xcalloc(ns ? ns : 1, sizeof(*out->streams));
+	for (i = 0; i < ns; i++) {
+		struct snap_stream *s = &out->streams[i];
+
+		*s = parts[streams[i].part].streams[streams[i].index];
+		s->id = (unsigned)(i + 1);
+		if (s->call != SNAP_NO_CALL)
+			s->call = call_at[streams[i].part][s->call];
+	}
+	for (k = 0; k < n; k++)
+		free(call_at[k]);
+	free(call_at);
+	free(calls);
+	free(streams);
+}

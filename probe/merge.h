@@ -1,0 +1,22 @@
+/*
+ * Results from several analyzers as one: the calls and streams of every
+ * worker in the order one analyzer reading the whole capture would have
+ * given them, and their counters added up.
+ */
+#ifndef VQ_MERGE_H
+#define VQ_MERGE_H
+
+#include <stddef.h>
+
+#include "metrics/snapshot.h"
+
+/*
+ * Fill out from parts[0 .. n - 1]: calls sorted by the frame of their
+ * INVITE, streams by the frame that made them, stream ids renumbered from
+ * 1 in that order, and each stream's call index pointing into out's calls.
+ * The parts keep what they hold (release them as usual).
+ */
+void	merge_snapshots(struct snapshot *out, const struct snapshot *parts,
+	    size_t n);
+
+#endif /* VQ_MERGE_H */

@@ -1,0 +1,777 @@
+/*
+ * The pipeline (see pipeline.h):
+ *
+ *   capture thread ──ring──▶ worker 0 ──ring──▶ ┐
+ *   (decode, shard) ──ring──▶ worker 1 ──ring──▶ ├ aggregator (caller)
+ *                   ──ring──▶ worker N ──ring──▶ ┘
+ *
+ * Sharding: a call's SIP and its media must meet in one worker, so that
+ * per-call state needs no lock.  The capture thread reads the Call-ID of
+ * every SIP message and sends the message to the worker its hash names;
+ * it also reads the SDP and remembers which worker each announced media
+ * endpoint belongs to.  That map is the capture thread's own, updated
+ * before the SIP message is queued, so the media that follows an offer in
+ * the capture goes where the offer went, exactly as one analyzer reading
+ * the file in order would see it; no control ring back from the workers
+ * is needed, and a file gives the same numbers with any number of workers.
+ * Media no SDP announced goes by a hash of its two endpoints with the
+ * port's low bit cleared: RTP on an even port and its RTCP on the next
+ * odd one land in the same worker, in both directions.
+ *
+ * A full ring: reading a file, the capture thread waits (the file can
+ * wait); on a live interface it counts the payload as a probe drop and
+ * goes on, so the kernel's buffer never backs up behind a slow worker.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uthash.h>
+
+#include "dissectors/decode.h"
+#include "dissectors/sdp.h"
+#include "dissectors/sip.h"
+#include "probe/merge.h"
+#include "probe/pipeline.h"
+#include "probe/ring.h"
+#include "probe/vqprobe.h"
+
+/* Capture → worker records. */
+enum {
+	MSG_PAYLOAD = 1,	/* struct wire_payload, then the bytes */
+	MSG_TICK,		/* struct wire_tick: capture time goes on */
+	MSG_END			/* the capture is over */
+};
+
+/* Worker → aggregator records: a pointer to a heap object. */
+enum {
+	OUT_FINAL = 1		/* struct snapshot *: all the worker has */
+};
+
+struct wire_payload {
+	uint64_t	frame_order;
+	struct pkt_meta	meta;		/* meta.payload is not used */
+};
+
+struct wire_tick {
+	int64_t		now_us;
+};
+
+/* Capture time between ticks to the workers. */
+#define TICK_US		1000000LL
+/* A media endpoint not seen for this long leaves the shard map. */
+#define ROUTE_IDLE_US	(600 * 1000000LL)
+/* Default ring between the capture thread and one worker. */
+#define RING_BYTES	(16u << 20)
+/* Ring from one worker to the aggregator: a few pointers at a time. */
+#define OUT_RING_BYTES	(64u << 10)
+
+/* A media endpoint from SDP and the worker its call went to. */
+struct route {
+	uint8_t		key[ENDPOINT_KEY_LEN];
+	int		worker;
+	int64_t		last_us;
+	UT_hash_handle	hh;
+};
+
+struct worker {
+	struct pipeline	*pl;
+	int		 index;
+	pthread_t	 thread;
+	struct ring	*in;		/* from the capture thread */
+	struct ring	*out;		/* to the aggregator */
+	struct analyzer	*analyzer;
+	/* Written by the capture thread, read by the aggregator. */
+	_Atomic uint64_t drops;
+};
+
+struct pipeline {
+	struct pipeline_config	 cfg;
+	struct capture		*cap;
+	int			 linktype;
+	int			 live;
+	int			 n_workers;
+	struct worker		*workers;
+	pthread_t		 capture_thread;
+	/* Set by pipeline_stop (any thread, a signal handler). */
+	atomic_int		 stop;
+
+	/* The capture thread's own. */
+	struct decode_ctx	*decode;
+	struct route		*routes;	/* uthash head */
+	uint64_t		 frames;
+	uint64_t		 bytes;
+	uint64_t		 truncated[PROTO_COUNT];
+	uint64_t		 malformed[PROTO_COUNT];
+	int64_t			 now_us;	/* latest capture time */
+	int64_t			 next_tick_us;
+	int64_t			 next_sweep_us;
+	int64_t			 pace_first_us;	/* --realtime: first frame */
+	int64_t			 pace_wall_us;	/* and when it was read */
+	int			 capture_status;
+	char			*capture_cause;
+
+	/*
+	 * Published by the capture thread for the aggregator's progress
+	 * reports (relaxed: each is a figure on its own, read for display).
+	 */
+	_Atomic uint64_t	 pub_packets;
+	_Atomic uint64_t	 pub_bytes;
+	_Atomic int64_t		 pub_now_us;
+	_Atomic int64_t		 pub_kernel_drops;
+
+	/* The aggregator's. */
+	struct snapshot		*finals;	/* one per worker */
+	size_t			 n_finals;
+	int64_t			 final_kernel_drops;
+};
+
+int
+pipeline_default_workers(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cores <= 2)
+		return 1;
+	return cores - 1 > 16 ? 16 : (int)(cores - 1);
+}
+
+void
+pipeline_config_default(struct pipeline_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	analyzer_config_default(&cfg->analysis);
+	cfg->ring_bytes = RING_BYTES;
+}
+
+/* Microseconds on the monotonic clock. */
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+sleep_us(int64_t us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Waiting for a ring: yield a few times (the other side is usually about
+ * to move), then sleep, longer the longer it stays idle, up to 1 ms.
+ */
+static void
+idle_wait(unsigned *idle)
+{
+	if (*idle < 16)
+		sched_yield();
+	else
+		sleep_us(*idle < 26 ? 1 << (*idle - 16) : 1000);
+	if (*idle < 64)
+		(*idle)++;
+}
+
+struct pipeline *
+pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
+{
+	struct pipeline *pl;
+	int i;
+
+	pl = xcalloc(1, sizeof(*pl));
+	pl->cfg = *cfg;
+	if (pl->cfg.workers <= 0)
+		pl->cfg.workers = pipeline_default_workers();
+	if (pl->cfg.ring_bytes == 0)
+		pl->cfg.ring_bytes = RING_BYTES;
+	pl->cap = cap;
+	pl->linktype = capture_linktype(cap);
+	pl->live = capture_is_live(cap);
+	pl->n_workers = pl->cfg.workers;
+	atomic_init(&pl->stop, 0);
+	atomic_init(&pl->pub_packets, 0);
+	atomic_init(&pl->pub_bytes, 0);
+	atomic_init(&pl->pub_now_us, 0);
+	atomic_init(&pl->pub_kernel_drops, pl->live ? 0 : -1);
+	if ((pl->decode = decode_ctx_new(NULL)) == NULL)
+		fatal("out of memory");
+	pl->workers = xcalloc((size_t)pl->n_workers, sizeof(*pl->workers));
+	for (i = 0; i < pl->n_workers; i++) {
+		struct worker *w = &pl->workers[i];
+
+		w->pl = pl;
+		w->index = i;
+		if ((w->in = ring_new(pl->cfg.ring_bytes)) == NULL ||
+		    (w->out = ring_new(OUT_RING_BYTES)) == NULL)
+			fatal("out of memory");
+		w->analyzer = analyzer_new(&pl->cfg.analysis);
+		atomic_init(&w->drops, 0);
+	}
+	pl->finals = xcalloc((size_t)pl->n_workers, sizeof(*pl->finals));
+	return pl;
+}
+
+void
+pipeline_free(struct pipeline *pl)
+{
+	struct route *r, *rtmp;
+	size_t i;
+	int k;
+
+	if (pl == NULL)
+		return;
+	for (k = 0; k < pl->n_workers; k++) {
+		ring_free(pl->workers[k].in);
+		ring_free(pl->workers[k].out);
+		analyzer_free(pl->workers[k].analyzer);
+	}
+	free(pl->workers);
+	for (i = 0; i < pl->n_finals; i++)
+		snapshot_release(&pl->finals[i]);
+	free(pl->finals);
+	HASH_ITER(hh, pl->routes, r, rtmp) {
+		HASH_DEL(pl->routes, r);
+		free(r);
+	}
+	decode_ctx_free(pl->decode);
+	free(pl->capture_cause);
+	free(pl);
+}
+
+void
+pipeline_stop(struct pipeline *pl)
+{
+	/*
+	 * Relaxed: the flag carries no data; the capture thread polls it
+	 * between batches, and capture_break wakes a blocked read.
+	 */
+	atomic_store_explicit(&pl->stop, 1, memory_order_relaxed);
+	capture_break(pl->cap);
+}
+
+/* Has pipeline_stop been called?  (Relaxed, as the store above.) */
+static int
+stopping(struct pipeline *pl)
+{
+	return atomic_load_explicit(&pl->stop, memory_order_relaxed);
+}
+
+/* ---- The capture thread ---- */
+
+static unsigned
+hash_bytes(const void *p, size_t len)
+{
+	unsigned h;
+
+	HASH_VALUE(p, len, h);
+	return h;
+}
+
+/* Remember that media to ep belongs to worker w. */
+static void
+route_learn(struct pipeline *pl, const struct vq_endpoint *ep, int w)
+{
+	uint8_t key[ENDPOINT_KEY_LEN];
+	struct route *r;
+
+	endpoint_pack(ep, key);
+	HASH_FIND(hh, pl->routes, key, sizeof(key), r);
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		memcpy(r->key, key, sizeof(key));
+		HASH_ADD(hh, pl->routes, key, sizeof(r->key), r);
+	}
+	r->worker = w;
+	r->last_us = pl->now_us;
+}
+
+/* The worker media to or from ep goes to, or -1. */
+static int
+route_find(struct pipeline *pl, const struct vq_endpoint *ep, int port_less)
+{
+	uint8_t key[ENDPOINT_KEY_LEN];
+	struct vq_endpoint e = *ep;
+	struct route *r;
+
+	if (port_less > e.port)
+		return -1;
+	e.port = (uint16_t)(e.port - port_less);
+	endpoint_pack(&e, key);
+	HASH_FIND(hh, pl->routes, key, sizeof(key), r);
+	if (r == NULL)
+		return -1;
+	r->last_us = pl->now_us;
+	return r->worker;
+}
+
+/* Forget media endpoints idle for long (their calls are long over). */
+static void
+route_sweep(struct pipeline *pl)
+{
+	struct route *r, *rtmp;
+
+	HASH_ITER(hh, pl->routes, r, rtmp)
+		if (pl->now_us - r->last_us > ROUTE_IDLE_US) {
+			HASH_DEL(pl->routes, r);
+			free(r);
+		}
+}
+
+/*
+ * By the endpoints with the port's low bit cleared, in an order that does
+ * not depend on the direction: RTP and its RTCP, both ways, hash alike.
+ */
+static int
+route_by_flow(const struct pipeline *pl, const struct pkt_meta *meta)
+{
+	struct vq_endpoint a = meta->src, b = meta->dst;
+	uint8_t ka[ENDPOINT_KEY_LEN], kb[ENDPOINT_KEY_LEN];
+	uint8_t both[2 * ENDPOINT_KEY_LEN];
+
+	a.port &= (uint16_t)~1u;
+	b.port &= (uint16_t)~1u;
+	endpoint_pack(&a, ka);
+	endpoint_pack(&b, kb);
+	if (memcmp(ka, kb, sizeof(ka)) <= 0) {
+		memcpy(both, ka, sizeof(ka));
+		memcpy(both + sizeof(ka), kb, sizeof(kb));
+	} else {
+		memcpy(both, kb, sizeof(kb));
+		memcpy(both + sizeof(kb), ka, sizeof(ka));
+	}
+	return (int)(hash_bytes(both, sizeof(both)) % (unsigned)pl->n_workers);
+}
+
+/*
+ * SIP goes by its Call-ID; the media its SDP announces is noted as going
+ * the same way (the analyzer learns the same endpoints from the same SDP).
+ */
+static int
+route_sip(struct pipeline *pl, const struct pkt_meta *meta)
+{
+	struct sip_msg msg;
+	struct sdp_session sdp;
+	enum dissect_result r;
+	int w;
+	size_t i;
+
+	if (sip_parse(meta->payload, meta->payload_len, &msg) != DISSECT_OK ||
+	    msg.call_id.len == 0)
+		return route_by_flow(pl, meta);
+	w = (int)(hash_bytes(msg.call_id.p, msg.call_id.len) %
+	    (unsigned)pl->n_workers);
+	if (msg.sdp.len == 0 || msg.sdp_truncated)
+		return w;
+	r = sdp_parse(msg.sdp.p, msg.sdp.len, &sdp);
+	if (r != DISSECT_OK && r != DISSECT_UNSUPPORTED)
+		return w;
+	for (i = 0; i < sdp.n_media; i++) {
+		const struct sdp_media *sm = &sdp.media[i];
+		struct vq_endpoint rtcp;
+
+		if (sm->rtp.port == 0 || sm->rtp.addr.family == 0)
+			continue;
+		route_learn(pl, &sm->rtp, w);
+		/* RTCP elsewhere than the next port, as a=rtcp may say. */
+		if (sm->rtcp_attr && sm->rtcp_port != 0) {
+			rtcp.addr = sm->rtcp_addr.family != 0 ? sm->rtcp_addr :
+			    sm->rtp.addr;
+			rtcp.port = sm->rtcp_port;
+			route_learn(pl, &rtcp, w);
+		}
+	}
+	return w;
+}
+
+/* The worker that analyses this payload. */
+static int
+route(struct pipeline *pl, const struct pkt_meta *meta)
+{
+	int w;
+
+	if (pl->n_workers == 1)
+		return 0;
+	if (meta->ip_proto == DECODE_IPPROTO_TCP ||
+	    sip_looks_like(meta->payload, meta->payload_len))
+		return route_sip(pl, meta);
+	/* RTP to or from an SDP endpoint, RTCP on the port after it. */
+	if ((w = route_find(pl, &meta->dst, 0)) >= 0 ||
+	    (w = route_find(pl, &meta->src, 0)) >= 0 ||
+	    (w = route_find(pl, &meta->dst, 1)) >= 0 ||
+	    (w = route_find(pl, &meta->src, 1)) >= 0)
+		return w;
+	return route_by_flow(pl, meta);
+}
+
+/*
+ * Room for a record in a worker's ring.  Reading a file, wait for it;
+ * live, give up after a few tries and return NULL (a probe drop).
+ */
+static void *
+ring_room(struct ring *ring, size_t len, int may_drop)
+{
+	unsigned idle = 0;
+	void *p;
+
+	while ((p = ring_reserve(ring, len)) == NULL) {
+		if (may_drop && idle >= 8)
+			return NULL;
+		idle_wait(&idle);
+	}
+	return p;
+}
+
+/* One payload out of the decoder: copy it to its worker's ring. */
+static void
+on_payload(void *arg, const struct pkt_meta *meta)
+{
+	struct pipeline *pl = arg;
+	struct worker *w = &pl->workers[route(pl, meta)];
+	struct wire_payload *rec;
+	size_t len = sizeof(*rec) + meta->payload_len;
+
+	if (len > ring_max_record(w->in)) {
+		/* Bigger than any SIP message the reassembler makes. */
+		pl->truncated[PROTO_UDP]++;
+		return;
+	}
+	if ((rec = ring_room(w->in, len, pl->live)) == NULL) {
+		/*
+		 * Relaxed: the only writer is this thread; the aggregator
+		 * reads the count for display and after the join.
+		 */
+		atomic_store_explicit(&w->drops, atomic_load_explicit(
+		    &w->drops, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
+		return;
+	}
+	rec->frame_order = pl->frames;
+	rec->meta = *meta;
+	rec->meta.payload = NULL;
+	memcpy(rec + 1, meta->payload, meta->payload_len);
+	ring_commit(w->in, MSG_PAYLOAD);
+}
+
+/* Tell every worker what time it is, and publish the figures. */
+static void
+tick(struct pipeline *pl, int64_t now_us)
+{
+	struct wire_tick *t;
+	int i;
+
+	for (i = 0; i < pl->n_workers; i++) {
+		/* A tick that finds no room is made up for by the next one. */
+		if ((t = ring_room(pl->workers[i].in, sizeof(*t),
+		    pl->live)) == NULL)
+			continue;
+		t->now_us = now_us;
+		ring_commit(pl->workers[i].in, MSG_TICK);
+	}
+	if (now_us >= pl->next_sweep_us) {
+		route_sweep(pl);
+		pl->next_sweep_us = now_us + ROUTE_IDLE_US / 10;
+	}
+	/* Relaxed: display figures, each on its own (see struct pipeline). */
+	atomic_store_explicit(&pl->pub_packets, pl->frames,
+	    memory_order_relaxed);
+	atomic_store_explicit(&pl->pub_bytes, pl->bytes, memory_order_relaxed);
+	atomic_store_explicit(&pl->pub_now_us, now_us, memory_order_relaxed);
+	atomic_store_explicit(&pl->pub_kernel_drops,
+	    capture_kernel_drops(pl->cap), memory_order_relaxed);
+}
+
+/* Capture time moved to now_us: tick once per TICK_US crossed. */
+static void
+advance(struct pipeline *pl, int64_t now_us)
+{
+	if (now_us > pl->now_us)
+		pl->now_us = now_us;
+	if (pl->next_tick_us == 0)
+		pl->next_tick_us = (pl->now_us / TICK_US + 1) * TICK_US;
+	if (pl->now_us >= pl->next_tick_us) {
+		tick(pl, pl->now_us);
+		pl->next_tick_us = (pl->now_us / TICK_US + 1) * TICK_US;
+	}
+}
+
+/* --realtime: hold a frame back until its time has come. */
+static void
+pace(struct pipeline *pl, int64_t ts_us)
+{
+	int64_t due, now;
+
+	if (pl->pace_wall_us == 0) {
+		pl->pace_first_us = ts_us;
+		pl->pace_wall_us = mono_us();
+		return;
+	}
+	due = pl->pace_wall_us + (ts_us - pl->pace_first_us);
+	while (!stopping(pl) && (now = mono_us()) < due)
+		sleep_us(due - now > 100000 ? 100000 : due - now);
+}
+
+static void
+on_frame(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
+    const uint8_t *data)
+{
+	struct pipeline *pl = arg;
+	struct pkt_meta meta;
+	enum dissect_result r;
+
+	if (pl->cfg.realtime && !pl->live)
+		pace(pl, ts_us);
+	if (pl->cfg.snaplen != 0 && caplen > pl->cfg.snaplen)
+		caplen = pl->cfg.snaplen;
+	pl->frames++;
+	pl->bytes += wirelen;
+	advance(pl, ts_us);
+	memset(&meta, 0, sizeof(meta));
+	meta.ts_us = ts_us;
+	meta.caplen = caplen;
+	meta.wirelen = wirelen;
+	r = decode_frame(pl->decode, pl->linktype, data, caplen, &meta,
+	    on_payload, pl);
+	if (r == DISSECT_TRUNCATED)
+		pl->truncated[meta.fail_proto]++;
+	else if (r == DISSECT_MALFORMED)
+		pl->malformed[meta.fail_proto]++;
+}
+
+/* Between batches: stop when asked; keep time going on a quiet link. */
+static int
+on_poll(void *arg)
+{
+	struct pipeline *pl = arg;
+	struct timespec ts;
+
+	if (stopping(pl))
+		return 1;
+	if (pl->live) {
+		/* Packet times are the system clock too: ticks go on. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		advance(pl, (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	}
+	return 0;
+}
+
+static void *
+capture_main(void *arg)
+{
+	struct pipeline *pl = arg;
+	int i;
+
+	pl->capture_status = capture_run(pl->cap, on_frame, on_poll, pl,
+	    &pl->capture_cause);
+	/* Fragments and TCP data still held can no longer complete. */
+	decode_ctx_expire(pl->decode, INT64_MAX);
+	tick(pl, pl->now_us);
+	for (i = 0; i < pl->n_workers; i++) {
+		/* The end must get through, even live: wait for room. */
+		ring_room(pl->workers[i].in, 0, 0);
+		ring_commit(pl->workers[i].in, MSG_END);
+	}
+	return NULL;
+}
+
+/* ---- The workers ---- */
+
+/* Hand a heap object to the aggregator; waits for room (rarely needed). */
+static void
+worker_send(struct worker *w, uint32_t type, void *obj)
+{
+	void **slot = ring_room(w->out, sizeof(obj), 0);
+
+	*slot = obj;
+	ring_commit(w->out, type);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct snapshot *snap;
+	const void *p;
+	size_t len;
+	uint32_t type;
+	unsigned idle = 0;
+
+	for (;;) {
+		if ((p = ring_peek(w->in, &len, &type)) == NULL) {
+			idle_wait(&idle);
+			continue;
+		}
+		idle = 0;
+		if (type == MSG_PAYLOAD) {
+			const struct wire_payload *rec = p;
+			struct pkt_meta meta = rec->meta;
+
+			meta.payload = (const uint8_t *)(rec + 1);
+			analyzer_payload(w->analyzer, &meta, rec->frame_order);
+		} else if (type == MSG_END) {
+			ring_release(w->in);
+			break;
+		}
+		ring_release(w->in);
+	}
+	analyzer_finish(w->analyzer);
+	snap = xcalloc(1, sizeof(*snap));
+	analyzer_snapshot(w->analyzer, snap);
+	worker_send(w, OUT_FINAL, snap);
+	return NULL;
+}
+
+/* ---- The aggregator ---- */
+
+/* Take what the workers sent; returns how many records. */
+static int
+gather(struct pipeline *pl)
+{
+	const void *p;
+	size_t len;
+	uint32_t type;
+	int i, n = 0;
+
+	for (i = 0; i < pl->n_workers; i++)
+		while ((p = ring_peek(pl->workers[i].out, &len, &type)) !=
+		    NULL) {
+			void *obj = *(void *const *)p;
+
+			ring_release(pl->workers[i].out);
+			n++;
+			if (type == OUT_FINAL) {
+				pl->finals[pl->n_finals++] =
+				    *(struct snapshot *)obj;
+				free(obj);
+			}
+		}
+	return n;
+}
+
+static uint64_t
+probe_drops(struct pipeline *pl)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < pl->n_workers; i++)
+		/* Relaxed: a count on its own (see on_payload). */
+		n += atomic_load_explicit(&pl->workers[i].drops,
+		    memory_order_relaxed);
+	return n;
+}
+
+static void
+report_progress(struct pipeline *pl, pipeline_progress_fn *fn, void *arg)
+{
+	struct pipeline_progress pr;
+
+	/* Relaxed: display figures (see struct pipeline). */
+	pr.capture_us = atomic_load_explicit(&pl->pub_now_us,
+	    memory_order_relaxed);
+	pr.packets = atomic_load_explicit(&pl->pub_packets,
+	    memory_order_relaxed);
+	pr.bytes = atomic_load_explicit(&pl->pub_bytes, memory_order_relaxed);
+	pr.kernel_drops = atomic_load_explicit(&pl->pub_kernel_drops,
+	    memory_order_relaxed);
+	pr.probe_drops = probe_drops(pl);
+	fn(arg, &pr);
+}
+
+int
+pipeline_run(struct pipeline *pl, pipeline_progress_fn *progress, void *arg,
+    char **cause)
+{
+	int64_t last_report = 0, now;
+	sigset_t block, old;
+	unsigned idle = 0;
+	int i;
+
+	/*
+	 * The threads started here take no signals: they come to this one,
+	 * whose handler calls pipeline_stop.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (i = 0; i < pl->n_workers; i++)
+		if (pthread_create(&pl->workers[i].thread, NULL, worker_main,
+		    &pl->workers[i]) != 0)
+			fatal("cannot start a worker thread");
+	if (pthread_create(&pl->capture_thread, NULL, capture_main, pl) != 0)
+		fatal("cannot start the capture thread");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+	while (pl->n_finals < (size_t)pl->n_workers) {
+		if (gather(pl) > 0)
+			idle = 0;
+		else
+			idle_wait(&idle);
+		if (progress != NULL) {
+			/* Relaxed: a display figure (see struct pipeline). */
+			now = atomic_load_explicit(&pl->pub_now_us,
+			    memory_order_relaxed);
+			if (now - last_report >= TICK_US) {
+				report_progress(pl, progress, arg);
+				last_report = now;
+			}
+		}
+	}
+	pthread_join(pl->capture_thread, NULL);
+	for (i = 0; i < pl->n_workers; i++)
+		pthread_join(pl->workers[i].thread, NULL);
+	pl->final_kernel_drops = capture_kernel_drops(pl->cap);
+	if (pl->capture_status != 0) {
+		*cause = pl->capture_cause;
+		pl->capture_cause = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The capture thread's figures (after the join: no one else writes them). */
+static void
+capture_figures(struct pipeline *pl, struct snap_capture *c)
+{
+	struct decode_stats ds;
+
+	c->packets = pl->frames;
+	c->bytes = pl->bytes;
+	c->kernel_drops = pl->final_kernel_drops;
+	c->probe_drops = probe_drops(pl);
+	analyzer_errors_add(c, pl->truncated, pl->malformed);
+	decode_ctx_stats(pl->decode, &ds);
+	c->ip_fragments = ds.ipfrag.fragments;
+	c->ip_reassembled = ds.ipfrag.reassembled;
+	c->ip_fragments_dropped = ds.ipfrag.dropped_timeout +
+	    ds.ipfrag.dropped_overlap + ds.ipfrag.dropped_memory +
+	    ds.ipfrag.dropped_too_many + ds.ipfrag.dropped_malformed;
+	c->tcp_segments = ds.tcp.segments;
+	c->tcp_sip_streams = ds.tcp.streams - ds.tcp.not_sip;
+	c->tcp_sip_messages = ds.tcp.sip_messages;
+	c->tcp_out_of_order = ds.tcp.out_of_order;
+	c->tcp_retransmissions = ds.tcp.retransmissions;
+	c->tcp_bytes_dropped = ds.tcp.bytes_dropped;
+	c->tunnels_too_deep = ds.too_deep;
+}
+
+void
+pipeline_snapshot(struct pipeline *pl, struct snapshot *out)
+{
+	merge_snapshots(out, pl->finals, pl->n_finals);
+	capture_figures(pl, &out->capture);
+}

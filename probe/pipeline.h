@@ -1,0 +1,57 @@
+/*
+ * The threads of a run: one capture thread decodes frames and shards what
+ * they carry over lock-free rings to N workers, each with its own analyzer;
+ * the thread that calls pipeline_run gathers what the workers report.
+ * A file and a live interface go through the same path.
+ */
+#ifndef VQ_PIPELINE_H
+#define VQ_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics/snapshot.h"
+#include "probe/analyzer.h"
+#include "probe/capture.h"
+
+struct pipeline_config {
+	int			workers;	/* 0: pipeline_default_workers() */
+	struct analyzer_config	analysis;
+	int			realtime;	/* pace a file by its timestamps */
+	uint32_t		snaplen;	/* cut a file's frames; 0: as is */
+	size_t			ring_bytes;	/* per worker */
+};
+
+/* What the aggregator learns as the run goes; see pipeline_run. */
+struct pipeline_progress {
+	int64_t		capture_us;	/* capture time reached */
+	uint64_t	packets;
+	uint64_t	bytes;
+	int64_t		kernel_drops;	/* -1: a file */
+	uint64_t	probe_drops;	/* frames no ring had room for */
+};
+
+typedef void pipeline_progress_fn(void *arg, const struct pipeline_progress *);
+
+struct pipeline;
+
+/* One worker per core but one, for the capture thread; at least one. */
+int		 pipeline_default_workers(void);
+void		 pipeline_config_default(struct pipeline_config *);
+/* A pipeline reading cap (which it does not own). */
+struct pipeline	*pipeline_new(const struct pipeline_config *, struct capture *);
+void		 pipeline_free(struct pipeline *);
+/*
+ * Run until the capture ends or pipeline_stop: start the threads, gather
+ * in this one (calling progress, if not NULL, about once a second of
+ * capture time), and join them.  Returns 0, or -1 with *cause when the
+ * capture stopped on an error (what came before it was analysed).
+ */
+int		 pipeline_run(struct pipeline *, pipeline_progress_fn *progress,
+		    void *arg, char **cause);
+/* Stop the capture; safe in a signal handler and from any thread. */
+void		 pipeline_stop(struct pipeline *);
+/* Every call and stream, in first-seen order; after pipeline_run. */
+void		 pipeline_snapshot(struct pipeline *, struct snapshot *);
+
+#endif /* VQ_PIPELINE_H */
