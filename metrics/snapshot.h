@@ -49,6 +49,10 @@ struct snap_capture {
 	uint64_t	tcp_retransmissions;
 	uint64_t	tcp_bytes_dropped;	/* holes, limits, garbage */
 	uint64_t	tunnels_too_deep;
+	/* Bounded state: what the limits and timeouts ended early. */
+	uint64_t	calls_evicted;	/* past --max-calls */
+	uint64_t	streams_evicted;	/* past --max-streams */
+	uint64_t	calls_timed_out;	/* no BYE: idle, session timer */
 	size_t		n_proto_errors;
 	struct snap_proto_errors proto_errors[16];
 };

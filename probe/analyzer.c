@@ -49,6 +49,13 @@ struct stream {
 	uint32_t		 dscp_changes;	/* times it differed from the last */
 	int			 vlan;		/* outermost VLAN id, -1 none */
 	uint64_t		 order;		/* frame it was made on */
+	int64_t			 last_us;	/* its latest packet */
+	/* All streams, least recently active first: timeouts, eviction. */
+	struct stream		*lru_prev;
+	struct stream		*lru_next;
+	/* The streams of one call (the head is the call's user pointer). */
+	struct stream		*call_prev;
+	struct stream		*call_next;
 	struct rtpstat		*stat;
 	struct quality		*quality;
 	struct snap_far_end	 far;
@@ -60,6 +67,11 @@ struct stream {
 
 /* Bounds the memory that unconfirmed unsignalled flows can take. */
 #define ANALYZER_MAX_CANDIDATES	4096
+/*
+ * A call that said goodbye stays this long after its last packet, for the
+ * RTP and RTCP still in flight, before it is reported and forgotten.
+ */
+#define ANALYZER_LINGER_US	(5 * 1000000LL)
 
 /* One RTP packet as a stream accounts for it. */
 struct rtp_seen {
@@ -87,9 +99,17 @@ struct analyzer {
 	struct stream		 *by_ssrc;	/* the latest stream of an SSRC */
 	struct candidate	 *candidates;	/* unsignalled RTP, unconfirmed */
 	size_t			  n_candidates;
-	struct stream		**order;	/* first-seen order; id = index + 1 */
+	struct stream		 *lru_head;	/* least recently active */
+	struct stream		 *lru_tail;
 	size_t			  n_streams;
-	size_t			  cap_streams;
+	unsigned		  next_id;
+	analyzer_emit_fn	 *emit;
+	void			 *emit_arg;
+	int64_t			  next_session_check_us;
+
+	uint64_t		  calls_evicted;
+	uint64_t		  streams_evicted;
+	uint64_t		  calls_timed_out;
 
 	uint64_t		  sip_messages;
 	uint64_t		  rtp_packets;
@@ -105,6 +125,18 @@ analyzer_config_default(struct analyzer_config *cfg)
 	cfg->interval_us = 10 * 1000000LL;
 	cfg->g711_plc = 1;
 	jbuf_config_default(&cfg->jbuf, JBUF_FIXED);
+	cfg->stream_timeout_us = 120 * 1000000LL;
+	cfg->call_timeout_us = 300 * 1000000LL;
+	cfg->session_timer_us = 7200 * 1000000LL;
+	cfg->max_calls = 200000;
+	cfg->max_streams = 400000;
+}
+
+void
+analyzer_set_emit(struct analyzer *a, analyzer_emit_fn *fn, void *arg)
+{
+	a->emit = fn;
+	a->emit_arg = arg;
 }
 
 struct analyzer *
@@ -120,11 +152,145 @@ analyzer_new(const struct analyzer_config *cfg)
 	return a;
 }
 
+static void
+stream_free(struct stream *s)
+{
+	rtpstat_free(s->stat);
+	quality_free(s->quality);
+	free(s);
+}
+
+/* The stream had a packet: it goes to the end of the activity list. */
+static void
+stream_lru_touch(struct analyzer *a, struct stream *s)
+{
+	if (a->lru_tail == s)
+		return;
+	if (s->lru_prev != NULL || a->lru_head == s) {
+		if (s->lru_prev != NULL)
+			s->lru_prev->lru_next = s->lru_next;
+		else
+			a->lru_head = s->lru_next;
+		if (s->lru_next != NULL)
+			s->lru_next->lru_prev = s->lru_prev;
+	}
+	s->lru_next = NULL;
+	s->lru_prev = a->lru_tail;
+	if (a->lru_tail != NULL)
+		a->lru_tail->lru_next = s;
+	else
+		a->lru_head = s;
+	a->lru_tail = s;
+}
+
+/* Take a stream out of every list and index. */
+static void
+stream_unlink(struct analyzer *a, struct stream *s)
+{
+	struct stream *cur;
+
+	if (s->lru_prev != NULL)
+		s->lru_prev->lru_next = s->lru_next;
+	else
+		a->lru_head = s->lru_next;
+	if (s->lru_next != NULL)
+		s->lru_next->lru_prev = s->lru_prev;
+	else
+		a->lru_tail = s->lru_prev;
+	if (s->call != NULL) {
+		if (s->call_prev != NULL)
+			s->call_prev->call_next = s->call_next;
+		else
+			call_set_user(s->call, s->call_next);
+		if (s->call_next != NULL)
+			s->call_next->call_prev = s->call_prev;
+	}
+	HASH_DELETE(hh, a->by_key, s);
+	HASH_FIND(hh_ssrc, a->by_ssrc, &s->ssrc, sizeof(s->ssrc), cur);
+	if (cur == s)
+		HASH_DELETE(hh_ssrc, a->by_ssrc, s);
+	a->n_streams--;
+}
+
+/* One stream as plain data; call is its call's index, or SNAP_NO_CALL. */
+static void
+stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = s->id;
+	o->order = s->order;
+	o->call = call;
+	o->direction = s->direction;
+	addr_format_endpoint(&s->src, o->src, sizeof(o->src));
+	addr_format_endpoint(&s->dst, o->dst, sizeof(o->dst));
+	o->ssrc = s->ssrc;
+	/* A stream of nothing but events is named after them. */
+	o->payload_type = s->payload_type >= 0 ? s->payload_type :
+	    s->first_payload_type;
+	memcpy(o->codec, s->payload_type >= 0 ? s->codec : s->first_codec,
+	    sizeof(o->codec));
+	o->clock_rate_hz = s->clock_rate_hz;
+	o->dscp = s->dscp;
+	o->dscp_changes = s->dscp_changes;
+	o->vlan = s->vlan;
+	o->period = s->period;
+	rtpstat_summary(s->stat, &o->rtp);
+	o->far = s->far;
+	quality_summary(s->quality, &o->quality);
+}
+
+/*
+ * Report a piece of the results that will not change any more: a call as
+ * it stands (or none) and at most one stream of it.  The aggregator keeps
+ * the latest version of a call, by its INVITE's frame.
+ */
+static void
+emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
+{
+	struct snapshot *part = xcalloc(1, sizeof(*part));
+
+	part->capture.kernel_drops = -1;
+	if (c != NULL) {
+		part->calls = xcalloc(1, sizeof(*part->calls));
+		part->n_calls = 1;
+		call_snapshot(c, &part->calls[0]);
+	}
+	if (s != NULL) {
+		part->streams = xcalloc(1, sizeof(*part->streams));
+		part->n_streams = 1;
+		stream_snapshot(s, c != NULL ? 0 : SNAP_NO_CALL,
+		    &part->streams[0]);
+	}
+	a->emit(a->emit_arg, part);
+}
+
+/* The stream is over: settle it, report it, forget it. */
+static void
+stream_end(struct analyzer *a, struct stream *s)
+{
+	quality_finish(s->quality);
+	emit_part(a, s->call, s);
+	stream_unlink(a, s);
+	stream_free(s);
+}
+
+/* The call is over: its streams, then the call itself, leave the tables. */
+static void
+call_end(struct analyzer *a, struct call *c)
+{
+	struct stream *s;
+
+	while ((s = call_user(c)) != NULL)
+		stream_end(a, s);
+	emit_part(a, c, NULL);
+	calls_remove(a->calls, c);
+}
+
 void
 analyzer_free(struct analyzer *a)
 {
 	struct candidate *c, *ctmp;
-	size_t i;
+	struct stream *s, *next;
 
 	if (a == NULL)
 		return;
@@ -134,12 +300,10 @@ analyzer_free(struct analyzer *a)
 		HASH_DEL(a->candidates, c);
 		free(c);
 	}
-	for (i = 0; i < a->n_streams; i++) {
-		rtpstat_free(a->order[i]->stat);
-		quality_free(a->order[i]->quality);
-		free(a->order[i]);
+	for (s = a->lru_head; s != NULL; s = next) {
+		next = s->lru_next;
+		stream_free(s);
 	}
-	free(a->order);
 	calls_free(a->calls);
 	free(a);
 }
@@ -182,6 +346,17 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 		if (r == DISSECT_OK ||
 		    (r == DISSECT_UNSUPPORTED && sdp.n_media > 0))
 			body = &sdp;
+	}
+	if (msg.is_request && msg.method == SIP_INVITE && msg.to_tag.len == 0 &&
+	    calls_active(a->calls) >= a->cfg.max_calls &&
+	    calls_least_active(a->calls) != NULL &&
+	    !calls_known(a->calls, &msg)) {
+		/* Full: the least recently active call makes room. */
+		struct call *old = calls_least_active(a->calls);
+
+		a->calls_evicted++;
+		call_end_now(old, meta->ts_us, "evicted");
+		call_end(a, old);
 	}
 	calls_sip(a->calls, &msg, body, meta->ts_us, a->frame_order);
 }
@@ -233,6 +408,8 @@ stream_key(uint8_t key[STREAM_KEY_LEN], const struct pkt_meta *meta,
 	memcpy(key + 4, &period, sizeof(period));
 }
 
+static void stream_end(struct analyzer *, struct stream *);
+
 /* The stream of this packet, made on its first; media is NULL without SDP. */
 static struct stream *
 stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
@@ -266,14 +443,22 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	s->payload_type = -1;
 	s->dscp = s->last_dscp = meta->dscp;
 	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
-	if (a->n_streams == a->cap_streams) {
-		a->cap_streams = a->cap_streams ? a->cap_streams * 2 : 64;
-		a->order = xreallocarray(a->order, a->cap_streams,
-		    sizeof(*a->order));
+	if (a->n_streams >= a->cfg.max_streams && a->lru_head != NULL) {
+		/* Full: the least recently active stream makes room. */
+		a->streams_evicted++;
+		stream_end(a, a->lru_head);
 	}
-	a->order[a->n_streams++] = s;
-	s->id = (unsigned)a->n_streams;
+	a->n_streams++;
+	s->id = ++a->next_id;
 	s->order = a->frame_order;
+	s->last_us = meta->ts_us;
+	stream_lru_touch(a, s);
+	if (s->call != NULL) {
+		s->call_next = call_user(s->call);
+		if (s->call_next != NULL)
+			s->call_next->call_prev = s;
+		call_set_user(s->call, s);
+	}
 	HASH_ADD(hh, a->by_key, key, sizeof(s->key), s);
 	stream_index_ssrc(a, s);
 	return s;
@@ -348,6 +533,11 @@ stream_account(struct analyzer *a, struct stream *s, const struct rtp_seen *r)
 		s->dscp_changes++;
 		s->last_dscp = r->dscp;
 	}
+	if (r->ts_us > s->last_us)
+		s->last_us = r->ts_us;
+	stream_lru_touch(a, s);
+	if (s->call != NULL)
+		calls_touch_media(a->calls, s->call, r->ts_us);
 	pkt.kind = r->kind;
 	pkt.arrival_us = r->ts_us;
 	pkt.seq = r->hdr.seq;
@@ -655,6 +845,9 @@ snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 	c->rtp_packets += a->rtp_packets;
 	c->rtcp_packets += a->rtcp_packets;
 	c->not_rtp_packets += a->not_rtp_packets;
+	c->calls_evicted += a->calls_evicted;
+	c->streams_evicted += a->streams_evicted;
+	c->calls_timed_out += a->calls_timed_out;
 	analyzer_errors_add(c, a->truncated, a->malformed);
 }
 
@@ -678,25 +871,81 @@ analyzer_errors_add(struct snap_capture *c, const uint64_t *truncated,
 	}
 }
 
+/*
+ * Time at the worker is now_us: end the streams idle past their timeout,
+ * the calls that said goodbye a while ago, and the calls that went silent.
+ */
+void
+analyzer_tick(struct analyzer *a, int64_t now_us)
+{
+	struct candidate *cand, *ctmp;
+	struct call *c, *next;
+	int full_scan;
+
+	if (a->emit == NULL)
+		return;
+	while (a->lru_head != NULL &&
+	    now_us - a->lru_head->last_us > a->cfg.stream_timeout_us)
+		stream_end(a, a->lru_head);
+	HASH_ITER(hh, a->candidates, cand, ctmp)
+		if (now_us - cand->first.ts_us > a->cfg.stream_timeout_us) {
+			HASH_DEL(a->candidates, cand);
+			free(cand);
+			a->n_candidates--;
+		}
+
+	/*
+	 * Least active first: once a call is younger than the shortest
+	 * wait, so are the rest, except for the session timer (media going
+	 * on with no SIP), which a full pass checks once a minute.
+	 */
+	full_scan = now_us >= a->next_session_check_us;
+	if (full_scan)
+		a->next_session_check_us = now_us + 60 * 1000000LL;
+	for (c = calls_least_active(a->calls); c != NULL; c = next) {
+		int64_t idle_us = now_us - call_last_activity_us(c);
+
+		next = call_more_active(c);
+		if (idle_us < ANALYZER_LINGER_US && !full_scan)
+			break;
+		if (call_has_ended(c)) {
+			if (idle_us >= ANALYZER_LINGER_US)
+				call_end(a, c);
+		} else if (idle_us >= a->cfg.call_timeout_us) {
+			a->calls_timed_out++;
+			call_end_now(c, call_last_activity_us(c), "timeout");
+			call_end(a, c);
+		} else if (now_us - call_last_sip_us(c) >=
+		    a->cfg.session_timer_us) {
+			a->calls_timed_out++;
+			call_end_now(c, now_us, "session_timer");
+			call_end(a, c);
+		}
+	}
+	calls_compact(a->calls);
+}
+
 void
 analyzer_finish(struct analyzer *a)
 {
-	size_t i;
+	struct stream *s;
 
-	for (i = 0; i < a->n_streams; i++)
-		quality_finish(a->order[i]->quality);
+	for (s = a->lru_head; s != NULL; s = s->lru_next)
+		quality_finish(s->quality);
+	calls_compact(a->calls);
 }
 
 void
 analyzer_snapshot(const struct analyzer *a, struct snapshot *snap)
 {
-	size_t i;
+	const struct stream *s;
+	size_t i = 0;
 
 	memset(snap, 0, sizeof(*snap));
 	snap->capture.kernel_drops = -1;
 	snapshot_capture(a, &snap->capture);
 
-	snap->n_calls = calls_count(a->calls);
+	snap->n_calls = calls_active(a->calls);
 	snap->calls = xcalloc(snap->n_calls ? snap->n_calls : 1,
 	    sizeof(*snap->calls));
 	calls_snapshot(a->calls, snap->calls);
@@ -704,29 +953,7 @@ analyzer_snapshot(const struct analyzer *a, struct snapshot *snap)
 	snap->n_streams = a->n_streams;
 	snap->streams = xcalloc(a->n_streams ? a->n_streams : 1,
 	    sizeof(*snap->streams));
-	for (i = 0; i < a->n_streams; i++) {
-		const struct stream *s = a->order[i];
-		struct snap_stream *o = &snap->streams[i];
-
-		o->id = s->id;
-		o->order = s->order;
-		o->call = s->call ? call_index(s->call) : SNAP_NO_CALL;
-		o->direction = s->direction;
-		addr_format_endpoint(&s->src, o->src, sizeof(o->src));
-		addr_format_endpoint(&s->dst, o->dst, sizeof(o->dst));
-		o->ssrc = s->ssrc;
-		/* A stream of nothing but events is named after them. */
-		o->payload_type = s->payload_type >= 0 ? s->payload_type :
-		    s->first_payload_type;
-		memcpy(o->codec, s->payload_type >= 0 ? s->codec :
-		    s->first_codec, sizeof(o->codec));
-		o->clock_rate_hz = s->clock_rate_hz;
-		o->dscp = s->dscp;
-		o->dscp_changes = s->dscp_changes;
-		o->vlan = s->vlan;
-		o->period = s->period;
-		rtpstat_summary(s->stat, &o->rtp);
-		o->far = s->far;
-		quality_summary(s->quality, &o->quality);
-	}
+	for (s = a->lru_head; s != NULL; s = s->lru_next)
+		stream_snapshot(s, s->call ? call_index(s->call) : SNAP_NO_CALL,
+		    &snap->streams[i++]);
 }

@@ -18,11 +18,33 @@ struct analyzer_config {
 	int64_t			interval_us;	/* MOS interval of media time */
 	int			g711_plc;	/* G.711 with Appendix I PLC */
 	struct jbuf_config	jbuf;		/* the emulated listener's */
+	int64_t			stream_timeout_us; /* no packet: it ended */
+	int64_t			call_timeout_us; /* no SIP, no media: ended */
+	int64_t			session_timer_us; /* no SIP: ended anyway */
+	size_t			max_calls;	/* then the least active goes */
+	size_t			max_streams;
 };
+
+/*
+ * Takes a piece of results that will not change (a call, a stream of it,
+ * or both), allocated with its parts; the function owns it.
+ */
+typedef void analyzer_emit_fn(void *arg, struct snapshot *part);
 
 void		 analyzer_config_default(struct analyzer_config *);
 struct analyzer	*analyzer_new(const struct analyzer_config *);
 void		 analyzer_free(struct analyzer *);
+/*
+ * Where ended calls and streams go.  Without it nothing ends before
+ * analyzer_finish, and the tables only grow.
+ */
+void		 analyzer_set_emit(struct analyzer *, analyzer_emit_fn *,
+		    void *arg);
+/*
+ * Capture time is now_us: end (emit, then forget) the streams and calls
+ * whose time is up, per the configured timeouts.
+ */
+void		 analyzer_tick(struct analyzer *, int64_t now_us);
 /*
  * Analyse one UDP datagram or SIP message as the decoder delivered it.
  * frame_order numbers the capture's frames: calls and streams keep the

@@ -44,6 +44,16 @@ struct call {
 	int64_t		 answer_us;
 	int64_t		 end_us;
 	uint64_t	 order;		/* capture frame of the INVITE */
+	int64_t		 last_sip_us;
+	int64_t		 last_media_us;
+	void		*user;		/* the caller's, see call_user */
+	int		 removed;	/* out of the table, freed at compaction */
+	/* Least recently active first: what the table evicts. */
+	struct call	*lru_prev;
+	struct call	*lru_next;
+	/* The media endpoints its SDP put in the map, packed. */
+	uint8_t		(*media_keys)[ENDPOINT_KEY_LEN];
+	size_t		 n_media_keys;
 	UT_hash_handle	 hh;
 };
 
@@ -60,7 +70,41 @@ struct call_table {
 	size_t			  n_calls;
 	size_t			  cap_calls;
 	struct media_entry	 *media;	/* uthash head */
+	size_t			  n_removed;	/* in order[] until compaction */
+	struct call		 *lru_head;	/* least recently active */
+	struct call		 *lru_tail;
 };
+
+/* Take a call out of the activity list. */
+static void
+lru_unlink(struct call_table *t, struct call *c)
+{
+	if (c->lru_prev != NULL)
+		c->lru_prev->lru_next = c->lru_next;
+	else
+		t->lru_head = c->lru_next;
+	if (c->lru_next != NULL)
+		c->lru_next->lru_prev = c->lru_prev;
+	else
+		t->lru_tail = c->lru_prev;
+	c->lru_prev = c->lru_next = NULL;
+}
+
+/* The call was active: it goes to the end of the activity list. */
+static void
+lru_touch(struct call_table *t, struct call *c)
+{
+	if (t->lru_tail == c)
+		return;
+	if (c->lru_prev != NULL || c->lru_next != NULL || t->lru_head == c)
+		lru_unlink(t, c);
+	c->lru_prev = t->lru_tail;
+	if (t->lru_tail != NULL)
+		t->lru_tail->lru_next = c;
+	else
+		t->lru_head = c;
+	t->lru_tail = c;
+}
 
 struct call_table *
 calls_new(void)
@@ -85,7 +129,11 @@ calls_free(struct call_table *t)
 	}
 	HASH_ITER(hh, t->by_id, c, ctmp) {
 		HASH_DEL(t->by_id, c);
-		free(c);
+	}
+	/* Every call is in order[], removed ones too until compaction. */
+	for (size_t i = 0; i < t->n_calls; i++) {
+		free(t->order[i]->media_keys);
+		free(t->order[i]);
 	}
 	free(t->order);
 	free(t);
@@ -257,6 +305,8 @@ learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
 	struct media_entry *e;
 	uint8_t key[ENDPOINT_KEY_LEN];
 
+	size_t i;
+
 	endpoint_pack(&sm->rtp, key);
 	HASH_FIND(hh, t->media, key, sizeof(key), e);
 	if (e == NULL) {
@@ -265,6 +315,15 @@ learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
 		HASH_ADD(hh, t->media, key, sizeof(e->key), e);
 	} else if (e->media.sdp.not_rtp != sm->not_rtp)
 		e->media.period++;
+	/* The call remembers its endpoints, to take them out when it goes. */
+	for (i = 0; i < c->n_media_keys; i++)
+		if (memcmp(c->media_keys[i], key, sizeof(key)) == 0)
+			break;
+	if (i == c->n_media_keys) {
+		c->media_keys = xreallocarray(c->media_keys,
+		    c->n_media_keys + 1, sizeof(*c->media_keys));
+		memcpy(c->media_keys[c->n_media_keys++], key, sizeof(key));
+	}
 	/* A later call reusing the address and port takes it over. */
 	e->media.endpoint = sm->rtp;
 	e->media.call = c;
@@ -313,6 +372,8 @@ calls_sip(struct call_table *t, const struct sip_msg *m,
 		c = call_create(t, call_id, m, ts_us, frame_order);
 	}
 
+	c->last_sip_us = ts_us;
+	lru_touch(t, c);
 	if (m->is_request) {
 		request_in_call(c, m, ts_us);
 		by_caller = safe_equal(&m->from_tag, c->caller_tag);
@@ -338,6 +399,134 @@ calls_media_find(const struct call_table *t, const struct vq_endpoint *ep)
 	return e ? &e->media : NULL;
 }
 
+void
+calls_touch_media(struct call_table *t, struct call *c, int64_t ts_us)
+{
+	if (ts_us > c->last_media_us)
+		c->last_media_us = ts_us;
+	lru_touch(t, c);
+}
+
+struct call *
+calls_least_active(const struct call_table *t)
+{
+	return t->lru_head;
+}
+
+struct call *
+call_more_active(const struct call *c)
+{
+	return c->lru_next;
+}
+
+size_t
+calls_active(const struct call_table *t)
+{
+	return t->n_calls - t->n_removed;
+}
+
+int
+calls_known(const struct call_table *t, const struct sip_msg *m)
+{
+	char call_id[SNAP_TEXT_LEN];
+	struct call *c;
+
+	text_copy_safe(call_id, sizeof(call_id), m->call_id.p, m->call_id.len);
+	HASH_FIND_STR(t->by_id, call_id, c);
+	return c != NULL;
+}
+
+int64_t
+call_last_sip_us(const struct call *c)
+{
+	return c->last_sip_us;
+}
+
+int64_t
+call_last_activity_us(const struct call *c)
+{
+	return c->last_media_us > c->last_sip_us ? c->last_media_us :
+	    c->last_sip_us;
+}
+
+int
+call_has_ended(const struct call *c)
+{
+	return c->end_us != 0;
+}
+
+void
+call_end_now(struct call *c, int64_t ts_us, const char *reason)
+{
+	if (c->end_us != 0)
+		return;
+	c->end_us = ts_us;
+	c->q850_cause = -1;
+	snprintf(c->end_reason, sizeof(c->end_reason), "%s", reason);
+}
+
+void
+call_set_user(struct call *c, void *user)
+{
+	c->user = user;
+}
+
+void *
+call_user(const struct call *c)
+{
+	return c->user;
+}
+
+struct call *
+calls_at(const struct call_table *t, size_t i)
+{
+	return t->order[i];
+}
+
+void
+calls_remove(struct call_table *t, struct call *c)
+{
+	struct media_entry *e;
+	size_t i;
+
+	if (c->removed)
+		return;
+	for (i = 0; i < c->n_media_keys; i++) {
+		HASH_FIND(hh, t->media, c->media_keys[i], ENDPOINT_KEY_LEN, e);
+		/* A later call may have taken the endpoint over: leave it. */
+		if (e != NULL && e->media.call == c) {
+			HASH_DEL(t->media, e);
+			free(e);
+		}
+	}
+	HASH_DEL(t->by_id, c);
+	lru_unlink(t, c);
+	c->removed = 1;
+	t->n_removed++;
+}
+
+void
+calls_compact(struct call_table *t)
+{
+	size_t i, n = 0;
+
+	if (t->n_removed == 0)
+		return;
+	for (i = 0; i < t->n_calls; i++) {
+		struct call *c = t->order[i];
+
+		if (c->removed) {
+			free(c->media_keys);
+			free(c);
+			continue;
+		}
+		c->index = n;
+		t->order[n++] = c;
+	}
+	t->n_calls = n;
+	t->n_removed = 0;
+}
+
 size_t
 calls_count(const struct call_table *t)
 {
@@ -359,30 +548,33 @@ ms_between(int64_t from_us, int64_t to_us)
 }
 
 void
+call_snapshot(const struct call *c, struct snap_call *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->order = c->order;
+	memcpy(s->call_id, c->call_id, sizeof(s->call_id));
+	memcpy(s->from, c->from, sizeof(s->from));
+	memcpy(s->to, c->to, sizeof(s->to));
+	memcpy(s->end_reason, c->end_reason, sizeof(s->end_reason));
+	s->state = c->state;
+	s->final_code = c->final_code;
+	s->q850_cause = c->q850_cause;
+	s->dialogs = c->n_dialogs;
+	s->start_s = (double)c->invite_us / 1e6;
+	s->end_s = c->end_us ? (double)c->end_us / 1e6 : SNAP_NONE;
+	s->pdd_ms = ms_between(c->invite_us, c->ringing_us);
+	s->setup_ms = ms_between(c->invite_us, c->answer_us);
+	s->duration_s = SNAP_NONE;
+	if (c->answer_us != 0 && c->end_us > c->answer_us)
+		s->duration_s = (double)(c->end_us - c->answer_us) / 1e6;
+}
+
+void
 calls_snapshot(const struct call_table *t, struct snap_call *out)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < t->n_calls; i++) {
-		const struct call *c = t->order[i];
-		struct snap_call *s = &out[i];
-
-		memset(s, 0, sizeof(*s));
-		s->order = c->order;
-		memcpy(s->call_id, c->call_id, sizeof(s->call_id));
-		memcpy(s->from, c->from, sizeof(s->from));
-		memcpy(s->to, c->to, sizeof(s->to));
-		memcpy(s->end_reason, c->end_reason, sizeof(s->end_reason));
-		s->state = c->state;
-		s->final_code = c->final_code;
-		s->q850_cause = c->q850_cause;
-		s->dialogs = c->n_dialogs;
-		s->start_s = (double)c->invite_us / 1e6;
-		s->end_s = c->end_us ? (double)c->end_us / 1e6 : SNAP_NONE;
-		s->pdd_ms = ms_between(c->invite_us, c->ringing_us);
-		s->setup_ms = ms_between(c->invite_us, c->answer_us);
-		s->duration_s = SNAP_NONE;
-		if (c->answer_us != 0 && c->end_us > c->answer_us)
-			s->duration_s = (double)(c->end_us - c->answer_us) / 1e6;
-	}
+	for (i = 0; i < t->n_calls; i++)
+		if (!t->order[i]->removed)
+			call_snapshot(t->order[i], &out[n++]);
 }

@@ -47,11 +47,44 @@ struct call	*calls_sip(struct call_table *, const struct sip_msg *,
 const struct call_media *calls_media_find(const struct call_table *,
 		    const struct vq_endpoint *);
 
+/* Media of the call was seen at ts_us: it is still going on. */
+void		 calls_touch_media(struct call_table *, struct call *,
+		    int64_t ts_us);
+/* The least recently active call, and the next more active one; or NULL. */
+struct call	*calls_least_active(const struct call_table *);
+struct call	*call_more_active(const struct call *);
+/* Calls in the table (not removed). */
+size_t		 calls_active(const struct call_table *);
+/* Is there a call with this message's Call-ID? */
+int		 calls_known(const struct call_table *, const struct sip_msg *);
+int64_t		 call_last_sip_us(const struct call *);
+/* The last SIP message or media packet of the call. */
+int64_t		 call_last_activity_us(const struct call *);
+/* A BYE or a final failure was seen (or call_end_now said so). */
+int		 call_has_ended(const struct call *);
+/* End a call that never said goodbye (a timeout): why, and when. */
+void		 call_end_now(struct call *, int64_t ts_us, const char *reason);
+/* A pointer the caller keeps on a call (NULL when made). */
+void		 call_set_user(struct call *, void *);
+void		 *call_user(const struct call *);
+
+/* The call at position i of calls_count() (INVITE order). */
+struct call	*calls_at(const struct call_table *, size_t i);
+/*
+ * Take a call and its media endpoints out of the table: SIP and media
+ * about it are no longer matched.  It stays in memory, at its position,
+ * until calls_compact, which frees it and renumbers the rest.
+ */
+void		 calls_remove(struct call_table *, struct call *);
+void		 calls_compact(struct call_table *);
+
 /* Number of calls, and the position of one in snapshot order (INVITE order). */
 size_t		 calls_count(const struct call_table *);
 size_t		 call_index(const struct call *);
 
-/* Fill out[0 .. calls_count() - 1] with every call. */
+/* One call as plain data. */
+void		 call_snapshot(const struct call *, struct snap_call *);
+/* Fill out[0 .. calls_active() - 1] with every call in the table. */
 void		 calls_snapshot(const struct call_table *, struct snap_call *out);
 
 #endif /* VQ_CALLS_H */

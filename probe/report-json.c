@@ -1,9 +1,11 @@
 /*
  * The JSON report (keys as DESIGN.md fixes them), written with json-c.
  *
- * Figures this version does not compute yet (MOS, R-factor, jitter-buffer
- * discards, delay, applications) are null, never a made-up number.
+ * A figure that cannot be computed (MOS of an unknown codec, RTT without
+ * RTCP) is null, never a made-up number.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -320,6 +322,7 @@ report_json_write(const struct snapshot *snap, const char *path, char **cause)
 	json_object *root = report_json(snap);
 	const char *text;
 	char *tmp = NULL;
+	struct stat st;
 	FILE *f;
 	int rc = -1;
 
@@ -330,6 +333,23 @@ report_json_write(const struct snapshot *snap, const char *path, char **cause)
 		if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF ||
 		    fflush(stdout) == EOF)
 			*cause = cause_errno("write", "standard output");
+		else
+			rc = 0;
+		json_object_put(root);
+		return rc;
+	}
+	/*
+	 * A device or a pipe (/dev/null, a FIFO a script reads) is written
+	 * in place: renaming over it would replace the device with a file.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((f = fopen(path, "w")) == NULL) {
+			*cause = cause_errno("open", path);
+		} else if (fputs(text, f) == EOF || fputc('\n', f) == EOF) {
+			*cause = cause_errno("write", path);
+			fclose(f);
+		} else if (fclose(f) == EOF)
+			*cause = cause_errno("write", path);
 		else
 			rc = 0;
 		json_object_put(root);
