@@ -53,6 +53,11 @@ enum {
 	OPT_REALTIME,
 	OPT_NO_PROMISC,
 	OPT_IMMEDIATE,
+	OPT_STREAM_TIMEOUT,
+	OPT_CALL_TIMEOUT,
+	OPT_SESSION_TIMER,
+	OPT_MAX_CALLS,
+	OPT_MAX_STREAMS,
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_LATER	/* in the stable interface, not in this version */
@@ -67,6 +72,11 @@ static const struct option long_options[] = {
 	{ "realtime",		no_argument,		NULL, OPT_REALTIME },
 	{ "no-promisc",		no_argument,		NULL, OPT_NO_PROMISC },
 	{ "immediate",		no_argument,		NULL, OPT_IMMEDIATE },
+	{ "stream-timeout",	required_argument,	NULL, OPT_STREAM_TIMEOUT },
+	{ "call-timeout",	required_argument,	NULL, OPT_CALL_TIMEOUT },
+	{ "session-timer",	required_argument,	NULL, OPT_SESSION_TIMER },
+	{ "max-calls",		required_argument,	NULL, OPT_MAX_CALLS },
+	{ "max-streams",	required_argument,	NULL, OPT_MAX_STREAMS },
 	{ "influx",		required_argument,	NULL, OPT_LATER },
 	{ "influx-db",		required_argument,	NULL, OPT_LATER },
 	{ "influx-bucket",	required_argument,	NULL, OPT_LATER },
@@ -151,6 +161,8 @@ usage(FILE *f)
 "usage: vqprobe -i IFACE | -r FILE [-f 'BPF'] [-s SNAPLEN] [--json PATH]\n"
 "               [-B MiB] [-Z USER] [--no-promisc] [--immediate]\n"
 "               [--workers N] [--realtime] [--interval SEC]\n"
+"               [--stream-timeout SEC] [--call-timeout SEC]\n"
+"               [--session-timer SEC] [--max-calls N] [--max-streams N]\n"
 "               [--jitter-buffer fixed|adaptive] [--jb-ms MS] [--no-plc]\n"
 "               [--no-tui]\n"
 "       vqprobe --version | --help\n"
@@ -164,6 +176,13 @@ usage(FILE *f)
 "  --immediate  hand each packet over at once (default: batches, 100 ms)\n"
 "  --workers N  analysis threads (default: one per core but one)\n"
 "  --realtime   replay a file at the pace of its timestamps\n"
+"  --stream-timeout SEC  a stream with no packet this long ended (120)\n"
+"  --call-timeout SEC    a call with no SIP and no media this long\n"
+"               ended (300)\n"
+"  --session-timer SEC   a call with no SIP this long ended, media or\n"
+"               not (7200)\n"
+"  --max-calls N, --max-streams N  at most this many at once; the least\n"
+"               recently active is ended first (200000, 400000)\n"
 "  --json PATH  write the report as JSON to PATH ('-': standard output)\n"
 "  --interval SEC  MOS interval in seconds of media time (default 10)\n"
 "  --jitter-buffer fixed|adaptive  the playout buffer emulated (fixed)\n"
@@ -267,6 +286,26 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_WORKERS:
 			o->pipeline.workers = (int)parse_number(optarg,
 			    "number of workers", 1, 64);
+			break;
+		case OPT_STREAM_TIMEOUT:
+			o->pipeline.analysis.stream_timeout_us = parse_number(
+			    optarg, "stream timeout", 1, 86400) * 1000000LL;
+			break;
+		case OPT_CALL_TIMEOUT:
+			o->pipeline.analysis.call_timeout_us = parse_number(
+			    optarg, "call timeout", 1, 86400) * 1000000LL;
+			break;
+		case OPT_SESSION_TIMER:
+			o->pipeline.analysis.session_timer_us = parse_number(
+			    optarg, "session timer", 1, 7 * 86400) * 1000000LL;
+			break;
+		case OPT_MAX_CALLS:
+			o->pipeline.analysis.max_calls = (size_t)parse_number(
+			    optarg, "maximum of calls", 1, 100000000);
+			break;
+		case OPT_MAX_STREAMS:
+			o->pipeline.analysis.max_streams = (size_t)parse_number(
+			    optarg, "maximum of streams", 1, 100000000);
 			break;
 		case OPT_REALTIME:
 			o->pipeline.realtime = 1;

@@ -22,7 +22,7 @@ ref_cmp(const void *a, const void *b)
 
 	if (x->order != y->order)
 		return x->order < y->order ? -1 : 1;
-	/* Never equal across parts; keep it total anyway. */
+	/* The same call in several parts: the latest part last. */
 	if (x->part != y->part)
 		return x->part < y->part ? -1 : 1;
 	return x->index < y->index ? -1 : x->index > y->index;
@@ -38,6 +38,9 @@ add_capture(struct snap_capture *to, const struct snap_capture *from)
 	to->rtp_packets += from->rtp_packets;
 	to->rtcp_packets += from->rtcp_packets;
 	to->not_rtp_packets += from->not_rtp_packets;
+	to->calls_evicted += from->calls_evicted;
+	to->streams_evicted += from->streams_evicted;
+	to->calls_timed_out += from->calls_timed_out;
 	to->truncated += from->truncated;
 	to->malformed += from->malformed;
 	if (from->n_proto_errors > to->n_proto_errors)
@@ -80,11 +83,23 @@ merge_snapshots(struct snapshot *out, const struct snapshot *parts, size_t n)
 	qsort(calls, nc, sizeof(*calls), ref_cmp);
 	qsort(streams, ns, sizeof(*streams), ref_cmp);
 
-	out->n_calls = nc;
+	/*
+	 * A call reported more than once (with a stream that ended early,
+	 * then on its own end) is one call: its latest version counts, and
+	 * every part's reference to it points there.
+	 */
 	out->calls = xcalloc(nc ? nc : 1, sizeof(*out->calls));
+	out->n_calls = 0;
 	for (i = 0; i < nc; i++) {
-		out->calls[i] = parts[calls[i].part].calls[calls[i].index];
-		call_at[calls[i].part][calls[i].index] = i;
+		if (i > 0 && calls[i].order == calls[i - 1].order)
+			out->n_calls--;
+		out->calls[out->n_calls++] =
+		    parts[calls[i].part].calls[calls[i].index];
+	}
+	for (i = 0, k = 0; i < nc; i++) {
+		if (i > 0 && calls[i].order != calls[i - 1].order)
+			k++;
+		call_at[calls[i].part][calls[i].index] = k;
 	}
 	out->n_streams = ns;
 	out->streams = xcalloc(ns ? ns : 1, sizeof(*out->streams));

@@ -14,6 +14,8 @@
  * Fill out from parts[0 .. n - 1]: calls sorted by the frame of their
  * INVITE, streams by the frame that made them, stream ids renumbered from
  * 1 in that order, and each stream's call index pointing into out's calls.
+ * A call in several parts (the same INVITE frame) is one call, as the
+ * last of those parts has it.
  * The parts keep what they hold (release them as usual).
  */
 void	merge_snapshots(struct snapshot *out, const struct snapshot *parts,

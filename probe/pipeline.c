@@ -52,7 +52,8 @@ enum {
 
 /* Worker → aggregator records: a pointer to a heap object. */
 enum {
-	OUT_FINAL = 1		/* struct snapshot *: all the worker has */
+	OUT_PART = 1,		/* struct snapshot *: a call or stream ended */
+	OUT_FINAL		/* struct snapshot *: all the worker still has */
 };
 
 struct wire_payload {
@@ -128,7 +129,9 @@ struct pipeline {
 	_Atomic int64_t		 pub_kernel_drops;
 
 	/* The aggregator's. */
-	struct snapshot		*finals;	/* one per worker */
+	struct snapshot		*parts;		/* ended pieces, then finals */
+	size_t			 n_parts;
+	size_t			 cap_parts;
 	size_t			 n_finals;
 	int64_t			 final_kernel_drops;
 };
@@ -201,6 +204,11 @@ pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
 	pl->linktype = capture_linktype(cap);
 	pl->live = capture_is_live(cap);
 	pl->n_workers = pl->cfg.workers;
+	/* The limits are the probe's: each worker gets its share. */
+	pl->cfg.analysis.max_calls = (pl->cfg.analysis.max_calls +
+	    (size_t)pl->n_workers - 1) / (size_t)pl->n_workers;
+	pl->cfg.analysis.max_streams = (pl->cfg.analysis.max_streams +
+	    (size_t)pl->n_workers - 1) / (size_t)pl->n_workers;
 	atomic_init(&pl->stop, 0);
 	atomic_init(&pl->pub_packets, 0);
 	atomic_init(&pl->pub_bytes, 0);
@@ -220,7 +228,6 @@ pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
 		w->analyzer = analyzer_new(&pl->cfg.analysis);
 		atomic_init(&w->drops, 0);
 	}
-	pl->finals = xcalloc((size_t)pl->n_workers, sizeof(*pl->finals));
 	return pl;
 }
 
@@ -239,9 +246,9 @@ pipeline_free(struct pipeline *pl)
 		analyzer_free(pl->workers[k].analyzer);
 	}
 	free(pl->workers);
-	for (i = 0; i < pl->n_finals; i++)
-		snapshot_release(&pl->finals[i]);
-	free(pl->finals);
+	for (i = 0; i < pl->n_parts; i++)
+		snapshot_release(&pl->parts[i]);
+	free(pl->parts);
 	HASH_ITER(hh, pl->routes, r, rtmp) {
 		HASH_DEL(pl->routes, r);
 		free(r);
@@ -598,6 +605,13 @@ worker_send(struct worker *w, uint32_t type, void *obj)
 	ring_commit(w->out, type);
 }
 
+/* The analyzer ended a call or a stream: on to the aggregator. */
+static void
+worker_emit(void *arg, struct snapshot *part)
+{
+	worker_send(arg, OUT_PART, part);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -608,6 +622,7 @@ worker_main(void *arg)
 	uint32_t type;
 	unsigned idle = 0;
 
+	analyzer_set_emit(w->analyzer, worker_emit, w);
 	for (;;) {
 		if ((p = ring_peek(w->in, &len, &type)) == NULL) {
 			idle_wait(&idle);
@@ -620,6 +635,10 @@ worker_main(void *arg)
 
 			meta.payload = (const uint8_t *)(rec + 1);
 			analyzer_payload(w->analyzer, &meta, rec->frame_order);
+		} else if (type == MSG_TICK) {
+			const struct wire_tick *t = p;
+
+			analyzer_tick(w->analyzer, t->now_us);
 		} else if (type == MSG_END) {
 			ring_release(w->in);
 			break;
@@ -651,11 +670,21 @@ gather(struct pipeline *pl)
 
 			ring_release(pl->workers[i].out);
 			n++;
-			if (type == OUT_FINAL) {
-				pl->finals[pl->n_finals++] =
-				    *(struct snapshot *)obj;
-				free(obj);
+			if (pl->n_parts == pl->cap_parts) {
+				pl->cap_parts = pl->cap_parts ?
+				    pl->cap_parts * 2 : 256;
+				pl->parts = xreallocarray(pl->parts,
+				    pl->cap_parts, sizeof(*pl->parts));
 			}
+			/*
+			 * Kept in arrival order: a worker's pieces come in the
+			 * order it made them, its final one last, so the latest
+			 * version of a call is the last one here.
+			 */
+			pl->parts[pl->n_parts++] = *(struct snapshot *)obj;
+			free(obj);
+			if (type == OUT_FINAL)
+				pl->n_finals++;
 		}
 	return n;
 }
@@ -772,6 +801,6 @@ capture_figures(struct pipeline *pl, struct snap_capture *c)
 void
 pipeline_snapshot(struct pipeline *pl, struct snapshot *out)
 {
-	merge_snapshots(out, pl->finals, pl->n_finals);
+	merge_snapshots(out, pl->parts, pl->n_parts);
 	capture_figures(pl, &out->capture);
 }

@@ -85,6 +85,9 @@ capture_json(const struct snap_capture *c)
 	add(o, "tcp_retransmissions", jint(c->tcp_retransmissions));
 	add(o, "tcp_bytes_dropped", jint(c->tcp_bytes_dropped));
 	add(o, "tunnels_too_deep", jint(c->tunnels_too_deep));
+	add(o, "calls_evicted", jint(c->calls_evicted));
+	add(o, "streams_evicted", jint(c->streams_evicted));
+	add(o, "calls_timed_out", jint(c->calls_timed_out));
 	for (i = 0; i < c->n_proto_errors; i++) {
 		const struct snap_proto_errors *e = &c->proto_errors[i];
 		json_object *p = json_object_new_object();
