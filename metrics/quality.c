@@ -44,6 +44,8 @@ struct quality {
 	uint64_t		 whole_fates;
 	uint32_t		 intervals;
 	double			 mos_min;
+	double			 mos_last;	/* of the latest interval */
+	double			 r_last;
 	double			 mos_weighted;
 	uint64_t		 mos_weight;
 
@@ -144,6 +146,8 @@ close_interval(struct quality *q)
 	if ((mos = rate(q, &bs, &res)) >= 0) {
 		if (mos < q->mos_min)
 			q->mos_min = mos;
+		q->mos_last = mos;
+		q->r_last = res.r_nb;
 		q->mos_weighted += mos * (double)q->interval_fates;
 		q->mos_weight += q->interval_fates;
 		q->intervals++;
@@ -318,6 +322,8 @@ quality_summary(const struct quality *q, struct quality_summary *s)
 		s->mos_call = res.mos;
 		s->r_call = res.r_nb;
 		s->mos_min = q->intervals ? q->mos_min : res.mos;
+		s->mos_last = q->intervals ? q->mos_last : res.mos;
+		s->r_last = q->intervals ? q->r_last : res.r_nb;
 		s->mos_avg = q->mos_weight ? q->mos_weighted /
 		    (double)q->mos_weight : res.mos;
 	}

@@ -34,7 +34,9 @@ struct quality_summary {
 	double		r_call;		/* its R, narrowband scale */
 	double		mos_min;	/* the worst interval */
 	double		mos_avg;	/* intervals weighted by their media time */
-	uint32_t	intervals;
+	double		mos_last;	/* the latest interval rated */
+	double		r_last;		/* its R */
+	uint32_t	intervals;	/* rated so far */
 	struct burst_summary burst;	/* the whole stream */
 };
 

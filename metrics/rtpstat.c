@@ -99,6 +99,7 @@ struct rtpstat {
 	double			jitter_ts;	/* J, in timestamp units */
 	double			jitter_max_ts;
 	double			jitter_mean_ts;
+	double			jitter_window_max_ts;	/* since rtpstat_window */
 	int64_t			max_delta_us;
 };
 
@@ -321,6 +322,8 @@ jitter_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt, int regular)
 		return;
 	if (rs->jitter_ts > rs->jitter_max_ts)
 		rs->jitter_max_ts = rs->jitter_ts;
+	if (rs->jitter_ts > rs->jitter_window_max_ts)
+		rs->jitter_window_max_ts = rs->jitter_ts;
 	rs->jitter_mean_ts = (rs->jitter_mean_ts *
 	    (double)(rs->media_packets - 1) + rs->jitter_ts) /
 	    (double)rs->media_packets;
@@ -482,4 +485,14 @@ rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
 	sum->max_delta_ms = (double)rs->max_delta_us / 1000.0;
 	sum->first_us = rs->first_us;
 	sum->last_us = rs->last_us;
+}
+
+void
+rtpstat_window(struct rtpstat *rs, double *jitter_ms, double *max_jitter_ms)
+{
+	double to_ms = rs->clock_rate_hz ? 1000.0 / rs->clock_rate_hz : 0.0;
+
+	*jitter_ms = rs->jitter_ts * to_ms;
+	*max_jitter_ms = rs->jitter_window_max_ts * to_ms;
+	rs->jitter_window_max_ts = 0;
 }

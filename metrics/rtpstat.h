@@ -56,6 +56,13 @@ struct rtpstat	*rtpstat_new(uint32_t clock_rate_hz);
 void		 rtpstat_free(struct rtpstat *);
 /* Account for one packet. */
 void		 rtpstat_update(struct rtpstat *, const struct rtpstat_pkt *);
+/*
+ * For metrics per interval: jitter now (the RFC 3550 estimate J, in ms)
+ * and the highest it was since the previous call, which starts a new
+ * window.  0 without a clock rate.
+ */
+void		 rtpstat_window(struct rtpstat *, double *jitter_ms,
+		    double *max_jitter_ms);
 /* The figures so far; the stream can go on being updated afterwards. */
 void		 rtpstat_summary(const struct rtpstat *, struct rtpstat_summary *);
 
