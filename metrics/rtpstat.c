@@ -496,3 +496,9 @@ rtpstat_window(struct rtpstat *rs, double *jitter_ms, double *max_jitter_ms)
 	*max_jitter_ms = rs->jitter_window_max_ts * to_ms;
 	rs->jitter_window_max_ts = 0;
 }
+
+uint64_t
+rtpstat_packets(const struct rtpstat *rs)
+{
+	return rs->packets;
+}

@@ -63,6 +63,8 @@ void		 rtpstat_update(struct rtpstat *, const struct rtpstat_pkt *);
  */
 void		 rtpstat_window(struct rtpstat *, double *jitter_ms,
 		    double *max_jitter_ms);
+/* Packets fed so far (the summary's packets, cheaply). */
+uint64_t	 rtpstat_packets(const struct rtpstat *);
 /* The figures so far; the stream can go on being updated afterwards. */
 void		 rtpstat_summary(const struct rtpstat *, struct rtpstat_summary *);
 

@@ -117,6 +117,46 @@ struct snap_stream {
 	struct snap_far_end far;
 };
 
+/* One stream over one metrics interval (or up to its end). */
+struct snap_stream_interval {
+	uint64_t	order;		/* the stream's, as in snap_stream */
+	int64_t		last_us;	/* its latest packet */
+	char		call_id[SNAP_TEXT_LEN];	/* "" without signalling */
+	const char	*direction;	/* NULL without signalling */
+	char		codec[SNAP_CODEC_LEN];
+	char		src[SNAP_ENDPOINT_LEN];
+	char		dst[SNAP_ENDPOINT_LEN];
+	uint32_t	ssrc;
+	int		dscp;
+	/* In the interval: */
+	uint64_t	packets;
+	uint64_t	expected;
+	uint64_t	lost;
+	uint64_t	jb_discards;
+	double		jitter_ms;	/* at its end */
+	double		max_jitter_ms;
+	/* So far: */
+	double		burst_ratio;
+	int		have_mos;
+	double		mos;		/* the latest rated interval */
+	double		r_factor;
+	int		ended;		/* the stream's last report */
+};
+
+/* SIP per method (sip_method values; 0: methods not known) and class. */
+#define SNAP_SIP_METHODS	16
+
+/* What one worker saw in one metrics interval, ending at end_us. */
+struct snap_interval {
+	int64_t		end_us;
+	struct snap_stream_interval *streams;
+	size_t		n_streams;
+	uint64_t	sip_requests[SNAP_SIP_METHODS];
+	uint64_t	sip_responses[SNAP_SIP_METHODS][6];	/* 1xx..6xx */
+	uint64_t	active_calls;
+	uint64_t	active_streams;
+};
+
 struct snapshot {
 	struct snap_capture	 capture;
 	struct snap_call	*calls;

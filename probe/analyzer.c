@@ -50,6 +50,12 @@ struct stream {
 	int			 vlan;		/* outermost VLAN id, -1 none */
 	uint64_t		 order;		/* frame it was made on */
 	int64_t			 last_us;	/* its latest packet */
+	/* Totals at the latest interval report, for the next one's deltas. */
+	uint64_t		 rep_packets;
+	uint64_t		 rep_expected;
+	uint64_t		 rep_lost;
+	uint64_t		 rep_discards;
+	uint32_t		 rep_intervals;	/* MOS intervals rated */
 	/* All streams, least recently active first: timeouts, eviction. */
 	struct stream		*lru_prev;
 	struct stream		*lru_next;
@@ -104,7 +110,15 @@ struct analyzer {
 	size_t			  n_streams;
 	unsigned		  next_id;
 	analyzer_emit_fn	 *emit;
+	analyzer_interval_fn	 *emit_interval;
 	void			 *emit_arg;
+	/* The metrics interval being filled. */
+	int64_t			  next_interval_us;
+	struct snap_stream_interval *pending;	/* streams ended in it */
+	size_t			  n_pending;
+	size_t			  cap_pending;
+	uint64_t		  sip_requests[SNAP_SIP_METHODS];
+	uint64_t		  sip_responses[SNAP_SIP_METHODS][6];
 	int64_t			  next_session_check_us;
 
 	uint64_t		  calls_evicted;
@@ -133,9 +147,11 @@ analyzer_config_default(struct analyzer_config *cfg)
 }
 
 void
-analyzer_set_emit(struct analyzer *a, analyzer_emit_fn *fn, void *arg)
+analyzer_set_emit(struct analyzer *a, analyzer_emit_fn *fn,
+    analyzer_interval_fn *interval_fn, void *arg)
 {
 	a->emit = fn;
+	a->emit_interval = interval_fn;
 	a->emit_arg = arg;
 }
 
@@ -264,11 +280,70 @@ emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
 	a->emit(a->emit_arg, part);
 }
 
+/*
+ * What a stream did since its previous interval report (its last one when
+ * ended), into out; the totals become the next report's baseline.
+ */
+static void
+stream_interval(struct stream *s, int ended, struct snap_stream_interval *out)
+{
+	struct rtpstat_summary rs;
+	struct quality_summary qs;
+
+	rtpstat_summary(s->stat, &rs);
+	quality_summary(s->quality, &qs);
+	memset(out, 0, sizeof(*out));
+	out->order = s->order;
+	out->last_us = s->last_us;
+	if (s->call != NULL)
+		call_copy_id(s->call, out->call_id, sizeof(out->call_id));
+	out->direction = s->direction;
+	memcpy(out->codec, s->payload_type >= 0 ? s->codec : s->first_codec,
+	    sizeof(out->codec));
+	addr_format_endpoint(&s->src, out->src, sizeof(out->src));
+	addr_format_endpoint(&s->dst, out->dst, sizeof(out->dst));
+	out->ssrc = s->ssrc;
+	out->dscp = s->dscp;
+	out->packets = rs.packets - s->rep_packets;
+	out->expected = rs.expected > s->rep_expected ?
+	    rs.expected - s->rep_expected : 0;
+	/* A late packet can fill a gap counted lost before: never negative. */
+	out->lost = rs.lost > s->rep_lost ? rs.lost - s->rep_lost : 0;
+	out->jb_discards = qs.jb_discards - s->rep_discards;
+	rtpstat_window(s->stat, &out->jitter_ms, &out->max_jitter_ms);
+	out->burst_ratio = rs.burst_ratio;
+	if (qs.have_mos) {
+		out->have_mos = 1;
+		out->mos = qs.mos_last;
+		out->r_factor = qs.r_last;
+	}
+	out->ended = ended;
+	s->rep_packets = rs.packets;
+	s->rep_expected = rs.expected;
+	s->rep_lost = rs.lost;
+	s->rep_discards = qs.jb_discards;
+	s->rep_intervals = qs.intervals;
+}
+
+/* Room for one more entry in the interval being filled. */
+static struct snap_stream_interval *
+pending_add(struct analyzer *a)
+{
+	if (a->n_pending == a->cap_pending) {
+		a->cap_pending = a->cap_pending ? a->cap_pending * 2 : 64;
+		a->pending = xreallocarray(a->pending, a->cap_pending,
+		    sizeof(*a->pending));
+	}
+	return &a->pending[a->n_pending++];
+}
+
 /* The stream is over: settle it, report it, forget it. */
 static void
 stream_end(struct analyzer *a, struct stream *s)
 {
 	quality_finish(s->quality);
+	if (a->emit_interval != NULL)
+		stream_interval(s, 1, pending_add(a));
 	emit_part(a, s->call, s);
 	stream_unlink(a, s);
 	stream_free(s);
@@ -305,6 +380,7 @@ analyzer_free(struct analyzer *a)
 		stream_free(s);
 	}
 	calls_free(a->calls);
+	free(a->pending);
 	free(a);
 }
 
@@ -331,6 +407,11 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 	if (r != DISSECT_OK)
 		return;
 	a->sip_messages++;
+	if (msg.is_request)
+		a->sip_requests[msg.method < SNAP_SIP_METHODS ? msg.method : 0]++;
+	else if (msg.status_code >= 100 && msg.status_code < 700)
+		a->sip_responses[msg.cseq_method < SNAP_SIP_METHODS ?
+		    msg.cseq_method : 0][msg.status_code / 100 - 1]++;
 	/* The SDP is the body, or its application/sdp part (multipart). */
 	if (msg.sdp.len > 0) {
 		/*
@@ -872,6 +953,42 @@ analyzer_errors_add(struct snap_capture *c, const uint64_t *truncated,
 }
 
 /*
+ * Report the interval ending at end_us: the streams that ended in it, and
+ * every other stream that had packets; ended says that the capture is
+ * over and every stream with it.
+ */
+static void
+report_interval(struct analyzer *a, int64_t end_us, int ended)
+{
+	struct snap_interval *iv = xcalloc(1, sizeof(*iv));
+	struct stream *s;
+
+	for (s = a->lru_head; s != NULL; s = s->lru_next)
+		if (ended || s->stat == NULL ||
+		    rtpstat_packets(s->stat) != s->rep_packets)
+			stream_interval(s, ended, pending_add(a));
+	iv->end_us = end_us;
+	iv->streams = a->pending;
+	iv->n_streams = a->n_pending;
+	a->pending = NULL;
+	a->n_pending = a->cap_pending = 0;
+	memcpy(iv->sip_requests, a->sip_requests, sizeof(a->sip_requests));
+	memcpy(iv->sip_responses, a->sip_responses, sizeof(a->sip_responses));
+	memset(a->sip_requests, 0, sizeof(a->sip_requests));
+	memset(a->sip_responses, 0, sizeof(a->sip_responses));
+	iv->active_calls = calls_active(a->calls);
+	iv->active_streams = a->n_streams;
+	a->emit_interval(a->emit_arg, iv);
+}
+
+void
+analyzer_flush(struct analyzer *a, int64_t now_us)
+{
+	if (a->emit_interval != NULL)
+		report_interval(a, now_us, 1);
+}
+
+/*
  * Time at the worker is now_us: end the streams idle past their timeout,
  * the calls that said goodbye a while ago, and the calls that went silent.
  */
@@ -884,6 +1001,16 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 
 	if (a->emit == NULL)
 		return;
+	/* Metrics intervals are whole multiples of the interval. */
+	if (a->emit_interval != NULL) {
+		if (a->next_interval_us == 0)
+			a->next_interval_us = (now_us / a->cfg.interval_us + 1) *
+			    a->cfg.interval_us;
+		while (now_us >= a->next_interval_us) {
+			report_interval(a, a->next_interval_us, 0);
+			a->next_interval_us += a->cfg.interval_us;
+		}
+	}
 	while (a->lru_head != NULL &&
 	    now_us - a->lru_head->last_us > a->cfg.stream_timeout_us)
 		stream_end(a, a->lru_head);

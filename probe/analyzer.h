@@ -30,6 +30,8 @@ struct analyzer_config {
  * or both), allocated with its parts; the function owns it.
  */
 typedef void analyzer_emit_fn(void *arg, struct snapshot *part);
+/* Takes one metrics interval's report (allocated, with its streams). */
+typedef void analyzer_interval_fn(void *arg, struct snap_interval *);
 
 void		 analyzer_config_default(struct analyzer_config *);
 struct analyzer	*analyzer_new(const struct analyzer_config *);
@@ -39,7 +41,7 @@ void		 analyzer_free(struct analyzer *);
  * analyzer_finish, and the tables only grow.
  */
 void		 analyzer_set_emit(struct analyzer *, analyzer_emit_fn *,
-		    void *arg);
+		    analyzer_interval_fn *, void *arg);
 /*
  * Capture time is now_us: end (emit, then forget) the streams and calls
  * whose time is up, per the configured timeouts.
@@ -53,6 +55,11 @@ void		 analyzer_tick(struct analyzer *, int64_t now_us);
  */
 void		 analyzer_payload(struct analyzer *, const struct pkt_meta *,
 		    uint64_t frame_order);
+/*
+ * The last metrics interval, up to now_us: every stream still open, as
+ * ended (after analyzer_finish).
+ */
+void		 analyzer_flush(struct analyzer *, int64_t now_us);
 /* The capture is over: settle what every stream still holds undecided. */
 void		 analyzer_finish(struct analyzer *);
 /*

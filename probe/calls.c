@@ -466,6 +466,12 @@ call_end_now(struct call *c, int64_t ts_us, const char *reason)
 }
 
 void
+call_copy_id(const struct call *c, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", c->call_id);
+}
+
+void
 call_set_user(struct call *c, void *user)
 {
 	c->user = user;

@@ -64,6 +64,8 @@ int64_t		 call_last_activity_us(const struct call *);
 int		 call_has_ended(const struct call *);
 /* End a call that never said goodbye (a timeout): why, and when. */
 void		 call_end_now(struct call *, int64_t ts_us, const char *reason);
+/* The call's Call-ID (made safe). */
+void		 call_copy_id(const struct call *, char *buf, size_t size);
 /* A pointer the caller keeps on a call (NULL when made). */
 void		 call_set_user(struct call *, void *);
 void		 *call_user(const struct call *);

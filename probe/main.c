@@ -22,6 +22,8 @@
 #include "config.h"
 #include "probe/analyzer.h"
 #include "probe/capture.h"
+#include "probe/export.h"
+#include "probe/influx.h"
 #include "probe/pipeline.h"
 #include "probe/privs.h"
 #include "probe/report.h"
@@ -36,6 +38,9 @@ struct options {
 	uint32_t	 snaplen;	/* 0: as captured */
 	struct pipeline_config pipeline;
 	long		 jb_ms;		/* 0: the buffer's default depth */
+	struct influx_config influx;	/* url NULL: no export */
+	struct export_config export;
+	char		 host[256];	/* the default probe name */
 };
 
 /* The run a signal stops; set once the pipeline exists. */
@@ -58,6 +63,16 @@ enum {
 	OPT_SESSION_TIMER,
 	OPT_MAX_CALLS,
 	OPT_MAX_STREAMS,
+	OPT_INFLUX,
+	OPT_INFLUX_DB,
+	OPT_INFLUX_RP,
+	OPT_INFLUX_BUCKET,
+	OPT_INFLUX_ORG,
+	OPT_INFLUX_CA,
+	OPT_PROBE_NAME,
+	OPT_LABEL,
+	OPT_SPOOL,
+	OPT_SPOOL_MAX,
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_LATER	/* in the stable interface, not in this version */
@@ -77,17 +92,20 @@ static const struct option long_options[] = {
 	{ "session-timer",	required_argument,	NULL, OPT_SESSION_TIMER },
 	{ "max-calls",		required_argument,	NULL, OPT_MAX_CALLS },
 	{ "max-streams",	required_argument,	NULL, OPT_MAX_STREAMS },
-	{ "influx",		required_argument,	NULL, OPT_LATER },
-	{ "influx-db",		required_argument,	NULL, OPT_LATER },
-	{ "influx-bucket",	required_argument,	NULL, OPT_LATER },
-	{ "influx-org",		required_argument,	NULL, OPT_LATER },
-	{ "probe-name",		required_argument,	NULL, OPT_LATER },
+	{ "influx",		required_argument,	NULL, OPT_INFLUX },
+	{ "influx-rp",		required_argument,	NULL, OPT_INFLUX_RP },
+	{ "influx-ca",		required_argument,	NULL, OPT_INFLUX_CA },
+	{ "label",		required_argument,	NULL, OPT_LABEL },
+	{ "influx-db",		required_argument,	NULL, OPT_INFLUX_DB },
+	{ "influx-bucket",	required_argument,	NULL, OPT_INFLUX_BUCKET },
+	{ "influx-org",		required_argument,	NULL, OPT_INFLUX_ORG },
+	{ "probe-name",		required_argument,	NULL, OPT_PROBE_NAME },
 	{ "interval",		required_argument,	NULL, OPT_INTERVAL },
 	{ "jitter-buffer",	required_argument,	NULL, OPT_JITTER_BUFFER },
 	{ "jb-ms",		required_argument,	NULL, OPT_JB_MS },
 	{ "no-plc",		no_argument,		NULL, OPT_NO_PLC },
-	{ "spool",		required_argument,	NULL, OPT_LATER },
-	{ "spool-max",		required_argument,	NULL, OPT_LATER },
+	{ "spool",		required_argument,	NULL, OPT_SPOOL },
+	{ "spool-max",		required_argument,	NULL, OPT_SPOOL_MAX },
 	{ "report",		required_argument,	NULL, OPT_LATER },
 	{ "workers",		required_argument,	NULL, OPT_WORKERS },
 	{ "config",		required_argument,	NULL, OPT_LATER },
@@ -164,7 +182,10 @@ usage(FILE *f)
 "               [--stream-timeout SEC] [--call-timeout SEC]\n"
 "               [--session-timer SEC] [--max-calls N] [--max-streams N]\n"
 "               [--jitter-buffer fixed|adaptive] [--jb-ms MS] [--no-plc]\n"
-"               [--no-tui]\n"
+"               [--influx URL (--influx-db DB | --influx-bucket B\n"
+"               --influx-org O) [--influx-rp RP] [--influx-ca FILE]\n"
+"               [--probe-name NAME] [--label KEY=VALUE]... [--spool DIR]\n"
+"               [--spool-max MB]] [--no-tui]\n"
 "       vqprobe --version | --help\n"
 "  -i IFACE     capture live on IFACE ('any': every interface)\n"
 "  -r FILE      read a pcap or pcapng capture\n"
@@ -189,6 +210,18 @@ usage(FILE *f)
 "  --jb-ms MS   its depth (fixed) or starting depth (adaptive), default 60\n"
 "  --no-plc     rate G.711 as without packet-loss concealment\n"
 "  --no-tui     print the per-call table (the only view in this version)\n"
+"  --influx URL InfluxDB (or any line-protocol receiver) to push metrics\n"
+"               to, e.g. http://127.0.0.1:8086; credentials come from\n"
+"               VQPROBE_INFLUX_TOKEN, or VQPROBE_INFLUX_USER and\n"
+"               VQPROBE_INFLUX_PASSWORD, never from the command line\n"
+"  --influx-db DB [--influx-rp RP]  the v1 API's database (and policy)\n"
+"  --influx-bucket B --influx-org O the v2 API's bucket and organisation\n"
+"  --influx-ca FILE  CA certificates to verify an https server with\n"
+"  --probe-name NAME the probe tag on every point (default: host name)\n"
+"  --label KEY=VALUE a tag of your own on every point (up to 16)\n"
+"  --spool DIR  keep metrics the server cannot take on disk, and send\n"
+"               them when it is back (also on the next start)\n"
+"  --spool-max MB   the spool's bound; the oldest go first (256)\n"
 "SIGINT or SIGTERM stops the capture and writes the reports; a second\n"
 "one exits at once.\n"
 "Exit status: 0 done, 2 bad usage or unreadable input.\n");
@@ -245,6 +278,46 @@ jitter_buffer_kind(struct options *o, const char *kind)
 		usage_error("bad jitter buffer '%s' (fixed or adaptive)", kind);
 }
 
+/* --label KEY=VALUE: a tag of the operator's on every point. */
+static void
+add_label(struct options *o, char *arg)
+{
+	static const char *const reserved[] = { "probe", "direction", "codec",
+	    "state", "method", "app", NULL };
+	char *eq = strchr(arg, '=');
+	size_t i;
+
+	if (eq == NULL || eq == arg || eq[1] == '\0')
+		usage_error("bad label '%s' (KEY=VALUE)", arg);
+	if (o->export.n_labels == EXPORT_MAX_LABELS)
+		usage_error("more than %d labels", EXPORT_MAX_LABELS);
+	*eq = '\0';
+	for (i = 0; reserved[i] != NULL; i++)
+		if (strcmp(arg, reserved[i]) == 0)
+			usage_error("label '%s' is a tag of vqprobe's own", arg);
+	o->export.labels[o->export.n_labels].key = arg;
+	o->export.labels[o->export.n_labels++].value = eq + 1;
+}
+
+/* The InfluxDB options make sense together, or not at all. */
+static void
+check_influx(struct options *o)
+{
+	if (o->influx.url == NULL) {
+		if (o->influx.db != NULL || o->influx.bucket != NULL ||
+		    o->influx.org != NULL || o->influx.spool_dir != NULL)
+			usage_error("%s", "--influx-db, --influx-bucket, "
+			    "--influx-org and --spool need --influx URL");
+		return;
+	}
+	if ((o->influx.db != NULL) == (o->influx.bucket != NULL))
+		usage_error("%s", "--influx needs --influx-db DB (v1) or "
+		    "--influx-bucket B with --influx-org O (v2)");
+	if (o->influx.bucket != NULL && o->influx.org == NULL)
+		usage_error("%s", "--influx-bucket needs --influx-org");
+	influx_config_from_env(&o->influx);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -253,6 +326,10 @@ parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	pipeline_config_default(&o->pipeline);
 	capture_live_config_default(&o->live);
+	influx_config_default(&o->influx);
+	if (gethostname(o->host, sizeof(o->host) - 1) != 0 || !o->host[0])
+		snprintf(o->host, sizeof(o->host), "vqprobe");
+	o->export.probe = o->host;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":r:f:s:i:B:Z:", long_options,
 	    &idx)) != -1) {
@@ -307,6 +384,39 @@ parse_options(int argc, char **argv, struct options *o)
 			o->pipeline.analysis.max_streams = (size_t)parse_number(
 			    optarg, "maximum of streams", 1, 100000000);
 			break;
+		case OPT_INFLUX:
+			o->influx.url = optarg;
+			break;
+		case OPT_INFLUX_DB:
+			o->influx.db = optarg;
+			break;
+		case OPT_INFLUX_RP:
+			o->influx.rp = optarg;
+			break;
+		case OPT_INFLUX_BUCKET:
+			o->influx.bucket = optarg;
+			break;
+		case OPT_INFLUX_ORG:
+			o->influx.org = optarg;
+			break;
+		case OPT_INFLUX_CA:
+			o->influx.ca_file = optarg;
+			break;
+		case OPT_PROBE_NAME:
+			if (*optarg == '\0')
+				usage_error("%s", "empty probe name");
+			o->export.probe = optarg;
+			break;
+		case OPT_LABEL:
+			add_label(o, optarg);
+			break;
+		case OPT_SPOOL:
+			o->influx.spool_dir = optarg;
+			break;
+		case OPT_SPOOL_MAX:
+			o->influx.spool_max_bytes = (uint64_t)parse_number(
+			    optarg, "spool size (MB)", 1, 1048576) << 20;
+			break;
 		case OPT_REALTIME:
 			o->pipeline.realtime = 1;
 			break;
@@ -346,6 +456,7 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	check_influx(o);
 	if (o->read_file == NULL && o->live.iface == NULL)
 		usage_error("%s", "nothing to read: give -i IFACE or -r FILE");
 	if (o->read_file != NULL && o->live.iface != NULL)
@@ -425,6 +536,8 @@ main(int argc, char **argv)
 	struct options opt;
 	struct capture *cap;
 	struct pipeline *pl;
+	struct influx *influx = NULL;
+	struct exporter *exporter = NULL;
 	struct snapshot snap;
 	char *cause = NULL;
 	const char *source;
@@ -435,6 +548,18 @@ main(int argc, char **argv)
 	cap = open_source(&opt);
 
 	pl = pipeline_new(&opt.pipeline, cap);
+	if (opt.influx.url != NULL) {
+		struct pipeline_sink sink;
+
+		if ((influx = influx_start(&opt.influx, &cause)) == NULL) {
+			fprintf(stderr, "vqprobe: %s\n", cause);
+			free(cause);
+			exit(VQ_EXIT_USAGE);
+		}
+		exporter = exporter_new(&opt.export, influx);
+		exporter_sink(exporter, &sink);
+		pipeline_set_sink(pl, &sink);
+	}
 	running = pl;
 	catch_signals();
 	if (pipeline_run(pl, NULL, NULL, &cause) != 0) {
@@ -443,6 +568,19 @@ main(int argc, char **argv)
 		    source, cause);
 		free(cause);
 		cause = NULL;
+	}
+	if (exporter != NULL) {
+		size_t left;
+
+		exporter_finish(exporter);
+		/*
+		 * What the server has not taken in a few seconds goes to the
+		 * spool, for the next start; without one, say what is lost.
+		 */
+		if ((left = influx_stop(influx, 3000)) > 0)
+			warnx_vq("%zu metric lines could not be delivered%s",
+			    left, opt.influx.spool_dir ? " or spooled" :
+			    " (no --spool)");
 	}
 	pipeline_snapshot(pl, &snap);
 	snprintf(snap.capture.source, sizeof(snap.capture.source), "%s",
@@ -458,6 +596,8 @@ main(int argc, char **argv)
 	}
 	snapshot_release(&snap);
 	running = NULL;
+	exporter_free(exporter);
+	influx_free(influx);
 	pipeline_free(pl);
 	capture_close(cap);
 	return status;

@@ -53,7 +53,14 @@ enum {
 /* Worker → aggregator records: a pointer to a heap object. */
 enum {
 	OUT_PART = 1,		/* struct snapshot *: a call or stream ended */
+	OUT_INTERVAL,		/* struct snap_interval *: a metrics interval */
 	OUT_FINAL		/* struct snapshot *: all the worker still has */
+};
+
+/* One metrics interval as the workers report it, until all of them have. */
+struct interval_sum {
+	struct snap_interval	 sum;	/* its streams are not kept */
+	int			 reports;
 };
 
 struct wire_payload {
@@ -134,6 +141,16 @@ struct pipeline {
 	size_t			 cap_parts;
 	size_t			 n_finals;
 	int64_t			 final_kernel_drops;
+	struct pipeline_sink	 sink;
+	/*
+	 * Every worker reports the same intervals in the same order (each
+	 * gets every tick), so the k-th report of each is the same interval:
+	 * sums[0] is the oldest not yet reported by all.
+	 */
+	struct interval_sum	*sums;
+	size_t			 n_sums;
+	size_t			 cap_sums;
+	size_t			*reports_seen;	/* per worker, since sums[0] */
 };
 
 int
@@ -228,7 +245,15 @@ pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
 		w->analyzer = analyzer_new(&pl->cfg.analysis);
 		atomic_init(&w->drops, 0);
 	}
+	pl->reports_seen = xcalloc((size_t)pl->n_workers,
+	    sizeof(*pl->reports_seen));
 	return pl;
+}
+
+void
+pipeline_set_sink(struct pipeline *pl, const struct pipeline_sink *sink)
+{
+	pl->sink = *sink;
 }
 
 void
@@ -249,6 +274,8 @@ pipeline_free(struct pipeline *pl)
 	for (i = 0; i < pl->n_parts; i++)
 		snapshot_release(&pl->parts[i]);
 	free(pl->parts);
+	free(pl->sums);
+	free(pl->reports_seen);
 	HASH_ITER(hh, pl->routes, r, rtmp) {
 		HASH_DEL(pl->routes, r);
 		free(r);
@@ -480,10 +507,13 @@ tick(struct pipeline *pl, int64_t now_us)
 	int i;
 
 	for (i = 0; i < pl->n_workers; i++) {
-		/* A tick that finds no room is made up for by the next one. */
-		if ((t = ring_room(pl->workers[i].in, sizeof(*t),
-		    pl->live)) == NULL)
-			continue;
+		/*
+		 * Never dropped: every worker must see every tick, so that
+		 * all report the same metrics intervals.  A tick is tiny and
+		 * waits only when the ring is full, when payloads are being
+		 * dropped already.
+		 */
+		t = ring_room(pl->workers[i].in, sizeof(*t), 0);
 		t->now_us = now_us;
 		ring_commit(pl->workers[i].in, MSG_TICK);
 	}
@@ -612,6 +642,12 @@ worker_emit(void *arg, struct snapshot *part)
 	worker_send(arg, OUT_PART, part);
 }
 
+static void
+worker_interval(void *arg, struct snap_interval *iv)
+{
+	worker_send(arg, OUT_INTERVAL, iv);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -622,7 +658,10 @@ worker_main(void *arg)
 	uint32_t type;
 	unsigned idle = 0;
 
-	analyzer_set_emit(w->analyzer, worker_emit, w);
+	int64_t now_us = 0;
+
+	analyzer_set_emit(w->analyzer, worker_emit,
+	    w->pl->sink.interval != NULL ? worker_interval : NULL, w);
 	for (;;) {
 		if ((p = ring_peek(w->in, &len, &type)) == NULL) {
 			idle_wait(&idle);
@@ -638,7 +677,8 @@ worker_main(void *arg)
 		} else if (type == MSG_TICK) {
 			const struct wire_tick *t = p;
 
-			analyzer_tick(w->analyzer, t->now_us);
+			now_us = t->now_us;
+			analyzer_tick(w->analyzer, now_us);
 		} else if (type == MSG_END) {
 			ring_release(w->in);
 			break;
@@ -646,6 +686,7 @@ worker_main(void *arg)
 		ring_release(w->in);
 	}
 	analyzer_finish(w->analyzer);
+	analyzer_flush(w->analyzer, now_us);
 	snap = xcalloc(1, sizeof(*snap));
 	analyzer_snapshot(w->analyzer, snap);
 	worker_send(w, OUT_FINAL, snap);
@@ -653,6 +694,57 @@ worker_main(void *arg)
 }
 
 /* ---- The aggregator ---- */
+
+static void report_progress(struct pipeline *, pipeline_progress_fn *,
+    void *);
+
+/* Every worker has reported the oldest interval: hand its sums on. */
+static void
+interval_complete(struct pipeline *pl)
+{
+	struct pipeline_progress pr;
+	int i;
+
+	report_progress(pl, NULL, &pr);
+	pl->sink.interval(pl->sink.arg, &pl->sums[0].sum, &pr);
+	memmove(pl->sums, pl->sums + 1, (pl->n_sums - 1) * sizeof(*pl->sums));
+	pl->n_sums--;
+	for (i = 0; i < pl->n_workers; i++)
+		pl->reports_seen[i]--;
+}
+
+/* Worker w reports a metrics interval. */
+static void
+interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
+{
+	struct interval_sum *is;
+	size_t k = pl->reports_seen[w]++, m, c;
+
+	if (iv->n_streams > 0 && pl->sink.streams != NULL)
+		pl->sink.streams(pl->sink.arg, iv->streams, iv->n_streams);
+	if (k == pl->n_sums) {
+		if (pl->n_sums == pl->cap_sums) {
+			pl->cap_sums = pl->cap_sums ? pl->cap_sums * 2 : 8;
+			pl->sums = xreallocarray(pl->sums, pl->cap_sums,
+			    sizeof(*pl->sums));
+		}
+		memset(&pl->sums[pl->n_sums++], 0, sizeof(*pl->sums));
+	}
+	is = &pl->sums[k];
+	is->sum.end_us = iv->end_us;
+	for (m = 0; m < SNAP_SIP_METHODS; m++) {
+		is->sum.sip_requests[m] += iv->sip_requests[m];
+		for (c = 0; c < 6; c++)
+			is->sum.sip_responses[m][c] += iv->sip_responses[m][c];
+	}
+	is->sum.active_calls += iv->active_calls;
+	is->sum.active_streams += iv->active_streams;
+	is->reports++;
+	free(iv->streams);
+	free(iv);
+	while (pl->n_sums > 0 && pl->sums[0].reports == pl->n_workers)
+		interval_complete(pl);
+}
 
 /* Take what the workers sent; returns how many records. */
 static int
@@ -670,6 +762,13 @@ gather(struct pipeline *pl)
 
 			ring_release(pl->workers[i].out);
 			n++;
+			if (type == OUT_INTERVAL) {
+				interval_add(pl, i, obj);
+				continue;
+			}
+			if (pl->sink.part != NULL)
+				pl->sink.part(pl->sink.arg, obj,
+				    type == OUT_FINAL);
 			if (pl->n_parts == pl->cap_parts) {
 				pl->cap_parts = pl->cap_parts ?
 				    pl->cap_parts * 2 : 256;
@@ -702,6 +801,7 @@ probe_drops(struct pipeline *pl)
 	return n;
 }
 
+/* The figures so far: to fn, or (fn NULL) into *arg. */
 static void
 report_progress(struct pipeline *pl, pipeline_progress_fn *fn, void *arg)
 {
@@ -716,7 +816,10 @@ report_progress(struct pipeline *pl, pipeline_progress_fn *fn, void *arg)
 	pr.kernel_drops = atomic_load_explicit(&pl->pub_kernel_drops,
 	    memory_order_relaxed);
 	pr.probe_drops = probe_drops(pl);
-	fn(arg, &pr);
+	if (fn != NULL)
+		fn(arg, &pr);
+	else
+		*(struct pipeline_progress *)arg = pr;
 }
 
 int

@@ -33,6 +33,22 @@ struct pipeline_progress {
 
 typedef void pipeline_progress_fn(void *arg, const struct pipeline_progress *);
 
+/*
+ * Where results go as the run goes, in the aggregator's thread (the one
+ * calling pipeline_run); any may be NULL.  part: a call or stream ended
+ * (final: what a worker still held at the end); streams: per-stream
+ * figures of a metrics interval, worker by worker; interval: the totals
+ * of a metrics interval once every worker has reported it.
+ */
+struct pipeline_sink {
+	void	(*part)(void *arg, const struct snapshot *, int final);
+	void	(*streams)(void *arg, const struct snap_stream_interval *,
+		    size_t n);
+	void	(*interval)(void *arg, const struct snap_interval *,
+		    const struct pipeline_progress *);
+	void	*arg;
+};
+
 struct pipeline;
 
 /* One worker per core but one, for the capture thread; at least one. */
@@ -41,6 +57,9 @@ void		 pipeline_config_default(struct pipeline_config *);
 /* A pipeline reading cap (which it does not own). */
 struct pipeline	*pipeline_new(const struct pipeline_config *, struct capture *);
 void		 pipeline_free(struct pipeline *);
+/* Before pipeline_run. */
+void		 pipeline_set_sink(struct pipeline *,
+		    const struct pipeline_sink *);
 /*
  * Run until the capture ends or pipeline_stop: start the threads, gather
  * in this one (calling progress, if not NULL, about once a second of

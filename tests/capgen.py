@@ -2100,6 +2100,25 @@ def sc_events_only(cap):
     teardown(cap, call, max(fwd[0], rev[0], fwd[1], rev[1]) + ms(90))
 
 
+def write_hostile_sip(path):
+    """One ordinary call whose SIP text is full of what breaks naive outputs:
+    line-protocol separators and escapes, quotes, backslashes (one at the
+    end), terminal escape sequences, a byte that is not UTF-8.  No truth:
+    it is for checking that such text reaches no series key, no extra
+    field or line, and no terminal."""
+    cap = Capture("hostile_sip", 4242, link_ether, LINKTYPE_ETHERNET, "pcap", None)
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller = Endpoint(h1, 'evil,probe=x\\ y=1"inject\x1b[31m\x1b]0;t\x07\xff\\',
+                      display='Mallory "\\" \x1b[2J')
+    callee = Endpoint(h2, "victim=1,codec=x")
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    call.call_id = 'inject,direction=x y="1"\\ \x1b[1m@evil\\'
+    media_call(cap, call, cap.at(0.1), 2, Path(**CLEAN), Path(**CLEAN))
+    records = cap.records()
+    write_pcap(path, cap.linktype, [(r[0], r[3]) for r in records])
+
+
 SCENARIOS = {}
 
 
@@ -2704,8 +2723,13 @@ def main(argv=None):
                     "loss_random) to FILE, as Ethernet/IPv4/UDP: no truth")
     ap.add_argument("--rtp-seconds", type=float, metavar="S",
                     help="with --rtp-pcap: its first S seconds only")
+    ap.add_argument("--hostile-sip", metavar="FILE",
+                    help="write one call with hostile SIP text to FILE: no truth")
     ap.add_argument("scenarios", nargs="*", metavar="SCENARIO")
     args = ap.parse_args(argv)
+    if args.hostile_sip:
+        write_hostile_sip(args.hostile_sip)
+        return 0
     if args.list:
         for name, spec in SCENARIOS.items():
             print("%-15s %s" % (name, spec["doc"]) if args.verbose else name)

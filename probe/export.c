@@ -1,0 +1,422 @@
+/*
+ * Results as line protocol (see export.h and docs/metrics.md).
+ *
+ * InfluxDB keeps one point per series and timestamp: two streams of one
+ * series (same direction and codec) in one millisecond would be one point.
+ * So each series remembers its latest timestamp, and a point that would
+ * not come after it is moved to 1 ms later.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "dissectors/sip.h"
+#include "metrics/kpi.h"
+#include "metrics/lineproto.h"
+#include "probe/export.h"
+#include "probe/vqprobe.h"
+
+/* Bytes of lines gathered before they go to the transport. */
+#define EXPORT_FLUSH_BYTES	(256u << 10)
+
+/* The latest timestamp of one series. */
+struct series {
+	char		*key;
+	int64_t		 last_ms;
+	UT_hash_handle	 hh;
+};
+
+/* One direction of a call, from the streams that ended so far. */
+struct direction_sum {
+	int		 have_mos;
+	double		 mos_min;
+	double		 mos_avg_weighted;
+	uint64_t	 mos_weight;
+	uint64_t	 expected;
+	uint64_t	 lost;
+	double		 jitter_max_ms;
+	int		 streams;
+};
+
+/* A call whose streams are being summed until the call ends. */
+struct call_sum {
+	uint64_t		order;		/* its INVITE's frame */
+	struct direction_sum	caller;
+	struct direction_sum	callee;
+	UT_hash_handle		hh;
+};
+
+struct exporter {
+	struct export_config	 cfg;
+	struct influx		*influx;
+	struct lp_buf		 buf;
+	struct series		*series;	/* uthash head */
+	struct call_sum		*calls;		/* uthash head */
+	int			*final_codes;	/* calls ended since the last
+						   interval */
+	size_t			 n_codes;
+	size_t			 cap_codes;
+	int64_t			 latest_us;	/* capture time reached */
+};
+
+struct exporter *
+exporter_new(const struct export_config *cfg, struct influx *influx)
+{
+	struct exporter *e = xcalloc(1, sizeof(*e));
+
+	e->cfg = *cfg;
+	e->influx = influx;
+	lp_buf_init(&e->buf);
+	return e;
+}
+
+void
+exporter_free(struct exporter *e)
+{
+	struct series *s, *stmp;
+	struct call_sum *c, *ctmp;
+
+	if (e == NULL)
+		return;
+	HASH_ITER(hh, e->series, s, stmp) {
+		HASH_DEL(e->series, s);
+		free(s->key);
+		free(s);
+	}
+	HASH_ITER(hh, e->calls, c, ctmp) {
+		HASH_DEL(e->calls, c);
+		free(c);
+	}
+	free(e->final_codes);
+	lp_buf_free(&e->buf);
+	free(e);
+}
+
+/* Hand what is gathered to the transport. */
+static void
+flush(struct exporter *e)
+{
+	if (e->buf.len > 0)
+		influx_write(e->influx, e->buf.data, e->buf.len);
+	lp_buf_reset(&e->buf);
+}
+
+/* A timestamp for a point of this series: ts_us, or 1 ms after the last. */
+static int64_t
+series_ts_ms(struct exporter *e, const char *measurement, const char *tag1,
+    const char *tag2, int64_t ts_us)
+{
+	char key[256];
+	struct series *s;
+	int64_t ms = ts_us / 1000;
+
+	snprintf(key, sizeof(key), "%s\n%s\n%s", measurement,
+	    tag1 ? tag1 : "", tag2 ? tag2 : "");
+	HASH_FIND_STR(e->series, key, s);
+	if (s == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		s->key = xstrdup(key);
+		s->last_ms = INT64_MIN;
+		HASH_ADD_KEYPTR(hh, e->series, s->key, strlen(s->key), s);
+	}
+	if (ms <= s->last_ms)
+		ms = s->last_ms + 1;
+	s->last_ms = ms;
+	return ms;
+}
+
+/* A point's beginning: the measurement, the probe and the labels. */
+static void
+begin(struct exporter *e, const char *measurement)
+{
+	size_t i;
+
+	lp_begin(&e->buf, measurement);
+	lp_tag(&e->buf, "probe", e->cfg.probe);
+	for (i = 0; i < e->cfg.n_labels; i++)
+		lp_tag(&e->buf, e->cfg.labels[i].key, e->cfg.labels[i].value);
+}
+
+/* A point's end; lines go out once enough are gathered. */
+static void
+end(struct exporter *e, int64_t ts_ms)
+{
+	lp_end(&e->buf, ts_ms);
+	if (e->buf.len >= EXPORT_FLUSH_BYTES)
+		flush(e);
+}
+
+static void
+note_time(struct exporter *e, int64_t ts_us)
+{
+	if (ts_us > e->latest_us)
+		e->latest_us = ts_us;
+}
+
+/* vq_stream: one stream over one interval. */
+static void
+stream_point(struct exporter *e, const struct snap_stream_interval *si)
+{
+	const char *direction = si->direction ? si->direction : "none";
+	char ssrc[16];
+
+	note_time(e, si->last_us);
+	begin(e, "vq_stream");
+	lp_tag(&e->buf, "direction", direction);
+	lp_tag(&e->buf, "codec", si->codec);
+	lp_field_str(&e->buf, "call_id", si->call_id[0] ? si->call_id : NULL);
+	lp_field_str(&e->buf, "src", si->src);
+	lp_field_str(&e->buf, "dst", si->dst);
+	snprintf(ssrc, sizeof(ssrc), "0x%08x", si->ssrc);
+	lp_field_str(&e->buf, "ssrc", ssrc);
+	lp_field_uint(&e->buf, "packets", si->packets);
+	lp_field_uint(&e->buf, "expected", si->expected);
+	lp_field_uint(&e->buf, "lost", si->lost);
+	if (si->expected > 0)
+		lp_field_float(&e->buf, "loss_pct",
+		    100.0 * (double)si->lost / (double)si->expected);
+	lp_field_uint(&e->buf, "jb_discards", si->jb_discards);
+	lp_field_float(&e->buf, "burst_ratio", si->burst_ratio);
+	lp_field_float(&e->buf, "jitter_ms", si->jitter_ms);
+	lp_field_float(&e->buf, "max_jitter_ms", si->max_jitter_ms);
+	if (si->have_mos) {
+		lp_field_float(&e->buf, "mos", si->mos);
+		lp_field_float(&e->buf, "r_factor", si->r_factor);
+	}
+	lp_field_int(&e->buf, "dscp", si->dscp);
+	lp_field_bool(&e->buf, "ended", si->ended);
+	end(e, series_ts_ms(e, "vq_stream", direction, si->codec,
+	    si->last_us));
+}
+
+static void
+on_streams(void *arg, const struct snap_stream_interval *si, size_t n)
+{
+	struct exporter *e = arg;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		stream_point(e, &si[i]);
+}
+
+/* Add an ended stream to its direction of its call. */
+static void
+sum_stream(struct exporter *e, uint64_t call_order,
+    const struct snap_stream *s)
+{
+	struct direction_sum *d;
+	struct call_sum *c;
+
+	if (s->direction == NULL)
+		return;
+	HASH_FIND(hh, e->calls, &call_order, sizeof(call_order), c);
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		c->order = call_order;
+		HASH_ADD(hh, e->calls, order, sizeof(c->order), c);
+	}
+	d = strcmp(s->direction, "caller") == 0 ? &c->caller : &c->callee;
+	d->streams++;
+	d->expected += s->rtp.expected;
+	d->lost += s->rtp.lost;
+	if (s->rtp.jitter_max_ms > d->jitter_max_ms)
+		d->jitter_max_ms = s->rtp.jitter_max_ms;
+	if (s->quality.have_mos) {
+		if (!d->have_mos || s->quality.mos_min < d->mos_min)
+			d->mos_min = s->quality.mos_min;
+		d->have_mos = 1;
+		/* Weighed by packets, as the streams' own means are by time. */
+		d->mos_avg_weighted += s->quality.mos_avg *
+		    (double)s->rtp.packets;
+		d->mos_weight += s->rtp.packets;
+	}
+}
+
+/* The per-direction fields of vq_call. */
+static void
+direction_fields(struct exporter *e, const struct direction_sum *d,
+    const char *mos_min, const char *mos_avg, const char *loss,
+    const char *jitter)
+{
+	if (d->streams == 0)
+		return;
+	if (d->have_mos) {
+		lp_field_float(&e->buf, mos_min, d->mos_min);
+		if (d->mos_weight > 0)
+			lp_field_float(&e->buf, mos_avg, d->mos_avg_weighted /
+			    (double)d->mos_weight);
+	}
+	if (d->expected > 0)
+		lp_field_float(&e->buf, loss,
+		    100.0 * (double)d->lost / (double)d->expected);
+	lp_field_float(&e->buf, jitter, d->jitter_max_ms);
+}
+
+/* vq_call: a call that ended, with the sums of its streams. */
+static void
+call_point(struct exporter *e, const struct snap_call *c)
+{
+	struct call_sum *sum, none;
+	int64_t ts_us = c->end_s != SNAP_NONE ? (int64_t)(c->end_s * 1e6) :
+	    e->latest_us;
+
+	HASH_FIND(hh, e->calls, &c->order, sizeof(c->order), sum);
+	if (sum == NULL) {
+		memset(&none, 0, sizeof(none));
+		sum = &none;
+	}
+	begin(e, "vq_call");
+	lp_tag(&e->buf, "state", c->state);
+	lp_field_str(&e->buf, "call_id", c->call_id);
+	lp_field_str(&e->buf, "from", c->from);
+	lp_field_str(&e->buf, "to", c->to);
+	if (c->final_code != 0)
+		lp_field_int(&e->buf, "final_code", c->final_code);
+	lp_field_bool(&e->buf, "answered", c->final_code >= 200 &&
+	    c->final_code < 300);
+	if (c->setup_ms != SNAP_NONE)
+		lp_field_float(&e->buf, "setup_ms", c->setup_ms);
+	if (c->pdd_ms != SNAP_NONE)
+		lp_field_float(&e->buf, "pdd_ms", c->pdd_ms);
+	if (c->duration_s != SNAP_NONE)
+		lp_field_float(&e->buf, "duration_s", c->duration_s);
+	lp_field_str(&e->buf, "end_reason", c->end_reason[0] ?
+	    c->end_reason : NULL);
+	direction_fields(e, &sum->caller, "mos_min_caller", "mos_avg_caller",
+	    "loss_pct_caller", "jitter_max_ms_caller");
+	direction_fields(e, &sum->callee, "mos_min_callee", "mos_avg_callee",
+	    "loss_pct_callee", "jitter_max_ms_callee");
+	end(e, series_ts_ms(e, "vq_call", c->state, NULL, ts_us));
+
+	if (sum != &none) {
+		HASH_DEL(e->calls, sum);
+		free(sum);
+	}
+	if (e->n_codes == e->cap_codes) {
+		e->cap_codes = e->cap_codes ? e->cap_codes * 2 : 64;
+		e->final_codes = xreallocarray(e->final_codes, e->cap_codes,
+		    sizeof(*e->final_codes));
+	}
+	e->final_codes[e->n_codes++] = c->final_code;
+}
+
+/*
+ * A piece of results: a stream that ended (with a copy of its call as it
+ * stands), a call that ended (no stream), or all a worker held at the
+ * end (every call in it ends with the capture).
+ */
+static void
+on_part(void *arg, const struct snapshot *part, int final)
+{
+	struct exporter *e = arg;
+	size_t i;
+
+	for (i = 0; i < part->n_streams; i++)
+		if (part->streams[i].call != SNAP_NO_CALL)
+			sum_stream(e, part->calls[part->streams[i].call].order,
+			    &part->streams[i]);
+	if (final || (part->n_calls == 1 && part->n_streams == 0))
+		for (i = 0; i < part->n_calls; i++)
+			call_point(e, &part->calls[i]);
+}
+
+/* vq_sip per method, and ASR/NER of the calls that ended, with INVITE. */
+static void
+sip_points(struct exporter *e, const struct snap_interval *iv, int64_t ts_ms)
+{
+	struct kpi_summary kpi;
+	char key[8];
+	int m, c;
+
+	kpi_summarise(e->final_codes, e->n_codes, &kpi);
+	for (m = 0; m < SNAP_SIP_METHODS; m++) {
+		uint64_t any = iv->sip_requests[m];
+		const char *name = m == 0 ? "other" :
+		    sip_method_name((enum sip_method)m);
+
+		for (c = 0; c < 6; c++)
+			any += iv->sip_responses[m][c];
+		if ((any == 0 && (m != SIP_INVITE || kpi.attempts == 0)) ||
+		    name == NULL)
+			continue;
+		begin(e, "vq_sip");
+		lp_tag(&e->buf, "method", name);
+		lp_field_uint(&e->buf, "requests", iv->sip_requests[m]);
+		for (c = 0; c < 6; c++) {
+			snprintf(key, sizeof(key), "r%dxx", c + 1);
+			lp_field_uint(&e->buf, key, iv->sip_responses[m][c]);
+		}
+		if (m == SIP_INVITE && kpi.attempts > 0) {
+			lp_field_uint(&e->buf, "attempts", kpi.attempts);
+			lp_field_uint(&e->buf, "answered", kpi.answered);
+			lp_field_float(&e->buf, "asr_pct", kpi.asr_pct);
+			lp_field_float(&e->buf, "ner_pct", kpi.ner_pct);
+		}
+		end(e, series_ts_ms(e, "vq_sip", name, NULL, ts_ms * 1000));
+	}
+	e->n_codes = 0;
+}
+
+/* vq_probe: the probe's own health. */
+static void
+probe_point(struct exporter *e, const struct snap_interval *iv,
+    const struct pipeline_progress *pr, int64_t ts_ms)
+{
+	struct influx_stats st;
+
+	influx_stats(e->influx, &st);
+	begin(e, "vq_probe");
+	lp_field_uint(&e->buf, "packets", pr->packets);
+	lp_field_uint(&e->buf, "bytes", pr->bytes);
+	if (pr->kernel_drops >= 0)
+		lp_field_int(&e->buf, "kernel_drops", pr->kernel_drops);
+	lp_field_uint(&e->buf, "probe_drops", pr->probe_drops);
+	lp_field_uint(&e->buf, "active_calls", iv->active_calls);
+	lp_field_uint(&e->buf, "active_streams", iv->active_streams);
+	lp_field_uint(&e->buf, "export_queue_bytes", st.queue_bytes);
+	lp_field_uint(&e->buf, "spool_bytes", st.spool_bytes);
+	lp_field_uint(&e->buf, "spool_dropped_bytes", st.spool_dropped_bytes);
+	lp_field_uint(&e->buf, "export_lines_dropped", st.lines_dropped);
+	lp_field_uint(&e->buf, "write_errors", st.write_errors);
+	lp_field_str(&e->buf, "exporter_state", influx_state_name(st.state));
+	end(e, series_ts_ms(e, "vq_probe", NULL, NULL, ts_ms * 1000));
+}
+
+static void
+on_interval(void *arg, const struct snap_interval *iv,
+    const struct pipeline_progress *pr)
+{
+	struct exporter *e = arg;
+	int64_t ts_ms = iv->end_us / 1000;
+
+	note_time(e, iv->end_us);
+	sip_points(e, iv, ts_ms);
+	probe_point(e, iv, pr, ts_ms);
+	flush(e);
+}
+
+void
+exporter_sink(struct exporter *e, struct pipeline_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->part = on_part;
+	sink->streams = on_streams;
+	sink->interval = on_interval;
+	sink->arg = e;
+}
+
+void
+exporter_finish(struct exporter *e)
+{
+	struct snap_interval none;
+
+	/* The calls still open at the end closed after the last interval. */
+	if (e->n_codes > 0) {
+		memset(&none, 0, sizeof(none));
+		sip_points(e, &none, e->latest_us / 1000);
+	}
+	flush(e);
+}
