@@ -155,6 +155,11 @@ struct snap_interval {
 	uint64_t	sip_responses[SNAP_SIP_METHODS][6];	/* 1xx..6xx */
 	uint64_t	active_calls;
 	uint64_t	active_streams;
+	/* The capture's totals when the interval was reported. */
+	uint64_t	packets;
+	uint64_t	bytes;
+	int64_t		kernel_drops;	/* -1: a file */
+	uint64_t	probe_drops;
 };
 
 struct snapshot {

@@ -68,8 +68,13 @@ struct wire_payload {
 	struct pkt_meta	meta;		/* meta.payload is not used */
 };
 
+/* Capture time, and the capture's totals at that time. */
 struct wire_tick {
 	int64_t		now_us;
+	uint64_t	packets;
+	uint64_t	bytes;
+	int64_t		kernel_drops;
+	uint64_t	probe_drops;
 };
 
 /* Capture time between ticks to the workers. */
@@ -96,6 +101,7 @@ struct worker {
 	struct ring	*in;		/* from the capture thread */
 	struct ring	*out;		/* to the aggregator */
 	struct analyzer	*analyzer;
+	struct wire_tick last_tick;	/* the worker's own copy */
 	/* Written by the capture thread, read by the aggregator. */
 	_Atomic uint64_t drops;
 };
@@ -500,11 +506,19 @@ on_payload(void *arg, const struct pkt_meta *meta)
 }
 
 /* Tell every worker what time it is, and publish the figures. */
+static uint64_t probe_drops(struct pipeline *);
+
 static void
 tick(struct pipeline *pl, int64_t now_us)
 {
-	struct wire_tick *t;
+	struct wire_tick *t, now;
 	int i;
+
+	now.now_us = now_us;
+	now.packets = pl->frames;
+	now.bytes = pl->bytes;
+	now.kernel_drops = capture_kernel_drops(pl->cap);
+	now.probe_drops = probe_drops(pl);
 
 	for (i = 0; i < pl->n_workers; i++) {
 		/*
@@ -514,7 +528,7 @@ tick(struct pipeline *pl, int64_t now_us)
 		 * dropped already.
 		 */
 		t = ring_room(pl->workers[i].in, sizeof(*t), 0);
-		t->now_us = now_us;
+		*t = now;
 		ring_commit(pl->workers[i].in, MSG_TICK);
 	}
 	if (now_us >= pl->next_sweep_us) {
@@ -526,8 +540,8 @@ tick(struct pipeline *pl, int64_t now_us)
 	    memory_order_relaxed);
 	atomic_store_explicit(&pl->pub_bytes, pl->bytes, memory_order_relaxed);
 	atomic_store_explicit(&pl->pub_now_us, now_us, memory_order_relaxed);
-	atomic_store_explicit(&pl->pub_kernel_drops,
-	    capture_kernel_drops(pl->cap), memory_order_relaxed);
+	atomic_store_explicit(&pl->pub_kernel_drops, now.kernel_drops,
+	    memory_order_relaxed);
 }
 
 /* Capture time moved to now_us: tick once per TICK_US crossed. */
@@ -642,10 +656,17 @@ worker_emit(void *arg, struct snapshot *part)
 	worker_send(arg, OUT_PART, part);
 }
 
+/* A metrics interval, with the capture's totals of the tick that ended it. */
 static void
 worker_interval(void *arg, struct snap_interval *iv)
 {
-	worker_send(arg, OUT_INTERVAL, iv);
+	struct worker *w = arg;
+
+	iv->packets = w->last_tick.packets;
+	iv->bytes = w->last_tick.bytes;
+	iv->kernel_drops = w->last_tick.kernel_drops;
+	iv->probe_drops = w->last_tick.probe_drops;
+	worker_send(w, OUT_INTERVAL, iv);
 }
 
 static void *
@@ -678,6 +699,7 @@ worker_main(void *arg)
 			const struct wire_tick *t = p;
 
 			now_us = t->now_us;
+			w->last_tick = *t;
 			analyzer_tick(w->analyzer, now_us);
 		} else if (type == MSG_END) {
 			ring_release(w->in);
@@ -695,18 +717,20 @@ worker_main(void *arg)
 
 /* ---- The aggregator ---- */
 
-static void report_progress(struct pipeline *, pipeline_progress_fn *,
-    void *);
-
 /* Every worker has reported the oldest interval: hand its sums on. */
 static void
 interval_complete(struct pipeline *pl)
 {
 	struct pipeline_progress pr;
+	const struct snap_interval *sum = &pl->sums[0].sum;
 	int i;
 
-	report_progress(pl, NULL, &pr);
-	pl->sink.interval(pl->sink.arg, &pl->sums[0].sum, &pr);
+	pr.capture_us = sum->end_us;
+	pr.packets = sum->packets;
+	pr.bytes = sum->bytes;
+	pr.kernel_drops = sum->kernel_drops;
+	pr.probe_drops = sum->probe_drops;
+	pl->sink.interval(pl->sink.arg, sum, &pr);
 	memmove(pl->sums, pl->sums + 1, (pl->n_sums - 1) * sizeof(*pl->sums));
 	pl->n_sums--;
 	for (i = 0; i < pl->n_workers; i++)
@@ -739,6 +763,11 @@ interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
 	}
 	is->sum.active_calls += iv->active_calls;
 	is->sum.active_streams += iv->active_streams;
+	/* The same tick's totals reach every worker: any one will do. */
+	is->sum.packets = iv->packets;
+	is->sum.bytes = iv->bytes;
+	is->sum.kernel_drops = iv->kernel_drops;
+	is->sum.probe_drops = iv->probe_drops;
 	is->reports++;
 	free(iv->streams);
 	free(iv);
@@ -801,7 +830,7 @@ probe_drops(struct pipeline *pl)
 	return n;
 }
 
-/* The figures so far: to fn, or (fn NULL) into *arg. */
+/* The figures so far, to fn. */
 static void
 report_progress(struct pipeline *pl, pipeline_progress_fn *fn, void *arg)
 {
@@ -816,10 +845,7 @@ report_progress(struct pipeline *pl, pipeline_progress_fn *fn, void *arg)
 	pr.kernel_drops = atomic_load_explicit(&pl->pub_kernel_drops,
 	    memory_order_relaxed);
 	pr.probe_drops = probe_drops(pl);
-	if (fn != NULL)
-		fn(arg, &pr);
-	else
-		*(struct pipeline_progress *)arg = pr;
+	fn(arg, &pr);
 }
 
 int
