@@ -60,6 +60,24 @@ struct snap_capture {
 /* A time, or none. */
 #define SNAP_NONE	(-1.0)
 
+#define SNAP_SUMMARY_LEN	64
+
+/*
+ * One SIP message of a call, for the call's ladder.  summary and the
+ * endpoints are safe to show; text is the message as captured (bytes the
+ * sender chose: escape before showing), or NULL when not kept.
+ */
+struct snap_sip_msg {
+	int64_t		ts_us;
+	char		src[SNAP_ENDPOINT_LEN];
+	char		dst[SNAP_ENDPOINT_LEN];
+	int		is_request;
+	char		summary[SNAP_SUMMARY_LEN];	/* "INVITE", "180 Ringing" */
+	int		has_sdp;
+	char		*text;
+	size_t		text_len;
+};
+
 struct snap_call {
 	uint64_t	order;		/* capture frame of its INVITE */
 	char		call_id[SNAP_TEXT_LEN];
@@ -75,6 +93,10 @@ struct snap_call {
 	char		 end_reason[SNAP_TEXT_LEN]; /* "" while the call goes on */
 	int		 q850_cause;	/* from a Reason header, -1 none */
 	unsigned	 dialogs;	/* early or confirmed (forking: > 1) */
+	/* Its SIP messages in capture order (kept for the views only). */
+	struct snap_sip_msg *msgs;
+	size_t		 n_msgs;
+	size_t		 msgs_dropped;	/* past the bound kept per call */
 };
 
 /* What the stream's receiver said about it in RTCP (RFC 3550, RFC 3611). */
@@ -97,6 +119,20 @@ struct snap_far_end {
 	int		xr_end_system_delay_ms;
 };
 
+/* A stream over one metrics interval, for charts. */
+struct snap_point {
+	int64_t		end_us;		/* the interval's end (capture time) */
+	uint64_t	packets;
+	uint64_t	expected;
+	uint64_t	lost;
+	double		loss_pct;	/* lost / expected in the interval */
+	double		jitter_ms;	/* at its end */
+	double		max_jitter_ms;
+	int		have_mos;
+	double		mos;
+	uint64_t	jb_discards;
+};
+
 struct snap_stream {
 	unsigned	id;
 	uint64_t	order;		/* capture frame that made it a stream */
@@ -115,6 +151,9 @@ struct snap_stream {
 	struct rtpstat_summary rtp;
 	struct quality_summary quality;
 	struct snap_far_end far;
+	/* Its figures per metrics interval (kept for the views only). */
+	struct snap_point *points;
+	size_t		 n_points;
 };
 
 /* One stream over one metrics interval (or up to its end). */
@@ -170,10 +209,49 @@ struct snapshot {
 	size_t			 n_streams;
 };
 
+/*
+ * The probe's own state, for a view's header: where packets come from and
+ * how the probe copes.
+ */
+struct snap_status {
+	char		source[SNAP_TEXT_LEN];	/* interface or file */
+	int		live;
+	int		finished;	/* the capture is over */
+	int64_t		capture_us;	/* capture time reached */
+	double		uptime_s;	/* since the start (wall clock) */
+	double		packets_per_s;
+	uint64_t	packets;
+	int64_t		kernel_drops;	/* -1: a file */
+	uint64_t	probe_drops;
+	uint64_t	active_calls;
+	uint64_t	active_streams;
+	const char	*exporter_state;	/* "ok", "retrying", "spooling",
+						   NULL without an exporter */
+};
+
+/* Release what one call holds (not the struct itself). */
+static inline void
+snap_call_release(struct snap_call *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_msgs; i++)
+		free(c->msgs[i].text);
+	free(c->msgs);
+	c->msgs = NULL;
+	c->n_msgs = 0;
+}
+
 /* Release what a snapshot holds (not the struct itself). */
 static inline void
 snapshot_release(struct snapshot *s)
 {
+	size_t i;
+
+	for (i = 0; i < s->n_calls; i++)
+		snap_call_release(&s->calls[i]);
+	for (i = 0; i < s->n_streams; i++)
+		free(s->streams[i].points);
 	free(s->calls);
 	free(s->streams);
 	s->calls = NULL;
