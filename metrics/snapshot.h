@@ -194,11 +194,18 @@ struct snap_interval {
 	uint64_t	sip_responses[SNAP_SIP_METHODS][6];	/* 1xx..6xx */
 	uint64_t	active_calls;
 	uint64_t	active_streams;
+	/* The worker's totals since the start. */
+	uint64_t	truncated;
+	uint64_t	malformed;
+	uint64_t	calls_evicted;
+	uint64_t	streams_evicted;
 	/* The capture's totals when the interval was reported. */
 	uint64_t	packets;
 	uint64_t	bytes;
 	int64_t		kernel_drops;	/* -1: a file */
 	uint64_t	probe_drops;
+	uint64_t	capture_truncated;	/* decoding frames */
+	uint64_t	capture_malformed;
 };
 
 struct snapshot {

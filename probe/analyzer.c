@@ -962,6 +962,7 @@ report_interval(struct analyzer *a, int64_t end_us, int ended)
 {
 	struct snap_interval *iv = xcalloc(1, sizeof(*iv));
 	struct stream *s;
+	int p;
 
 	for (s = a->lru_head; s != NULL; s = s->lru_next)
 		if (ended || s->stat == NULL ||
@@ -978,6 +979,12 @@ report_interval(struct analyzer *a, int64_t end_us, int ended)
 	memset(a->sip_responses, 0, sizeof(a->sip_responses));
 	iv->active_calls = calls_active(a->calls);
 	iv->active_streams = a->n_streams;
+	for (p = 0; p < PROTO_COUNT; p++) {
+		iv->truncated += a->truncated[p];
+		iv->malformed += a->malformed[p];
+	}
+	iv->calls_evicted = a->calls_evicted;
+	iv->streams_evicted = a->streams_evicted;
 	a->emit_interval(a->emit_arg, iv);
 }
 

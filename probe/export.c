@@ -374,6 +374,12 @@ probe_point(struct exporter *e, const struct snap_interval *iv,
 	if (pr->kernel_drops >= 0)
 		lp_field_int(&e->buf, "kernel_drops", pr->kernel_drops);
 	lp_field_uint(&e->buf, "probe_drops", pr->probe_drops);
+	lp_field_uint(&e->buf, "truncated", iv->capture_truncated +
+	    iv->truncated);
+	lp_field_uint(&e->buf, "malformed", iv->capture_malformed +
+	    iv->malformed);
+	lp_field_uint(&e->buf, "calls_evicted", iv->calls_evicted);
+	lp_field_uint(&e->buf, "streams_evicted", iv->streams_evicted);
 	lp_field_uint(&e->buf, "active_calls", iv->active_calls);
 	lp_field_uint(&e->buf, "active_streams", iv->active_streams);
 	lp_field_uint(&e->buf, "export_queue_bytes", st.queue_bytes);

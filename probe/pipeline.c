@@ -75,6 +75,8 @@ struct wire_tick {
 	uint64_t	bytes;
 	int64_t		kernel_drops;
 	uint64_t	probe_drops;
+	uint64_t	truncated;	/* decoding frames */
+	uint64_t	malformed;
 };
 
 /* Capture time between ticks to the workers. */
@@ -519,6 +521,11 @@ tick(struct pipeline *pl, int64_t now_us)
 	now.bytes = pl->bytes;
 	now.kernel_drops = capture_kernel_drops(pl->cap);
 	now.probe_drops = probe_drops(pl);
+	now.truncated = now.malformed = 0;
+	for (i = 0; i < PROTO_COUNT; i++) {
+		now.truncated += pl->truncated[i];
+		now.malformed += pl->malformed[i];
+	}
 
 	for (i = 0; i < pl->n_workers; i++) {
 		/*
@@ -666,6 +673,8 @@ worker_interval(void *arg, struct snap_interval *iv)
 	iv->bytes = w->last_tick.bytes;
 	iv->kernel_drops = w->last_tick.kernel_drops;
 	iv->probe_drops = w->last_tick.probe_drops;
+	iv->capture_truncated = w->last_tick.truncated;
+	iv->capture_malformed = w->last_tick.malformed;
 	worker_send(w, OUT_INTERVAL, iv);
 }
 
@@ -768,6 +777,12 @@ interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
 	is->sum.bytes = iv->bytes;
 	is->sum.kernel_drops = iv->kernel_drops;
 	is->sum.probe_drops = iv->probe_drops;
+	is->sum.capture_truncated = iv->capture_truncated;
+	is->sum.capture_malformed = iv->capture_malformed;
+	is->sum.truncated += iv->truncated;
+	is->sum.malformed += iv->malformed;
+	is->sum.calls_evicted += iv->calls_evicted;
+	is->sum.streams_evicted += iv->streams_evicted;
 	is->reports++;
 	free(iv->streams);
 	free(iv);
