@@ -14,15 +14,31 @@
  * the sequence numbers each covers (its media time at a constant packet
  * size), and mos_call rates the whole stream's loss, BurstR and delay.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "metrics/quality.h"
 
-#define QUALITY_WINDOW		1024	/* sequence numbers held undecided */
 #define QUALITY_MISORDER	100	/* RFC 3550 A.1's MAX_MISORDER */
+/*
+ * Sequence numbers held undecided, in a ring indexed by extended seq.
+ * Fewer than QUALITY_MISORDER are undecided after each packet.  While a
+ * packet is placed the span can be wider: before the first fate, a packet
+ * up to QUALITY_MISORDER - 1 below the lowest opens the stream further
+ * down (2 * QUALITY_MISORDER - 2 in all), and a packet far ahead first
+ * decides the numbers that could not share the ring with it, in the order
+ * they would be decided anyway.  So any ring longer than that span decides
+ * the same fates in the same order; this is the smallest power of two
+ * that is.
+ */
+#define QUALITY_WINDOW		256
 #define QUALITY_DROPOUT		3000	/* RFC 3550 A.1's MAX_DROPOUT */
 #define QUALITY_DEFAULT_MS	20.0
+
+_Static_assert(QUALITY_WINDOW > 2 * QUALITY_MISORDER - 2 &&
+    (QUALITY_WINDOW & (QUALITY_WINDOW - 1)) == 0,
+    "the ring must hold every undecided sequence number");
 
 enum slot_state { SLOT_EMPTY = 0, SLOT_PLAYED, SLOT_DISCARDED };
 
@@ -35,8 +51,6 @@ struct quality {
 	int			 started;
 	int64_t			 highest;	/* highest extended seq seen */
 	int64_t			 next_final;	/* lowest seq not yet decided */
-	uint8_t			 state[QUALITY_WINDOW];
-	int64_t			 arrival_us[QUALITY_WINDOW];
 
 	int64_t			 last_fate_us;
 	int64_t			 interval_start_us;
@@ -56,6 +70,18 @@ struct quality {
 
 	int			 have_rtt;
 	double			 rtt_ms;
+
+	/*
+	 * The undecided sequence numbers, by extended seq modulo the window:
+	 * each one's slot_state, and its arrival time as an offset from
+	 * arrival_base_us, which takes half the room of a whole time.  Once
+	 * the arrivals held span more than 32 bits of microseconds (35
+	 * minutes) the times are held whole in arrival_wide instead.
+	 */
+	int64_t			 arrival_base_us;
+	int64_t			*arrival_wide;	/* NULL: offsets in use */
+	uint8_t			 state[QUALITY_WINDOW];
+	int32_t			 arrival_off[QUALITY_WINDOW];
 };
 
 void
@@ -102,7 +128,69 @@ quality_free(struct quality *q)
 	jbuf_free(q->jb);
 	burst_free(q->whole);
 	burst_free(q->interval);
+	free(q->arrival_wide);
 	free(q);
+}
+
+/* Whether t - base_us fits an offset. */
+static int
+offset_fits(int64_t t, int64_t base_us)
+{
+	return t - base_us >= INT32_MIN && t - base_us <= INT32_MAX;
+}
+
+/* When the packet held in a slot arrived. */
+static int64_t
+slot_arrival(const struct quality *q, size_t slot)
+{
+	if (q->arrival_wide != NULL)
+		return q->arrival_wide[slot];
+	return q->arrival_base_us + q->arrival_off[slot];
+}
+
+/*
+ * Make base_us the offsets' base, re-expressing those held; if one of
+ * them is too far from it, hold whole times from now on instead.
+ */
+static void
+arrival_rebase(struct quality *q, int64_t base_us)
+{
+	size_t slot;
+
+	for (slot = 0; slot < QUALITY_WINDOW; slot++)
+		if (q->state[slot] != SLOT_EMPTY &&
+		    !offset_fits(slot_arrival(q, slot), base_us))
+			break;
+	if (slot < QUALITY_WINDOW) {
+		q->arrival_wide = calloc(QUALITY_WINDOW,
+		    sizeof(*q->arrival_wide));
+		if (q->arrival_wide == NULL)
+			abort();	/* 2 KiB: nothing sensible is left */
+		for (slot = 0; slot < QUALITY_WINDOW; slot++)
+			if (q->state[slot] != SLOT_EMPTY)
+				q->arrival_wide[slot] = q->arrival_base_us +
+				    q->arrival_off[slot];
+		return;
+	}
+	for (slot = 0; slot < QUALITY_WINDOW; slot++)
+		if (q->state[slot] != SLOT_EMPTY)
+			q->arrival_off[slot] = (int32_t)(q->arrival_base_us +
+			    q->arrival_off[slot] - base_us);
+	q->arrival_base_us = base_us;
+}
+
+/* Remember when the packet held in a slot arrived. */
+static void
+slot_set_arrival(struct quality *q, size_t slot, int64_t arrival_us)
+{
+	if (q->arrival_wide == NULL &&
+	    !offset_fits(arrival_us, q->arrival_base_us))
+		arrival_rebase(q, arrival_us);
+	if (q->arrival_wide != NULL)
+		q->arrival_wide[slot] = arrival_us;
+	else
+		q->arrival_off[slot] = (int32_t)(arrival_us -
+		    q->arrival_base_us);
 }
 
 /* Ta: one-way network delay (half the RTT), buffering and packetization. */
@@ -152,9 +240,7 @@ close_interval(struct quality *q)
 		q->mos_weight += q->interval_fates;
 		q->intervals++;
 	}
-	burst_free(q->interval);
-	if ((q->interval = burst_new()) == NULL)
-		abort();	/* a few bytes: nothing sensible is left to do */
+	burst_reset(q->interval);
 	q->interval_fates = 0;
 }
 
@@ -170,7 +256,7 @@ settle_one(struct quality *q)
 	if (q->state[slot] != SLOT_EMPTY) {
 		fate = q->state[slot] == SLOT_PLAYED ? BURST_RECEIVED :
 		    BURST_DISCARDED;
-		when = q->arrival_us[slot];
+		when = slot_arrival(q, slot);
 	}
 	if (q->interval_fates == 0)
 		q->interval_start_us = when;
@@ -225,6 +311,7 @@ quality_packet(struct quality *q, uint16_t seq, uint32_t timestamp,
 		q->started = 1;
 		q->highest = q->next_final = seq;
 		q->last_fate_us = arrival_us;
+		q->arrival_base_us = arrival_us;
 	}
 	ext = extend(q, seq);
 	if (ext > q->highest + QUALITY_DROPOUT ||
@@ -269,8 +356,9 @@ quality_packet(struct quality *q, uint16_t seq, uint32_t timestamp,
 			settle_one(q);
 	}
 	slot = (size_t)(ext & (QUALITY_WINDOW - 1));
+	/* The slot is still empty: a new base need not carry it. */
+	slot_set_arrival(q, slot, arrival_us);
 	q->state[slot] = v == JBUF_DISCARDED ? SLOT_DISCARDED : SLOT_PLAYED;
-	q->arrival_us[slot] = arrival_us;
 	while (q->highest - q->next_final >= QUALITY_MISORDER)
 		settle_one(q);
 }
@@ -327,4 +415,10 @@ quality_summary(const struct quality *q, struct quality_summary *s)
 		s->mos_avg = q->mos_weight ? q->mos_weighted /
 		    (double)q->mos_weight : res.mos;
 	}
+}
+
+uint32_t
+quality_intervals(const struct quality *q)
+{
+	return q->intervals;
 }

@@ -60,5 +60,7 @@ void		 quality_set_rtt(struct quality *, double rtt_ms);
 /* Settle every sequence number still pending: at the end of the stream. */
 void		 quality_finish(struct quality *);
 void		 quality_summary(const struct quality *, struct quality_summary *);
+/* Intervals rated so far (the summary's intervals, cheaply). */
+uint32_t	 quality_intervals(const struct quality *);
 
 #endif /* VQ_QUALITY_H */

@@ -56,6 +56,8 @@ struct stream {
 	uint64_t		 rep_lost;
 	uint64_t		 rep_discards;
 	uint32_t		 rep_intervals;	/* MOS intervals rated */
+	struct snap_point	*points;	/* the latest keep_points */
+	size_t			 n_points;
 	/* All streams, least recently active first: timeouts, eviction. */
 	struct stream		*lru_prev;
 	struct stream		*lru_next;
@@ -171,6 +173,7 @@ analyzer_new(const struct analyzer_config *cfg)
 static void
 stream_free(struct stream *s)
 {
+	free(s->points);
 	rtpstat_free(s->stat);
 	quality_free(s->quality);
 	free(s);
@@ -253,6 +256,11 @@ stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
 	rtpstat_summary(s->stat, &o->rtp);
 	o->far = s->far;
 	quality_summary(s->quality, &o->quality);
+	if (s->n_points > 0) {
+		o->points = xcalloc(s->n_points, sizeof(*o->points));
+		memcpy(o->points, s->points, s->n_points * sizeof(*o->points));
+		o->n_points = s->n_points;
+	}
 }
 
 /*
@@ -280,12 +288,43 @@ emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
 	a->emit(a->emit_arg, part);
 }
 
+/* Keep an interval's figures with the stream, the latest keep_points. */
+static void
+stream_keep_point(struct analyzer *a, struct stream *s, int64_t end_us,
+    const struct snap_stream_interval *si)
+{
+	struct snap_point *p;
+
+	if (s->points == NULL)
+		s->points = xcalloc(a->cfg.keep_points, sizeof(*s->points));
+	if (s->n_points == a->cfg.keep_points) {
+		memmove(s->points, s->points + 1,
+		    (s->n_points - 1) * sizeof(*s->points));
+		s->n_points--;
+	}
+	p = &s->points[s->n_points++];
+	p->end_us = end_us;
+	p->packets = si->packets;
+	p->expected = si->expected;
+	p->lost = si->lost;
+	p->loss_pct = si->expected ? 100.0 * (double)si->lost /
+	    (double)si->expected : 0.0;
+	p->jitter_ms = si->jitter_ms;
+	p->max_jitter_ms = si->max_jitter_ms;
+	p->jb_discards = si->jb_discards;
+	/* A MOS for this interval only if one was rated in it. */
+	p->have_mos = si->have_mos && quality_intervals(s->quality) !=
+	    s->rep_intervals;
+	p->mos = si->mos;
+}
+
 /*
  * What a stream did since its previous interval report (its last one when
  * ended), into out; the totals become the next report's baseline.
  */
 static void
-stream_interval(struct stream *s, int ended, struct snap_stream_interval *out)
+stream_interval(struct analyzer *a, struct stream *s, int64_t end_us,
+    int ended, struct snap_stream_interval *out)
 {
 	struct rtpstat_summary rs;
 	struct quality_summary qs;
@@ -318,6 +357,8 @@ stream_interval(struct stream *s, int ended, struct snap_stream_interval *out)
 		out->r_factor = qs.r_last;
 	}
 	out->ended = ended;
+	if (a->cfg.keep_points > 0)
+		stream_keep_point(a, s, end_us, out);
 	s->rep_packets = rs.packets;
 	s->rep_expected = rs.expected;
 	s->rep_lost = rs.lost;
@@ -343,7 +384,7 @@ stream_end(struct analyzer *a, struct stream *s)
 {
 	quality_finish(s->quality);
 	if (a->emit_interval != NULL)
-		stream_interval(s, 1, pending_add(a));
+		stream_interval(a, s, s->last_us, 1, pending_add(a));
 	emit_part(a, s->call, s);
 	stream_unlink(a, s);
 	stream_free(s);
@@ -401,6 +442,7 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 	struct sdp_session sdp;
 	const struct sdp_session *body = NULL;
 	enum dissect_result r;
+	struct call *c;
 
 	r = sip_parse(meta->payload, meta->payload_len, &msg);
 	count_result(a, r, PROTO_SIP);
@@ -439,7 +481,10 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 		call_end_now(old, meta->ts_us, "evicted");
 		call_end(a, old);
 	}
-	calls_sip(a->calls, &msg, body, meta->ts_us, a->frame_order);
+	c = calls_sip(a->calls, &msg, body, meta->ts_us, a->frame_order);
+	if (c != NULL && a->cfg.keep_sip)
+		calls_note_message(c, &msg, meta->ts_us, &meta->src, &meta->dst,
+		    meta->payload, meta->payload_len);
 }
 
 /* How loss and jitter should treat a payload type the SDP announced. */
@@ -967,7 +1012,7 @@ report_interval(struct analyzer *a, int64_t end_us, int ended)
 	for (s = a->lru_head; s != NULL; s = s->lru_next)
 		if (ended || s->stat == NULL ||
 		    rtpstat_packets(s->stat) != s->rep_packets)
-			stream_interval(s, ended, pending_add(a));
+			stream_interval(a, s, end_us, ended, pending_add(a));
 	iv->end_us = end_us;
 	iv->streams = a->pending;
 	iv->n_streams = a->n_pending;

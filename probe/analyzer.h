@@ -23,6 +23,9 @@ struct analyzer_config {
 	int64_t			session_timer_us; /* no SIP: ended anyway */
 	size_t			max_calls;	/* then the least active goes */
 	size_t			max_streams;
+	/* For the views: SIP messages per call, figures per interval. */
+	int			keep_sip;
+	size_t			keep_points;	/* per stream, the latest */
 };
 
 /*

@@ -19,6 +19,9 @@
 #include "probe/vqprobe.h"
 
 #define CALL_MAX_DIALOGS	8
+/* SIP messages a call keeps for the views, and the bytes of each. */
+#define CALL_MAX_MSGS		64
+#define CALL_MAX_MSG_TEXT	4096
 #define CALL_TAG_LEN		64
 
 struct call {
@@ -51,6 +54,10 @@ struct call {
 	/* Least recently active first: what the table evicts. */
 	struct call	*lru_prev;
 	struct call	*lru_next;
+	/* Its SIP messages, for the views (calls_note_message). */
+	struct snap_sip_msg *msgs;
+	size_t		 n_msgs;
+	size_t		 msgs_dropped;
 	/* The media endpoints its SDP put in the map, packed. */
 	uint8_t		(*media_keys)[ENDPOINT_KEY_LEN];
 	size_t		 n_media_keys;
@@ -106,6 +113,18 @@ lru_touch(struct call_table *t, struct call *c)
 	t->lru_tail = c;
 }
 
+static void
+call_free(struct call *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_msgs; i++)
+		free(c->msgs[i].text);
+	free(c->msgs);
+	free(c->media_keys);
+	free(c);
+}
+
 struct call_table *
 calls_new(void)
 {
@@ -131,10 +150,8 @@ calls_free(struct call_table *t)
 		HASH_DEL(t->by_id, c);
 	}
 	/* Every call is in order[], removed ones too until compaction. */
-	for (size_t i = 0; i < t->n_calls; i++) {
-		free(t->order[i]->media_keys);
-		free(t->order[i]);
-	}
+	for (size_t i = 0; i < t->n_calls; i++)
+		call_free(t->order[i]);
 	free(t->order);
 	free(t);
 }
@@ -466,6 +483,47 @@ call_end_now(struct call *c, int64_t ts_us, const char *reason)
 }
 
 void
+calls_note_message(struct call *c, const struct sip_msg *m, int64_t ts_us,
+    const struct vq_endpoint *src, const struct vq_endpoint *dst,
+    const uint8_t *raw, size_t raw_len)
+{
+	struct snap_sip_msg *o;
+	const char *phrase;
+	char reason[SNAP_SUMMARY_LEN];
+
+	if (c->n_msgs >= CALL_MAX_MSGS) {
+		c->msgs_dropped++;
+		return;
+	}
+	c->msgs = xreallocarray(c->msgs, c->n_msgs + 1, sizeof(*c->msgs));
+	o = &c->msgs[c->n_msgs++];
+	memset(o, 0, sizeof(*o));
+	o->ts_us = ts_us;
+	addr_format_endpoint(src, o->src, sizeof(o->src));
+	addr_format_endpoint(dst, o->dst, sizeof(o->dst));
+	o->is_request = m->is_request;
+	o->has_sdp = m->sdp.len > 0;
+	if (m->is_request) {
+		text_copy_safe(o->summary, sizeof(o->summary), m->method_text.p,
+		    m->method_text.len);
+	} else {
+		phrase = sip_status_phrase(m->status_code);
+		if (m->reason_phrase.len > 0) {
+			text_copy_safe(reason, sizeof(reason), m->reason_phrase.p,
+			    m->reason_phrase.len);
+			phrase = reason;
+		}
+		snprintf(o->summary, sizeof(o->summary), "%d %.56s",
+		    m->status_code, phrase ? phrase : "");
+	}
+	if (raw_len > CALL_MAX_MSG_TEXT)
+		raw_len = CALL_MAX_MSG_TEXT;
+	o->text = xcalloc(1, raw_len + 1);
+	memcpy(o->text, raw, raw_len);
+	o->text_len = raw_len;
+}
+
+void
 call_copy_id(const struct call *c, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s", c->call_id);
@@ -522,8 +580,7 @@ calls_compact(struct call_table *t)
 		struct call *c = t->order[i];
 
 		if (c->removed) {
-			free(c->media_keys);
-			free(c);
+			call_free(c);
 			continue;
 		}
 		c->index = n;
@@ -573,6 +630,19 @@ call_snapshot(const struct call *c, struct snap_call *s)
 	s->duration_s = SNAP_NONE;
 	if (c->answer_us != 0 && c->end_us > c->answer_us)
 		s->duration_s = (double)(c->end_us - c->answer_us) / 1e6;
+	s->msgs_dropped = c->msgs_dropped;
+	if (c->n_msgs > 0) {
+		size_t i;
+
+		s->msgs = xcalloc(c->n_msgs, sizeof(*s->msgs));
+		s->n_msgs = c->n_msgs;
+		for (i = 0; i < c->n_msgs; i++) {
+			s->msgs[i] = c->msgs[i];
+			s->msgs[i].text = xcalloc(1, c->msgs[i].text_len + 1);
+			memcpy(s->msgs[i].text, c->msgs[i].text,
+			    c->msgs[i].text_len);
+		}
+	}
 }
 
 void

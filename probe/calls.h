@@ -64,6 +64,14 @@ int64_t		 call_last_activity_us(const struct call *);
 int		 call_has_ended(const struct call *);
 /* End a call that never said goodbye (a timeout): why, and when. */
 void		 call_end_now(struct call *, int64_t ts_us, const char *reason);
+/*
+ * Keep a SIP message of the call for the views (its ladder): when, from
+ * where to where, its first line, and its text, all bounded.
+ */
+void		 calls_note_message(struct call *, const struct sip_msg *,
+		    int64_t ts_us, const struct vq_endpoint *src,
+		    const struct vq_endpoint *dst, const uint8_t *raw,
+		    size_t raw_len);
 /* The call's Call-ID (made safe). */
 void		 call_copy_id(const struct call *, char *buf, size_t size);
 /* A pointer the caller keeps on a call (NULL when made). */
@@ -84,7 +92,7 @@ void		 calls_compact(struct call_table *);
 size_t		 calls_count(const struct call_table *);
 size_t		 call_index(const struct call *);
 
-/* One call as plain data. */
+/* One call as plain data (its messages copied: snap_call_release). */
 void		 call_snapshot(const struct call *, struct snap_call *);
 /* Fill out[0 .. calls_active() - 1] with every call in the table. */
 void		 calls_snapshot(const struct call_table *, struct snap_call *out);

@@ -28,6 +28,41 @@ ref_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Give a copied call its own messages (the part keeps its own). */
+static void
+own_messages(struct snap_call *c)
+{
+	struct snap_sip_msg *m = c->msgs;
+	size_t i;
+
+	if (c->n_msgs == 0) {
+		c->msgs = NULL;
+		return;
+	}
+	c->msgs = xcalloc(c->n_msgs, sizeof(*c->msgs));
+	for (i = 0; i < c->n_msgs; i++) {
+		c->msgs[i] = m[i];
+		if (m[i].text != NULL) {
+			c->msgs[i].text = xcalloc(1, m[i].text_len + 1);
+			memcpy(c->msgs[i].text, m[i].text, m[i].text_len);
+		}
+	}
+}
+
+/* Give a copied stream its own points. */
+static void
+own_points(struct snap_stream *s)
+{
+	const struct snap_point *p = s->points;
+
+	if (s->n_points == 0) {
+		s->points = NULL;
+		return;
+	}
+	s->points = xcalloc(s->n_points, sizeof(*s->points));
+	memcpy(s->points, p, s->n_points * sizeof(*s->points));
+}
+
 /* Add one part's capture counters to the total. */
 static void
 add_capture(struct snap_capture *to, const struct snap_capture *from)
@@ -92,9 +127,10 @@ merge_snapshots(struct snapshot *out, const struct snapshot *parts, size_t n)
 	out->n_calls = 0;
 	for (i = 0; i < nc; i++) {
 		if (i > 0 && calls[i].order == calls[i - 1].order)
-			out->n_calls--;
-		out->calls[out->n_calls++] =
+			snap_call_release(&out->calls[--out->n_calls]);
+		out->calls[out->n_calls] =
 		    parts[calls[i].part].calls[calls[i].index];
+		own_messages(&out->calls[out->n_calls++]);
 	}
 	for (i = 0, k = 0; i < nc; i++) {
 		if (i > 0 && calls[i].order != calls[i - 1].order)
@@ -107,6 +143,7 @@ merge_snapshots(struct snapshot *out, const struct snapshot *parts, size_t n)
 		struct snap_stream *s = &out->streams[i];
 
 		*s = parts[streams[i].part].streams[streams[i].index];
+		own_points(s);
 		s->id = (unsigned)(i + 1);
 		if (s->call != SNAP_NO_CALL)
 			s->call = call_at[streams[i].part][s->call];

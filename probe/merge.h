@@ -15,8 +15,8 @@
  * INVITE, streams by the frame that made them, stream ids renumbered from
  * 1 in that order, and each stream's call index pointing into out's calls.
  * A call in several parts (the same INVITE frame) is one call, as the
- * last of those parts has it.
- * The parts keep what they hold (release them as usual).
+ * last of those parts has it.  out gets its own copies of what the parts
+ * point to (messages, points): release both as usual.
  */
 void	merge_snapshots(struct snapshot *out, const struct snapshot *parts,
 	    size_t n);
