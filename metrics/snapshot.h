@@ -80,6 +80,7 @@ struct snap_sip_msg {
 
 struct snap_call {
 	uint64_t	order;		/* capture frame of its INVITE */
+	uint64_t	version;	/* later copies of a call: higher */
 	char		call_id[SNAP_TEXT_LEN];
 	char		from[SNAP_TEXT_LEN];	/* From URI */
 	char		to[SNAP_TEXT_LEN];	/* To URI */

@@ -122,6 +122,7 @@ struct analyzer {
 	uint64_t		  sip_requests[SNAP_SIP_METHODS];
 	uint64_t		  sip_responses[SNAP_SIP_METHODS][6];
 	int64_t			  next_session_check_us;
+	uint64_t		  version;	/* of the latest call copy */
 
 	uint64_t		  calls_evicted;
 	uint64_t		  streams_evicted;
@@ -278,6 +279,7 @@ emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
 		part->calls = xcalloc(1, sizeof(*part->calls));
 		part->n_calls = 1;
 		call_snapshot(c, &part->calls[0]);
+		part->calls[0].version = ++a->version;
 	}
 	if (s != NULL) {
 		part->streams = xcalloc(1, sizeof(*part->streams));
@@ -1115,7 +1117,7 @@ analyzer_finish(struct analyzer *a)
 }
 
 void
-analyzer_snapshot(const struct analyzer *a, struct snapshot *snap)
+analyzer_snapshot(struct analyzer *a, struct snapshot *snap)
 {
 	const struct stream *s;
 	size_t i = 0;
@@ -1128,6 +1130,11 @@ analyzer_snapshot(const struct analyzer *a, struct snapshot *snap)
 	snap->calls = xcalloc(snap->n_calls ? snap->n_calls : 1,
 	    sizeof(*snap->calls));
 	calls_snapshot(a->calls, snap->calls);
+	/* One version for the lot: later than any part emitted before. */
+	a->version++;
+	for (i = 0; i < snap->n_calls; i++)
+		snap->calls[i].version = a->version;
+	i = 0;
 
 	snap->n_streams = a->n_streams;
 	snap->streams = xcalloc(a->n_streams ? a->n_streams : 1,

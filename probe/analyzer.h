@@ -71,7 +71,7 @@ void		 analyzer_finish(struct analyzer *);
  * truncated and malformed payloads); packets and bytes are the capture
  * stage's to fill.
  */
-void		 analyzer_snapshot(const struct analyzer *, struct snapshot *);
+void		 analyzer_snapshot(struct analyzer *, struct snapshot *);
 /* Add per-protocol truncated and malformed counts (PROTO_COUNT each). */
 void		 analyzer_errors_add(struct snap_capture *,
 		    const uint64_t *truncated, const uint64_t *malformed);

@@ -22,7 +22,7 @@ ref_cmp(const void *a, const void *b)
 
 	if (x->order != y->order)
 		return x->order < y->order ? -1 : 1;
-	/* The same call in several parts: the latest part last. */
+	/* The same call in several parts: kept in part order. */
 	if (x->part != y->part)
 		return x->part < y->part ? -1 : 1;
 	return x->index < y->index ? -1 : x->index > y->index;
@@ -126,10 +126,15 @@ merge_snapshots(struct snapshot *out, const struct snapshot *parts, size_t n)
 	out->calls = xcalloc(nc ? nc : 1, sizeof(*out->calls));
 	out->n_calls = 0;
 	for (i = 0; i < nc; i++) {
-		if (i > 0 && calls[i].order == calls[i - 1].order)
+		const struct snap_call *c = &parts[calls[i].part].calls[calls[i].index];
+
+		if (i > 0 && calls[i].order == calls[i - 1].order) {
+			/* The same call again: keep the later version. */
+			if (c->version < out->calls[out->n_calls - 1].version)
+				continue;
 			snap_call_release(&out->calls[--out->n_calls]);
-		out->calls[out->n_calls] =
-		    parts[calls[i].part].calls[calls[i].index];
+		}
+		out->calls[out->n_calls] = *c;
 		own_messages(&out->calls[out->n_calls++]);
 	}
 	for (i = 0, k = 0; i < nc; i++) {

@@ -14,8 +14,8 @@
  * Fill out from parts[0 .. n - 1]: calls sorted by the frame of their
  * INVITE, streams by the frame that made them, stream ids renumbered from
  * 1 in that order, and each stream's call index pointing into out's calls.
- * A call in several parts (the same INVITE frame) is one call, as the
- * last of those parts has it.  out gets its own copies of what the parts
+ * A call in several parts (the same INVITE frame) is one call, as its
+ * copy of the highest version has it (the last, of equal versions).  out gets its own copies of what the parts
  * point to (messages, points): release both as usual.
  */
 void	merge_snapshots(struct snapshot *out, const struct snapshot *parts,

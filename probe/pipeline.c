@@ -54,6 +54,7 @@ enum {
 enum {
 	OUT_PART = 1,		/* struct snapshot *: a call or stream ended */
 	OUT_INTERVAL,		/* struct snap_interval *: a metrics interval */
+	OUT_LIVE,		/* struct snapshot *: what the worker holds now */
 	OUT_FINAL		/* struct snapshot *: all the worker still has */
 };
 
@@ -159,6 +160,7 @@ struct pipeline {
 	size_t			 n_sums;
 	size_t			 cap_sums;
 	size_t			*reports_seen;	/* per worker, since sums[0] */
+	struct snapshot		*lives;		/* per worker, the latest */
 };
 
 int
@@ -255,6 +257,7 @@ pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
 	}
 	pl->reports_seen = xcalloc((size_t)pl->n_workers,
 	    sizeof(*pl->reports_seen));
+	pl->lives = xcalloc((size_t)pl->n_workers, sizeof(*pl->lives));
 	return pl;
 }
 
@@ -284,6 +287,9 @@ pipeline_free(struct pipeline *pl)
 	free(pl->parts);
 	free(pl->sums);
 	free(pl->reports_seen);
+	for (k = 0; k < pl->n_workers; k++)
+		snapshot_release(&pl->lives[k]);
+	free(pl->lives);
 	HASH_ITER(hh, pl->routes, r, rtmp) {
 		HASH_DEL(pl->routes, r);
 		free(r);
@@ -688,7 +694,7 @@ worker_main(void *arg)
 	uint32_t type;
 	unsigned idle = 0;
 
-	int64_t now_us = 0;
+	int64_t now_us = 0, published_us = 0;
 
 	analyzer_set_emit(w->analyzer, worker_emit,
 	    w->pl->sink.interval != NULL ? worker_interval : NULL, w);
@@ -710,6 +716,14 @@ worker_main(void *arg)
 			now_us = t->now_us;
 			w->last_tick = *t;
 			analyzer_tick(w->analyzer, now_us);
+			/* Once a second of the clock is plenty for a view. */
+			if (w->pl->cfg.live_view &&
+			    mono_us() - published_us >= 1000000) {
+				snap = xcalloc(1, sizeof(*snap));
+				analyzer_snapshot(w->analyzer, snap);
+				worker_send(w, OUT_LIVE, snap);
+				published_us = mono_us();
+			}
 		} else if (type == MSG_END) {
 			ring_release(w->in);
 			break;
@@ -810,6 +824,12 @@ gather(struct pipeline *pl)
 				interval_add(pl, i, obj);
 				continue;
 			}
+			if (type == OUT_LIVE) {
+				snapshot_release(&pl->lives[i]);
+				pl->lives[i] = *(struct snapshot *)obj;
+				free(obj);
+				continue;
+			}
 			if (pl->sink.part != NULL)
 				pl->sink.part(pl->sink.arg, obj,
 				    type == OUT_FINAL);
@@ -845,29 +865,48 @@ probe_drops(struct pipeline *pl)
 	return n;
 }
 
-/* The figures so far, to fn. */
+/* The capture's figures so far. */
 static void
-report_progress(struct pipeline *pl, pipeline_progress_fn *fn, void *arg)
+progress_now(struct pipeline *pl, struct pipeline_progress *pr)
 {
-	struct pipeline_progress pr;
-
 	/* Relaxed: display figures (see struct pipeline). */
-	pr.capture_us = atomic_load_explicit(&pl->pub_now_us,
+	pr->capture_us = atomic_load_explicit(&pl->pub_now_us,
 	    memory_order_relaxed);
-	pr.packets = atomic_load_explicit(&pl->pub_packets,
+	pr->packets = atomic_load_explicit(&pl->pub_packets,
 	    memory_order_relaxed);
-	pr.bytes = atomic_load_explicit(&pl->pub_bytes, memory_order_relaxed);
-	pr.kernel_drops = atomic_load_explicit(&pl->pub_kernel_drops,
+	pr->bytes = atomic_load_explicit(&pl->pub_bytes, memory_order_relaxed);
+	pr->kernel_drops = atomic_load_explicit(&pl->pub_kernel_drops,
 	    memory_order_relaxed);
-	pr.probe_drops = probe_drops(pl);
-	fn(arg, &pr);
+	pr->probe_drops = probe_drops(pl);
+}
+
+void
+pipeline_view(struct pipeline *pl, struct snapshot *out,
+    struct pipeline_progress *pr)
+{
+	struct snapshot *all;
+	size_t n = pl->n_parts;
+	int i;
+
+	/* Shallow copies: the merge makes its own of what they point to. */
+	all = xcalloc(n + (size_t)pl->n_workers, sizeof(*all));
+	memcpy(all, pl->parts, n * sizeof(*all));
+	for (i = 0; i < pl->n_workers; i++)
+		all[n++] = pl->lives[i];
+	merge_snapshots(out, all, n);
+	free(all);
+	progress_now(pl, pr);
+	out->capture.packets = pr->packets;
+	out->capture.bytes = pr->bytes;
+	out->capture.kernel_drops = pr->kernel_drops;
+	out->capture.probe_drops = pr->probe_drops;
 }
 
 int
-pipeline_run(struct pipeline *pl, pipeline_progress_fn *progress, void *arg,
+pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
     char **cause)
 {
-	int64_t last_report = 0, now;
+	int64_t last_poll = 0, now;
 	sigset_t block, old;
 	unsigned idle = 0;
 	int i;
@@ -894,14 +933,9 @@ pipeline_run(struct pipeline *pl, pipeline_progress_fn *progress, void *arg,
 			idle = 0;
 		else
 			idle_wait(&idle);
-		if (progress != NULL) {
-			/* Relaxed: a display figure (see struct pipeline). */
-			now = atomic_load_explicit(&pl->pub_now_us,
-			    memory_order_relaxed);
-			if (now - last_report >= TICK_US) {
-				report_progress(pl, progress, arg);
-				last_report = now;
-			}
+		if (poll != NULL && (now = mono_us()) - last_poll >= 100000) {
+			poll(arg);
+			last_poll = now;
 		}
 	}
 	pthread_join(pl->capture_thread, NULL);

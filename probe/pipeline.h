@@ -20,6 +20,9 @@ struct pipeline_config {
 	int			realtime;	/* pace a file by its timestamps */
 	uint32_t		snaplen;	/* cut a file's frames; 0: as is */
 	size_t			ring_bytes;	/* per worker */
+	int			live_view;	/* workers publish what they
+						   hold, once a second, for
+						   pipeline_view */
 };
 
 /* What the aggregator learns as the run goes; see pipeline_run. */
@@ -31,7 +34,8 @@ struct pipeline_progress {
 	uint64_t	probe_drops;	/* frames no ring had room for */
 };
 
-typedef void pipeline_progress_fn(void *arg, const struct pipeline_progress *);
+/* Called by the aggregator about every 100 ms of the clock. */
+typedef void pipeline_poll_fn(void *arg);
 
 /*
  * Where results go as the run goes, in the aggregator's thread (the one
@@ -62,12 +66,18 @@ void		 pipeline_set_sink(struct pipeline *,
 		    const struct pipeline_sink *);
 /*
  * Run until the capture ends or pipeline_stop: start the threads, gather
- * in this one (calling progress, if not NULL, about once a second of
- * capture time), and join them.  Returns 0, or -1 with *cause when the
- * capture stopped on an error (what came before it was analysed).
+ * in this one (calling poll, if not NULL, about every 100 ms), and join
+ * them.  Returns 0, or -1 with *cause when the capture stopped on an
+ * error (what came before it was analysed).
  */
-int		 pipeline_run(struct pipeline *, pipeline_progress_fn *progress,
+int		 pipeline_run(struct pipeline *, pipeline_poll_fn *poll,
 		    void *arg, char **cause);
+/*
+ * From poll, with live_view: every call and stream as the workers last
+ * published them (ended ones included), and the capture's figures.
+ */
+void		 pipeline_view(struct pipeline *, struct snapshot *,
+		    struct pipeline_progress *);
 /* Stop the capture; safe in a signal handler and from any thread. */
 void		 pipeline_stop(struct pipeline *);
 /* Every call and stream, in first-seen order; after pipeline_run. */
