@@ -61,6 +61,13 @@ burst_new(void)
 	return calloc(1, sizeof(struct burst));
 }
 
+/* Empty a stream for reuse: as burst_new() makes it, without allocating. */
+void
+burst_reset(struct burst *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
 /* Free a stream; NULL is allowed. */
 void
 burst_free(struct burst *b)

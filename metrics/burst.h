@@ -67,6 +67,8 @@ struct burst;
 /* A new, empty stream; NULL when out of memory. */
 struct burst	*burst_new(void);
 void		 burst_free(struct burst *);
+/* Empty a stream for reuse, as burst_new() makes it. */
+void		 burst_reset(struct burst *);
 /* The next sequence number's fate. */
 void		 burst_update(struct burst *, enum burst_fate);
 /*

@@ -14,7 +14,7 @@
  *
  * Adaptive buffer: the same start, with the depth clamped to [min, max].
  * It remembers the transits of the last window_packets packets; at the
- * first packet of each talk spurt (marker bit) it sorts them and sets
+ * first packet of each talk spurt (marker bit) it ranks them and sets
  *
  *	P = lowest + clamp(covered - lowest, min, max)
  *
@@ -95,9 +95,8 @@ struct jbuf {
 	int64_t		 seen_top;
 	uint64_t	 seen[SEEN_WORDS];
 
-	/* Adaptive: a ring of recent transits, and room to sort them. */
+	/* Adaptive: a ring of recent transits. */
 	int64_t		*transit;
-	int64_t		*sorted;
 	unsigned	 n_transit;
 	unsigned	 next_transit;
 
@@ -160,8 +159,7 @@ jbuf_new(const struct jbuf_config *cfg, const char **cause)
 	jb->cfg = *cfg;
 	if (cfg->kind == JBUF_ADAPTIVE) {
 		jb->transit = calloc(cfg->window_packets, sizeof *jb->transit);
-		jb->sorted = calloc(cfg->window_packets, sizeof *jb->sorted);
-		if (jb->transit == NULL || jb->sorted == NULL) {
+		if (jb->transit == NULL) {
 			jbuf_free(jb);
 			goto nomem;
 		}
@@ -180,7 +178,6 @@ jbuf_free(struct jbuf *jb)
 	if (jb == NULL)
 		return;
 	free(jb->transit);
-	free(jb->sorted);
 	free(jb);
 }
 
@@ -272,13 +269,35 @@ timing_start(struct jbuf *jb, const struct jbuf_pkt *pkt)
 	transit_push(jb, pkt->arrival_us);
 }
 
-/* qsort() order for transits. */
-static int
-cmp_int64(const void *a, const void *b)
+/*
+ * The k-th smallest (from 0) of the n transits, which lie in [lo, hi]:
+ * the least value that at least k + 1 of them do not exceed, found by
+ * halving [lo, hi].  No copy and no sort: the ring stays as it is and a
+ * stream keeps no second array for the purpose.  The halving is done on
+ * the unsigned distance from lo, so that no difference overflows.
+ */
+static int64_t
+transit_rank(const struct jbuf *jb, unsigned n, unsigned k, int64_t lo,
+    int64_t hi)
 {
-	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+	uint64_t	span = (uint64_t)hi - (uint64_t)lo, below, above, mid;
+	unsigned	i, count;
 
-	return x < y ? -1 : x > y;
+	/* The answer is lo + d for the least d in [below, above] that fits. */
+	below = 0;
+	above = span;
+	while (below < above) {
+		mid = below + (above - below) / 2;
+		count = 0;
+		for (i = 0; i < n; i++)
+			if ((uint64_t)jb->transit[i] - (uint64_t)lo <= mid)
+				count++;
+		if (count >= k + 1)
+			above = mid;
+		else
+			below = mid + 1;
+	}
+	return (int64_t)((uint64_t)lo + below);
 }
 
 /*
@@ -289,22 +308,27 @@ cmp_int64(const void *a, const void *b)
 static void
 adapt(struct jbuf *jb, int64_t media_us)
 {
-	unsigned	n = jb->n_transit, k;
-	int64_t		lowest, depth_us, offset_us, earliest_us;
+	unsigned	n = jb->n_transit, k, i;
+	int64_t		lowest, highest, depth_us, offset_us, earliest_us;
 	double		want;
 
 	if (n < MIN_SAMPLES)
 		return;
-	memcpy(jb->sorted, jb->transit, n * sizeof *jb->sorted);
-	qsort(jb->sorted, n, sizeof *jb->sorted, cmp_int64);
-	lowest = jb->sorted[0];
+	lowest = highest = jb->transit[0];
+	for (i = 1; i < n; i++) {
+		if (jb->transit[i] < lowest)
+			lowest = jb->transit[i];
+		if (jb->transit[i] > highest)
+			highest = jb->transit[i];
+	}
 
 	/* The k-th smallest covers k + 1 of n; slack for rounding 0.98 * n. */
 	want = ceil(jb->cfg.coverage * n - 1e-9);
 	k = want < 1 ? 0 : (unsigned)want - 1;
 	if (k >= n)
 		k = n - 1;
-	depth_us = clamp_depth(jb, jb->sorted[k] - lowest);
+	depth_us = clamp_depth(jb, transit_rank(jb, n, k, lowest, highest) -
+	    lowest);
 	offset_us = lowest + depth_us;
 
 	earliest_us = jb->top_media_us + jb->offset_us + jb->frame_us -

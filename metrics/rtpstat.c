@@ -32,11 +32,13 @@
  * than MAX_MISORDER behind the highest (further back it is a jump), so a
  * sequence number that falls out of a window longer than that can never be
  * received afterwards: whether it was lost is final, and it is counted
- * into the loss runs and forgotten.  This bounds a stream's memory however
- * long it runs.  4096 is a wide margin over MAX_MISORDER for 1 KiB a
- * stream; a summary scans what is still inside the window.
+ * into the loss runs and forgotten.  The runs come out the same whatever
+ * the window's length beyond MAX_MISORDER, since the numbers leave it in
+ * order; the smallest power of two above it keeps both bitmaps in four
+ * words, the stream in a few cache lines, and a summary's scan of what is
+ * still inside short.  This bounds a stream's memory however long it runs.
  */
-#define WINDOW_SEQS	4096
+#define WINDOW_SEQS	128
 #define WINDOW_WORDS	(WINDOW_SEQS / 64)
 
 /* A power of two, so negative extended seqs share the modular mapping. */

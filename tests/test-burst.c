@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "metrics/burst.h"
 #include "tests/unit.h"
@@ -375,6 +376,35 @@ test_gilbert_stream(void)
 	burst_free(b);
 }
 
+/*
+ * A reset stream is a new one: after a reset, RLLRDRRL gives exactly
+ * what a fresh stream gives for it, whatever came before.
+ */
+static void
+test_reset(void)
+{
+	struct burst		*b = new_burst(), *fresh = new_burst();
+	struct burst_summary	 got, want;
+
+	feed(b, "RRRRLLLRRRRRRRRRRRRRRRRRRRRLRLD");
+	burst_reset(b);
+	feed(b, "RLLRDRRL");
+	feed(fresh, "RLLRDRRL");
+	burst_summary(b, 20, &got);
+	burst_summary(fresh, 20, &want);
+	CHECK(memcmp(&got, &want, sizeof got) == 0);
+	CHECK_INT(got.packets, 8);
+	CHECK_INT(got.lost, 3);
+	CHECK_INT(got.discarded, 1);
+	CHECK_INT(got.runs, 3);
+	burst_reset(b);
+	burst_summary(b, 20, &got);
+	CHECK_INT(got.packets, 0);
+	CHECK_NEAR(got.burst_ratio, 1, 0);
+	burst_free(b);
+	burst_free(fresh);
+}
+
 int
 main(void)
 {
@@ -388,5 +418,6 @@ main(void)
 	RUN(test_histogram);
 	RUN(test_open_run);
 	RUN(test_gilbert_stream);
+	RUN(test_reset);
 	return unit_done("test-burst");
 }

@@ -222,6 +222,120 @@ test_renumbering_is_not_loss(void)
 	quality_free(q);
 }
 
+/*
+ * Before the first fate, a packet up to 99 below the first one still
+ * opens the stream further down, while 98 later ones wait: the undecided
+ * numbers then span 197.  1099..1197 come first, then 1000 (its playout
+ * time long past: a discard), then 1198..1399.  1001..1098 never come.
+ */
+static void
+test_late_start_is_held(void)
+{
+	struct quality *q = new_stream("PCMU");
+	struct quality_summary s;
+	int i;
+
+	for (i = 1099; i <= 1197; i++)
+		quality_packet(q, (uint16_t)i, (uint32_t)(160 * i),
+		    (int64_t)i * PKT_US + 30000, 0, 1);
+	quality_packet(q, 1000, 160 * 1000, 1198LL * PKT_US + 30000, 0, 1);
+	for (i = 1198; i <= 1399; i++)
+		quality_packet(q, (uint16_t)i, (uint32_t)(160 * i),
+		    (int64_t)(i + 1) * PKT_US + 30000, 0, 1);
+	quality_finish(q);
+	quality_summary(q, &s);
+	CHECK_INT(s.burst.packets, 400);
+	CHECK_INT(s.burst.received, 301);
+	CHECK_INT(s.burst.discarded, 1);
+	CHECK_INT(s.burst.lost, 98);
+	/* The discard of 1000 and the loss of 1001..1098: one run. */
+	CHECK_INT(s.burst.runs, 1);
+	CHECK_INT(s.burst.longest_run, 99);
+	CHECK_INT(s.jb_discards, 1);
+	quality_free(q);
+}
+
+/*
+ * A loss far longer than the numbers held undecided: 500..2499 never
+ * come.  One run of 2000, decided as the stream moves past it.
+ */
+static void
+test_long_loss_run(void)
+{
+	struct quality *q = new_stream("PCMU");
+	struct quality_summary s;
+
+	send_range(q, 0, 500, 0);
+	send_range(q, 2500, 500, 0);
+	quality_finish(q);
+	quality_summary(q, &s);
+	CHECK_INT(s.burst.packets, 3000);
+	CHECK_INT(s.burst.lost, 2000);
+	CHECK_INT(s.burst.runs, 1);
+	CHECK_INT(s.burst.longest_run, 2000);
+	CHECK_INT(s.burst.run_hist[BURST_HIST_BINS - 1], 1);
+	CHECK_INT(s.jb_discards, 0);
+	quality_free(q);
+}
+
+/*
+ * 45 minutes of 20 ms packets at a constant delay: arrival times held
+ * for undecided numbers run well past 32 bits of microseconds from the
+ * first.  Every interval is exactly 500 packets (10 s of media) and
+ * every packet waits the whole buffer.
+ */
+static void
+test_long_call(void)
+{
+	struct quality *q = new_stream("PCMU");
+	struct quality_summary s;
+	int i, n = 45 * 60 * 50;
+
+	for (i = 0; i < n; i++)
+		quality_packet(q, (uint16_t)i, (uint32_t)(160 * i),
+		    5000000000LL + (int64_t)i * PKT_US + 30000, 0, 1);
+	quality_finish(q);
+	quality_summary(q, &s);
+	CHECK_INT(s.burst.packets, n);
+	CHECK_INT(s.burst.lost, 0);
+	CHECK_INT(s.jb_discards, 0);
+	CHECK_INT(s.intervals, n / 500);
+	CHECK_NEAR(s.jb_delay_ms, 60.0, 1e-6);
+	CHECK_NEAR(s.mos_min, 4.409, 0.001);
+	quality_free(q);
+}
+
+/*
+ * Silence of an hour while 99 numbers are still undecided: packets
+ * 0..149, then 150..649 an hour later, timestamps running on as if no
+ * time had passed (a sender that stopped its clock).  The fates keep
+ * their arrival times: the hour splits the intervals, 0..149 in one and
+ * the 500 after it in the next.  The buffer, an hour behind, starts
+ * over once 200 ms of packets show the new timing (RESYNC_SPAN_US): the
+ * ten packets before that are discarded.
+ */
+static void
+test_hour_of_silence(void)
+{
+	struct quality *q = new_stream("PCMU");
+	struct quality_summary s;
+	int64_t hour_us = 3600LL * 1000000;
+	int i;
+
+	for (i = 0; i < 650; i++)
+		quality_packet(q, (uint16_t)i, (uint32_t)(160 * i),
+		    (int64_t)i * PKT_US + 30000 + (i >= 150 ? hour_us : 0), 0,
+		    1);
+	quality_finish(q);
+	quality_summary(q, &s);
+	CHECK_INT(s.burst.packets, 650);
+	CHECK_INT(s.burst.lost, 0);
+	CHECK_INT(s.intervals, 2);
+	CHECK_INT(s.jb_discards, 10);
+	CHECK_INT(s.burst.discarded, 10);
+	quality_free(q);
+}
+
 int
 main(void)
 {
@@ -234,5 +348,9 @@ main(void)
 	RUN(test_unknown_codec_has_no_mos);
 	RUN(test_rtt_adds_half_to_delay);
 	RUN(test_renumbering_is_not_loss);
+	RUN(test_late_start_is_held);
+	RUN(test_long_loss_run);
+	RUN(test_long_call);
+	RUN(test_hour_of_silence);
 	return unit_done("quality");
 }

@@ -706,7 +706,7 @@ test_run_across_window_edge(void)
 	struct rtpstat_summary	 s;
 	unsigned		 i, end;
 
-	/* Lose 1000..1009; the window (4096 seqs) then starts near 1005. */
+	/* Lose 1000..1009; a window of 4096 seqs then starts near 1005. */
 	for (end = 5098; end <= 5112; end += 2) {
 		rs = new_stream(8000);
 		for (i = 0; i <= end; i++)
@@ -718,6 +718,76 @@ test_run_across_window_edge(void)
 		CHECK_NEAR(s.burst_ratio, 10.0 * (1 - 10.0 / (end + 1)), 1e-9);
 		rtpstat_free(rs);
 	}
+}
+
+/*
+ * A late packet at every depth a packet may be late (1 to 99 behind the
+ * highest), each also repeated once more later still, and a hole at
+ * every such depth that is never filled: the window must hold every
+ * late packet's place, and the holes stay lost after they have left it.
+ * For d from 1 to 99, packet 200 d is held until 200 d + d has arrived;
+ * 200 d + 100 never comes.  A summary is taken after every packet.
+ */
+static void
+test_late_at_every_depth(void)
+{
+	struct rtpstat		*rs = new_stream(8000);
+	struct rtpstat_summary	 s;
+	unsigned		 i, d, n = 200 * 100 + 200;
+
+	for (i = 0; i < n; i++) {
+		d = i / 200;
+		if (d >= 1 && d <= 99 && (i == 200 * d || i == 200 * d + 100))
+			continue;
+		feed_voice(rs, 0, i, 0);
+		if (d >= 1 && d <= 99 && i == 200 * d + d) {
+			feed_voice(rs, 0, 200 * d,
+			    (int64_t)d * PTIME_US + 1000);
+			feed_voice(rs, 0, 200 * d,
+			    (int64_t)d * PTIME_US + 2000);
+		}
+		rtpstat_summary(rs, &s);
+		CHECK(s.expected == i + 1);
+	}
+	rtpstat_summary(rs, &s);
+	CHECK_INT(s.expected, n);
+	CHECK_INT(s.lost, 99);
+	CHECK_INT(s.out_of_order, 99);
+	CHECK_INT(s.duplicates, 99);
+	/* Fed: n less 99 held and 99 holes, plus 99 late and 99 repeats. */
+	CHECK_INT(s.packets, n);
+	CHECK_NEAR(s.burst_ratio, 1.0 * (1 - 99.0 / n), 1e-12);
+	rtpstat_free(rs);
+}
+
+/*
+ * A run of lost sequence numbers across the window's edge, whatever the
+ * window's length (any power of two from 128 to 4096): lose 1000..1009
+ * and stop at every end from just after the run to 4096 past it.  Part
+ * of the run has left the window, part is still inside; one run always.
+ */
+static void
+test_run_across_any_window_edge(void)
+{
+	struct rtpstat		*rs;
+	struct rtpstat_summary	 s;
+	unsigned		 i, end;
+
+	rs = new_stream(8000);
+	for (i = 0; i <= 1009 + 4096 + 8; i++) {
+		if (i >= 1000 && i <= 1009)
+			continue;
+		feed_voice(rs, 0, i, 0);
+		end = i;
+		if (end < 1010)
+			continue;
+		rtpstat_summary(rs, &s);
+		CHECK(s.expected == end + 1);
+		CHECK(s.lost == 10);
+		CHECK(fabs(s.burst_ratio - 10.0 * (1 - 10.0 / (end + 1))) <
+		    1e-9);
+	}
+	rtpstat_free(rs);
 }
 
 /*
@@ -846,6 +916,8 @@ main(void)
 	RUN(test_jitter_tshark_reorder);
 	RUN(test_jitter_tshark_ts_reset);
 	RUN(test_run_across_window_edge);
+	RUN(test_run_across_any_window_edge);
+	RUN(test_late_at_every_depth);
 	RUN(test_gap_then_late);
 	RUN(test_long_stream);
 	return unit_done("rtpstat");
