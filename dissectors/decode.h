@@ -47,6 +47,14 @@ struct pkt_meta {
 	struct vq_endpoint src;
 	struct vq_endpoint dst;
 	uint32_t	 ip_payload_wirelen; /* after its headers, IP says */
+	/*
+	 * The innermost IP packet as captured (header on), for classifiers
+	 * that want it whole; NULL for a datagram reassembled from
+	 * fragments, whose header is not contiguous with its data.  Valid
+	 * while the frame is.
+	 */
+	const uint8_t	*ip;
+	uint32_t	 ip_caplen;
 
 	const uint8_t	*payload;	/* UDP payload, or one SIP message */
 	uint32_t	 payload_len;	/* captured payload bytes */

@@ -131,6 +131,8 @@ decode_ip_fragment(struct decode_run *run, const struct ipfrag_key *key,
 	case IPFRAG_COMPLETE:
 		run->meta->ip_proto = dg.proto;
 		run->meta->ip_payload_wirelen = dg.len;
+		run->meta->ip = NULL;
+		run->meta->ip_caplen = 0;
 		r = cont(run, dg.proto, dg.data, dg.len);
 		free(dg.data);
 		return r;

@@ -75,6 +75,8 @@ decode_ipv4(struct decode_run *run, const uint8_t *p, uint32_t len)
 
 	meta->dscp = tos >> 2;
 	meta->ip_proto = protocol;
+	meta->ip = p;
+	meta->ip_caplen = len < total_len ? len : total_len;
 	memset(&meta->src.addr, 0, sizeof meta->src.addr);
 	meta->src.addr.family = 4;
 	memcpy(meta->src.addr.bytes, src, 4);

@@ -166,6 +166,8 @@ decode_ipv6(struct decode_run *run, const uint8_t *p, uint32_t len)
 		return DISSECT_TRUNCATED;
 
 	meta->dscp = (uint8_t)((((b0 & 0x0f) << 4) | (b1 >> 4)) >> 2);
+	meta->ip = p;
+	meta->ip_caplen = len < 40u + payload_len ? len : 40u + payload_len;
 	meta->src.addr.family = 6;
 	memcpy(meta->src.addr.bytes, src, 16);
 	meta->dst.addr.family = 6;

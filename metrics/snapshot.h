@@ -183,6 +183,16 @@ struct snap_stream_interval {
 	int		ended;		/* the stream's last report */
 };
 
+#define SNAP_APP_LEN	48
+
+/* Traffic of one application (nDPI's name) over an interval or a run. */
+struct snap_app {
+	char		name[SNAP_APP_LEN];
+	uint64_t	flows;
+	uint64_t	packets;
+	uint64_t	bytes;
+};
+
 /* SIP per method (sip_method values; 0: methods not known) and class. */
 #define SNAP_SIP_METHODS	16
 
@@ -195,6 +205,9 @@ struct snap_interval {
 	uint64_t	sip_responses[SNAP_SIP_METHODS][6];	/* 1xx..6xx */
 	uint64_t	active_calls;
 	uint64_t	active_streams;
+	/* Applications in the interval (traffic SIP does not explain). */
+	struct snap_app	*apps;
+	size_t		n_apps;
 	/* The worker's totals since the start. */
 	uint64_t	truncated;
 	uint64_t	malformed;
@@ -215,6 +228,8 @@ struct snapshot {
 	size_t			 n_calls;
 	struct snap_stream	*streams;
 	size_t			 n_streams;
+	struct snap_app		*apps;		/* NULL: not classified */
+	size_t			 n_apps;
 };
 
 /*
@@ -262,6 +277,9 @@ snapshot_release(struct snapshot *s)
 		free(s->streams[i].points);
 	free(s->calls);
 	free(s->streams);
+	free(s->apps);
+	s->apps = NULL;
+	s->n_apps = 0;
 	s->calls = NULL;
 	s->streams = NULL;
 	s->n_calls = s->n_streams = 0;

@@ -25,6 +25,7 @@
 #include "metrics/rtpstat.h"
 #include "probe/analyzer.h"
 #include "probe/calls.h"
+#include "probe/dpi.h"
 #include "probe/vqprobe.h"
 
 /* Hash key of a stream: packed source, destination, SSRC, media period. */
@@ -102,6 +103,7 @@ struct analyzer {
 	struct analyzer_config	  cfg;
 	struct emodel_options	  emodel;
 	struct call_table	 *calls;
+	struct dpi		 *dpi;		/* NULL: no classification */
 	uint64_t		  frame_order;	/* of the payload in hand */
 	struct stream		 *by_key;	/* uthash head */
 	struct stream		 *by_ssrc;	/* the latest stream of an SSRC */
@@ -147,6 +149,7 @@ analyzer_config_default(struct analyzer_config *cfg)
 	cfg->session_timer_us = 7200 * 1000000LL;
 	cfg->max_calls = 200000;
 	cfg->max_streams = 400000;
+	cfg->dpi = 1;
 }
 
 void
@@ -168,7 +171,34 @@ analyzer_new(const struct analyzer_config *cfg)
 	emodel_options_init(&a->emodel);
 	a->emodel.g711_plc = cfg->g711_plc;
 	a->calls = calls_new();
+	if (cfg->dpi) {
+		struct dpi_config dc;
+		char *cause = NULL;
+
+		dpi_config_default(&dc);
+		if ((a->dpi = dpi_new(&dc, &cause)) == NULL)
+			fatal("nDPI: %s", cause);
+	}
 	return a;
+}
+
+/* Count (and, for its first packets, classify) a packet no call explains. */
+static void
+classify(struct analyzer *a, const struct pkt_meta *meta)
+{
+	struct dpi_flow_key key;
+
+	if (a->dpi == NULL || meta->ip == NULL)
+		return;
+	dpi_flow_key_set(&key, meta->ip_proto, &meta->src, &meta->dst);
+	dpi_packet(a->dpi, &key, meta->ts_us, meta->ip, meta->ip_caplen,
+	    meta->wirelen);
+}
+
+void
+analyzer_other(struct analyzer *a, const struct pkt_meta *meta)
+{
+	classify(a, meta);
 }
 
 static void
@@ -423,6 +453,7 @@ analyzer_free(struct analyzer *a)
 		stream_free(s);
 	}
 	calls_free(a->calls);
+	dpi_free(a->dpi);
 	free(a->pending);
 	free(a);
 }
@@ -927,9 +958,13 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 	}
 	if (rtp_is_rtcp(meta->payload, meta->payload_len)) {
 		if (rtcp_media(a, &meta->dst) != NULL ||
-		    rtcp_media(a, &meta->src) != NULL ||
-		    rtcp_well_formed(meta))
+		    rtcp_media(a, &meta->src) != NULL)
 			handle_rtcp(a, meta);
+		else {
+			classify(a, meta);
+			if (rtcp_well_formed(meta))
+				handle_rtcp(a, meta);
+		}
 		return;
 	}
 	media = calls_media_find(a->calls, &meta->dst);
@@ -937,11 +972,17 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		media = calls_media_find(a->calls, &meta->src);
 		media_is_dst = 0;
 	}
-	if (media != NULL && !media->sdp.not_rtp)
+	if (media != NULL && !media->sdp.not_rtp) {
 		handle_rtp(a, meta, media, media_is_dst);
-	else if (media != NULL)
+		return;
+	}
+	if (media != NULL) {
 		a->not_rtp_packets++;	/* T.38 and the like: not voice */
-	else if (meta->payload_len >= 12)
+		return;
+	}
+	/* No SIP explains it: nDPI names it (RTP without SDP too). */
+	classify(a, meta);
+	if (meta->payload_len >= 12)
 		handle_unsignalled(a, meta);
 	else if (meta->payload_len < meta->payload_wirelen)
 		/*
@@ -999,6 +1040,34 @@ analyzer_errors_add(struct snap_capture *c, const uint64_t *truncated,
 	}
 }
 
+/* The applications of the interval (all of them, at the end). */
+static void
+interval_apps(struct analyzer *a, int64_t end_us, int ended,
+    struct snap_interval *iv)
+{
+	struct dpi_app_count counts[64];
+	size_t n, i;
+
+	dpi_expire(a->dpi, ended ? INT64_MAX : end_us);
+	/* dpi_apps keeps what does not fit for the next call. */
+	while ((n = dpi_apps(a->dpi, counts, 64, 1)) > 0) {
+		iv->apps = xreallocarray(iv->apps, iv->n_apps + n,
+		    sizeof(*iv->apps));
+		for (i = 0; i < n; i++) {
+			struct snap_app *o = &iv->apps[iv->n_apps++];
+
+			memset(o, 0, sizeof(*o));
+			snprintf(o->name, sizeof(o->name), "%s",
+			    counts[i].name ? counts[i].name : "Unknown");
+			o->flows = counts[i].flows;
+			o->packets = counts[i].packets;
+			o->bytes = counts[i].bytes;
+		}
+		if (n < 64)
+			break;
+	}
+}
+
 /*
  * Report the interval ending at end_us: the streams that ended in it, and
  * every other stream that had packets; ended says that the capture is
@@ -1032,6 +1101,8 @@ report_interval(struct analyzer *a, int64_t end_us, int ended)
 	}
 	iv->calls_evicted = a->calls_evicted;
 	iv->streams_evicted = a->streams_evicted;
+	if (a->dpi != NULL)
+		interval_apps(a, end_us, ended, iv);
 	a->emit_interval(a->emit_arg, iv);
 }
 
@@ -1060,10 +1131,17 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 		if (a->next_interval_us == 0)
 			a->next_interval_us = (now_us / a->cfg.interval_us + 1) *
 			    a->cfg.interval_us;
-		while (now_us >= a->next_interval_us) {
+		if (now_us >= a->next_interval_us) {
 			report_interval(a, a->next_interval_us, 0);
 			a->next_interval_us += a->cfg.interval_us;
 		}
+		/*
+		 * Capture time jumped (a quiet hour, a capture spliced from
+		 * two days): the empty intervals between are not reported.
+		 */
+		if (now_us >= a->next_interval_us)
+			a->next_interval_us = (now_us / a->cfg.interval_us + 1) *
+			    a->cfg.interval_us;
 	}
 	while (a->lru_head != NULL &&
 	    now_us - a->lru_head->last_us > a->cfg.stream_timeout_us)

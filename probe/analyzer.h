@@ -26,6 +26,7 @@ struct analyzer_config {
 	/* For the views: SIP messages per call, figures per interval. */
 	int			keep_sip;
 	size_t			keep_points;	/* per stream, the latest */
+	int			dpi;		/* classify with nDPI */
 };
 
 /*
@@ -63,6 +64,11 @@ void		 analyzer_payload(struct analyzer *, const struct pkt_meta *,
  * ended (after analyzer_finish).
  */
 void		 analyzer_flush(struct analyzer *, int64_t now_us);
+/*
+ * An IP packet the decoder delivered nothing of (TCP that is not SIP,
+ * protocols vqprobe does not analyse): for the application counts only.
+ */
+void		 analyzer_other(struct analyzer *, const struct pkt_meta *);
 /* The capture is over: settle what every stream still holds undecided. */
 void		 analyzer_finish(struct analyzer *);
 /*

@@ -36,33 +36,38 @@ struct dpi_flow_key {
 };
 
 struct dpi_config {
-	uint32_t	max_packets;	/* inspected per flow before giving up */
-	uint32_t	max_flows;	/* in the table; then the oldest leaves */
-	int64_t		idle_timeout_us; /* dpi_expire forgets flows idle longer */
-	int		guess;		/* on giving up, guess by port as ndpiReader */
+	uint32_t	max_packets;	/* inspected per flow, then give up */
+	uint32_t	max_flows;	/* in the table, then the oldest go */
+	int64_t		idle_timeout_us; /* dpi_expire's idle limit */
+	/*
+	 * On giving up, let nDPI guess by port, as ndpiReader does.  Releases
+	 * whose ndpi_detection_giveup has no such argument use their own
+	 * setting (on by default).
+	 */
+	int		guess;
 };
 
 /* Flows, packets and bytes of one application, since the last report. */
 struct dpi_app_count {
 	int		 app;
 	const char	*name;		/* nDPI's; lives as long as the dpi */
-	uint64_t	 flows;		/* flows whose application was decided */
+	uint64_t	 flows;		/* whose application was decided */
 	uint64_t	 packets;
 	uint64_t	 bytes;
 };
 
 struct dpi_stats {
 	uint64_t	flows;		/* in the table now */
-	uint64_t	flows_inspecting; /* of which still holding nDPI state */
+	uint64_t	flows_inspecting; /* of those, holding nDPI state */
 	uint64_t	flows_created;
 	uint64_t	classified;	/* named by nDPI's inspection */
-	uint64_t	given_up;	/* out of packets, expired or evicted first */
+	uint64_t	given_up;	/* out of packets, idle or evicted */
 	uint64_t	evicted;	/* left the full table */
 	uint64_t	expired;	/* left idle */
 	uint64_t	packets_inspected; /* handed to nDPI */
 	uint64_t	state_bytes;	/* nDPI flow state held now */
 	uint64_t	table_bytes;	/* the table's own entries now */
-	uint32_t	flow_state_size; /* nDPI's state for one flow inspected */
+	uint32_t	flow_state_size; /* nDPI's state for one flow */
 	uint32_t	flow_entry_size; /* the table's entry for any flow */
 };
 
@@ -86,12 +91,12 @@ void	dpi_flow_key_set(struct dpi_flow_key *, uint8_t ip_proto,
 /*
  * One IP packet of flow key captured at ts_us: ip points at the start of
  * its innermost IP header, ip_caplen bytes of it captured, and wire_bytes
- * are counted for the flow's application (the IP length on the wire).
- * Unfragmented packets only: nDPI needs the IP header in front of the
- * transport header.  Until the flow is decided its packets go to nDPI;
- * afterwards they are only counted.  Returns the flow's application once
- * decided, DPI_UNKNOWN while undecided or when nDPI gave up without a
- * name.
+ * are counted for the flow's application (the frame's length on the wire,
+ * as ndpiReader counts).  Unfragmented packets only: nDPI needs the IP
+ * header in front of the transport header.  Until the flow is decided its
+ * packets go to nDPI; afterwards they are only counted.  Returns the
+ * flow's application once decided, DPI_UNKNOWN while undecided or when
+ * nDPI gave up without a name.
  */
 int	dpi_packet(struct dpi *, const struct dpi_flow_key *, int64_t ts_us,
 	    const uint8_t *ip, uint32_t ip_caplen, uint32_t wire_bytes);

@@ -391,6 +391,23 @@ probe_point(struct exporter *e, const struct snap_interval *iv,
 	end(e, series_ts_ms(e, "vq_probe", NULL, NULL, ts_ms * 1000));
 }
 
+/* vq_app: traffic per application in the interval. */
+static void
+app_points(struct exporter *e, const struct snap_interval *iv, int64_t ts_ms)
+{
+	size_t i;
+
+	for (i = 0; i < iv->n_apps; i++) {
+		begin(e, "vq_app");
+		lp_tag(&e->buf, "app", iv->apps[i].name);
+		lp_field_uint(&e->buf, "flows", iv->apps[i].flows);
+		lp_field_uint(&e->buf, "packets", iv->apps[i].packets);
+		lp_field_uint(&e->buf, "bytes", iv->apps[i].bytes);
+		end(e, series_ts_ms(e, "vq_app", iv->apps[i].name, NULL,
+		    ts_ms * 1000));
+	}
+}
+
 static void
 on_interval(void *arg, const struct snap_interval *iv,
     const struct pipeline_progress *pr)
@@ -400,6 +417,7 @@ on_interval(void *arg, const struct snap_interval *iv,
 
 	note_time(e, iv->end_us);
 	sip_points(e, iv, ts_ms);
+	app_points(e, iv, ts_ms);
 	probe_point(e, iv, pr, ts_ms);
 	flush(e);
 }

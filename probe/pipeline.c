@@ -46,6 +46,7 @@
 /* Capture → worker records. */
 enum {
 	MSG_PAYLOAD = 1,	/* struct wire_payload, then the bytes */
+	MSG_OTHER,		/* struct wire_payload, then the IP packet */
 	MSG_TICK,		/* struct wire_tick: capture time goes on */
 	MSG_END			/* the capture is over */
 };
@@ -160,6 +161,8 @@ struct pipeline {
 	size_t			 n_sums;
 	size_t			 cap_sums;
 	size_t			*reports_seen;	/* per worker, since sums[0] */
+	struct snap_app		*apps;		/* totals of the run */
+	size_t			 n_apps;
 	struct snapshot		*lives;		/* per worker, the latest */
 };
 
@@ -285,8 +288,11 @@ pipeline_free(struct pipeline *pl)
 	for (i = 0; i < pl->n_parts; i++)
 		snapshot_release(&pl->parts[i]);
 	free(pl->parts);
+	for (i = 0; i < pl->n_sums; i++)
+		free(pl->sums[i].sum.apps);
 	free(pl->sums);
 	free(pl->reports_seen);
+	free(pl->apps);
 	for (k = 0; k < pl->n_workers; k++)
 		snapshot_release(&pl->lives[k]);
 	free(pl->lives);
@@ -489,8 +495,20 @@ on_payload(void *arg, const struct pkt_meta *meta)
 	struct pipeline *pl = arg;
 	struct worker *w = &pl->workers[route(pl, meta)];
 	struct wire_payload *rec;
-	size_t len = sizeof(*rec) + meta->payload_len;
+	const uint8_t *from = meta->payload;
+	size_t n = meta->payload_len, len;
 
+	/*
+	 * A datagram whose IP packet lies around it in the frame travels
+	 * whole, for nDPI; a SIP message out of TCP reassembly, or a
+	 * datagram reassembled from fragments, travels alone.
+	 */
+	if (meta->ip != NULL && meta->payload >= meta->ip &&
+	    meta->payload + meta->payload_len <= meta->ip + meta->ip_caplen) {
+		from = meta->ip;
+		n = (size_t)(meta->payload - meta->ip) + meta->payload_len;
+	}
+	len = sizeof(*rec) + n;
 	if (len > ring_max_record(w->in)) {
 		/* Bigger than any SIP message the reassembler makes. */
 		pl->truncated[PROTO_UDP]++;
@@ -508,9 +526,43 @@ on_payload(void *arg, const struct pkt_meta *meta)
 	}
 	rec->frame_order = pl->frames;
 	rec->meta = *meta;
+	/* Pointers into the frame mean nothing to the worker: offsets. */
 	rec->meta.payload = NULL;
-	memcpy(rec + 1, meta->payload, meta->payload_len);
+	rec->meta.ip = NULL;
+	rec->meta.ip_caplen = from == meta->ip ? (uint32_t)n : 0;
+	memcpy(rec + 1, from, n);
 	ring_commit(w->in, MSG_PAYLOAD);
+}
+
+/*
+ * An IP packet nothing was delivered of (TCP that is not SIP, ...): to a
+ * worker by its flow, for the application counts.  The first bytes are
+ * enough for nDPI, which looks at a flow's first packets' starts.
+ */
+#define OTHER_MAX_BYTES	1600
+
+static void
+send_other(struct pipeline *pl, const struct pkt_meta *meta)
+{
+	struct worker *w = &pl->workers[route_by_flow(pl, meta)];
+	uint32_t n = meta->ip_caplen < OTHER_MAX_BYTES ? meta->ip_caplen :
+	    OTHER_MAX_BYTES;
+	struct wire_payload *rec;
+
+	if ((rec = ring_room(w->in, sizeof(*rec) + n, pl->live)) == NULL) {
+		/* Relaxed: as in on_payload. */
+		atomic_store_explicit(&w->drops, atomic_load_explicit(
+		    &w->drops, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
+		return;
+	}
+	rec->frame_order = pl->frames;
+	rec->meta = *meta;
+	rec->meta.payload = NULL;
+	rec->meta.ip = NULL;
+	rec->meta.ip_caplen = n;
+	memcpy(rec + 1, meta->ip, n);
+	ring_commit(w->in, MSG_OTHER);
 }
 
 /* Tell every worker what time it is, and publish the figures. */
@@ -608,6 +660,9 @@ on_frame(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 	meta.wirelen = wirelen;
 	r = decode_frame(pl->decode, pl->linktype, data, caplen, &meta,
 	    on_payload, pl);
+	if (r == DISSECT_UNSUPPORTED && meta.ip != NULL &&
+	    pl->cfg.analysis.dpi)
+		send_other(pl, &meta);
 	if (r == DISSECT_TRUNCATED)
 		pl->truncated[meta.fail_proto]++;
 	else if (r == DISSECT_MALFORMED)
@@ -696,8 +751,7 @@ worker_main(void *arg)
 
 	int64_t now_us = 0, published_us = 0;
 
-	analyzer_set_emit(w->analyzer, worker_emit,
-	    w->pl->sink.interval != NULL ? worker_interval : NULL, w);
+	analyzer_set_emit(w->analyzer, worker_emit, worker_interval, w);
 	for (;;) {
 		if ((p = ring_peek(w->in, &len, &type)) == NULL) {
 			idle_wait(&idle);
@@ -707,9 +761,20 @@ worker_main(void *arg)
 		if (type == MSG_PAYLOAD) {
 			const struct wire_payload *rec = p;
 			struct pkt_meta meta = rec->meta;
+			const uint8_t *bytes = (const uint8_t *)(rec + 1);
 
-			meta.payload = (const uint8_t *)(rec + 1);
+			/* The IP packet, when it came along, ends in the payload. */
+			if (meta.ip_caplen > 0)
+				meta.ip = bytes;
+			meta.payload = bytes + (len - sizeof(*rec) -
+			    meta.payload_len);
 			analyzer_payload(w->analyzer, &meta, rec->frame_order);
+		} else if (type == MSG_OTHER) {
+			const struct wire_payload *rec = p;
+			struct pkt_meta meta = rec->meta;
+
+			meta.ip = (const uint8_t *)(rec + 1);
+			analyzer_other(w->analyzer, &meta);
 		} else if (type == MSG_TICK) {
 			const struct wire_tick *t = p;
 
@@ -753,11 +818,37 @@ interval_complete(struct pipeline *pl)
 	pr.bytes = sum->bytes;
 	pr.kernel_drops = sum->kernel_drops;
 	pr.probe_drops = sum->probe_drops;
-	pl->sink.interval(pl->sink.arg, sum, &pr);
+	if (pl->sink.interval != NULL)
+		pl->sink.interval(pl->sink.arg, sum, &pr);
+	free(pl->sums[0].sum.apps);
 	memmove(pl->sums, pl->sums + 1, (pl->n_sums - 1) * sizeof(*pl->sums));
 	pl->n_sums--;
 	for (i = 0; i < pl->n_workers; i++)
 		pl->reports_seen[i]--;
+}
+
+/* Add application counts to a list of them, by name. */
+static void
+apps_add(struct snap_app **list, size_t *n, const struct snap_app *add,
+    size_t n_add)
+{
+	size_t i, k;
+
+	for (i = 0; i < n_add; i++) {
+		for (k = 0; k < *n; k++)
+			if (strcmp((*list)[k].name, add[i].name) == 0)
+				break;
+		if (k == *n) {
+			*list = xreallocarray(*list, *n + 1, sizeof(**list));
+			memset(&(*list)[k], 0, sizeof(**list));
+			memcpy((*list)[k].name, add[i].name,
+			    sizeof((*list)[k].name));
+			(*n)++;
+		}
+		(*list)[k].flows += add[i].flows;
+		(*list)[k].packets += add[i].packets;
+		(*list)[k].bytes += add[i].bytes;
+	}
 }
 
 /* Worker w reports a metrics interval. */
@@ -797,6 +888,9 @@ interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
 	is->sum.malformed += iv->malformed;
 	is->sum.calls_evicted += iv->calls_evicted;
 	is->sum.streams_evicted += iv->streams_evicted;
+	apps_add(&is->sum.apps, &is->sum.n_apps, iv->apps, iv->n_apps);
+	apps_add(&pl->apps, &pl->n_apps, iv->apps, iv->n_apps);
+	free(iv->apps);
 	is->reports++;
 	free(iv->streams);
 	free(iv);
@@ -981,4 +1075,10 @@ pipeline_snapshot(struct pipeline *pl, struct snapshot *out)
 {
 	merge_snapshots(out, pl->parts, pl->n_parts);
 	capture_figures(pl, &out->capture);
+	if (pl->cfg.analysis.dpi) {
+		out->apps = xcalloc(pl->n_apps ? pl->n_apps : 1,
+		    sizeof(*out->apps));
+		memcpy(out->apps, pl->apps, pl->n_apps * sizeof(*out->apps));
+		out->n_apps = pl->n_apps;
+	}
 }
