@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <getopt.h>
 #include <limits.h>
@@ -22,12 +23,14 @@
 #include "config.h"
 #include "probe/analyzer.h"
 #include "probe/capture.h"
+#include "probe/conffile.h"
 #include "probe/export.h"
 #include "probe/influx.h"
 #include "probe/pipeline.h"
 #include "probe/privs.h"
 #include "probe/report.h"
 #include "probe/vqprobe.h"
+#include "tui/tui.h"
 
 struct options {
 	const char	*read_file;
@@ -41,6 +44,20 @@ struct options {
 	struct influx_config influx;	/* url NULL: no export */
 	struct export_config export;
 	char		 host[256];	/* the default probe name */
+	int		 tui;		/* -1: on if stdout is a terminal */
+};
+
+/* What the terminal view needs while the pipeline runs. */
+struct view {
+	struct tui	*tui;
+	struct pipeline	*pipeline;
+	struct influx	*influx;
+	const char	*source;
+	int		 live;
+	int64_t		 started_us;	/* monotonic */
+	int64_t		 shown_us;
+	uint64_t	 shown_packets;
+	int		 quit;
 };
 
 /* The run a signal stops; set once the pipeline exists. */
@@ -63,6 +80,9 @@ enum {
 	OPT_SESSION_TIMER,
 	OPT_MAX_CALLS,
 	OPT_MAX_STREAMS,
+	OPT_NO_DPI,
+	OPT_TUI,
+	OPT_CONFIG,
 	OPT_INFLUX,
 	OPT_INFLUX_DB,
 	OPT_INFLUX_RP,
@@ -79,11 +99,17 @@ enum {
 };
 
 static const struct option long_options[] = {
+	{ "interface",		required_argument,	NULL, 'i' },
+	{ "read",		required_argument,	NULL, 'r' },
+	{ "filter",		required_argument,	NULL, 'f' },
+	{ "snaplen",		required_argument,	NULL, 's' },
+	{ "buffer-size",	required_argument,	NULL, 'B' },
+	{ "user",		required_argument,	NULL, 'Z' },
 	{ "json",		required_argument,	NULL, OPT_JSON },
 	{ "no-tui",		no_argument,		NULL, OPT_NO_TUI },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, OPT_HELP },
-	{ "tui",		no_argument,		NULL, OPT_LATER },
+	{ "tui",		no_argument,		NULL, OPT_TUI },
 	{ "realtime",		no_argument,		NULL, OPT_REALTIME },
 	{ "no-promisc",		no_argument,		NULL, OPT_NO_PROMISC },
 	{ "immediate",		no_argument,		NULL, OPT_IMMEDIATE },
@@ -104,13 +130,22 @@ static const struct option long_options[] = {
 	{ "jitter-buffer",	required_argument,	NULL, OPT_JITTER_BUFFER },
 	{ "jb-ms",		required_argument,	NULL, OPT_JB_MS },
 	{ "no-plc",		no_argument,		NULL, OPT_NO_PLC },
+	{ "no-dpi",		no_argument,		NULL, OPT_NO_DPI },
 	{ "spool",		required_argument,	NULL, OPT_SPOOL },
 	{ "spool-max",		required_argument,	NULL, OPT_SPOOL_MAX },
 	{ "report",		required_argument,	NULL, OPT_LATER },
 	{ "workers",		required_argument,	NULL, OPT_WORKERS },
-	{ "config",		required_argument,	NULL, OPT_LATER },
+	{ "config",		required_argument,	NULL, OPT_CONFIG },
 	{ NULL,			0,			NULL, 0 }
 };
+
+/* The config file line being applied, for usage errors ("" otherwise). */
+static char config_where[512];
+
+/* Secrets the config file gave; the environment's take precedence. */
+static char *config_token, *config_user, *config_password;
+
+#define DEFAULT_CONFIG	"/etc/vqprobe/vqprobe.conf"
 
 /* "vqprobe: PREFIXmessage" and a newline on stderr. */
 static void
@@ -126,6 +161,7 @@ fatal(const char *fmt, ...)
 {
 	va_list ap;
 
+	tui_restore_terminal();
 	va_start(ap, fmt);
 	vmessage("", fmt, ap);
 	va_end(ap);
@@ -182,21 +218,25 @@ usage(FILE *f)
 "               [--stream-timeout SEC] [--call-timeout SEC]\n"
 "               [--session-timer SEC] [--max-calls N] [--max-streams N]\n"
 "               [--jitter-buffer fixed|adaptive] [--jb-ms MS] [--no-plc]\n"
+"               [--no-dpi] [--tui | --no-tui] [--config FILE]\n"
 "               [--influx URL (--influx-db DB | --influx-bucket B\n"
 "               --influx-org O) [--influx-rp RP] [--influx-ca FILE]\n"
 "               [--probe-name NAME] [--label KEY=VALUE]... [--spool DIR]\n"
-"               [--spool-max MB]] [--no-tui]\n"
+"               [--spool-max MB]]\n"
 "       vqprobe --version | --help\n"
-"  -i IFACE     capture live on IFACE ('any': every interface)\n"
-"  -r FILE      read a pcap or pcapng capture\n"
-"  -f BPF       analyse only the packets this filter accepts\n"
-"  -s SNAPLEN   capture (or cut a file's packets to) SNAPLEN bytes\n"
-"  -B MiB       kernel capture buffer size\n"
-"  -Z USER      drop root for USER once the capture is open\n"
+"  -i, --interface IFACE  capture live on IFACE ('any': every interface)\n"
+"  -r, --read FILE  read a pcap or pcapng capture\n"
+"  -f, --filter BPF  analyse only the packets this filter accepts\n"
+"  -s, --snaplen SNAPLEN  capture (or cut a file's packets to) SNAPLEN\n"
+"               bytes\n"
+"  -B, --buffer-size MiB  kernel capture buffer size\n"
+"  -Z, --user USER  drop root for USER once the capture is open\n"
 "  --no-promisc do not put the interface in promiscuous mode\n"
 "  --immediate  hand each packet over at once (default: batches, 100 ms)\n"
 "  --workers N  analysis threads (default: one per core but one)\n"
 "  --realtime   replay a file at the pace of its timestamps\n"
+"  --config FILE  read options from FILE (default " DEFAULT_CONFIG "\n"
+"               when it exists); the command line overrides it\n"
 "  --stream-timeout SEC  a stream with no packet this long ended (120)\n"
 "  --call-timeout SEC    a call with no SIP and no media this long\n"
 "               ended (300)\n"
@@ -209,7 +249,10 @@ usage(FILE *f)
 "  --jitter-buffer fixed|adaptive  the playout buffer emulated (fixed)\n"
 "  --jb-ms MS   its depth (fixed) or starting depth (adaptive), default 60\n"
 "  --no-plc     rate G.711 as without packet-loss concealment\n"
-"  --no-tui     print the per-call table (the only view in this version)\n"
+"  --no-dpi     do not name the applications of other traffic (nDPI)\n"
+"  --tui        the terminal view (default when standard output is a\n"
+"               terminal and the JSON report does not go there)\n"
+"  --no-tui     print the per-call table at the end instead\n"
 "  --influx URL InfluxDB (or any line-protocol receiver) to push metrics\n"
 "               to, e.g. http://127.0.0.1:8086; credentials come from\n"
 "               VQPROBE_INFLUX_TOKEN, or VQPROBE_INFLUX_USER and\n"
@@ -245,6 +288,15 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (config_where[0] != '\0') {
+		/* A config file's mistake: name the line, no usage text. */
+		fprintf(stderr, "vqprobe: %s: ", config_where);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+		exit(VQ_EXIT_USAGE);
+	}
 	va_start(ap, fmt);
 	vmessage("", fmt, ap);
 	va_end(ap);
@@ -316,6 +368,233 @@ check_influx(struct options *o)
 	if (o->influx.bucket != NULL && o->influx.org == NULL)
 		usage_error("%s", "--influx-bucket needs --influx-org");
 	influx_config_from_env(&o->influx);
+	/* The environment first, then the config file. */
+	if (o->influx.token == NULL)
+		o->influx.token = config_token;
+	if (o->influx.user == NULL)
+		o->influx.user = config_user;
+	if (o->influx.password == NULL)
+		o->influx.password = config_password;
+}
+
+/*
+ * Apply one option (from the command line, or a config file key named
+ * after its long name); idx is its long_options[] entry, or -1.
+ */
+static void
+apply_option(struct options *o, int ch, char *optarg, int idx,
+    const char *given)
+{
+	switch (ch) {
+	case 'r':
+		o->read_file = optarg;
+		break;
+	case 'f':
+		o->filter = optarg;
+		break;
+	case 's':
+		o->snaplen = (uint32_t)parse_number(optarg, "snaplen", 1,
+		    262144);
+		break;
+	case 'i':
+		o->live.iface = optarg;
+		break;
+	case 'B':
+		o->live.buffer_mib = (int)parse_number(optarg,
+		    "buffer size (MiB)", 1, 4096);
+		break;
+	case 'Z':
+		o->user = optarg;
+		break;
+	case OPT_NO_PROMISC:
+		o->live.promisc = 0;
+		break;
+	case OPT_IMMEDIATE:
+		o->live.immediate = 1;
+		break;
+	case OPT_WORKERS:
+		o->pipeline.workers = (int)parse_number(optarg,
+		    "number of workers", 1, 64);
+		break;
+	case OPT_STREAM_TIMEOUT:
+		o->pipeline.analysis.stream_timeout_us = parse_number(
+		    optarg, "stream timeout", 1, 86400) * 1000000LL;
+		break;
+	case OPT_CALL_TIMEOUT:
+		o->pipeline.analysis.call_timeout_us = parse_number(
+		    optarg, "call timeout", 1, 86400) * 1000000LL;
+		break;
+	case OPT_SESSION_TIMER:
+		o->pipeline.analysis.session_timer_us = parse_number(
+		    optarg, "session timer", 1, 7 * 86400) * 1000000LL;
+		break;
+	case OPT_MAX_CALLS:
+		o->pipeline.analysis.max_calls = (size_t)parse_number(
+		    optarg, "maximum of calls", 1, 100000000);
+		break;
+	case OPT_MAX_STREAMS:
+		o->pipeline.analysis.max_streams = (size_t)parse_number(
+		    optarg, "maximum of streams", 1, 100000000);
+		break;
+	case OPT_INFLUX:
+		o->influx.url = optarg;
+		break;
+	case OPT_INFLUX_DB:
+		o->influx.db = optarg;
+		break;
+	case OPT_INFLUX_RP:
+		o->influx.rp = optarg;
+		break;
+	case OPT_INFLUX_BUCKET:
+		o->influx.bucket = optarg;
+		break;
+	case OPT_INFLUX_ORG:
+		o->influx.org = optarg;
+		break;
+	case OPT_INFLUX_CA:
+		o->influx.ca_file = optarg;
+		break;
+	case OPT_PROBE_NAME:
+		if (*optarg == '\0')
+			usage_error("%s", "empty probe name");
+		o->export.probe = optarg;
+		break;
+	case OPT_LABEL:
+		add_label(o, optarg);
+		break;
+	case OPT_SPOOL:
+		o->influx.spool_dir = optarg;
+		break;
+	case OPT_SPOOL_MAX:
+		o->influx.spool_max_bytes = (uint64_t)parse_number(
+		    optarg, "spool size (MB)", 1, 1048576) << 20;
+		break;
+	case OPT_REALTIME:
+		o->pipeline.realtime = 1;
+		break;
+	case OPT_JSON:
+		o->json_path = optarg;
+		break;
+	case OPT_NO_TUI:
+		o->tui = 0;
+		break;
+	case OPT_TUI:
+		o->tui = 1;
+		break;
+	case OPT_JITTER_BUFFER:
+		jitter_buffer_kind(o, optarg);
+		break;
+	case OPT_JB_MS:
+		o->jb_ms = parse_number(optarg, "jitter-buffer depth",
+		    1, 2000);
+		break;
+	case OPT_NO_DPI:
+		o->pipeline.analysis.dpi = 0;
+		break;
+	case OPT_NO_PLC:
+		o->pipeline.analysis.g711_plc = 0;
+		break;
+	case OPT_INTERVAL:
+		o->pipeline.analysis.interval_us = parse_number(optarg,
+		    "interval", 1, 3600) * 1000000LL;
+		break;
+	case OPT_VERSION:
+		version();
+		exit(0);
+	case OPT_HELP:
+		usage(stdout);
+		exit(0);
+	case OPT_LATER:
+		usage_error("--%s is not available in this version",
+		    long_options[idx].name);
+	case ':':
+		usage_error("option %s needs a value", given);
+	default:
+		usage_error("unknown option %s", given);
+	}
+
+}
+
+/* A config file entry: the option of that long name, with the value. */
+static int
+config_entry(void *arg, const char *key, const char *value, const char *file,
+    unsigned line, char **cause)
+{
+	struct options *o = arg;
+	char **secret = NULL;
+	int i, on;
+
+	(void)cause;
+	snprintf(config_where, sizeof(config_where), "%s:%u", file, line);
+	if (strcmp(key, "influx-token") == 0)
+		secret = &config_token;
+	else if (strcmp(key, "influx-user") == 0)
+		secret = &config_user;
+	else if (strcmp(key, "influx-password") == 0)
+		secret = &config_password;
+	if (secret != NULL) {
+		free(*secret);
+		*secret = xstrdup(value);
+		config_where[0] = '\0';
+		return 0;
+	}
+	for (i = 0; long_options[i].name != NULL; i++)
+		if (strcmp(long_options[i].name, key) == 0)
+			break;
+	if (long_options[i].name == NULL || long_options[i].val == OPT_LATER ||
+	    long_options[i].val == OPT_CONFIG ||
+	    long_options[i].val == OPT_HELP ||
+	    long_options[i].val == OPT_VERSION)
+		usage_error("unknown key '%s'", key);
+	if (long_options[i].has_arg == no_argument) {
+		if (conffile_bool(value, &on) != 0)
+			usage_error("%s: want yes or no, not '%s'", key, value);
+		if (on)
+			apply_option(o, long_options[i].val, NULL, i, key);
+	} else
+		apply_option(o, long_options[i].val, xstrdup(value), i, key);
+	config_where[0] = '\0';
+	return 0;
+}
+
+/*
+ * --config FILE, or the default file when it is there: read before the
+ * command line, whose options then override it.
+ */
+static void
+load_config(int argc, char **argv, struct options *o)
+{
+	const char *path = NULL;
+	char *cause = NULL;
+	int i, explicit = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			path = argv[++i];
+			explicit = 1;
+		} else if (strncmp(argv[i], "--config=", 9) == 0) {
+			path = argv[i] + 9;
+			explicit = 1;
+		} else if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	if (path == NULL)
+		path = DEFAULT_CONFIG;
+	if (conffile_load(path, config_entry, o, &cause) == 0)
+		return;
+	/* No default file is no error; an unreadable one is worth a word. */
+	if (!explicit && errno == ENOENT) {
+		free(cause);
+		return;
+	}
+	if (!explicit && errno == EACCES) {
+		warnx_vq("%s", cause);
+		free(cause);
+		return;
+	}
+	fprintf(stderr, "vqprobe: %s\n", cause);
+	free(cause);
+	exit(VQ_EXIT_USAGE);
 }
 
 static void
@@ -327,132 +606,17 @@ parse_options(int argc, char **argv, struct options *o)
 	pipeline_config_default(&o->pipeline);
 	capture_live_config_default(&o->live);
 	influx_config_default(&o->influx);
+	o->tui = -1;
 	if (gethostname(o->host, sizeof(o->host) - 1) != 0 || !o->host[0])
 		snprintf(o->host, sizeof(o->host), "vqprobe");
 	o->export.probe = o->host;
+	load_config(argc, argv, o);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":r:f:s:i:B:Z:", long_options,
 	    &idx)) != -1) {
-		switch (ch) {
-		case 'r':
-			o->read_file = optarg;
-			break;
-		case 'f':
-			o->filter = optarg;
-			break;
-		case 's':
-			o->snaplen = (uint32_t)parse_number(optarg, "snaplen", 1,
-			    262144);
-			break;
-		case 'i':
-			o->live.iface = optarg;
-			break;
-		case 'B':
-			o->live.buffer_mib = (int)parse_number(optarg,
-			    "buffer size (MiB)", 1, 4096);
-			break;
-		case 'Z':
-			o->user = optarg;
-			break;
-		case OPT_NO_PROMISC:
-			o->live.promisc = 0;
-			break;
-		case OPT_IMMEDIATE:
-			o->live.immediate = 1;
-			break;
-		case OPT_WORKERS:
-			o->pipeline.workers = (int)parse_number(optarg,
-			    "number of workers", 1, 64);
-			break;
-		case OPT_STREAM_TIMEOUT:
-			o->pipeline.analysis.stream_timeout_us = parse_number(
-			    optarg, "stream timeout", 1, 86400) * 1000000LL;
-			break;
-		case OPT_CALL_TIMEOUT:
-			o->pipeline.analysis.call_timeout_us = parse_number(
-			    optarg, "call timeout", 1, 86400) * 1000000LL;
-			break;
-		case OPT_SESSION_TIMER:
-			o->pipeline.analysis.session_timer_us = parse_number(
-			    optarg, "session timer", 1, 7 * 86400) * 1000000LL;
-			break;
-		case OPT_MAX_CALLS:
-			o->pipeline.analysis.max_calls = (size_t)parse_number(
-			    optarg, "maximum of calls", 1, 100000000);
-			break;
-		case OPT_MAX_STREAMS:
-			o->pipeline.analysis.max_streams = (size_t)parse_number(
-			    optarg, "maximum of streams", 1, 100000000);
-			break;
-		case OPT_INFLUX:
-			o->influx.url = optarg;
-			break;
-		case OPT_INFLUX_DB:
-			o->influx.db = optarg;
-			break;
-		case OPT_INFLUX_RP:
-			o->influx.rp = optarg;
-			break;
-		case OPT_INFLUX_BUCKET:
-			o->influx.bucket = optarg;
-			break;
-		case OPT_INFLUX_ORG:
-			o->influx.org = optarg;
-			break;
-		case OPT_INFLUX_CA:
-			o->influx.ca_file = optarg;
-			break;
-		case OPT_PROBE_NAME:
-			if (*optarg == '\0')
-				usage_error("%s", "empty probe name");
-			o->export.probe = optarg;
-			break;
-		case OPT_LABEL:
-			add_label(o, optarg);
-			break;
-		case OPT_SPOOL:
-			o->influx.spool_dir = optarg;
-			break;
-		case OPT_SPOOL_MAX:
-			o->influx.spool_max_bytes = (uint64_t)parse_number(
-			    optarg, "spool size (MB)", 1, 1048576) << 20;
-			break;
-		case OPT_REALTIME:
-			o->pipeline.realtime = 1;
-			break;
-		case OPT_JSON:
-			o->json_path = optarg;
-			break;
-		case OPT_NO_TUI:
-			break;
-		case OPT_JITTER_BUFFER:
-			jitter_buffer_kind(o, optarg);
-			break;
-		case OPT_JB_MS:
-			o->jb_ms = parse_number(optarg, "jitter-buffer depth",
-			    1, 2000);
-			break;
-		case OPT_NO_PLC:
-			o->pipeline.analysis.g711_plc = 0;
-			break;
-		case OPT_INTERVAL:
-			o->pipeline.analysis.interval_us = parse_number(optarg,
-			    "interval", 1, 3600) * 1000000LL;
-			break;
-		case OPT_VERSION:
-			version();
-			exit(0);
-		case OPT_HELP:
-			usage(stdout);
-			exit(0);
-		case OPT_LATER:
-			usage_error("--%s is not available in this version",
-			    long_options[idx].name);
-		case ':':
-			usage_error("option %s needs a value", argv[optind - 1]);
-		default:
-			usage_error("unknown option %s", argv[optind - 1]);
-		}
+		if (ch == OPT_CONFIG)
+			continue;	/* read first, see load_config */
+		apply_option(o, ch, optarg, idx, argv[optind - 1]);
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
@@ -474,6 +638,17 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->jb_ms != 0)
 		o->pipeline.analysis.jbuf.nominal_ms = (double)o->jb_ms;
+	if (o->tui == -1)
+		o->tui = isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) &&
+		    (o->json_path == NULL || strcmp(o->json_path, "-") != 0);
+	if (o->tui && o->json_path != NULL && strcmp(o->json_path, "-") == 0)
+		usage_error("%s", "--tui and --json - both want standard output");
+	if (o->tui) {
+		/* What the view shows beyond the report. */
+		o->pipeline.live_view = 1;
+		o->pipeline.analysis.keep_sip = 1;
+		o->pipeline.analysis.keep_points = 360;
+	}
 }
 
 /*
@@ -483,8 +658,10 @@ parse_options(int argc, char **argv, struct options *o)
 static void
 on_signal(int sig)
 {
-	if (signals_seen++ > 0 || running == NULL)
+	if (signals_seen++ > 0 || running == NULL) {
+		tui_restore_terminal();
 		_exit(128 + sig);
+	}
 	pipeline_stop(running);
 }
 
@@ -530,6 +707,75 @@ open_source(const struct options *opt)
 	return cap;
 }
 
+static int64_t
+clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The header's figures. */
+static void
+view_status(struct view *v, const struct pipeline_progress *pr,
+    const struct snapshot *snap, int finished, struct snap_status *st)
+{
+	int64_t now = clock_us();
+	struct influx_stats is;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->source, sizeof(st->source), "%s", v->source);
+	st->live = v->live;
+	st->finished = finished;
+	st->capture_us = pr->capture_us;
+	st->uptime_s = (double)(now - v->started_us) / 1e6;
+	if (now > v->shown_us && v->shown_us != 0)
+		st->packets_per_s = (double)(pr->packets - v->shown_packets) *
+		    1e6 / (double)(now - v->shown_us);
+	v->shown_us = now;
+	v->shown_packets = pr->packets;
+	st->packets = pr->packets;
+	st->kernel_drops = pr->kernel_drops;
+	st->probe_drops = pr->probe_drops;
+	for (i = 0; i < snap->n_calls; i++)
+		if (snap->calls[i].end_s == SNAP_NONE)
+			st->active_calls++;
+	for (i = 0; i < snap->n_streams; i++)
+		if (!snap->streams[i].rtp.last_us ||
+		    snap->streams[i].rtp.last_us >= pr->capture_us -
+		    10 * 1000000LL)
+			st->active_streams++;
+	if (v->influx != NULL) {
+		influx_stats(v->influx, &is);
+		st->exporter_state = influx_state_name(is.state);
+	}
+}
+
+/* From the aggregator, every 100 ms: keys; once a second, new figures. */
+static void
+view_poll(void *arg)
+{
+	struct view *v = arg;
+	struct pipeline_progress pr;
+	struct snap_status st;
+	struct snapshot snap;
+
+	if (v->quit)
+		return;
+	if (tui_poll(v->tui, 0)) {
+		v->quit = 1;
+		pipeline_stop(v->pipeline);
+		return;
+	}
+	if (clock_us() - v->shown_us < 1000000)
+		return;
+	pipeline_view(v->pipeline, &snap, &pr);
+	view_status(v, &pr, &snap, 0, &st);
+	tui_update_take(v->tui, &snap, &st);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -539,6 +785,7 @@ main(int argc, char **argv)
 	struct influx *influx = NULL;
 	struct exporter *exporter = NULL;
 	struct snapshot snap;
+	struct view view;
 	char *cause = NULL;
 	const char *source;
 	int status = 0;
@@ -562,7 +809,21 @@ main(int argc, char **argv)
 	}
 	running = pl;
 	catch_signals();
-	if (pipeline_run(pl, NULL, NULL, &cause) != 0) {
+	memset(&view, 0, sizeof(view));
+	if (opt.tui) {
+		const char *why;
+
+		if ((view.tui = tui_open(&why)) == NULL) {
+			fprintf(stderr, "vqprobe: terminal view: %s\n", why);
+			exit(VQ_EXIT_USAGE);
+		}
+		view.pipeline = pl;
+		view.influx = influx;
+		view.source = source;
+		view.live = opt.live.iface != NULL;
+		view.started_us = clock_us();
+	}
+	if (pipeline_run(pl, view.tui ? view_poll : NULL, &view, &cause) != 0) {
 		/* A file cut mid-record: report what was read, and say so. */
 		warnx_vq("%s: %s; the report covers the packets before it",
 		    source, cause);
@@ -586,13 +847,39 @@ main(int argc, char **argv)
 	snprintf(snap.capture.source, sizeof(snap.capture.source), "%s",
 	    source);
 
-	if (opt.json_path == NULL || strcmp(opt.json_path, "-") != 0)
+	if (view.tui == NULL &&
+	    (opt.json_path == NULL || strcmp(opt.json_path, "-") != 0))
 		report_table_print(&snap, stdout);
 	if (opt.json_path != NULL &&
 	    report_json_write(&snap, opt.json_path, &cause) != 0) {
 		fprintf(stderr, "vqprobe: %s\n", cause);
 		free(cause);
 		status = 1;
+	}
+	if (view.tui != NULL) {
+		/*
+		 * The final state stays on screen until q, unless the run was
+		 * stopped by the user or a signal: then it is time to go.
+		 */
+		if (!view.quit && signals_seen == 0) {
+			struct pipeline_progress pr;
+			struct snap_status st;
+			size_t i;
+
+			pr.capture_us = 0;
+			for (i = 0; i < snap.n_streams; i++)
+				if (snap.streams[i].rtp.last_us > pr.capture_us)
+					pr.capture_us = snap.streams[i].rtp.last_us;
+			pr.packets = snap.capture.packets;
+			pr.bytes = snap.capture.bytes;
+			pr.kernel_drops = snap.capture.kernel_drops;
+			pr.probe_drops = snap.capture.probe_drops;
+			view_status(&view, &pr, &snap, 1, &st);
+			tui_update(view.tui, &snap, &st);
+			while (!tui_poll(view.tui, 1000) && signals_seen == 0)
+				;
+		}
+		tui_close(view.tui);
 	}
 	snapshot_release(&snap);
 	running = NULL;

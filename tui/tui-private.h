@@ -1,0 +1,159 @@
+/*
+ * What the terminal view's files share: the view's state and the drawing
+ * helpers.  Included only by the files of tui/; the rest of the program sees tui.h.
+ */
+#ifndef VQ_TUI_PRIVATE_H
+#define VQ_TUI_PRIVATE_H
+
+/* The wide-character curses (ncursesw) whatever the feature macros. */
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR	1
+#endif
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tui/tui.h"
+
+#define TUI_FILTER_LEN		64
+#define TUI_EXPORTER_LEN	16
+
+/* Thresholds of the MOS colours (issue 7: >= 4.0, 3.6 to 4.0, < 3.6). */
+#define TUI_MOS_GOOD		4.0
+#define TUI_MOS_FAIR		3.6
+
+enum tui_screen {
+	TUI_LIST,		/* the calls */
+	TUI_STREAMS,		/* the streams without a call */
+	TUI_DETAIL,		/* one call, or one stream without a call */
+	TUI_HELP
+};
+
+enum tui_sort {
+	TUI_SORT_MOS,		/* worst MOS first (the default) */
+	TUI_SORT_LOSS,		/* most loss first */
+	TUI_SORT_JITTER,	/* most jitter first */
+	TUI_SORT_START,		/* latest call first */
+	TUI_SORT_COUNT
+};
+
+/* How a piece of text looks; tui_style() maps it to colours or to plain attributes. */
+enum tui_style {
+	TUI_NORMAL,
+	TUI_BAR,		/* the header and the key bar */
+	TUI_BAR_BAD,		/* a bad figure in the header */
+	TUI_SELECTED,
+	TUI_GOOD,
+	TUI_FAIR,
+	TUI_BAD,
+	TUI_ESCAPED,		/* a byte of SIP text shown escaped */
+	TUI_LABEL,
+	TUI_REQUEST,
+	TUI_DIM
+};
+
+/* One direction of a call, over its streams that way. */
+struct tui_dir {
+	int		have_stream;
+	int		have_mos;
+	double		mos;		/* the worst stream's MOS for the call */
+	double		loss_pct;	/* the highest */
+	int		have_jitter;
+	double		jitter_ms;	/* the highest mean */
+};
+
+/* What the list needs of a call, worked out once per snapshot. */
+struct tui_call_info {
+	struct tui_dir	dir[2];		/* 0: sent by the caller, 1: by the callee */
+	const char	*codec;		/* of its first stream with one, or "" */
+	size_t		first;		/* its streams: call_streams[first ...] */
+	size_t		n_streams;
+};
+
+/* A position in a list: the selected row and the first row shown. */
+struct tui_cursor {
+	size_t		sel;
+	size_t		top;
+};
+
+struct tui {
+	SCREEN			*screen;
+	int			 utf8;		/* the locale's codeset is UTF-8 */
+	int			 colour;
+	enum tui_screen		 screen_id;
+	enum tui_screen		 help_back;	/* where the help screen returns */
+	enum tui_screen		 detail_back;
+
+	struct snapshot		 snap;
+	struct snap_status	 status;
+	int			 have_status;
+	char			 exporter[TUI_EXPORTER_LEN];
+
+	/* Derived from snap at each update. */
+	struct tui_call_info	*info;		/* one per call */
+	size_t			*call_streams;	/* stream indexes grouped by call */
+	size_t			*orphans;	/* streams without a call */
+	size_t			 n_orphans;
+	size_t			*rows;		/* calls shown: filtered, sorted */
+	size_t			 n_rows;
+
+	/* The call list. */
+	struct tui_cursor	 list;
+	enum tui_sort		 sort;
+	int			 hide_ended;
+	char			 filter[TUI_FILTER_LEN];
+	size_t			 filter_len;
+	int			 editing;	/* typing the filter */
+
+	/* The streams without a call. */
+	struct tui_cursor	 streams;
+
+	/* The detail: a call, or a stream without a call. */
+	size_t			 detail_call;	/* or SNAP_NO_CALL */
+	size_t			 detail_stream;	/* when detail_call is none */
+	struct tui_cursor	 msgs;
+	size_t			 raw_top;	/* first line of the raw text shown */
+
+	size_t			 help_top;
+};
+
+/* tui-draw.c */
+attr_t		 tui_style(const struct tui *, enum tui_style);
+attr_t		 tui_mos_style(const struct tui *, double mos);
+int		 tui_put(int y, int x, int width, attr_t, const char *);
+int		 tui_putf(int y, int x, int width, attr_t, const char *, ...)
+		    __attribute__((format(printf, 5, 6)));
+void		 tui_fill(int y, int x, int width, attr_t);
+void		 tui_hline(int y, int x, int width, attr_t);
+void		 tui_vline(int y, int x, int height, attr_t);
+void		 tui_header(const struct tui *);
+void		 tui_keybar(const struct tui *, const char *);
+void		 tui_spark(const struct tui *, int y, int x, int width,
+		    const struct snap_point *, size_t, int what);
+const char	*tui_uri(const char *);
+void		 tui_format_duration(char *, size_t, double seconds);
+void		 tui_format_clock(char *, size_t, double epoch_s);
+void		 tui_format_ms(char *, size_t, double ms);
+
+/* What tui_spark draws. */
+#define TUI_SPARK_MOS		0
+#define TUI_SPARK_LOSS		1
+#define TUI_SPARK_JITTER	2
+
+/* tui-list.c */
+void		 tui_list_draw(struct tui *);
+void		 tui_streams_draw(struct tui *);
+void		 tui_list_scroll(struct tui_cursor *, size_t rows, int page);
+/* Keep the selected row on screen, moving the view as little as possible. */
+void		 tui_follow(struct tui_cursor *, size_t rows, size_t page);
+int		 tui_list_page(void);
+
+/* tui-detail.c */
+void		 tui_detail_draw(struct tui *);
+size_t		 tui_detail_raw_lines(const struct tui *);
+
+/* tui-help.c */
+void		 tui_help_draw(struct tui *);
+size_t		 tui_help_lines(void);
+
+#endif /* VQ_TUI_PRIVATE_H */

@@ -1,0 +1,60 @@
+/*
+ * The terminal view: a list of calls worst first, a call's SIP ladder and
+ * media figures, the streams without a call, the probe's own health.
+ *
+ * It renders snapshots (metrics/snapshot.h) and nothing else; curses is
+ * included only under tui/.  Every function is called from one thread.
+ */
+#ifndef VQ_TUI_H
+#define VQ_TUI_H
+
+#include "metrics/snapshot.h"
+
+struct tui;
+
+/*
+ * Take over the terminal (standard input and output must be one): the
+ * alternate screen, no echo, keys one at a time (Ctrl-C still signals).
+ * Sets LC_CTYPE from the environment, so that a UTF-8 locale gets line
+ * and block characters and any other gets ACS lines and plain ASCII.
+ * Installs handlers that restore the terminal and then die as before for
+ * SIGSEGV, SIGBUS, SIGABRT, SIGFPE and SIGILL, and for SIGINT, SIGTERM,
+ * SIGHUP and SIGQUIT only where the program left the default action (a
+ * program with its own handlers calls tui_restore_terminal() on any path
+ * that exits without tui_close()).  NULL with *cause (static text) if
+ * this is not a terminal or curses fails.
+ */
+struct tui	*tui_open(const char **cause);
+/*
+ * New data, redrawn at once.  tui_update copies the snapshot deeply (the
+ * caller keeps and frees its own); tui_update_take takes over what *snap
+ * holds and leaves it empty, as snapshot_release() would.  Either way the
+ * view frees the previous snapshot.  status may be NULL (the header then
+ * shows the snapshot's capture figures); it is copied.  The static
+ * strings a snapshot points to (state, direction, protocol names) must
+ * outlive the view.
+ */
+void		 tui_update(struct tui *, const struct snapshot *,
+		    const struct snap_status *);
+void		 tui_update_take(struct tui *, struct snapshot *,
+		    const struct snap_status *);
+/*
+ * Wait up to timeout_ms (-1: until a key) for keys and handle them, and a
+ * resize of the terminal at any moment.  Returns 1 once the user quit
+ * (q on the list), else 0.
+ */
+int		 tui_poll(struct tui *, int timeout_ms);
+/* Give the terminal back as it was, remove the handlers, free the view. */
+void		 tui_close(struct tui *);
+/*
+ * Put the terminal back from a fatal path or a signal handler: reset the
+ * attributes, show the cursor, leave keypad mode and the alternate screen,
+ * restore the terminal modes saved by tui_open().  Only write(2) and
+ * tcsetattr(3) on strings captured when the view opened, so it is
+ * async-signal-safe; curses itself is left as it is (endwin() is not safe
+ * there), which is fine for a process about to exit.  Does nothing when no
+ * view is open, and nothing the second time.
+ */
+void		 tui_restore_terminal(void);
+
+#endif /* VQ_TUI_H */
