@@ -171,14 +171,6 @@ analyzer_new(const struct analyzer_config *cfg)
 	emodel_options_init(&a->emodel);
 	a->emodel.g711_plc = cfg->g711_plc;
 	a->calls = calls_new();
-	if (cfg->dpi) {
-		struct dpi_config dc;
-		char *cause = NULL;
-
-		dpi_config_default(&dc);
-		if ((a->dpi = dpi_new(&dc, &cause)) == NULL)
-			fatal("nDPI: %s", cause);
-	}
 	return a;
 }
 
@@ -187,9 +179,20 @@ static void
 classify(struct analyzer *a, const struct pkt_meta *meta)
 {
 	struct dpi_flow_key key;
+	struct dpi_config dc;
+	char *cause = NULL;
 
-	if (a->dpi == NULL || meta->ip == NULL)
+	if (!a->cfg.dpi || meta->ip == NULL)
 		return;
+	/*
+	 * Made on first need: nDPI takes a good part of a second to set up,
+	 * which a capture of nothing but signalled calls need not pay.
+	 */
+	if (a->dpi == NULL) {
+		dpi_config_default(&dc);
+		if ((a->dpi = dpi_new(&dc, &cause)) == NULL)
+			fatal("nDPI: %s", cause);
+	}
 	dpi_flow_key_set(&key, meta->ip_proto, &meta->src, &meta->dst);
 	dpi_packet(a->dpi, &key, meta->ts_us, meta->ip, meta->ip_caplen,
 	    meta->wirelen);

@@ -101,7 +101,8 @@ capture_json(const struct snap_capture *c)
 }
 
 static json_object *
-call_json(const struct snapshot *snap, size_t idx)
+call_json(const struct snapshot *snap, const struct report_index *ix,
+    size_t idx)
 {
 	const struct snap_call *c = &snap->calls[idx];
 	json_object *o = json_object_new_object(), *ids = json_object_new_array();
@@ -122,10 +123,9 @@ call_json(const struct snapshot *snap, size_t idx)
 	add(o, "q850_cause", c->q850_cause < 0 ? NULL :
 	    json_object_new_int(c->q850_cause));
 	add(o, "dialogs", json_object_new_int((int)c->dialogs));
-	for (i = 0; i < snap->n_streams; i++)
-		if (snap->streams[i].call == idx)
-			json_object_array_add(ids,
-			    json_object_new_int((int)snap->streams[i].id));
+	for (i = ix->first[idx]; i != SNAP_NO_CALL; i = ix->next[i])
+		json_object_array_add(ids,
+		    json_object_new_int((int)snap->streams[i].id));
 	add(o, "streams", ids);
 	return o;
 }
@@ -331,12 +331,15 @@ report_json(const struct snapshot *snap)
 	json_object *root = json_object_new_object();
 	json_object *calls = json_object_new_array();
 	json_object *streams = json_object_new_array();
+	struct report_index ix;
 	size_t i;
 
 	add(root, "version", json_object_new_string(PACKAGE_VERSION));
 	add(root, "capture", capture_json(&snap->capture));
+	report_index_build(snap, &ix);
 	for (i = 0; i < snap->n_calls; i++)
-		json_object_array_add(calls, call_json(snap, i));
+		json_object_array_add(calls, call_json(snap, &ix, i));
+	report_index_free(&ix);
 	add(root, "calls", calls);
 	add(root, "kpis", kpis_json(snap));
 	for (i = 0; i < snap->n_streams; i++)

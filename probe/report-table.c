@@ -5,9 +5,11 @@
  * (probe/text.c), so nothing printed here can drive the terminal.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probe/report.h"
+#include "probe/vqprobe.h"
 
 static void
 print_ms(FILE *f, double ms)
@@ -47,6 +49,7 @@ void
 report_table_print(const struct snapshot *snap, FILE *f)
 {
 	const struct snap_capture *cap = &snap->capture;
+	struct report_index ix;
 	size_t i, j, orphans = 0;
 
 	fprintf(f, "%s: %llu packets, %zu calls, %zu RTP streams",
@@ -67,6 +70,7 @@ report_table_print(const struct snapshot *snap, FILE *f)
 	fprintf(f, "    %-6s %-21s    %-21s %-8s %7s %6s %7s %5s %6s %6s %14s %5s\n",
 	    "SENDER", "SOURCE", "DESTINATION", "CODEC", "PACKETS", "LOST",
 	    "LOSS", "BURST", "DUPS", "LATE", "JITTER avg/max", "MOS");
+	report_index_build(snap, &ix);
 	for (i = 0; i < snap->n_calls; i++) {
 		const struct snap_call *c = &snap->calls[i];
 
@@ -80,14 +84,49 @@ report_table_print(const struct snapshot *snap, FILE *f)
 		print_ms(f, c->setup_ms);
 		print_ms(f, c->duration_s < 0 ? -1 : c->duration_s);
 		fputc('\n', f);
-		for (j = 0; j < snap->n_streams; j++)
-			if (snap->streams[j].call == i)
-				print_stream(f, &snap->streams[j]);
+		for (j = ix.first[i]; j != SNAP_NO_CALL; j = ix.next[j])
+			print_stream(f, &snap->streams[j]);
 	}
+	report_index_free(&ix);
 	for (j = 0; j < snap->n_streams; j++)
 		if (snap->streams[j].call == SNAP_NO_CALL) {
 			if (orphans++ == 0)
 				fprintf(f, "media without signalling:\n");
 			print_stream(f, &snap->streams[j]);
 		}
+}
+
+void
+report_index_build(const struct snapshot *snap, struct report_index *ix)
+{
+	size_t *last, i;
+
+	ix->first = xcalloc(snap->n_calls ? snap->n_calls : 1,
+	    sizeof(*ix->first));
+	ix->next = xcalloc(snap->n_streams ? snap->n_streams : 1,
+	    sizeof(*ix->next));
+	last = xcalloc(snap->n_calls ? snap->n_calls : 1, sizeof(*last));
+	for (i = 0; i < snap->n_calls; i++)
+		ix->first[i] = last[i] = SNAP_NO_CALL;
+	for (i = 0; i < snap->n_streams; i++) {
+		size_t c = snap->streams[i].call;
+
+		ix->next[i] = SNAP_NO_CALL;
+		if (c == SNAP_NO_CALL || c >= snap->n_calls)
+			continue;
+		if (last[c] == SNAP_NO_CALL)
+			ix->first[c] = i;
+		else
+			ix->next[last[c]] = i;
+		last[c] = i;
+	}
+	free(last);
+}
+
+void
+report_index_free(struct report_index *ix)
+{
+	free(ix->first);
+	free(ix->next);
+	ix->first = ix->next = NULL;
 }
