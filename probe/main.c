@@ -675,6 +675,12 @@ catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * SIGHUP (the service's reload) must not kill the probe: messages go
+	 * to standard error, so there is no log file to reopen yet.
+	 */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 /* The capture of the options, filter set; exits 2 with one line on failure. */

@@ -1507,6 +1507,19 @@ def sc_codecs(cap):
                    pdd_ms=rng.uniform(150, 300), answer_ms=rng.uniform(1200, 2000))
 
 
+def sc_sip_port_5999(cap):
+    """Two calls whose SIP runs between port 5999 on both sides: nothing
+    about it is on a well-known port, so only its content says SIP."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    for n, t in ((0, 0.1), (1, 3.0)):
+        a, b = users(h1, h2, n)
+        a.port = b.port = 5999
+        call = SipCall(cap, a, b, 40000 + 2 * n, 50000 + 2 * n)
+        media_call(cap, call, cap.at(t), 6, Path(delay_ms=30, jitter_ms=3, loss=0.02),
+                   Path(**CLEAN), bye_by_caller=(n == 0))
+
+
 def sc_ipv6(cap):
     h1, h2 = Host("2001:db8:10::1", 1), Host("2001:db8:20::2", 2)
     cap.local_host = h1
@@ -2139,6 +2152,7 @@ scenario("dtmf_cn", 1008, sc_dtmf_cn, doc="RFC 4733 events and comfort noise")
 scenario("oneway", 1009, sc_oneway, doc="caller->callee impaired only")
 scenario("codecs", 1010, sc_codecs, doc="G.722, opus, G.729 calls")
 scenario("ipv6", 1011, sc_ipv6, doc="call over IPv6")
+scenario("sip_port_5999", 1012, sc_sip_port_5999, doc="two calls with SIP on port 5999")
 LINK_SEED = 1100
 scenario("link_sll", LINK_SEED, sc_link, link_sll, LINKTYPE_LINUX_SLL,
          doc="Linux cooked capture v1 (113)")
