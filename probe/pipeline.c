@@ -984,7 +984,8 @@ pipeline_view(struct pipeline *pl, struct snapshot *out,
 
 	/* Shallow copies: the merge makes its own of what they point to. */
 	all = xcalloc(n + (size_t)pl->n_workers, sizeof(*all));
-	memcpy(all, pl->parts, n * sizeof(*all));
+	if (n > 0)
+		memcpy(all, pl->parts, n * sizeof(*all));
 	for (i = 0; i < pl->n_workers; i++)
 		all[n++] = pl->lives[i];
 	merge_snapshots(out, all, n);
@@ -1078,7 +1079,9 @@ pipeline_snapshot(struct pipeline *pl, struct snapshot *out)
 	if (pl->cfg.analysis.dpi) {
 		out->apps = xcalloc(pl->n_apps ? pl->n_apps : 1,
 		    sizeof(*out->apps));
-		memcpy(out->apps, pl->apps, pl->n_apps * sizeof(*out->apps));
+		if (pl->n_apps > 0)
+			memcpy(out->apps, pl->apps,
+			    pl->n_apps * sizeof(*out->apps));
 		out->n_apps = pl->n_apps;
 	}
 }
