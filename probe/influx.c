@@ -725,6 +725,16 @@ fail:
  * oldest batches to the overflow list (spool) or, without a spool, dropped.
  * Under mu.  Returns 1 when the thread should look at the overflow.
  */
+/* What may wait in memory for the spool: 4 queues' worth, 16 MiB at least. */
+static size_t
+overflow_max(const struct influx *ix)
+{
+	size_t four = ix->cfg.queue_max_bytes > SIZE_MAX / 4 ? SIZE_MAX :
+	    4 * ix->cfg.queue_max_bytes;
+
+	return four > ((size_t)16 << 20) ? four : (size_t)16 << 20;
+}
+
 static int
 influx_seal(struct influx *ix)
 {
@@ -747,8 +757,13 @@ influx_seal(struct influx *ix)
 		list_push(&ix->overflow, b);
 		moved = 1;
 	}
-	/* The disk not keeping up: memory stays bounded, oldest go first. */
-	while (ix->overflow.bytes > ix->cfg.queue_max_bytes &&
+	/*
+	 * The disk not keeping up (an fsync per batch, on a loaded machine):
+	 * memory stays bounded, oldest go first.  The bound is generous, so
+	 * that a small memory queue does not lose lines to a slow disk during
+	 * an outage the spool is there for.
+	 */
+	while (ix->overflow.bytes > overflow_max(ix) &&
 	    ix->overflow.head != ix->overflow.tail) {
 		b = list_pop(&ix->overflow);
 		ix->st.lines_dropped += b->nlines;

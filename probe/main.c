@@ -147,67 +147,6 @@ static char *config_token, *config_user, *config_password;
 
 #define DEFAULT_CONFIG	"/etc/vqprobe/vqprobe.conf"
 
-/* "vqprobe: PREFIXmessage" and a newline on stderr. */
-static void
-vmessage(const char *prefix, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "vqprobe: %s", prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	tui_restore_terminal();
-	va_start(ap, fmt);
-	vmessage("", fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void
-warnx_vq(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void *
-xcalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if ((p = calloc(n, size)) == NULL)
-		fatal("out of memory");
-	return p;
-}
-
-void *
-xreallocarray(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size)
-		fatal("out of memory");
-	if ((p = realloc(p, n * size)) == NULL)
-		fatal("out of memory");
-	return p;
-}
-
-char *
-xstrdup(const char *s)
-{
-	char *p;
-
-	if ((p = strdup(s)) == NULL)
-		fatal("out of memory");
-	return p;
-}
-
 static void
 usage(FILE *f)
 {
@@ -298,7 +237,7 @@ usage_error(const char *fmt, ...)
 		exit(VQ_EXIT_USAGE);
 	}
 	va_start(ap, fmt);
-	vmessage("", fmt, ap);
+	vqprobe_vmessage("", fmt, ap);
 	va_end(ap);
 	usage(stderr);
 	exit(VQ_EXIT_USAGE);
@@ -796,6 +735,7 @@ main(int argc, char **argv)
 	const char *source;
 	int status = 0;
 
+	vqprobe_set_fatal_hook(tui_restore_terminal);
 	parse_options(argc, argv, &opt);
 	source = opt.live.iface != NULL ? opt.live.iface : opt.read_file;
 	cap = open_source(&opt);

@@ -488,6 +488,18 @@ ring_room(struct ring *ring, size_t len, int may_drop)
 	return p;
 }
 
+/* A record the worker's full ring had no room for: a probe drop. */
+static void
+count_drop(struct worker *w)
+{
+	/*
+	 * Relaxed: the only writer is the capture thread; the aggregator
+	 * reads the count for display and after the join.
+	 */
+	atomic_store_explicit(&w->drops, atomic_load_explicit(&w->drops,
+	    memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
 /* One payload out of the decoder: copy it to its worker's ring. */
 static void
 on_payload(void *arg, const struct pkt_meta *meta)
@@ -515,13 +527,7 @@ on_payload(void *arg, const struct pkt_meta *meta)
 		return;
 	}
 	if ((rec = ring_room(w->in, len, pl->live)) == NULL) {
-		/*
-		 * Relaxed: the only writer is this thread; the aggregator
-		 * reads the count for display and after the join.
-		 */
-		atomic_store_explicit(&w->drops, atomic_load_explicit(
-		    &w->drops, memory_order_relaxed) + 1,
-		    memory_order_relaxed);
+		count_drop(w);
 		return;
 	}
 	rec->frame_order = pl->frames;
@@ -550,10 +556,7 @@ send_other(struct pipeline *pl, const struct pkt_meta *meta)
 	struct wire_payload *rec;
 
 	if ((rec = ring_room(w->in, sizeof(*rec) + n, pl->live)) == NULL) {
-		/* Relaxed: as in on_payload. */
-		atomic_store_explicit(&w->drops, atomic_load_explicit(
-		    &w->drops, memory_order_relaxed) + 1,
-		    memory_order_relaxed);
+		count_drop(w);
 		return;
 	}
 	rec->frame_order = pl->frames;

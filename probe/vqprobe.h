@@ -5,6 +5,7 @@
 #ifndef VQ_VQPROBE_H
 #define VQ_VQPROBE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -16,6 +17,11 @@ void	fatal(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 /* Print "vqprobe: warning: MSG" on stderr and go on. */
 void	warnx_vq(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "vqprobe: PREFIXmessage" and a newline on stderr. */
+void	vqprobe_vmessage(const char *prefix, const char *fmt, va_list ap);
+/* Something fatal() runs before it prints (restoring the terminal). */
+void	vqprobe_set_fatal_hook(void (*hook)(void));
 
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);

@@ -1,6 +1,7 @@
 /*
- * What probe/main.c gives the program's modules (fatal, warnings,
- * allocation), for the test programs that link probe/ files without it.
+ * What every file of the program shares (see vqprobe.h): messages, the
+ * fatal path, allocation that cannot fail quietly.  The test programs that
+ * link probe/ files link this one too.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,39 +11,46 @@
 
 #include "probe/vqprobe.h"
 
-/* "vqprobe: PREFIXmessage" and a newline on stderr. */
-static void
-vmessage(const char *prefix, const char *fmt, va_list ap)
+/* Run before fatal() prints: the terminal view puts the terminal back. */
+static void (*fatal_hook)(void);
+
+void
+vqprobe_set_fatal_hook(void (*hook)(void))
+{
+	fatal_hook = hook;
+}
+
+void
+vqprobe_vmessage(const char *prefix, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "vqprobe: %s", prefix);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
 
-/* Say what is impossible and exit 1. */
 void
 fatal(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (fatal_hook != NULL)
+		fatal_hook();
 	va_start(ap, fmt);
-	vmessage("", fmt, ap);
+	vqprobe_vmessage("", fmt, ap);
 	va_end(ap);
 	exit(1);
 }
 
-/* A warning on stderr. */
 void
 warnx_vq(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage("warning: ", fmt, ap);
+	vqprobe_vmessage("warning: ", fmt, ap);
 	va_end(ap);
 }
 
-/* calloc() or exit. */
 void *
 xcalloc(size_t n, size_t size)
 {
@@ -53,7 +61,6 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
-/* realloc() of n * size bytes, checked for overflow, or exit. */
 void *
 xreallocarray(void *p, size_t n, size_t size)
 {
@@ -64,7 +71,6 @@ xreallocarray(void *p, size_t n, size_t size)
 	return p;
 }
 
-/* strdup() or exit. */
 char *
 xstrdup(const char *s)
 {
