@@ -993,6 +993,14 @@ pipeline_view(struct pipeline *pl, struct snapshot *out,
 		all[n++] = pl->lives[i];
 	merge_snapshots(out, all, n);
 	free(all);
+	if (pl->cfg.analysis.dpi) {
+		out->apps = xcalloc(pl->n_apps ? pl->n_apps : 1,
+		    sizeof(*out->apps));
+		if (pl->n_apps > 0)
+			memcpy(out->apps, pl->apps,
+			    pl->n_apps * sizeof(*out->apps));
+		out->n_apps = pl->n_apps;
+	}
 	progress_now(pl, pr);
 	out->capture.packets = pr->packets;
 	out->capture.bytes = pr->bytes;

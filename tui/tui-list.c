@@ -6,6 +6,7 @@
  * first; From and To share what is left.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/tui-private.h"
@@ -294,7 +295,7 @@ tui_list_bar(const struct tui *t)
 
 	if (!t->editing) {
 		tui_keybar(t, "Enter=detail /=filter s=sort e=ended u=streams "
-		    "?=help q=quit");
+		    "a=apps ?=help q=quit");
 		return;
 	}
 	tui_fill(LINES - 1, 0, COLS, bar);
@@ -400,4 +401,60 @@ tui_streams_draw(struct tui *t)
 		}
 	}
 	tui_keybar(t, "Enter=detail u/Tab=calls Esc=back ?=help");
+}
+
+/* Most bytes first, by name among equals. */
+static int
+tui_app_cmp(const void *a, const void *b)
+{
+	const struct snap_app *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The applications nDPI named in the traffic no call explains. */
+void
+tui_apps_draw(struct tui *t)
+{
+	static const char *const titles[4] = { "APPLICATION", "FLOWS",
+	    "PACKETS", "BYTES" };
+	int widths[4] = { 24, 10, 12, 14 }, page = tui_list_page(), x, y, i;
+	attr_t label = tui_style(t, TUI_LABEL);
+	size_t n = t->snap.n_apps;
+
+	/* Sorted in place: the view owns its copy of the snapshot. */
+	if (n > 1)
+		qsort(t->snap.apps, n, sizeof(*t->snap.apps), tui_app_cmp);
+	if (t->snap.apps == NULL)
+		tui_putf(1, 0, COLS, A_BOLD, " Applications: not classified "
+		    "(--no-dpi)");
+	else
+		tui_putf(1, 0, COLS, A_BOLD, " Applications: %zu   (traffic "
+		    "no SIP explains, as nDPI names it)", n);
+	for (i = 0, x = 0; i < 4; x += widths[i] + 1, i++)
+		tui_cell(2, x, widths[i], i > 0, label, titles[i]);
+	tui_follow(&t->apps, n, (size_t)page);
+	for (y = 0; y < page && t->apps.top + (size_t)y < n; y++) {
+		size_t row = t->apps.top + (size_t)y;
+		const struct snap_app *a = &t->snap.apps[row];
+		attr_t base = row == t->apps.sel ? tui_style(t, TUI_SELECTED) : 0;
+		int ry = TUI_LIST_FIRST_ROW + y;
+		char buf[3][24];
+
+		if (base)
+			tui_fill(ry, 0, COLS, base);
+		snprintf(buf[0], sizeof(buf[0]), "%llu",
+		    (unsigned long long)a->flows);
+		snprintf(buf[1], sizeof(buf[1]), "%llu",
+		    (unsigned long long)a->packets);
+		snprintf(buf[2], sizeof(buf[2]), "%llu",
+		    (unsigned long long)a->bytes);
+		x = 0;
+		tui_cell(ry, x, widths[0], 0, base, a->name);
+		for (i = 0, x = widths[0] + 1; i < 3; x += widths[i + 1] + 1, i++)
+			tui_cell(ry, x, widths[i + 1], 1, base, buf[i]);
+	}
+	tui_keybar(t, "Up/Down=move Esc=back ?=help");
 }

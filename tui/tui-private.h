@@ -26,6 +26,7 @@ enum tui_screen {
 	TUI_LIST,		/* the calls */
 	TUI_STREAMS,		/* the streams without a call */
 	TUI_DETAIL,		/* one call, or one stream without a call */
+	TUI_APPS,		/* the applications nDPI named */
 	TUI_HELP
 };
 
@@ -108,6 +109,9 @@ struct tui {
 	/* The streams without a call. */
 	struct tui_cursor	 streams;
 
+	/* The applications, most bytes first (indexes into snap.apps). */
+	struct tui_cursor	 apps;
+
 	/* The detail: a call, or a stream without a call. */
 	size_t			 detail_call;	/* or SNAP_NO_CALL */
 	size_t			 detail_stream;	/* when detail_call is none */
@@ -143,6 +147,7 @@ void		 tui_format_ms(char *, size_t, double ms);
 /* tui-list.c */
 void		 tui_list_draw(struct tui *);
 void		 tui_streams_draw(struct tui *);
+void		 tui_apps_draw(struct tui *);
 void		 tui_list_scroll(struct tui_cursor *, size_t rows, int page);
 /* Keep the selected row on screen, moving the view as little as possible. */
 void		 tui_follow(struct tui_cursor *, size_t rows, size_t page);

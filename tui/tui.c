@@ -396,8 +396,15 @@ tui_copy_snapshot(struct snapshot *dst, const struct snapshot *src)
 
 		s->points = tui_memdup(s->points, s->n_points, sizeof(*s->points));
 	}
-	dst->apps = src->apps != NULL ? tui_memdup(src->apps, src->n_apps,
-	    sizeof(*src->apps)) : NULL;
+	/* An empty list of applications is not "not classified" (NULL). */
+	dst->apps = NULL;
+	if (src->apps != NULL) {
+		dst->apps = tui_xcalloc(src->n_apps ? src->n_apps : 1,
+		    sizeof(*src->apps));
+		if (src->n_apps > 0)
+			memcpy(dst->apps, src->apps,
+			    src->n_apps * sizeof(*src->apps));
+	}
 }
 
 /* Whether a call is over. */
@@ -675,6 +682,9 @@ tui_draw(struct tui *t)
 	case TUI_DETAIL:
 		tui_detail_draw(t);
 		break;
+	case TUI_APPS:
+		tui_apps_draw(t);
+		break;
 	case TUI_HELP:
 		tui_help_draw(t);
 		break;
@@ -896,8 +906,28 @@ tui_list_key(struct tui *t, int key)
 	case '\t':
 		t->screen_id = TUI_STREAMS;
 		break;
+	case 'a':
+		t->screen_id = TUI_APPS;
+		break;
 	}
 	return 0;
+}
+
+/* A key on the applications: move, or back to the calls. */
+static void
+tui_apps_key(struct tui *t, int key)
+{
+	if (tui_move_key(&t->apps, t->snap.n_apps, key, tui_list_page()))
+		return;
+	switch (key) {
+	case 'q':
+	case 'Q':
+	case 'a':
+	case TUI_KEY_ESC:
+	case KEY_LEFT:
+		t->screen_id = TUI_LIST;
+		break;
+	}
 }
 
 /* A key on the streams without a call. */
@@ -1013,6 +1043,9 @@ tui_key(struct tui *t, int key)
 		break;
 	case TUI_DETAIL:
 		tui_detail_key(t, key);
+		break;
+	case TUI_APPS:
+		tui_apps_key(t, key);
 		break;
 	case TUI_HELP:
 		tui_help_key(t, key);
