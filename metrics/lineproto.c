@@ -528,3 +528,18 @@ lp_end(struct lp_buf *b, int64_t ts_ms)
 	b->nfields = 0;
 	return 1;
 }
+
+size_t
+lp_count_lines(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl;
+	size_t n = 0;
+
+	while (p < end) {
+		n++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}

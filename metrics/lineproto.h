@@ -107,4 +107,7 @@ int	lp_field_bool(struct lp_buf *, const char *key, int);
  */
 int	lp_end(struct lp_buf *, int64_t ts_ms);
 
+/* Lines in a body of line protocol: its line feeds, and an unfinished last. */
+size_t	lp_count_lines(const char *data, size_t len);
+
 #endif /* VQ_LINEPROTO_H */

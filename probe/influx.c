@@ -37,6 +37,7 @@
 #include <zlib.h>
 
 #include "config.h"
+#include "metrics/lineproto.h"
 #include "probe/influx.h"
 #include "probe/spool.h"
 #include "probe/vqprobe.h"
@@ -214,22 +215,6 @@ influx_sanitise(const struct influx *ix, const char *in, size_t len, char *out,
 	while (o > 0 && out[o - 1] == ' ')
 		o--;
 	out[o] = '\0';
-}
-
-/* Lines in a body: its line feeds, and an unfinished last line. */
-static size_t
-count_lines(const char *data, size_t len)
-{
-	const char *p = data, *end = data + len, *nl;
-	size_t n = 0;
-
-	while (p < end) {
-		n++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			break;
-		p = nl + 1;
-	}
-	return n;
 }
 
 /* A new empty batch. */
@@ -968,7 +953,7 @@ influx_take_next(struct influx *ix, int64_t now, int stopping)
 		b = xcalloc(1, sizeof(*b));
 		b->data = data;
 		b->len = b->cap = len;
-		b->nlines = count_lines(data, len);
+		b->nlines = lp_count_lines(data, len);
 		list_push(&ix->pend, b);
 		ix->pend_origin = seq;
 		ix->pend_partial = 0;

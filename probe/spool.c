@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "metrics/lineproto.h"
 #include "probe/spool.h"
 #include "probe/vqprobe.h"
 
@@ -156,22 +157,6 @@ spool_read_file(struct spool *sp, uint64_t seq, char **data, size_t *len)
 	return 0;
 }
 
-/* The number of lines in a batch: its line feeds, and an unfinished last line. */
-static uint64_t
-spool_count_lines(const char *data, size_t len)
-{
-	const char *p = data, *end = data + len, *nl;
-	uint64_t lines = 0;
-
-	while (p < end) {
-		lines++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			break;
-		p = nl + 1;
-	}
-	return lines;
-}
-
 /* Write data to NAME through NAME.tmp, fsync and rename; -1 with errno set. */
 static int
 spool_write_file(struct spool *sp, uint64_t seq, const char *data, size_t len)
@@ -232,7 +217,7 @@ spool_evict(struct spool *sp, size_t i)
 	if (e->lines == SPOOL_LINES_UNKNOWN) {
 		e->lines = 0;
 		if (spool_read_file(sp, e->seq, &data, &len) == 0) {
-			e->lines = spool_count_lines(data, len);
+			e->lines = lp_count_lines(data, len);
 			free(data);
 		}
 	}
@@ -489,7 +474,7 @@ spool_read_oldest(struct spool *sp, uint64_t *seq, char **data, size_t *len,
 		return -1;
 	}
 	if (e->lines == SPOOL_LINES_UNKNOWN)
-		e->lines = spool_count_lines(*data, *len);
+		e->lines = lp_count_lines(*data, *len);
 	sp->pinned = e->seq;
 	*seq = e->seq;
 	return 1;
