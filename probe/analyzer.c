@@ -9,6 +9,8 @@
  * the heuristics of a later version: guessing RTP from arbitrary UDP gives
  * false streams, and a false stream is a false alarm.
  */
+#include <sys/queue.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +62,7 @@ struct stream {
 	struct snap_point	*points;	/* the latest keep_points */
 	size_t			 n_points;
 	/* All streams, least recently active first: timeouts, eviction. */
-	struct stream		*lru_prev;
-	struct stream		*lru_next;
+	TAILQ_ENTRY(stream)	 lru;
 	/* The streams of one call (the head is the call's user pointer). */
 	struct stream		*call_prev;
 	struct stream		*call_next;
@@ -109,8 +110,7 @@ struct analyzer {
 	struct stream		 *by_ssrc;	/* the latest stream of an SSRC */
 	struct candidate	 *candidates;	/* unsignalled RTP, unconfirmed */
 	size_t			  n_candidates;
-	struct stream		 *lru_head;	/* least recently active */
-	struct stream		 *lru_tail;
+	TAILQ_HEAD(stream_lru, stream) lru;		/* least recently active first */
 	size_t			  n_streams;
 	unsigned		  next_id;
 	analyzer_emit_fn	 *emit;
@@ -171,6 +171,7 @@ analyzer_new(const struct analyzer_config *cfg)
 	emodel_options_init(&a->emodel);
 	a->emodel.g711_plc = cfg->g711_plc;
 	a->calls = calls_new();
+	TAILQ_INIT(&a->lru);
 	return a;
 }
 
@@ -217,23 +218,10 @@ stream_free(struct stream *s)
 static void
 stream_lru_touch(struct analyzer *a, struct stream *s)
 {
-	if (a->lru_tail == s)
+	if (TAILQ_LAST(&a->lru, stream_lru) == s)
 		return;
-	if (s->lru_prev != NULL || a->lru_head == s) {
-		if (s->lru_prev != NULL)
-			s->lru_prev->lru_next = s->lru_next;
-		else
-			a->lru_head = s->lru_next;
-		if (s->lru_next != NULL)
-			s->lru_next->lru_prev = s->lru_prev;
-	}
-	s->lru_next = NULL;
-	s->lru_prev = a->lru_tail;
-	if (a->lru_tail != NULL)
-		a->lru_tail->lru_next = s;
-	else
-		a->lru_head = s;
-	a->lru_tail = s;
+	TAILQ_REMOVE(&a->lru, s, lru);
+	TAILQ_INSERT_TAIL(&a->lru, s, lru);
 }
 
 /* Take a stream out of every list and index. */
@@ -242,14 +230,7 @@ stream_unlink(struct analyzer *a, struct stream *s)
 {
 	struct stream *cur;
 
-	if (s->lru_prev != NULL)
-		s->lru_prev->lru_next = s->lru_next;
-	else
-		a->lru_head = s->lru_next;
-	if (s->lru_next != NULL)
-		s->lru_next->lru_prev = s->lru_prev;
-	else
-		a->lru_tail = s->lru_prev;
+	TAILQ_REMOVE(&a->lru, s, lru);
 	if (s->call != NULL) {
 		if (s->call_prev != NULL)
 			s->call_prev->call_next = s->call_next;
@@ -451,8 +432,8 @@ analyzer_free(struct analyzer *a)
 		HASH_DEL(a->candidates, c);
 		free(c);
 	}
-	for (s = a->lru_head; s != NULL; s = next) {
-		next = s->lru_next;
+	for (s = TAILQ_FIRST(&a->lru); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, lru);
 		stream_free(s);
 	}
 	calls_free(a->calls);
@@ -605,16 +586,16 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	s->payload_type = -1;
 	s->dscp = s->last_dscp = meta->dscp;
 	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
-	if (a->n_streams >= a->cfg.max_streams && a->lru_head != NULL) {
+	if (a->n_streams >= a->cfg.max_streams && !TAILQ_EMPTY(&a->lru)) {
 		/* Full: the least recently active stream makes room. */
 		a->streams_evicted++;
-		stream_end(a, a->lru_head);
+		stream_end(a, TAILQ_FIRST(&a->lru));
 	}
 	a->n_streams++;
 	s->id = ++a->next_id;
 	s->order = a->frame_order;
 	s->last_us = meta->ts_us;
-	stream_lru_touch(a, s);
+	TAILQ_INSERT_TAIL(&a->lru, s, lru);
 	if (s->call != NULL) {
 		s->call_next = call_user(s->call);
 		if (s->call_next != NULL)
@@ -1083,7 +1064,7 @@ report_interval(struct analyzer *a, int64_t end_us, int ended)
 	struct stream *s;
 	int p;
 
-	for (s = a->lru_head; s != NULL; s = s->lru_next)
+	TAILQ_FOREACH(s, &a->lru, lru)
 		if (ended || s->stat == NULL ||
 		    rtpstat_packets(s->stat) != s->rep_packets)
 			stream_interval(a, s, end_us, ended, pending_add(a));
@@ -1124,6 +1105,7 @@ void
 analyzer_tick(struct analyzer *a, int64_t now_us)
 {
 	struct candidate *cand, *ctmp;
+	struct stream *s;
 	struct call *c, *next;
 	int full_scan;
 
@@ -1146,9 +1128,9 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 			a->next_interval_us = (now_us / a->cfg.interval_us + 1) *
 			    a->cfg.interval_us;
 	}
-	while (a->lru_head != NULL &&
-	    now_us - a->lru_head->last_us > a->cfg.stream_timeout_us)
-		stream_end(a, a->lru_head);
+	while ((s = TAILQ_FIRST(&a->lru)) != NULL &&
+	    now_us - s->last_us > a->cfg.stream_timeout_us)
+		stream_end(a, s);
 	HASH_ITER(hh, a->candidates, cand, ctmp)
 		if (now_us - cand->first.ts_us > a->cfg.stream_timeout_us) {
 			HASH_DEL(a->candidates, cand);
@@ -1192,7 +1174,7 @@ analyzer_finish(struct analyzer *a)
 {
 	struct stream *s;
 
-	for (s = a->lru_head; s != NULL; s = s->lru_next)
+	TAILQ_FOREACH(s, &a->lru, lru)
 		quality_finish(s->quality);
 	calls_compact(a->calls);
 }
@@ -1220,7 +1202,7 @@ analyzer_snapshot(struct analyzer *a, struct snapshot *snap)
 	snap->n_streams = a->n_streams;
 	snap->streams = xcalloc(a->n_streams ? a->n_streams : 1,
 	    sizeof(*snap->streams));
-	for (s = a->lru_head; s != NULL; s = s->lru_next)
+	TAILQ_FOREACH(s, &a->lru, lru)
 		stream_snapshot(s, s->call ? call_index(s->call) : SNAP_NO_CALL,
 		    &snap->streams[i++]);
 }
