@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "metrics/quality.h"
 #include "metrics/rtpstat.h"
@@ -228,7 +229,8 @@ struct snapshot {
 	size_t			 n_calls;
 	struct snap_stream	*streams;
 	size_t			 n_streams;
-	struct snap_app		*apps;		/* NULL: not classified */
+	struct snap_app		*apps;		/* most bytes first; NULL: not
+						   classified */
 	size_t			 n_apps;
 };
 
@@ -251,6 +253,36 @@ struct snap_status {
 	const char	*exporter_state;	/* "ok", "retrying", "spooling",
 						   NULL without an exporter */
 };
+
+/*
+ * A copy of n messages and their texts; NULL when n is 0, or when memory
+ * runs out (then nothing is left allocated: the caller decides).
+ */
+static inline struct snap_sip_msg *
+snap_msgs_dup(const struct snap_sip_msg *m, size_t n)
+{
+	struct snap_sip_msg *out;
+	size_t i;
+
+	if (n == 0 || (out = (struct snap_sip_msg *)calloc(n,
+	    sizeof(*out))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		out[i] = m[i];
+		out[i].text = NULL;
+		if (m[i].text == NULL)
+			continue;
+		if ((out[i].text = (char *)malloc(m[i].text_len + 1)) == NULL) {
+			while (i-- > 0)
+				free(out[i].text);
+			free(out);
+			return NULL;
+		}
+		memcpy(out[i].text, m[i].text, m[i].text_len);
+		out[i].text[m[i].text_len] = '\0';
+	}
+	return out;
+}
 
 /* Release what one call holds (not the struct itself). */
 static inline void

@@ -632,16 +632,9 @@ call_snapshot(const struct call *c, struct snap_call *s)
 		s->duration_s = (double)(c->end_us - c->answer_us) / 1e6;
 	s->msgs_dropped = c->msgs_dropped;
 	if (c->n_msgs > 0) {
-		size_t i;
-
-		s->msgs = xcalloc(c->n_msgs, sizeof(*s->msgs));
+		if ((s->msgs = snap_msgs_dup(c->msgs, c->n_msgs)) == NULL)
+			fatal("out of memory");
 		s->n_msgs = c->n_msgs;
-		for (i = 0; i < c->n_msgs; i++) {
-			s->msgs[i] = c->msgs[i];
-			s->msgs[i].text = xcalloc(1, c->msgs[i].text_len + 1);
-			memcpy(s->msgs[i].text, c->msgs[i].text,
-			    c->msgs[i].text_len);
-		}
 	}
 }
 

@@ -32,21 +32,12 @@ ref_cmp(const void *a, const void *b)
 static void
 own_messages(struct snap_call *c)
 {
-	struct snap_sip_msg *m = c->msgs;
-	size_t i;
-
 	if (c->n_msgs == 0) {
 		c->msgs = NULL;
 		return;
 	}
-	c->msgs = xcalloc(c->n_msgs, sizeof(*c->msgs));
-	for (i = 0; i < c->n_msgs; i++) {
-		c->msgs[i] = m[i];
-		if (m[i].text != NULL) {
-			c->msgs[i].text = xcalloc(1, m[i].text_len + 1);
-			memcpy(c->msgs[i].text, m[i].text, m[i].text_len);
-		}
-	}
+	if ((c->msgs = snap_msgs_dup(c->msgs, c->n_msgs)) == NULL)
+		fatal("out of memory");
 }
 
 /* Give a copied stream its own points. */

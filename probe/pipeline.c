@@ -500,15 +500,41 @@ count_drop(struct worker *w)
 	    memory_order_relaxed) + 1, memory_order_relaxed);
 }
 
+/*
+ * Queue n bytes from `from` (the payload, or the IP packet around it when
+ * ip_len says so) with its metadata, as a record of type for worker w; a
+ * full ring on a live capture is a probe drop.
+ */
+static void
+queue_record(struct pipeline *pl, struct worker *w, uint32_t type,
+    const struct pkt_meta *meta, const uint8_t *from, size_t n,
+    uint32_t ip_len)
+{
+	struct wire_payload *rec;
+
+	if ((rec = ring_room(w->in, sizeof(*rec) + n, pl->live)) == NULL) {
+		count_drop(w);
+		return;
+	}
+	rec->frame_order = pl->frames;
+	rec->meta = *meta;
+	/* Pointers into the frame mean nothing to the worker: offsets. */
+	rec->meta.payload = NULL;
+	rec->meta.ip = NULL;
+	rec->meta.ip_caplen = ip_len;
+	memcpy(rec + 1, from, n);
+	ring_commit(w->in, type);
+}
+
 /* One payload out of the decoder: copy it to its worker's ring. */
 static void
 on_payload(void *arg, const struct pkt_meta *meta)
 {
 	struct pipeline *pl = arg;
 	struct worker *w = &pl->workers[route(pl, meta)];
-	struct wire_payload *rec;
 	const uint8_t *from = meta->payload;
-	size_t n = meta->payload_len, len;
+	size_t n = meta->payload_len;
+	uint32_t ip_len = 0;
 
 	/*
 	 * A datagram whose IP packet lies around it in the frame travels
@@ -519,25 +545,14 @@ on_payload(void *arg, const struct pkt_meta *meta)
 	    meta->payload + meta->payload_len <= meta->ip + meta->ip_caplen) {
 		from = meta->ip;
 		n = (size_t)(meta->payload - meta->ip) + meta->payload_len;
+		ip_len = (uint32_t)n;
 	}
-	len = sizeof(*rec) + n;
-	if (len > ring_max_record(w->in)) {
+	if (sizeof(struct wire_payload) + n > ring_max_record(w->in)) {
 		/* Bigger than any SIP message the reassembler makes. */
 		pl->truncated[PROTO_UDP]++;
 		return;
 	}
-	if ((rec = ring_room(w->in, len, pl->live)) == NULL) {
-		count_drop(w);
-		return;
-	}
-	rec->frame_order = pl->frames;
-	rec->meta = *meta;
-	/* Pointers into the frame mean nothing to the worker: offsets. */
-	rec->meta.payload = NULL;
-	rec->meta.ip = NULL;
-	rec->meta.ip_caplen = from == meta->ip ? (uint32_t)n : 0;
-	memcpy(rec + 1, from, n);
-	ring_commit(w->in, MSG_PAYLOAD);
+	queue_record(pl, w, MSG_PAYLOAD, meta, from, n, ip_len);
 }
 
 /*
@@ -550,22 +565,11 @@ on_payload(void *arg, const struct pkt_meta *meta)
 static void
 send_other(struct pipeline *pl, const struct pkt_meta *meta)
 {
-	struct worker *w = &pl->workers[route_by_flow(pl, meta)];
 	uint32_t n = meta->ip_caplen < OTHER_MAX_BYTES ? meta->ip_caplen :
 	    OTHER_MAX_BYTES;
-	struct wire_payload *rec;
 
-	if ((rec = ring_room(w->in, sizeof(*rec) + n, pl->live)) == NULL) {
-		count_drop(w);
-		return;
-	}
-	rec->frame_order = pl->frames;
-	rec->meta = *meta;
-	rec->meta.payload = NULL;
-	rec->meta.ip = NULL;
-	rec->meta.ip_caplen = n;
-	memcpy(rec + 1, meta->ip, n);
-	ring_commit(w->in, MSG_OTHER);
+	queue_record(pl, &pl->workers[route_by_flow(pl, meta)], MSG_OTHER,
+	    meta, meta->ip, n, n);
 }
 
 /* Tell every worker what time it is, and publish the figures. */
@@ -962,6 +966,33 @@ probe_drops(struct pipeline *pl)
 	return n;
 }
 
+static int
+app_cmp(const void *a, const void *b)
+{
+	const struct snap_app *x = a, *y = b;
+
+	/* Most bytes first; by name among equals, so the order is stable. */
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * The run's applications into a snapshot, most bytes first (so that every
+ * reader shows them in one order), or none when classification is off.
+ */
+static void
+copy_apps(struct pipeline *pl, struct snapshot *out)
+{
+	if (!pl->cfg.analysis.dpi)
+		return;
+	out->apps = xcalloc(pl->n_apps ? pl->n_apps : 1, sizeof(*out->apps));
+	if (pl->n_apps > 0)
+		memcpy(out->apps, pl->apps, pl->n_apps * sizeof(*out->apps));
+	out->n_apps = pl->n_apps;
+	qsort(out->apps, out->n_apps, sizeof(*out->apps), app_cmp);
+}
+
 /* The capture's figures so far. */
 static void
 progress_now(struct pipeline *pl, struct pipeline_progress *pr)
@@ -993,14 +1024,7 @@ pipeline_view(struct pipeline *pl, struct snapshot *out,
 		all[n++] = pl->lives[i];
 	merge_snapshots(out, all, n);
 	free(all);
-	if (pl->cfg.analysis.dpi) {
-		out->apps = xcalloc(pl->n_apps ? pl->n_apps : 1,
-		    sizeof(*out->apps));
-		if (pl->n_apps > 0)
-			memcpy(out->apps, pl->apps,
-			    pl->n_apps * sizeof(*out->apps));
-		out->n_apps = pl->n_apps;
-	}
+	copy_apps(pl, out);
 	progress_now(pl, pr);
 	out->capture.packets = pr->packets;
 	out->capture.bytes = pr->bytes;
@@ -1087,12 +1111,5 @@ pipeline_snapshot(struct pipeline *pl, struct snapshot *out)
 {
 	merge_snapshots(out, pl->parts, pl->n_parts);
 	capture_figures(pl, &out->capture);
-	if (pl->cfg.analysis.dpi) {
-		out->apps = xcalloc(pl->n_apps ? pl->n_apps : 1,
-		    sizeof(*out->apps));
-		if (pl->n_apps > 0)
-			memcpy(out->apps, pl->apps,
-			    pl->n_apps * sizeof(*out->apps));
-		out->n_apps = pl->n_apps;
-	}
+	copy_apps(pl, out);
 }

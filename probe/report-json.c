@@ -287,41 +287,28 @@ kpis_json(const struct snapshot *snap)
 	return o;
 }
 
-static int
-app_cmp(const void *a, const void *b)
-{
-	const struct snap_app *x = a, *y = b;
-
-	/* Most bytes first; by name among equals, so the order is stable. */
-	if (x->bytes != y->bytes)
-		return x->bytes > y->bytes ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-/* The applications nDPI named, or null when classification was off. */
+/*
+ * The applications nDPI named, in the snapshot's order, or null when
+ * classification was off.
+ */
 static json_object *
 apps_json(const struct snapshot *snap)
 {
 	json_object *apps;
-	struct snap_app *sorted;
 	size_t i;
 
 	if (snap->apps == NULL)
 		return NULL;
 	apps = json_object_new_array();
-	sorted = xcalloc(snap->n_apps ? snap->n_apps : 1, sizeof(*sorted));
-	memcpy(sorted, snap->apps, snap->n_apps * sizeof(*sorted));
-	qsort(sorted, snap->n_apps, sizeof(*sorted), app_cmp);
 	for (i = 0; i < snap->n_apps; i++) {
 		json_object *o = json_object_new_object();
 
-		add(o, "app", json_object_new_string(sorted[i].name));
-		add(o, "flows", jint(sorted[i].flows));
-		add(o, "packets", jint(sorted[i].packets));
-		add(o, "bytes", jint(sorted[i].bytes));
+		add(o, "app", json_object_new_string(snap->apps[i].name));
+		add(o, "flows", jint(snap->apps[i].flows));
+		add(o, "packets", jint(snap->apps[i].packets));
+		add(o, "bytes", jint(snap->apps[i].bytes));
 		json_object_array_add(apps, o);
 	}
-	free(sorted);
 	return apps;
 }
 

@@ -6,7 +6,6 @@
  * first; From and To share what is left.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tui/tui-private.h"
@@ -403,18 +402,10 @@ tui_streams_draw(struct tui *t)
 	tui_keybar(t, "Enter=detail u/Tab=calls Esc=back ?=help");
 }
 
-/* Most bytes first, by name among equals. */
-static int
-tui_app_cmp(const void *a, const void *b)
-{
-	const struct snap_app *x = a, *y = b;
-
-	if (x->bytes != y->bytes)
-		return x->bytes > y->bytes ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-/* The applications nDPI named in the traffic no call explains. */
+/*
+ * The applications nDPI named in the traffic no call explains, most bytes
+ * first as the snapshot has them.
+ */
 void
 tui_apps_draw(struct tui *t)
 {
@@ -424,9 +415,6 @@ tui_apps_draw(struct tui *t)
 	attr_t label = tui_style(t, TUI_LABEL);
 	size_t n = t->snap.n_apps;
 
-	/* Sorted in place: the view owns its copy of the snapshot. */
-	if (n > 1)
-		qsort(t->snap.apps, n, sizeof(*t->snap.apps), tui_app_cmp);
 	if (t->snap.apps == NULL)
 		tui_putf(1, 0, COLS, A_BOLD, " Applications: not classified "
 		    "(--no-dpi)");

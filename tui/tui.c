@@ -374,20 +374,12 @@ tui_copy_snapshot(struct snapshot *dst, const struct snapshot *src)
 	for (i = 0; i < dst->n_calls; i++) {
 		struct snap_call *c = &dst->calls[i];
 
-		c->msgs = tui_memdup(c->msgs, c->n_msgs, sizeof(*c->msgs));
-		for (j = 0; j < c->n_msgs; j++) {
-			struct snap_sip_msg *m = &c->msgs[j];
-			char *text = NULL;
-
-			if (m->text != NULL) {
-				if (m->text_len == SIZE_MAX)
-					tui_fatal("out of memory");
-				text = tui_xcalloc(1, m->text_len + 1);
-				memcpy(text, m->text, m->text_len);
-			} else
-				m->text_len = 0;
-			m->text = text;
-		}
+		c->msgs = snap_msgs_dup(c->msgs, c->n_msgs);
+		if (c->n_msgs > 0 && c->msgs == NULL)
+			tui_fatal("out of memory");
+		for (j = 0; j < c->n_msgs; j++)
+			if (c->msgs[j].text == NULL)
+				c->msgs[j].text_len = 0;
 	}
 	dst->streams = tui_memdup(src->streams, src->n_streams,
 	    sizeof(*src->streams));
