@@ -39,18 +39,21 @@ kpi_summarise(const int *final_codes, size_t n, struct kpi_summary *k)
 	size_t i;
 
 	k->attempts = k->answered = k->effective = 0;
-	for (i = 0; i < n; i++) {
-		if (final_codes[i] < 200)
-			continue;
-		k->attempts++;
-		if (final_codes[i] < 300)
-			k->answered++;
-		if (kpi_effective_code(final_codes[i]))
-			k->effective++;
-	}
 	k->asr_pct = k->ner_pct = -1;
-	if (k->attempts > 0) {
-		k->asr_pct = 100.0 * (double)k->answered / (double)k->attempts;
-		k->ner_pct = 100.0 * (double)k->effective / (double)k->attempts;
-	}
+	for (i = 0; i < n; i++)
+		kpi_add(k, final_codes[i]);
+}
+
+void
+kpi_add(struct kpi_summary *k, int final_code)
+{
+	if (final_code < 200)
+		return;
+	k->attempts++;
+	if (final_code < 300)
+		k->answered++;
+	if (kpi_effective_code(final_code))
+		k->effective++;
+	k->asr_pct = 100.0 * (double)k->answered / (double)k->attempts;
+	k->ner_pct = 100.0 * (double)k->effective / (double)k->attempts;
 }

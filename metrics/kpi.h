@@ -23,5 +23,7 @@ struct kpi_summary {
 int	kpi_effective_code(int final_code);
 /* Sum the final codes of n calls (0 = no final response, not an attempt). */
 void	kpi_summarise(const int *final_codes, size_t n, struct kpi_summary *);
+/* Count one more call into a summary (kpi_summarise of none to start). */
+void	kpi_add(struct kpi_summary *, int final_code);
 
 #endif /* VQ_KPI_H */

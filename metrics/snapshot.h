@@ -53,6 +53,9 @@ struct snap_capture {
 	/* Bounded state: what the limits and timeouts ended early. */
 	uint64_t	calls_evicted;	/* past --max-calls */
 	uint64_t	streams_evicted;	/* past --max-streams */
+	uint64_t	candidates_dropped;	/* unsignalled flows waiting
+						   for a second RTP packet,
+						   past their bound */
 	uint64_t	calls_timed_out;	/* no BYE: idle, session timer */
 	size_t		n_proto_errors;
 	struct snap_proto_errors proto_errors[16];
@@ -214,6 +217,7 @@ struct snap_interval {
 	uint64_t	malformed;
 	uint64_t	calls_evicted;
 	uint64_t	streams_evicted;
+	uint64_t	candidates_dropped;
 	/* The capture's totals when the interval was reported. */
 	uint64_t	packets;
 	uint64_t	bytes;

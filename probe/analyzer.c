@@ -26,6 +26,7 @@
 #include "metrics/quality.h"
 #include "metrics/rtpstat.h"
 #include "probe/analyzer.h"
+#include "probe/callpcap.h"
 #include "probe/calls.h"
 #include "probe/dpi.h"
 #include "probe/vqprobe.h"
@@ -105,6 +106,7 @@ struct analyzer {
 	struct emodel_options	  emodel;
 	struct call_table	 *calls;
 	struct dpi		 *dpi;		/* NULL: no classification */
+	struct callpcap		 *pcap;		/* NULL: no per-call pcaps */
 	uint64_t		  frame_order;	/* of the payload in hand */
 	struct stream		 *by_key;	/* uthash head */
 	struct stream		 *by_ssrc;	/* the latest stream of an SSRC */
@@ -128,6 +130,7 @@ struct analyzer {
 
 	uint64_t		  calls_evicted;
 	uint64_t		  streams_evicted;
+	uint64_t		  candidates_dropped;
 	uint64_t		  calls_timed_out;
 
 	uint64_t		  sip_messages;
@@ -172,6 +175,9 @@ analyzer_new(const struct analyzer_config *cfg)
 	a->emodel.g711_plc = cfg->g711_plc;
 	a->calls = calls_new();
 	TAILQ_INIT(&a->lru);
+	if (cfg->pcap_dir != NULL && (a->pcap = callpcap_new(cfg->pcap_dir)) ==
+	    NULL)
+		fatal("out of memory");
 	return a;
 }
 
@@ -414,6 +420,11 @@ call_end(struct analyzer *a, struct call *c)
 
 	while ((s = call_user(c)) != NULL)
 		stream_end(a, s);
+	/* Its pcap is whole before its page can link to it. */
+	if (a->pcap != NULL) {
+		callpcap_close(a->pcap, call_evidence(c));
+		call_set_evidence(c, NULL);
+	}
 	emit_part(a, c, NULL);
 	calls_remove(a->calls, c);
 }
@@ -423,6 +434,7 @@ analyzer_free(struct analyzer *a)
 {
 	struct candidate *c, *ctmp;
 	struct stream *s, *next;
+	size_t i;
 
 	if (a == NULL)
 		return;
@@ -436,6 +448,9 @@ analyzer_free(struct analyzer *a)
 		next = TAILQ_NEXT(s, lru);
 		stream_free(s);
 	}
+	for (i = 0; a->pcap != NULL && i < calls_count(a->calls); i++)
+		callpcap_close(a->pcap, call_evidence(calls_at(a->calls, i)));
+	callpcap_free(a->pcap);
 	calls_free(a->calls);
 	dpi_free(a->dpi);
 	free(a->pending);
@@ -450,6 +465,24 @@ count_result(struct analyzer *a, enum dissect_result r,
 		a->truncated[proto]++;
 	else if (r == DISSECT_MALFORMED)
 		a->malformed[proto]++;
+}
+
+/* A packet of call c into the call's pcap, when there are pcaps. */
+static void
+keep_packet(struct analyzer *a, struct call *c, const struct pkt_meta *meta)
+{
+	struct callpcap_file *f;
+	char stem[CALLPCAP_STEM_LEN], id[SNAP_TEXT_LEN];
+
+	if (a->pcap == NULL || c == NULL)
+		return;
+	if ((f = call_evidence(c)) == NULL) {
+		call_copy_id(c, id, sizeof(id));
+		callpcap_stem(call_order(c), id, stem, sizeof(stem));
+		f = callpcap_open(a->pcap, stem);
+		call_set_evidence(c, f);
+	}
+	callpcap_packet(a->pcap, f, meta);
 }
 
 static void
@@ -499,6 +532,7 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 		call_end(a, old);
 	}
 	c = calls_sip(a->calls, &msg, body, meta->ts_us, a->frame_order);
+	keep_packet(a, c, meta);
 	if (c != NULL && a->cfg.keep_sip)
 		calls_note_message(c, &msg, meta->ts_us, &meta->src, &meta->dst,
 		    meta->payload, meta->payload_len);
@@ -765,8 +799,18 @@ handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
 	}
 	HASH_FIND(hh, a->candidates, key, sizeof(key), c);
 	if (c == NULL) {
-		if (a->n_candidates >= ANALYZER_MAX_CANDIDATES)
-			return;
+		if (a->n_candidates >= ANALYZER_MAX_CANDIDATES) {
+			/*
+			 * Full: the oldest flow goes (uthash keeps the order
+			 * of insertion), so that a flood of lone packets
+			 * cannot keep real RTP from being found.
+			 */
+			c = a->candidates;
+			HASH_DEL(a->candidates, c);
+			free(c);
+			a->n_candidates--;
+			a->candidates_dropped++;
+		}
 		c = xcalloc(1, sizeof(*c));
 		memcpy(c->key, key, sizeof(key));
 		c->first = r;
@@ -941,10 +985,11 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		return;
 	}
 	if (rtp_is_rtcp(meta->payload, meta->payload_len)) {
-		if (rtcp_media(a, &meta->dst) != NULL ||
-		    rtcp_media(a, &meta->src) != NULL)
+		if ((media = rtcp_media(a, &meta->dst)) != NULL ||
+		    (media = rtcp_media(a, &meta->src)) != NULL) {
+			keep_packet(a, media->call, meta);
 			handle_rtcp(a, meta);
-		else {
+		} else {
 			classify(a, meta);
 			if (rtcp_well_formed(meta))
 				handle_rtcp(a, meta);
@@ -956,6 +1001,8 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		media = calls_media_find(a->calls, &meta->src);
 		media_is_dst = 0;
 	}
+	if (media != NULL)
+		keep_packet(a, media->call, meta);
 	if (media != NULL && !media->sdp.not_rtp) {
 		handle_rtp(a, meta, media, media_is_dst);
 		return;
@@ -1000,6 +1047,7 @@ snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 	c->not_rtp_packets += a->not_rtp_packets;
 	c->calls_evicted += a->calls_evicted;
 	c->streams_evicted += a->streams_evicted;
+	c->candidates_dropped += a->candidates_dropped;
 	c->calls_timed_out += a->calls_timed_out;
 	analyzer_errors_add(c, a->truncated, a->malformed);
 }
@@ -1085,6 +1133,7 @@ report_interval(struct analyzer *a, int64_t end_us, int ended)
 	}
 	iv->calls_evicted = a->calls_evicted;
 	iv->streams_evicted = a->streams_evicted;
+	iv->candidates_dropped = a->candidates_dropped;
 	if (a->dpi != NULL)
 		interval_apps(a, end_us, ended, iv);
 	a->emit_interval(a->emit_arg, iv);
@@ -1174,9 +1223,18 @@ analyzer_finish(struct analyzer *a)
 {
 	struct stream *s;
 
+	size_t i;
+
 	TAILQ_FOREACH(s, &a->lru, lru)
 		quality_finish(s->quality);
 	calls_compact(a->calls);
+	/* The calls still up: their pcaps are written out now. */
+	for (i = 0; a->pcap != NULL && i < calls_count(a->calls); i++) {
+		struct call *c = calls_at(a->calls, i);
+
+		callpcap_close(a->pcap, call_evidence(c));
+		call_set_evidence(c, NULL);
+	}
 }
 
 void
@@ -1205,4 +1263,27 @@ analyzer_snapshot(struct analyzer *a, struct snapshot *snap)
 	TAILQ_FOREACH(s, &a->lru, lru)
 		stream_snapshot(s, s->call ? call_index(s->call) : SNAP_NO_CALL,
 		    &snap->streams[i++]);
+}
+
+void
+analyzer_held_orders(const struct analyzer *a, uint64_t *call,
+    uint64_t *stream)
+{
+	const struct stream *s;
+
+	/*
+	 * The call table lists calls in INVITE order (calls ended but not yet
+	 * compacted away only make the figure lower: still true).
+	 */
+	*call = calls_count(a->calls) > 0 ?
+	    call_order(calls_at(a->calls, 0)) : UINT64_MAX;
+	/*
+	 * Streams are in activity order: look at each.  An unsignalled
+	 * candidate needs no look: the stream it may become takes the order
+	 * of the packet that confirms it, one not seen yet.
+	 */
+	*stream = UINT64_MAX;
+	TAILQ_FOREACH(s, &a->lru, lru)
+		if (s->order < *stream)
+			*stream = s->order;
 }

@@ -27,6 +27,8 @@ struct analyzer_config {
 	int			keep_sip;
 	size_t			keep_points;	/* per stream, the latest */
 	int			dpi;		/* classify with nDPI */
+	/* Each call's packets as a pcap in this folder; NULL: none. */
+	const char		*pcap_dir;
 };
 
 /*
@@ -78,6 +80,13 @@ void		 analyzer_finish(struct analyzer *);
  * stage's to fill.
  */
 void		 analyzer_snapshot(struct analyzer *, struct snapshot *);
+/*
+ * The lowest order of a call and of a stream the analyzer still holds
+ * (UINT64_MAX: none).  Whatever it reports from now on has that order, or
+ * the order of a payload it has not seen yet.
+ */
+void		 analyzer_held_orders(const struct analyzer *, uint64_t *call,
+		    uint64_t *stream);
 /* Add per-protocol truncated and malformed counts (PROTO_COUNT each). */
 void		 analyzer_errors_add(struct snap_capture *,
 		    const uint64_t *truncated, const uint64_t *malformed);

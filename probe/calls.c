@@ -22,6 +22,13 @@
 /* SIP messages a call keeps for the views, and the bytes of each. */
 #define CALL_MAX_MSGS		64
 #define CALL_MAX_MSG_TEXT	4096
+/*
+ * Media endpoints a call keeps in the map.  Every offer and answer may
+ * announce new ones (a re-INVITE that moves the media); past this many the
+ * one announced least recently is forgotten, so that a dialog that keeps
+ * renegotiating grows neither the map nor its own list without end.
+ */
+#define CALL_MAX_MEDIA		64
 #define CALL_TAG_LEN		64
 
 struct call {
@@ -50,6 +57,7 @@ struct call {
 	int64_t		 last_sip_us;
 	int64_t		 last_media_us;
 	void		*user;		/* the caller's, see call_user */
+	void		*evidence;	/* the caller's, see call_evidence */
 	int		 removed;	/* out of the table, freed at compaction */
 	/* Least recently active first: what the table evicts. */
 	struct call	*lru_prev;
@@ -314,6 +322,23 @@ request_in_call(struct call *c, const struct sip_msg *m, int64_t ts_us)
 	}
 }
 
+/* Take the call's first endpoint out of its list, and out of the map. */
+static void
+forget_first_media(struct call_table *t, struct call *c)
+{
+	struct media_entry *e;
+
+	HASH_FIND(hh, t->media, c->media_keys[0], ENDPOINT_KEY_LEN, e);
+	/* A later call may have taken the endpoint over: leave it. */
+	if (e != NULL && e->media.call == c) {
+		HASH_DEL(t->media, e);
+		free(e);
+	}
+	c->n_media_keys--;
+	memmove(c->media_keys[0], c->media_keys[1],
+	    c->n_media_keys * sizeof(*c->media_keys));
+}
+
 /* Remember one media line as belonging to this call. */
 static void
 learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
@@ -325,6 +350,24 @@ learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
 	size_t i;
 
 	endpoint_pack(&sm->rtp, key);
+	/*
+	 * The call remembers its endpoints, to take them out when it goes,
+	 * the one announced last at the end.
+	 */
+	for (i = 0; i < c->n_media_keys; i++)
+		if (memcmp(c->media_keys[i], key, sizeof(key)) == 0)
+			break;
+	if (i < c->n_media_keys) {
+		memmove(c->media_keys[i], c->media_keys[i + 1],
+		    (c->n_media_keys - i - 1) * sizeof(*c->media_keys));
+		c->n_media_keys--;
+	} else if (c->n_media_keys == CALL_MAX_MEDIA)
+		forget_first_media(t, c);
+	else
+		c->media_keys = xreallocarray(c->media_keys,
+		    c->n_media_keys + 1, sizeof(*c->media_keys));
+	memcpy(c->media_keys[c->n_media_keys++], key, sizeof(key));
+
 	HASH_FIND(hh, t->media, key, sizeof(key), e);
 	if (e == NULL) {
 		e = xcalloc(1, sizeof(*e));
@@ -332,15 +375,6 @@ learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
 		HASH_ADD(hh, t->media, key, sizeof(e->key), e);
 	} else if (e->media.sdp.not_rtp != sm->not_rtp)
 		e->media.period++;
-	/* The call remembers its endpoints, to take them out when it goes. */
-	for (i = 0; i < c->n_media_keys; i++)
-		if (memcmp(c->media_keys[i], key, sizeof(key)) == 0)
-			break;
-	if (i == c->n_media_keys) {
-		c->media_keys = xreallocarray(c->media_keys,
-		    c->n_media_keys + 1, sizeof(*c->media_keys));
-		memcpy(c->media_keys[c->n_media_keys++], key, sizeof(key));
-	}
 	/* A later call reusing the address and port takes it over. */
 	e->media.endpoint = sm->rtp;
 	e->media.call = c;
@@ -539,6 +573,24 @@ void *
 call_user(const struct call *c)
 {
 	return c->user;
+}
+
+void
+call_set_evidence(struct call *c, void *evidence)
+{
+	c->evidence = evidence;
+}
+
+void *
+call_evidence(const struct call *c)
+{
+	return c->evidence;
+}
+
+uint64_t
+call_order(const struct call *c)
+{
+	return c->order;
 }
 
 struct call *

@@ -77,6 +77,11 @@ void		 call_copy_id(const struct call *, char *buf, size_t size);
 /* A pointer the caller keeps on a call (NULL when made). */
 void		 call_set_user(struct call *, void *);
 void		 *call_user(const struct call *);
+/* A second one, for the call's evidence (its pcap file). */
+void		 call_set_evidence(struct call *, void *);
+void		 *call_evidence(const struct call *);
+/* The capture frame of its INVITE. */
+uint64_t	 call_order(const struct call *);
 
 /* The call at position i of calls_count() (INVITE order). */
 struct call	*calls_at(const struct call_table *, size_t i);

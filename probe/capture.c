@@ -150,12 +150,25 @@ capture_linktype(const struct capture *cap)
 	return cap->linktype;
 }
 
+/*
+ * The reach of a timestamp, in seconds either side of 1970: a classic pcap
+ * record holds 32 bits of them, but a pcapng interface with a coarse
+ * if_tsresol (or a large if_tsoffset) hands over seconds that overflow
+ * when multiplied into 64-bit microseconds.  Beyond it they are clamped.
+ */
+#define CAPTURE_MAX_SEC		((int64_t)1 << 32)
+
 static void
 on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct capture *cap = (struct capture *)arg;
-	int64_t ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	int64_t sec = h->ts.tv_sec, ts_us;
 
+	if (sec > CAPTURE_MAX_SEC)
+		sec = CAPTURE_MAX_SEC;
+	else if (sec < -CAPTURE_MAX_SEC)
+		sec = -CAPTURE_MAX_SEC;
+	ts_us = sec * 1000000 + h->ts.tv_usec;
 	cap->fn(cap->arg, ts_us, h->caplen, h->len, data);
 }
 

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,22 +32,6 @@ struct conffile_reader {
 	char		*buf;		/* CONFFILE_LINE_MAX + 2 bytes */
 	size_t		 len;
 };
-
-/* A malloc'd message from a format. */
-static char * __attribute__((format(printf, 1, 2)))
-conffile_cause(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		fatal("out of memory");
-	return s;
-}
 
 int
 conffile_key_is_secret(const char *key)
@@ -94,11 +77,11 @@ conffile_secret_problem(const char *path, const struct stat *st)
 	uid_t euid = geteuid();
 
 	if (st->st_uid != euid && st->st_uid != 0)
-		return conffile_cause("%s is owned by uid %lu, not by this user "
+		return xasprintf("%s is owned by uid %lu, not by this user "
 		    "(uid %lu) or root", path, (unsigned long)st->st_uid,
 		    (unsigned long)euid);
 	if ((st->st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) != 0)
-		return conffile_cause("%s can be read or written by group or "
+		return xasprintf("%s can be read or written by group or "
 		    "others (mode %04o): chmod 600 %s", path,
 		    (unsigned)(st->st_mode & 07777), path);
 	return NULL;
@@ -110,7 +93,7 @@ conffile_secret_ok(const char *path, char **cause)
 	struct stat st;
 
 	if (stat(path, &st) == -1) {
-		*cause = conffile_cause("cannot read config %s: %s", path,
+		*cause = xasprintf("cannot read config %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
@@ -222,7 +205,7 @@ conffile_unquote(char *q, char **why)
 
 	for (;;) {
 		if (*in == '\0') {
-			*why = conffile_cause("a quoted value has no closing "
+			*why = xasprintf("a quoted value has no closing "
 			    "quote");
 			return NULL;
 		}
@@ -232,9 +215,9 @@ conffile_unquote(char *q, char **why)
 			in++;
 			if (*in != '"' && *in != '\\') {
 				*why = *in == '\0' ?
-				    conffile_cause("a quoted value has no "
+				    xasprintf("a quoted value has no "
 				    "closing quote") :
-				    conffile_cause("unknown escape in a quoted "
+				    xasprintf("unknown escape in a quoted "
 				    "value (only \\\" and \\\\ exist)");
 				return NULL;
 			}
@@ -245,7 +228,7 @@ conffile_unquote(char *q, char **why)
 	while (conffile_blank(*in))
 		in++;
 	if (*in != '\0' && *in != '#' && *in != ';') {
-		*why = conffile_cause("text after a quoted value's closing "
+		*why = xasprintf("text after a quoted value's closing "
 		    "quote");
 		return NULL;
 	}
@@ -268,7 +251,7 @@ conffile_parse_line(struct conffile_reader *r, char **key, char **value,
 		p += 3;
 	if (!conffile_text_ok((const unsigned char *)p,
 	    r->len - (size_t)(p - r->buf))) {
-		*why = conffile_cause("not UTF-8 text, or a control character");
+		*why = xasprintf("not UTF-8 text, or a control character");
 		return -1;
 	}
 	while (conffile_blank(*p))
@@ -276,12 +259,12 @@ conffile_parse_line(struct conffile_reader *r, char **key, char **value,
 	if (*p == '\0' || *p == '#' || *p == ';')
 		return 0;
 	if (*p == '[') {
-		*why = conffile_cause("there are no [sections]: every line is "
+		*why = xasprintf("there are no [sections]: every line is "
 		    "key = value");
 		return -1;
 	}
 	if (!(*p >= 'a' && *p <= 'z')) {
-		*why = conffile_cause("expected a key: a lowercase letter, then "
+		*why = xasprintf("expected a key: a lowercase letter, then "
 		    "lowercase letters, digits and '-'");
 		return -1;
 	}
@@ -296,7 +279,7 @@ conffile_parse_line(struct conffile_reader *r, char **key, char **value,
 		    " (a key is lowercase letters, digits and '-')" : "";
 
 		*end = '\0';
-		*why = conffile_cause("expected '=' after key '%s'%s", *key,
+		*why = xasprintf("expected '=' after key '%s'%s", *key,
 		    hint);
 		return -1;
 	}
@@ -316,7 +299,7 @@ conffile_parse_line(struct conffile_reader *r, char **key, char **value,
 	while (end > p && conffile_blank(end[-1]))
 		end--;
 	if (end == p) {
-		*why = conffile_cause("key '%s' has no value (write \"\" for an "
+		*why = xasprintf("key '%s' has no value (write \"\" for an "
 		    "empty one)", *key);
 		return -1;
 	}
@@ -335,7 +318,7 @@ conffile_read(struct conffile_reader *r, conffile_entry_fn *fn, void *arg,
 
 	for (;;) {
 		if (r->line == ~0u) {
-			*cause = conffile_cause("%s: too many lines", r->path);
+			*cause = xasprintf("%s: too many lines", r->path);
 			return -1;
 		}
 		r->line++;
@@ -343,12 +326,12 @@ conffile_read(struct conffile_reader *r, conffile_entry_fn *fn, void *arg,
 		if (rc == 0)
 			return 0;
 		if (rc == -1) {
-			*cause = conffile_cause("%s:%u: line longer than %d "
+			*cause = xasprintf("%s:%u: line longer than %d "
 			    "bytes", r->path, r->line, CONFFILE_LINE_MAX);
 			return -1;
 		}
 		if (rc == -2) {
-			*cause = conffile_cause("cannot read config %s: %s",
+			*cause = xasprintf("cannot read config %s: %s",
 			    r->path, strerror(errno));
 			return -1;
 		}
@@ -357,14 +340,14 @@ conffile_read(struct conffile_reader *r, conffile_entry_fn *fn, void *arg,
 			continue;
 		if (rc == 1 && conffile_key_is_secret(key) &&
 		    (why = conffile_secret_problem(r->path, &r->st)) != NULL) {
-			*cause = conffile_cause("%s:%u: %s is a secret, but %s",
+			*cause = xasprintf("%s:%u: %s is a secret, but %s",
 			    r->path, r->line, key, why);
 			free(why);
 			return -1;
 		}
 		if (rc == 1 && fn(arg, key, value, r->path, r->line, &why) == 0)
 			continue;
-		*cause = conffile_cause("%s:%u: %s", r->path, r->line,
+		*cause = xasprintf("%s:%u: %s", r->path, r->line,
 		    why != NULL ? why : "bad entry");
 		free(why);
 		return -1;
@@ -385,18 +368,18 @@ conffile_load(const char *path, conffile_entry_fn *fn, void *arg,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
 	    -1) {
 		saved = errno;
-		*cause = conffile_cause("cannot read config %s: %s", path,
+		*cause = xasprintf("cannot read config %s: %s", path,
 		    strerror(saved));
 		errno = saved;
 		return -1;
 	}
 	if (fstat(fd, &r.st) == -1)
-		why = conffile_cause("cannot read config %s: %s", path,
+		why = xasprintf("cannot read config %s: %s", path,
 		    strerror(errno));
 	else if (S_ISDIR(r.st.st_mode))
-		why = conffile_cause("config %s is a directory", path);
+		why = xasprintf("config %s is a directory", path);
 	else if (!S_ISREG(r.st.st_mode))
-		why = conffile_cause("config %s is not a regular file", path);
+		why = xasprintf("config %s is not a regular file", path);
 	if (why != NULL) {
 		*cause = why;
 		close(fd);

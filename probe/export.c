@@ -46,6 +46,7 @@ struct call_sum {
 	uint64_t		order;		/* its INVITE's frame */
 	struct direction_sum	caller;
 	struct direction_sum	callee;
+	struct subnet_match	where;		/* its media's subnet labels */
 	UT_hash_handle		hh;
 };
 
@@ -104,17 +105,25 @@ flush(struct exporter *e)
 	lp_buf_reset(&e->buf);
 }
 
-/* A timestamp for a point of this series: ts_us, or 1 ms after the last. */
+/*
+ * A timestamp for a point of this series: ts_us, or 1 ms after the last.
+ * where: the point's subnet labels, which make series of their own.
+ */
 static int64_t
 series_ts_ms(struct exporter *e, const char *measurement, const char *tag1,
-    const char *tag2, int64_t ts_us)
+    const char *tag2, const struct subnet_match *where, int64_t ts_us)
 {
-	char key[256];
+	char key[256 + SUBNET_MAX_KEYS * (SUBNET_VALUE_MAX + 1)];
 	struct series *s;
 	int64_t ms = ts_us / 1000;
+	size_t i, n;
 
-	snprintf(key, sizeof(key), "%s\n%s\n%s", measurement,
+	n = (size_t)snprintf(key, sizeof(key), "%s\n%s\n%s", measurement,
 	    tag1 ? tag1 : "", tag2 ? tag2 : "");
+	for (i = 0; where != NULL && i < SUBNET_MAX_KEYS &&
+	    n < sizeof(key); i++)
+		n += (size_t)snprintf(key + n, sizeof(key) - n, "\n%s",
+		    where->value[i] ? where->value[i] : "");
 	HASH_FIND_STR(e->series, key, s);
 	if (s == NULL) {
 		s = xcalloc(1, sizeof(*s));
@@ -128,16 +137,38 @@ series_ts_ms(struct exporter *e, const char *measurement, const char *tag1,
 	return ms;
 }
 
-/* A point's beginning: the measurement, the probe and the labels. */
+/*
+ * A point's beginning: the measurement, the probe, the subnet labels that
+ * matched (where, or NULL) and the labels.  A tag's first value stays
+ * (lp_tag), so a subnet label wins over a label of the same key.
+ */
 static void
-begin(struct exporter *e, const char *measurement)
+begin(struct exporter *e, const char *measurement,
+    const struct subnet_match *where)
 {
 	size_t i;
 
 	lp_begin(&e->buf, measurement);
 	lp_tag(&e->buf, "probe", e->cfg.probe);
+	for (i = 0; where != NULL && e->cfg.subnets != NULL &&
+	    i < subnet_labels_n_keys(e->cfg.subnets); i++)
+		if (where->value[i] != NULL)
+			lp_tag(&e->buf, subnet_labels_key(e->cfg.subnets, i),
+			    where->value[i]);
 	for (i = 0; i < e->cfg.n_labels; i++)
 		lp_tag(&e->buf, e->cfg.labels[i].key, e->cfg.labels[i].value);
+}
+
+/* The subnet labels of a stream or call's endpoints, matched into m. */
+static void
+where_add(const struct exporter *e, const char *src, const char *dst,
+    struct subnet_match *m)
+{
+	if (e->cfg.subnets == NULL)
+		return;
+	/* The source first: it wins ties (see subnet.h). */
+	subnet_labels_match_text(e->cfg.subnets, src, m);
+	subnet_labels_match_text(e->cfg.subnets, dst, m);
 }
 
 /* A point's end; lines go out once enough are gathered. */
@@ -161,10 +192,13 @@ static void
 stream_point(struct exporter *e, const struct snap_stream_interval *si)
 {
 	const char *direction = si->direction ? si->direction : "none";
+	struct subnet_match where;
 	char ssrc[16];
 
 	note_time(e, si->last_us);
-	begin(e, "vq_stream");
+	subnet_match_init(&where);
+	where_add(e, si->src, si->dst, &where);
+	begin(e, "vq_stream", &where);
 	lp_tag(&e->buf, "direction", direction);
 	lp_tag(&e->buf, "codec", si->codec);
 	lp_field_str(&e->buf, "call_id", si->call_id[0] ? si->call_id : NULL);
@@ -188,7 +222,7 @@ stream_point(struct exporter *e, const struct snap_stream_interval *si)
 	}
 	lp_field_int(&e->buf, "dscp", si->dscp);
 	lp_field_bool(&e->buf, "ended", si->ended);
-	end(e, series_ts_ms(e, "vq_stream", direction, si->codec,
+	end(e, series_ts_ms(e, "vq_stream", direction, si->codec, &where,
 	    si->last_us));
 }
 
@@ -216,8 +250,10 @@ sum_stream(struct exporter *e, uint64_t call_order,
 	if (c == NULL) {
 		c = xcalloc(1, sizeof(*c));
 		c->order = call_order;
+		subnet_match_init(&c->where);
 		HASH_ADD(hh, e->calls, order, sizeof(c->order), c);
 	}
+	where_add(e, s->src, s->dst, &c->where);
 	d = strcmp(s->direction, "caller") == 0 ? &c->caller : &c->callee;
 	d->streams++;
 	d->expected += s->rtp.expected;
@@ -266,9 +302,10 @@ call_point(struct exporter *e, const struct snap_call *c)
 	HASH_FIND(hh, e->calls, &c->order, sizeof(c->order), sum);
 	if (sum == NULL) {
 		memset(&none, 0, sizeof(none));
+		subnet_match_init(&none.where);
 		sum = &none;
 	}
-	begin(e, "vq_call");
+	begin(e, "vq_call", &sum->where);
 	lp_tag(&e->buf, "state", c->state);
 	lp_field_str(&e->buf, "call_id", c->call_id);
 	lp_field_str(&e->buf, "from", c->from);
@@ -289,7 +326,7 @@ call_point(struct exporter *e, const struct snap_call *c)
 	    "loss_pct_caller", "jitter_max_ms_caller");
 	direction_fields(e, &sum->callee, "mos_min_callee", "mos_avg_callee",
 	    "loss_pct_callee", "jitter_max_ms_callee");
-	end(e, series_ts_ms(e, "vq_call", c->state, NULL, ts_us));
+	end(e, series_ts_ms(e, "vq_call", c->state, NULL, &sum->where, ts_us));
 
 	if (sum != &none) {
 		HASH_DEL(e->calls, sum);
@@ -342,7 +379,7 @@ sip_points(struct exporter *e, const struct snap_interval *iv, int64_t ts_ms)
 		if ((any == 0 && (m != SIP_INVITE || kpi.attempts == 0)) ||
 		    name == NULL)
 			continue;
-		begin(e, "vq_sip");
+		begin(e, "vq_sip", NULL);
 		lp_tag(&e->buf, "method", name);
 		lp_field_uint(&e->buf, "requests", iv->sip_requests[m]);
 		for (c = 0; c < 6; c++) {
@@ -355,7 +392,8 @@ sip_points(struct exporter *e, const struct snap_interval *iv, int64_t ts_ms)
 			lp_field_float(&e->buf, "asr_pct", kpi.asr_pct);
 			lp_field_float(&e->buf, "ner_pct", kpi.ner_pct);
 		}
-		end(e, series_ts_ms(e, "vq_sip", name, NULL, ts_ms * 1000));
+		end(e, series_ts_ms(e, "vq_sip", name, NULL, NULL,
+		    ts_ms * 1000));
 	}
 	e->n_codes = 0;
 }
@@ -368,7 +406,7 @@ probe_point(struct exporter *e, const struct snap_interval *iv,
 	struct influx_stats st;
 
 	influx_stats(e->influx, &st);
-	begin(e, "vq_probe");
+	begin(e, "vq_probe", NULL);
 	lp_field_uint(&e->buf, "packets", pr->packets);
 	lp_field_uint(&e->buf, "bytes", pr->bytes);
 	if (pr->kernel_drops >= 0)
@@ -380,6 +418,8 @@ probe_point(struct exporter *e, const struct snap_interval *iv,
 	    iv->malformed);
 	lp_field_uint(&e->buf, "calls_evicted", iv->calls_evicted);
 	lp_field_uint(&e->buf, "streams_evicted", iv->streams_evicted);
+	lp_field_uint(&e->buf, "rtp_candidates_dropped",
+	    iv->candidates_dropped);
 	lp_field_uint(&e->buf, "active_calls", iv->active_calls);
 	lp_field_uint(&e->buf, "active_streams", iv->active_streams);
 	lp_field_uint(&e->buf, "export_queue_bytes", st.queue_bytes);
@@ -388,7 +428,7 @@ probe_point(struct exporter *e, const struct snap_interval *iv,
 	lp_field_uint(&e->buf, "export_lines_dropped", st.lines_dropped);
 	lp_field_uint(&e->buf, "write_errors", st.write_errors);
 	lp_field_str(&e->buf, "exporter_state", influx_state_name(st.state));
-	end(e, series_ts_ms(e, "vq_probe", NULL, NULL, ts_ms * 1000));
+	end(e, series_ts_ms(e, "vq_probe", NULL, NULL, NULL, ts_ms * 1000));
 }
 
 /* vq_app: traffic per application in the interval. */
@@ -398,12 +438,12 @@ app_points(struct exporter *e, const struct snap_interval *iv, int64_t ts_ms)
 	size_t i;
 
 	for (i = 0; i < iv->n_apps; i++) {
-		begin(e, "vq_app");
+		begin(e, "vq_app", NULL);
 		lp_tag(&e->buf, "app", iv->apps[i].name);
 		lp_field_uint(&e->buf, "flows", iv->apps[i].flows);
 		lp_field_uint(&e->buf, "packets", iv->apps[i].packets);
 		lp_field_uint(&e->buf, "bytes", iv->apps[i].bytes);
-		end(e, series_ts_ms(e, "vq_app", iv->apps[i].name, NULL,
+		end(e, series_ts_ms(e, "vq_app", iv->apps[i].name, NULL, NULL,
 		    ts_ms * 1000));
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "probe/influx.h"
 #include "probe/pipeline.h"
+#include "probe/subnet.h"
 
 #define EXPORT_MAX_LABELS	16
 
@@ -23,6 +24,12 @@ struct export_config {
 	const char		*probe;		/* the probe tag */
 	struct export_label	 labels[EXPORT_MAX_LABELS];
 	size_t			 n_labels;
+	/*
+	 * Labels by address on vq_stream and vq_call (NULL: none; not
+	 * owned).  A subnet label's key may be a label's too: the subnet's
+	 * value then wins where it matches, the label is the default.
+	 */
+	const struct subnet_labels *subnets;
 };
 
 struct exporter;

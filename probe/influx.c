@@ -1321,7 +1321,7 @@ influx_main(void *arg)
 {
 	struct influx *ix = arg;
 	int64_t now, deadline;
-	int stopping;
+	int stopping, stop_seen = 0;
 
 	for (;;) {
 		influx_drain_overflow(ix);
@@ -1332,6 +1332,17 @@ influx_main(void *arg)
 		pthread_mutex_unlock(&ix->mu);
 		if (stopping && now >= deadline)
 			break;
+		/*
+		 * A backoff set during an outage can run past the stop's
+		 * deadline (it grows to retry_max_ms): try once at once, so
+		 * that a server back by now gets the data, not the spool or
+		 * nobody.  Once only: a failure here backs off as usual.
+		 */
+		if (stopping && !stop_seen) {
+			stop_seen = 1;
+			if (ix->retry_at_ms > now)
+				ix->retry_at_ms = now;
+		}
 		if (!ix->inflight) {
 			if (ix->pend.head == NULL)
 				influx_take_next(ix, now, stopping);

@@ -26,15 +26,20 @@
 #include "probe/conffile.h"
 #include "probe/export.h"
 #include "probe/influx.h"
+#include "probe/log.h"
 #include "probe/pipeline.h"
 #include "probe/privs.h"
+#include "probe/evidence.h"
 #include "probe/report.h"
+#include "probe/subnet.h"
+#include "probe/summary.h"
 #include "probe/vqprobe.h"
 #include "tui/tui.h"
 
 struct options {
 	const char	*read_file;
 	const char	*json_path;
+	const char	*report_dir;	/* --report: evidence pages, pcaps */
 	const char	*filter;
 	const char	*user;		/* -Z */
 	struct capture_live_config live;	/* -i and its settings */
@@ -45,6 +50,8 @@ struct options {
 	struct export_config export;
 	char		 host[256];	/* the default probe name */
 	int		 tui;		/* -1: on if stdout is a terminal */
+	enum log_dest	 log_dest;	/* --log */
+	enum log_level	 log_level;	/* --log-level */
 };
 
 /* What the terminal view needs while the pipeline runs. */
@@ -95,7 +102,10 @@ enum {
 	OPT_SPOOL_MAX,
 	OPT_VERSION,
 	OPT_HELP,
-	OPT_LATER	/* in the stable interface, not in this version */
+	OPT_REPORT,
+	OPT_LOG,
+	OPT_LOG_LEVEL,
+	OPT_SUBNET_LABEL
 };
 
 static const struct option long_options[] = {
@@ -133,9 +143,12 @@ static const struct option long_options[] = {
 	{ "no-dpi",		no_argument,		NULL, OPT_NO_DPI },
 	{ "spool",		required_argument,	NULL, OPT_SPOOL },
 	{ "spool-max",		required_argument,	NULL, OPT_SPOOL_MAX },
-	{ "report",		required_argument,	NULL, OPT_LATER },
+	{ "report",		required_argument,	NULL, OPT_REPORT },
 	{ "workers",		required_argument,	NULL, OPT_WORKERS },
 	{ "config",		required_argument,	NULL, OPT_CONFIG },
+	{ "log",		required_argument,	NULL, OPT_LOG },
+	{ "log-level",		required_argument,	NULL, OPT_LOG_LEVEL },
+	{ "subnet-label",	required_argument,	NULL, OPT_SUBNET_LABEL },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -145,6 +158,15 @@ static char config_where[512];
 /* Secrets the config file gave; the environment's take precedence. */
 static char *config_token, *config_user, *config_password;
 
+/*
+ * The config file's values, which options point into until the end, and
+ * the --subnet-label rules (NULL: none).  Kept here, where they stay
+ * reachable for the whole run.
+ */
+static char **config_values;
+static size_t n_config_values;
+static struct subnet_labels *subnet_rules;
+
 #define DEFAULT_CONFIG	"/etc/vqprobe/vqprobe.conf"
 
 static void
@@ -152,6 +174,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: vqprobe -i IFACE | -r FILE [-f 'BPF'] [-s SNAPLEN] [--json PATH]\n"
+"               [--report DIR]\n"
 "               [-B MiB] [-Z USER] [--no-promisc] [--immediate]\n"
 "               [--workers N] [--realtime] [--interval SEC]\n"
 "               [--stream-timeout SEC] [--call-timeout SEC]\n"
@@ -160,8 +183,9 @@ usage(FILE *f)
 "               [--no-dpi] [--tui | --no-tui] [--config FILE]\n"
 "               [--influx URL (--influx-db DB | --influx-bucket B\n"
 "               --influx-org O) [--influx-rp RP] [--influx-ca FILE]\n"
-"               [--probe-name NAME] [--label KEY=VALUE]... [--spool DIR]\n"
-"               [--spool-max MB]]\n"
+"               [--probe-name NAME] [--label KEY=VALUE]...\n"
+"               [--subnet-label CIDR=KEY=VALUE]... [--spool DIR]\n"
+"               [--spool-max MB]] [--log stderr|syslog] [--log-level LEVEL]\n"
 "       vqprobe --version | --help\n"
 "  -i, --interface IFACE  capture live on IFACE ('any': every interface)\n"
 "  -r, --read FILE  read a pcap or pcapng capture\n"
@@ -184,6 +208,9 @@ usage(FILE *f)
 "  --max-calls N, --max-streams N  at most this many at once; the least\n"
 "               recently active is ended first (200000, 400000)\n"
 "  --json PATH  write the report as JSON to PATH ('-': standard output)\n"
+"  --report DIR write evidence to DIR as calls end: an HTML page per call\n"
+"               (verdict, SIP ladder, charts), its packets as a pcap, and\n"
+"               index.html listing every call, worst first\n"
 "  --interval SEC  MOS interval in seconds of media time (default 10)\n"
 "  --jitter-buffer fixed|adaptive  the playout buffer emulated (fixed)\n"
 "  --jb-ms MS   its depth (fixed) or starting depth (adaptive), default 60\n"
@@ -201,11 +228,17 @@ usage(FILE *f)
 "  --influx-ca FILE  CA certificates to verify an https server with\n"
 "  --probe-name NAME the probe tag on every point (default: host name)\n"
 "  --label KEY=VALUE a tag of your own on every point (up to 16)\n"
+"  --subnet-label CIDR=KEY=VALUE  the tag KEY=VALUE on the vq_stream and\n"
+"               vq_call points of media to or from CIDR (repeatable; the\n"
+"               longest prefix wins; 'CIDR KEY=VALUE' works too)\n"
 "  --spool DIR  keep metrics the server cannot take on disk, and send\n"
 "               them when it is back (also on the next start)\n"
 "  --spool-max MB   the spool's bound; the oldest go first (256)\n"
+"  --log stderr|syslog  where run-time messages go (default stderr)\n"
+"  --log-level LEVEL  error, warning, notice (the default), info (adds a\n"
+"               line per metrics interval) or debug\n"
 "SIGINT or SIGTERM stops the capture and writes the reports; a second\n"
-"one exits at once.\n"
+"one exits at once.  SIGHUP reopens the log.\n"
 "Exit status: 0 done, 2 bad usage or unreadable input.\n");
 }
 
@@ -269,25 +302,50 @@ jitter_buffer_kind(struct options *o, const char *kind)
 		usage_error("bad jitter buffer '%s' (fixed or adaptive)", kind);
 }
 
+/* A label's key may not be a tag of vqprobe's own. */
+static void
+check_label_key(const char *key)
+{
+	static const char *const reserved[] = { "probe", "direction", "codec",
+	    "state", "method", "app", NULL };
+	size_t i;
+
+	for (i = 0; reserved[i] != NULL; i++)
+		if (strcmp(key, reserved[i]) == 0)
+			usage_error("label '%s' is a tag of vqprobe's own", key);
+}
+
 /* --label KEY=VALUE: a tag of the operator's on every point. */
 static void
 add_label(struct options *o, char *arg)
 {
-	static const char *const reserved[] = { "probe", "direction", "codec",
-	    "state", "method", "app", NULL };
 	char *eq = strchr(arg, '=');
-	size_t i;
 
 	if (eq == NULL || eq == arg || eq[1] == '\0')
 		usage_error("bad label '%s' (KEY=VALUE)", arg);
 	if (o->export.n_labels == EXPORT_MAX_LABELS)
 		usage_error("more than %d labels", EXPORT_MAX_LABELS);
 	*eq = '\0';
-	for (i = 0; reserved[i] != NULL; i++)
-		if (strcmp(arg, reserved[i]) == 0)
-			usage_error("label '%s' is a tag of vqprobe's own", arg);
+	check_label_key(arg);
 	o->export.labels[o->export.n_labels].key = arg;
 	o->export.labels[o->export.n_labels++].value = eq + 1;
+}
+
+/* --subnet-label CIDR=KEY=VALUE: a tag of the media of a subnet. */
+static void
+add_subnet_label(struct options *o, const char *arg)
+{
+	struct subnet_rule rule;
+	char *cause = NULL;
+
+	if (subnet_rule_parse(arg, &rule, &cause) != 0)
+		usage_error("%s", cause);
+	check_label_key(rule.key);
+	if (subnet_rules == NULL)
+		subnet_rules = subnet_labels_new();
+	if (subnet_labels_add(subnet_rules, &rule, &cause) != 0)
+		usage_error("%s", cause);
+	o->export.subnets = subnet_rules;
 }
 
 /* The InfluxDB options make sense together, or not at all. */
@@ -318,11 +376,10 @@ check_influx(struct options *o)
 
 /*
  * Apply one option (from the command line, or a config file key named
- * after its long name); idx is its long_options[] entry, or -1.
+ * after its long name).
  */
 static void
-apply_option(struct options *o, int ch, char *optarg, int idx,
-    const char *given)
+apply_option(struct options *o, int ch, char *optarg, const char *given)
 {
 	switch (ch) {
 	case 'r':
@@ -443,9 +500,21 @@ apply_option(struct options *o, int ch, char *optarg, int idx,
 	case OPT_HELP:
 		usage(stdout);
 		exit(0);
-	case OPT_LATER:
-		usage_error("--%s is not available in this version",
-		    long_options[idx].name);
+	case OPT_REPORT:
+		o->report_dir = optarg;
+		break;
+	case OPT_LOG:
+		if (log_dest_parse(optarg, &o->log_dest) != 0)
+			usage_error("bad log '%s' (stderr or syslog)", optarg);
+		break;
+	case OPT_LOG_LEVEL:
+		if (log_level_parse(optarg, &o->log_level) != 0)
+			usage_error("bad log level '%s' (error, warning, "
+			    "notice, info or debug)", optarg);
+		break;
+	case OPT_SUBNET_LABEL:
+		add_subnet_label(o, optarg);
+		break;
 	case ':':
 		usage_error("option %s needs a value", given);
 	default:
@@ -480,8 +549,7 @@ config_entry(void *arg, const char *key, const char *value, const char *file,
 	for (i = 0; long_options[i].name != NULL; i++)
 		if (strcmp(long_options[i].name, key) == 0)
 			break;
-	if (long_options[i].name == NULL || long_options[i].val == OPT_LATER ||
-	    long_options[i].val == OPT_CONFIG ||
+	if (long_options[i].name == NULL || long_options[i].val == OPT_CONFIG ||
 	    long_options[i].val == OPT_HELP ||
 	    long_options[i].val == OPT_VERSION)
 		usage_error("unknown key '%s'", key);
@@ -489,9 +557,14 @@ config_entry(void *arg, const char *key, const char *value, const char *file,
 		if (conffile_bool(value, &on) != 0)
 			usage_error("%s: want yes or no, not '%s'", key, value);
 		if (on)
-			apply_option(o, long_options[i].val, NULL, i, key);
-	} else
-		apply_option(o, long_options[i].val, xstrdup(value), i, key);
+			apply_option(o, long_options[i].val, NULL, key);
+	} else {
+		config_values = xreallocarray(config_values,
+		    n_config_values + 1, sizeof(*config_values));
+		config_values[n_config_values] = xstrdup(value);
+		apply_option(o, long_options[i].val,
+		    config_values[n_config_values++], key);
+	}
 	config_where[0] = '\0';
 	return 0;
 }
@@ -536,6 +609,8 @@ load_config(int argc, char **argv, struct options *o)
 	exit(VQ_EXIT_USAGE);
 }
 
+static void catch_hangup(void);
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -546,6 +621,8 @@ parse_options(int argc, char **argv, struct options *o)
 	capture_live_config_default(&o->live);
 	influx_config_default(&o->influx);
 	o->tui = -1;
+	o->log_dest = LOG_TO_STDERR;
+	o->log_level = LOG_LEVEL_DEFAULT;
 	if (gethostname(o->host, sizeof(o->host) - 1) != 0 || !o->host[0])
 		snprintf(o->host, sizeof(o->host), "vqprobe");
 	o->export.probe = o->host;
@@ -555,7 +632,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    &idx)) != -1) {
 		if (ch == OPT_CONFIG)
 			continue;	/* read first, see load_config */
-		apply_option(o, ch, optarg, idx, argv[optind - 1]);
+		apply_option(o, ch, optarg, argv[optind - 1]);
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
@@ -582,12 +659,17 @@ parse_options(int argc, char **argv, struct options *o)
 		    (o->json_path == NULL || strcmp(o->json_path, "-") != 0);
 	if (o->tui && o->json_path != NULL && strcmp(o->json_path, "-") == 0)
 		usage_error("%s", "--tui and --json - both want standard output");
-	if (o->tui) {
-		/* What the view shows beyond the report. */
-		o->pipeline.live_view = 1;
+	if (o->tui || o->report_dir != NULL) {
+		/* What the view and the evidence show beyond the report. */
 		o->pipeline.analysis.keep_sip = 1;
 		o->pipeline.analysis.keep_points = 360;
 	}
+	if (o->tui)
+		o->pipeline.live_view = 1;
+	/* Usage errors are behind: from here on, messages go to the log. */
+	log_open(o->log_dest, o->log_level);
+	catch_hangup();
+
 }
 
 /*
@@ -604,6 +686,31 @@ on_signal(int sig)
 	pipeline_stop(running);
 }
 
+/*
+ * SIGHUP, the service's reload: ask for the log to be reopened.  Only a
+ * flag is set here; the aggregator acts on it (log_service, from the
+ * summary sink) within a metrics interval.
+ */
+static void
+on_hangup(int sig)
+{
+	(void)sig;
+	log_request_reopen();
+}
+
+/* From the moment the log is open: a reload while starting is no kill. */
+static void
+catch_hangup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_hangup;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static void
 catch_signals(void)
 {
@@ -614,12 +721,7 @@ catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	/*
-	 * SIGHUP (the service's reload) must not kill the probe: messages go
-	 * to standard error, so there is no log file to reopen yet.
-	 */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);
+	catch_hangup();
 }
 
 /* The capture of the options, filter set; exits 2 with one line on failure. */
@@ -729,6 +831,11 @@ main(int argc, char **argv)
 	struct pipeline *pl;
 	struct influx *influx = NULL;
 	struct exporter *exporter = NULL;
+	struct evidence *evidence = NULL;
+	struct evidence_config ecfg;
+	struct summary *summary;
+	struct report_table *table = NULL;
+	struct report_json *json = NULL;
 	struct snapshot snap;
 	struct view view;
 	char *cause = NULL;
@@ -739,8 +846,51 @@ main(int argc, char **argv)
 	parse_options(argc, argv, &opt);
 	source = opt.live.iface != NULL ? opt.live.iface : opt.read_file;
 	cap = open_source(&opt);
+	if (opt.report_dir != NULL) {
+		/* After the capture is open: as the user -Z names. */
+		evidence_config_default(&ecfg);
+		ecfg.dir = opt.report_dir;
+		ecfg.probe = opt.export.probe;
+		ecfg.source = source;
+		ecfg.live = opt.live.iface != NULL;
+		ecfg.analysis = &opt.pipeline.analysis;
+		if ((evidence = evidence_open(&ecfg, &cause)) == NULL) {
+			fprintf(stderr, "vqprobe: %s\n", cause);
+			free(cause);
+			exit(VQ_EXIT_USAGE);
+		}
+		opt.pipeline.analysis.pcap_dir = evidence_pcap_dir(evidence);
+	}
 
+	/*
+	 * The terminal view shows the whole final state, so it keeps every
+	 * call and stream: a viewer's choice, for a run someone watches.
+	 * Otherwise nothing is kept: the reports are written as calls end,
+	 * and a daemon's months take the memory of its minutes.
+	 */
+	opt.pipeline.keep_results = opt.tui;
 	pl = pipeline_new(&opt.pipeline, cap);
+	if (!opt.tui && (opt.json_path == NULL ||
+	    strcmp(opt.json_path, "-") != 0)) {
+		struct pipeline_sink sink;
+
+		table = report_table_new();
+		report_table_sink(table, &sink);
+		pipeline_add_sink(pl, &sink);
+	}
+	if (opt.json_path != NULL) {
+		struct pipeline_sink sink;
+
+		json = report_json_new(opt.json_path);
+		report_json_sink(json, &sink);
+		pipeline_add_sink(pl, &sink);
+	}
+	if (evidence != NULL) {
+		struct pipeline_sink sink;
+
+		evidence_sink(evidence, &sink);
+		pipeline_add_sink(pl, &sink);
+	}
 	if (opt.influx.url != NULL) {
 		struct pipeline_sink sink;
 
@@ -751,8 +901,10 @@ main(int argc, char **argv)
 		}
 		exporter = exporter_new(&opt.export, influx);
 		exporter_sink(exporter, &sink);
-		pipeline_set_sink(pl, &sink);
+		pipeline_add_sink(pl, &sink);
 	}
+	/* The interval's line at info, and SIGHUP's log reopening. */
+	summary = summary_add(pl, influx);
 	running = pl;
 	catch_signals();
 	memset(&view, 0, sizeof(view));
@@ -770,9 +922,19 @@ main(int argc, char **argv)
 		view.started_us = clock_us();
 	}
 	if (pipeline_run(pl, view.tui ? view_poll : NULL, &view, &cause) != 0) {
-		/* A file cut mid-record: report what was read, and say so. */
-		warnx_vq("%s: %s; the report covers the packets before it",
-		    source, cause);
+		/*
+		 * A file cut mid-record: report what was read, and say so.  An
+		 * interface gone away is a failure (exit 1, as tcpdump's), so
+		 * that a service manager restarts the probe: the outputs are
+		 * written all the same.
+		 */
+		if (opt.live.iface != NULL) {
+			log_error("%s: %s; the report covers the packets "
+			    "before it", source, cause);
+			status = 1;
+		} else
+			warnx_vq("%s: %s; the report covers the packets "
+			    "before it", source, cause);
 		free(cause);
 		cause = NULL;
 	}
@@ -793,11 +955,18 @@ main(int argc, char **argv)
 	snprintf(snap.capture.source, sizeof(snap.capture.source), "%s",
 	    source);
 
-	if (view.tui == NULL &&
-	    (opt.json_path == NULL || strcmp(opt.json_path, "-") != 0))
-		report_table_print(&snap, stdout);
-	if (opt.json_path != NULL &&
-	    report_json_write(&snap, opt.json_path, &cause) != 0) {
+	if (table != NULL &&
+	    report_table_finish(table, &snap.capture, stdout, &cause) != 0) {
+		fprintf(stderr, "vqprobe: %s\n", cause);
+		free(cause);
+		status = 1;
+	}
+	if (json != NULL && report_json_finish(json, &snap, &cause) != 0) {
+		fprintf(stderr, "vqprobe: %s\n", cause);
+		free(cause);
+		status = 1;
+	}
+	if (evidence != NULL && evidence_finish(evidence, &snap, &cause) != 0) {
 		fprintf(stderr, "vqprobe: %s\n", cause);
 		free(cause);
 		status = 1;
@@ -829,7 +998,11 @@ main(int argc, char **argv)
 	}
 	snapshot_release(&snap);
 	running = NULL;
+	report_table_free(table);
+	report_json_free(json);
 	exporter_free(exporter);
+	summary_free(summary);
+	evidence_free(evidence);
 	influx_free(influx);
 	pipeline_free(pl);
 	capture_close(cap);

@@ -54,9 +54,8 @@ own_points(struct snap_stream *s)
 	memcpy(s->points, p, s->n_points * sizeof(*s->points));
 }
 
-/* Add one part's capture counters to the total. */
-static void
-add_capture(struct snap_capture *to, const struct snap_capture *from)
+void
+merge_capture(struct snap_capture *to, const struct snap_capture *from)
 {
 	size_t p;
 
@@ -66,6 +65,7 @@ add_capture(struct snap_capture *to, const struct snap_capture *from)
 	to->not_rtp_packets += from->not_rtp_packets;
 	to->calls_evicted += from->calls_evicted;
 	to->streams_evicted += from->streams_evicted;
+	to->candidates_dropped += from->candidates_dropped;
 	to->calls_timed_out += from->calls_timed_out;
 	to->truncated += from->truncated;
 	to->malformed += from->malformed;
@@ -90,7 +90,7 @@ merge_snapshots(struct snapshot *out, const struct snapshot *parts, size_t n)
 	for (k = 0; k < n; k++) {
 		nc += parts[k].n_calls;
 		ns += parts[k].n_streams;
-		add_capture(&out->capture, &parts[k].capture);
+		merge_capture(&out->capture, &parts[k].capture);
 	}
 	calls = xcalloc(nc ? nc : 1, sizeof(*calls));
 	streams = xcalloc(ns ? ns : 1, sizeof(*streams));

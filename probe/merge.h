@@ -20,5 +20,7 @@
  */
 void	merge_snapshots(struct snapshot *out, const struct snapshot *parts,
 	    size_t n);
+/* Add one part's capture counters to a total (its kernel_drops aside). */
+void	merge_capture(struct snap_capture *to, const struct snap_capture *from);
 
 #endif /* VQ_MERGE_H */

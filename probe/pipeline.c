@@ -40,6 +40,7 @@
 #include "dissectors/sip.h"
 #include "probe/merge.h"
 #include "probe/pipeline.h"
+#include "probe/reorder.h"
 #include "probe/ring.h"
 #include "probe/vqprobe.h"
 
@@ -56,7 +57,18 @@ enum {
 	OUT_PART = 1,		/* struct snapshot *: a call or stream ended */
 	OUT_INTERVAL,		/* struct snap_interval *: a metrics interval */
 	OUT_LIVE,		/* struct snapshot *: what the worker holds now */
-	OUT_FINAL		/* struct snapshot *: all the worker still has */
+	OUT_FINAL,		/* struct snapshot *: all the worker still has */
+	OUT_WATERMARKS		/* struct wire_watermarks, in the record */
+};
+
+/*
+ * After a tick, when a sink wants results in order (see probe/reorder.h):
+ * every call (stream) the worker reports from now on has an order at least
+ * calls (streams), so what it sent before is all there is below them.
+ */
+struct wire_watermarks {
+	uint64_t	calls;
+	uint64_t	streams;
 };
 
 /* One metrics interval as the workers report it, until all of them have. */
@@ -73,6 +85,10 @@ struct wire_payload {
 /* Capture time, and the capture's totals at that time. */
 struct wire_tick {
 	int64_t		now_us;
+	/*
+	 * Frames read, which is also the number of the frame being read:
+	 * every payload after the tick comes from this frame or a later one.
+	 */
 	uint64_t	packets;
 	uint64_t	bytes;
 	int64_t		kernel_drops;
@@ -146,12 +162,20 @@ struct pipeline {
 	_Atomic int64_t		 pub_kernel_drops;
 
 	/* The aggregator's. */
-	struct snapshot		*parts;		/* ended pieces, then finals */
+	/*
+	 * With keep_results only (the terminal view's final state): every
+	 * part, ended pieces then finals.  Without, parts go to the sinks
+	 * and the reorder and are let go.
+	 */
+	struct snapshot		*parts;
 	size_t			 n_parts;
 	size_t			 cap_parts;
 	size_t			 n_finals;
+	struct snap_capture	 analysed;	/* the parts' counters, added */
+	struct reorder		*reorder;	/* NULL: no sink wants order */
 	int64_t			 final_kernel_drops;
-	struct pipeline_sink	 sink;
+	struct pipeline_sink	 sinks[PIPELINE_MAX_SINKS];
+	int			 n_sinks;
 	/*
 	 * Every worker reports the same intervals in the same order (each
 	 * gets every tick), so the k-th report of each is the same interval:
@@ -182,16 +206,6 @@ pipeline_config_default(struct pipeline_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	analyzer_config_default(&cfg->analysis);
 	cfg->ring_bytes = RING_BYTES;
-}
-
-/* Microseconds on the monotonic clock. */
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static void
@@ -234,6 +248,9 @@ pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
 	pl->linktype = capture_linktype(cap);
 	pl->live = capture_is_live(cap);
 	pl->n_workers = pl->cfg.workers;
+	/* The live view merges what ended with what the workers hold. */
+	if (pl->cfg.live_view)
+		pl->cfg.keep_results = 1;
 	/* The limits are the probe's: each worker gets its share. */
 	pl->cfg.analysis.max_calls = (pl->cfg.analysis.max_calls +
 	    (size_t)pl->n_workers - 1) / (size_t)pl->n_workers;
@@ -260,14 +277,17 @@ pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
 	}
 	pl->reports_seen = xcalloc((size_t)pl->n_workers,
 	    sizeof(*pl->reports_seen));
+	pl->analysed.kernel_drops = -1;
 	pl->lives = xcalloc((size_t)pl->n_workers, sizeof(*pl->lives));
 	return pl;
 }
 
 void
-pipeline_set_sink(struct pipeline *pl, const struct pipeline_sink *sink)
+pipeline_add_sink(struct pipeline *pl, const struct pipeline_sink *sink)
 {
-	pl->sink = *sink;
+	if (pl->n_sinks == PIPELINE_MAX_SINKS)
+		fatal("more than %d result sinks", PIPELINE_MAX_SINKS);
+	pl->sinks[pl->n_sinks++] = *sink;
 }
 
 void
@@ -288,6 +308,7 @@ pipeline_free(struct pipeline *pl)
 	for (i = 0; i < pl->n_parts; i++)
 		snapshot_release(&pl->parts[i]);
 	free(pl->parts);
+	reorder_free(pl->reorder);
 	for (i = 0; i < pl->n_sums; i++)
 		free(pl->sums[i].sum.apps);
 	free(pl->sums);
@@ -731,6 +752,27 @@ worker_emit(void *arg, struct snapshot *part)
 	worker_send(arg, OUT_PART, part);
 }
 
+/*
+ * The worker's watermarks after a tick: what its analyzer holds, and what
+ * the frames still to come may bring (numbered from the tick's count on).
+ * Every tick, not every metrics interval: what the reorder must hold
+ * back is what comes between two of them.
+ */
+static void
+worker_watermarks(struct worker *w)
+{
+	struct wire_watermarks *wm;
+	uint64_t calls, streams;
+
+	analyzer_held_orders(w->analyzer, &calls, &streams);
+	wm = ring_room(w->out, sizeof(*wm), 0);
+	wm->calls = calls < w->last_tick.packets ? calls :
+	    w->last_tick.packets;
+	wm->streams = streams < w->last_tick.packets ? streams :
+	    w->last_tick.packets;
+	ring_commit(w->out, OUT_WATERMARKS);
+}
+
 /* A metrics interval, with the capture's totals of the tick that ended it. */
 static void
 worker_interval(void *arg, struct snap_interval *iv)
@@ -788,6 +830,12 @@ worker_main(void *arg)
 			now_us = t->now_us;
 			w->last_tick = *t;
 			analyzer_tick(w->analyzer, now_us);
+			/*
+			 * Set before the threads started, so read without
+			 * a fence: pthread_create orders it.
+			 */
+			if (w->pl->reorder != NULL)
+				worker_watermarks(w);
 			/* Once a second of the clock is plenty for a view. */
 			if (w->pl->cfg.live_view &&
 			    mono_us() - published_us >= 1000000) {
@@ -825,8 +873,9 @@ interval_complete(struct pipeline *pl)
 	pr.bytes = sum->bytes;
 	pr.kernel_drops = sum->kernel_drops;
 	pr.probe_drops = sum->probe_drops;
-	if (pl->sink.interval != NULL)
-		pl->sink.interval(pl->sink.arg, sum, &pr);
+	for (i = 0; i < pl->n_sinks; i++)
+		if (pl->sinks[i].interval != NULL)
+			pl->sinks[i].interval(pl->sinks[i].arg, sum, &pr);
 	free(pl->sums[0].sum.apps);
 	memmove(pl->sums, pl->sums + 1, (pl->n_sums - 1) * sizeof(*pl->sums));
 	pl->n_sums--;
@@ -864,9 +913,12 @@ interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
 {
 	struct interval_sum *is;
 	size_t k = pl->reports_seen[w]++, m, c;
+	int j;
 
-	if (iv->n_streams > 0 && pl->sink.streams != NULL)
-		pl->sink.streams(pl->sink.arg, iv->streams, iv->n_streams);
+	for (j = 0; iv->n_streams > 0 && j < pl->n_sinks; j++)
+		if (pl->sinks[j].streams != NULL)
+			pl->sinks[j].streams(pl->sinks[j].arg, iv->streams,
+			    iv->n_streams);
 	if (k == pl->n_sums) {
 		if (pl->n_sums == pl->cap_sums) {
 			pl->cap_sums = pl->cap_sums ? pl->cap_sums * 2 : 8;
@@ -895,6 +947,7 @@ interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
 	is->sum.malformed += iv->malformed;
 	is->sum.calls_evicted += iv->calls_evicted;
 	is->sum.streams_evicted += iv->streams_evicted;
+	is->sum.candidates_dropped += iv->candidates_dropped;
 	apps_add(&is->sum.apps, &is->sum.n_apps, iv->apps, iv->n_apps);
 	apps_add(&pl->apps, &pl->n_apps, iv->apps, iv->n_apps);
 	free(iv->apps);
@@ -903,6 +956,70 @@ interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
 	free(iv);
 	while (pl->n_sums > 0 && pl->sums[0].reports == pl->n_workers)
 		interval_complete(pl);
+}
+
+/* The reorder hands a stream on: to every sink that wants them. */
+static void
+ordered_stream(void *arg, const struct snap_stream *s, const char *call_id,
+    uint64_t call_order)
+{
+	struct pipeline *pl = arg;
+	int k;
+
+	for (k = 0; k < pl->n_sinks; k++)
+		if (pl->sinks[k].stream_done != NULL)
+			pl->sinks[k].stream_done(pl->sinks[k].arg, s, call_id,
+			    call_order);
+}
+
+/* The reorder hands a call on. */
+static void
+ordered_call(void *arg, const struct snap_call *c, const unsigned *ids,
+    size_t n)
+{
+	struct pipeline *pl = arg;
+	int k;
+
+	for (k = 0; k < pl->n_sinks; k++)
+		if (pl->sinks[k].call_done != NULL)
+			pl->sinks[k].call_done(pl->sinks[k].arg, c, ids, n);
+}
+
+/* Worker w sent a part (final: all it still held, its last word). */
+static void
+part_add(struct pipeline *pl, int w, struct snapshot *part, int final)
+{
+	int k;
+
+	for (k = 0; k < pl->n_sinks; k++)
+		if (pl->sinks[k].part != NULL)
+			pl->sinks[k].part(pl->sinks[k].arg, part, final);
+	merge_capture(&pl->analysed, &part->capture);
+	if (pl->reorder != NULL) {
+		reorder_part(pl->reorder, part, final);
+		if (final)
+			reorder_watermarks(pl->reorder, w, UINT64_MAX,
+			    UINT64_MAX);
+	}
+	if (final)
+		pl->n_finals++;
+	if (!pl->cfg.keep_results) {
+		snapshot_release(part);
+		free(part);
+		return;
+	}
+	if (pl->n_parts == pl->cap_parts) {
+		pl->cap_parts = pl->cap_parts ? pl->cap_parts * 2 : 256;
+		pl->parts = xreallocarray(pl->parts, pl->cap_parts,
+		    sizeof(*pl->parts));
+	}
+	/*
+	 * Kept in arrival order: a worker's pieces come in the order it made
+	 * them, its final one last, so the latest version of a call is the
+	 * last one here.
+	 */
+	pl->parts[pl->n_parts++] = *part;
+	free(part);
 }
 
 /* Take what the workers sent; returns how many records. */
@@ -917,10 +1034,24 @@ gather(struct pipeline *pl)
 	for (i = 0; i < pl->n_workers; i++)
 		while ((p = ring_peek(pl->workers[i].out, &len, &type)) !=
 		    NULL) {
-			void *obj = *(void *const *)p;
+			void *obj;
 
-			ring_release(pl->workers[i].out);
 			n++;
+			if (type == OUT_WATERMARKS) {
+				struct wire_watermarks wm;
+
+				memcpy(&wm, p, sizeof(wm));
+				ring_release(pl->workers[i].out);
+				/*
+				 * The ring is first in, first out: every part
+				 * w sent before these has been taken.
+				 */
+				reorder_watermarks(pl->reorder, i, wm.calls,
+				    wm.streams);
+				continue;
+			}
+			obj = *(void *const *)p;
+			ring_release(pl->workers[i].out);
 			if (type == OUT_INTERVAL) {
 				interval_add(pl, i, obj);
 				continue;
@@ -931,24 +1062,7 @@ gather(struct pipeline *pl)
 				free(obj);
 				continue;
 			}
-			if (pl->sink.part != NULL)
-				pl->sink.part(pl->sink.arg, obj,
-				    type == OUT_FINAL);
-			if (pl->n_parts == pl->cap_parts) {
-				pl->cap_parts = pl->cap_parts ?
-				    pl->cap_parts * 2 : 256;
-				pl->parts = xreallocarray(pl->parts,
-				    pl->cap_parts, sizeof(*pl->parts));
-			}
-			/*
-			 * Kept in arrival order: a worker's pieces come in the
-			 * order it made them, its final one last, so the latest
-			 * version of a call is the last one here.
-			 */
-			pl->parts[pl->n_parts++] = *(struct snapshot *)obj;
-			free(obj);
-			if (type == OUT_FINAL)
-				pl->n_finals++;
+			part_add(pl, i, obj, type == OUT_FINAL);
 		}
 	return n;
 }
@@ -1041,6 +1155,15 @@ pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
 	unsigned idle = 0;
 	int i;
 
+	for (i = 0; i < pl->n_sinks; i++)
+		if (pl->sinks[i].stream_done != NULL ||
+		    pl->sinks[i].call_done != NULL) {
+			struct reorder_out out = { ordered_stream,
+			    ordered_call, pl };
+
+			pl->reorder = reorder_new(pl->n_workers, &out);
+			break;
+		}
 	/*
 	 * The threads started here take no signals: they come to this one,
 	 * whose handler calls pipeline_stop.
@@ -1068,6 +1191,8 @@ pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
 			last_poll = now;
 		}
 	}
+	if (pl->reorder != NULL)
+		reorder_finish(pl->reorder);
 	pthread_join(pl->capture_thread, NULL);
 	for (i = 0; i < pl->n_workers; i++)
 		pthread_join(pl->workers[i].thread, NULL);
@@ -1109,7 +1234,12 @@ capture_figures(struct pipeline *pl, struct snap_capture *c)
 void
 pipeline_snapshot(struct pipeline *pl, struct snapshot *out)
 {
+	/*
+	 * The calls and streams kept (none without keep_results), and the
+	 * counters of every part, kept or not.
+	 */
 	merge_snapshots(out, pl->parts, pl->n_parts);
+	out->capture = pl->analysed;
 	capture_figures(pl, &out->capture);
 	copy_apps(pl, out);
 }

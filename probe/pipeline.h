@@ -23,6 +23,8 @@ struct pipeline_config {
 	int			live_view;	/* workers publish what they
 						   hold, once a second, for
 						   pipeline_view */
+	int			keep_results;	/* every call and stream, for
+						   pipeline_snapshot */
 };
 
 /* What the aggregator learns as the run goes; see pipeline_run. */
@@ -43,6 +45,11 @@ typedef void pipeline_poll_fn(void *arg);
  * (final: what a worker still held at the end); streams: per-stream
  * figures of a metrics interval, worker by worker; interval: the totals
  * of a metrics interval once every worker has reported it.
+ *
+ * stream_done and call_done: the results in capture order, each as soon
+ * as nothing before it can still come (see probe/reorder.h), as
+ * pipeline_snapshot would order them: streams numbered 1, 2, ... in that
+ * order (call_id: its call's, or NULL), each call after its streams.
  */
 struct pipeline_sink {
 	void	(*part)(void *arg, const struct snapshot *, int final);
@@ -50,6 +57,10 @@ struct pipeline_sink {
 		    size_t n);
 	void	(*interval)(void *arg, const struct snap_interval *,
 		    const struct pipeline_progress *);
+	void	(*stream_done)(void *arg, const struct snap_stream *,
+		    const char *call_id, uint64_t call_order);
+	void	(*call_done)(void *arg, const struct snap_call *,
+		    const unsigned *stream_ids, size_t n_streams);
 	void	*arg;
 };
 
@@ -61,8 +72,9 @@ void		 pipeline_config_default(struct pipeline_config *);
 /* A pipeline reading cap (which it does not own). */
 struct pipeline	*pipeline_new(const struct pipeline_config *, struct capture *);
 void		 pipeline_free(struct pipeline *);
-/* Before pipeline_run. */
-void		 pipeline_set_sink(struct pipeline *,
+/* Before pipeline_run; each sink is called in the order added. */
+#define PIPELINE_MAX_SINKS	8
+void		 pipeline_add_sink(struct pipeline *,
 		    const struct pipeline_sink *);
 /*
  * Run until the capture ends or pipeline_stop: start the threads, gather
@@ -80,7 +92,11 @@ void		 pipeline_view(struct pipeline *, struct snapshot *,
 		    struct pipeline_progress *);
 /* Stop the capture; safe in a signal handler and from any thread. */
 void		 pipeline_stop(struct pipeline *);
-/* Every call and stream, in first-seen order; after pipeline_run. */
+/*
+ * After pipeline_run: the capture's figures and applications, and with
+ * keep_results every call and stream, in first-seen order (without it,
+ * none: the sinks have had them).
+ */
 void		 pipeline_snapshot(struct pipeline *, struct snapshot *);
 
 #endif /* VQ_PIPELINE_H */

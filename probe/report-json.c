@@ -3,6 +3,17 @@
  *
  * A figure that cannot be computed (MOS of an unknown codec, RTT without
  * RTCP) is null, never a made-up number.
+ *
+ * Written as the run goes, so that a run of months takes no more memory
+ * than a run of minutes: each call and stream is made into text by json-c
+ * as it comes (in capture order, see probe/reorder.h) and spilled to a
+ * file of calls and one of streams; at the end the report is put together
+ * from the head (the capture's figures, known only then), the two files
+ * and the tail, through a small buffer.  The text is what json-c prints
+ * for the whole tree: an entry's lines indented for its depth, entries
+ * joined by ",\n".  The one figure of a stream that waits for the end
+ * (probe_loss_suspect: did the probe drop anything?) is spilled as a mark
+ * and settled in the copy.
  */
 #include <sys/stat.h>
 
@@ -14,11 +25,28 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <json-c/printbuf.h>
 
 #include "config.h"
 #include "metrics/kpi.h"
 #include "probe/report.h"
+#include "probe/spill.h"
 #include "probe/vqprobe.h"
+
+#define JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
+			 JSON_C_TO_STRING_NOSLASHESCAPE)
+
+static char	*cause_errno(const char *, const char *);
+
+struct report_json {
+	char			*path;	/* "-": standard output */
+	FILE			*calls;	/* spilled entries; NULL: failed */
+	FILE			*streams;
+	size_t			 n_calls;
+	size_t			 n_streams;
+	struct kpi_summary	 kpis;	/* of the calls written */
+	char			*cause;	/* the first error, for the end */
+};
 
 /* A double printed with a fixed number of decimals (json-c keeps the text). */
 static json_object *
@@ -87,6 +115,7 @@ capture_json(const struct snap_capture *c)
 	add(o, "tunnels_too_deep", jint(c->tunnels_too_deep));
 	add(o, "calls_evicted", jint(c->calls_evicted));
 	add(o, "streams_evicted", jint(c->streams_evicted));
+	add(o, "rtp_candidates_dropped", jint(c->candidates_dropped));
 	add(o, "calls_timed_out", jint(c->calls_timed_out));
 	for (i = 0; i < c->n_proto_errors; i++) {
 		const struct snap_proto_errors *e = &c->proto_errors[i];
@@ -101,10 +130,9 @@ capture_json(const struct snap_capture *c)
 }
 
 static json_object *
-call_json(const struct snapshot *snap, const struct report_index *ix,
-    size_t idx)
+call_json(const struct snap_call *c, const unsigned *stream_ids,
+    size_t n_streams)
 {
-	const struct snap_call *c = &snap->calls[idx];
 	json_object *o = json_object_new_object(), *ids = json_object_new_array();
 	size_t i;
 
@@ -123,9 +151,8 @@ call_json(const struct snapshot *snap, const struct report_index *ix,
 	add(o, "q850_cause", c->q850_cause < 0 ? NULL :
 	    json_object_new_int(c->q850_cause));
 	add(o, "dialogs", json_object_new_int((int)c->dialogs));
-	for (i = ix->first[idx]; i != SNAP_NO_CALL; i = ix->next[i])
-		json_object_array_add(ids,
-		    json_object_new_int((int)snap->streams[i].id));
+	for (i = 0; i < n_streams; i++)
+		json_object_array_add(ids, json_object_new_int((int)stream_ids[i]));
 	add(o, "streams", ids);
 	return o;
 }
@@ -193,18 +220,28 @@ far_end_json(const struct snap_far_end *f)
 	return o;
 }
 
+/* Prints the mark spill_copy settles (see the top of the file). */
+static int
+print_mark(json_object *o, struct printbuf *pb, int level, int flags)
+{
+	(void)o;
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, (const char []){ SPILL_MARK }, 1);
+}
+
 static json_object *
-stream_json(const struct snapshot *snap, const struct snap_stream *s)
+stream_json(const struct snap_stream *s, const char *call_id)
 {
 	const struct rtpstat_summary *r = &s->rtp;
 	const struct quality_summary *q = &s->quality;
-	json_object *o = json_object_new_object(), *jit, *mos;
+	json_object *o = json_object_new_object(), *jit, *mos, *suspect;
 	char ssrc[16];
 	int have_clock = s->clock_rate_hz != 0;
 
 	add(o, "id", json_object_new_int((int)s->id));
-	add(o, "call_id", s->call == SNAP_NO_CALL ? NULL :
-	    json_object_new_string(snap->calls[s->call].call_id));
+	add(o, "call_id", call_id == NULL ? NULL :
+	    json_object_new_string(call_id));
 	add(o, "direction", jstr_or_null(s->direction));
 	add(o, "media_period", jint(s->period));
 	add(o, "src", json_object_new_string(s->src));
@@ -253,10 +290,13 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 	/*
 	 * Loss while the probe itself dropped packets may be the probe's:
 	 * say so, so nobody blames an ISP for it.  The capture's drops are
-	 * not yet known per interval, so any drop in it makes loss suspect.
+	 * not yet known per interval, so any drop in it makes loss suspect:
+	 * known at the end, so a stream with loss gets a mark until then.
 	 */
-	add(o, "probe_loss_suspect", json_object_new_boolean(r->lost > 0 &&
-	    (snap->capture.kernel_drops > 0 || snap->capture.probe_drops > 0)));
+	suspect = json_object_new_boolean(0);
+	if (r->lost > 0)
+		json_object_set_serializer(suspect, print_mark, NULL, NULL);
+	add(o, "probe_loss_suspect", suspect);
 	add(o, "dscp", json_object_new_int(s->dscp));
 	add(o, "dscp_changes", jint(s->dscp_changes));
 	/* Voice not marked EF (46) is at the mercy of every queue on the path. */
@@ -268,22 +308,14 @@ stream_json(const struct snapshot *snap, const struct snap_stream *s)
 
 /* ASR and NER over every call of the report. */
 static json_object *
-kpis_json(const struct snapshot *snap)
+kpis_json(const struct kpi_summary *k)
 {
 	json_object *o = json_object_new_object();
-	struct kpi_summary k;
-	int *codes;
-	size_t i;
 
-	codes = xcalloc(snap->n_calls ? snap->n_calls : 1, sizeof(*codes));
-	for (i = 0; i < snap->n_calls; i++)
-		codes[i] = snap->calls[i].final_code;
-	kpi_summarise(codes, snap->n_calls, &k);
-	free(codes);
-	add(o, "attempts", jint(k.attempts));
-	add(o, "answered", jint(k.answered));
-	add(o, "asr_pct", jopt(k.asr_pct, 2));
-	add(o, "ner_pct", jopt(k.ner_pct, 2));
+	add(o, "attempts", jint(k->attempts));
+	add(o, "answered", jint(k->answered));
+	add(o, "asr_pct", jopt(k->asr_pct, 2));
+	add(o, "ner_pct", jopt(k->ner_pct, 2));
 	return o;
 }
 
@@ -312,31 +344,135 @@ apps_json(const struct snapshot *snap)
 	return apps;
 }
 
-static json_object *
-report_json(const struct snapshot *snap)
+/*
+ * Write o's text as json-c would print it depth levels down (two spaces a
+ * level): its lines after the first indented that much more.  Strings
+ * hold no line break (json-c escapes them), so every one is json-c's.
+ */
+static int
+write_indented(FILE *f, json_object *o, int depth)
 {
-	json_object *root = json_object_new_object();
-	json_object *calls = json_object_new_array();
-	json_object *streams = json_object_new_array();
-	struct report_index ix;
-	size_t i;
+	const char *text = o == NULL ? "null" :
+	    json_object_to_json_string_ext(o, JSON_FLAGS);
+	const char *nl;
 
-	add(root, "version", json_object_new_string(PACKAGE_VERSION));
-	add(root, "capture", capture_json(&snap->capture));
-	report_index_build(snap, &ix);
-	for (i = 0; i < snap->n_calls; i++)
-		json_object_array_add(calls, call_json(snap, &ix, i));
-	report_index_free(&ix);
-	add(root, "calls", calls);
-	add(root, "kpis", kpis_json(snap));
-	for (i = 0; i < snap->n_streams; i++)
-		json_object_array_add(streams,
-		    stream_json(snap, &snap->streams[i]));
-	add(root, "streams", streams);
-	add(root, "apps", apps_json(snap));
-	return root;
+	while ((nl = strchr(text, '\n')) != NULL) {
+		if (fwrite(text, 1, (size_t)(nl - text) + 1, f) !=
+		    (size_t)(nl - text) + 1 ||
+		    fprintf(f, "%*s", 2 * depth, "") < 0)
+			return -1;
+		text = nl + 1;
+	}
+	return fputs(text, f) == EOF ? -1 : 0;
 }
 
+/* One more entry of an array two levels down (calls[], streams[]). */
+static void
+spill_entry(struct report_json *rj, FILE *f, size_t *n, json_object *o)
+{
+	if (f != NULL && rj->cause == NULL &&
+	    (fputs(*n > 0 ? ",\n    " : "    ", f) == EOF ||
+	    write_indented(f, o, 2) != 0))
+		rj->cause = cause_errno("write", "a spill file of the report");
+	(*n)++;
+	json_object_put(o);
+}
+
+static void
+on_stream(void *arg, const struct snap_stream *s, const char *call_id,
+    uint64_t call_order)
+{
+	struct report_json *rj = arg;
+
+	(void)call_order;
+	spill_entry(rj, rj->streams, &rj->n_streams, stream_json(s, call_id));
+}
+
+static void
+on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
+    size_t n_streams)
+{
+	struct report_json *rj = arg;
+
+	kpi_add(&rj->kpis, c->final_code);
+	spill_entry(rj, rj->calls, &rj->n_calls, call_json(c, stream_ids,
+	    n_streams));
+}
+
+struct report_json *
+report_json_new(const char *path)
+{
+	struct report_json *rj = xcalloc(1, sizeof(*rj));
+	const char *prefix = path;
+	struct stat st;
+
+	rj->path = xstrdup(path);
+	kpi_summarise(NULL, 0, &rj->kpis);
+	/* Beside the report (its disk), unless it goes to a pipe or device. */
+	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 &&
+	    !S_ISREG(st.st_mode)))
+		prefix = NULL;
+	if ((rj->calls = spill_open(prefix, &rj->cause)) != NULL &&
+	    (rj->streams = spill_open(prefix, &rj->cause)) == NULL) {
+		fclose(rj->calls);
+		rj->calls = NULL;
+	}
+	return rj;
+}
+
+void
+report_json_sink(struct report_json *rj, struct pipeline_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->stream_done = on_stream;
+	sink->call_done = on_call;
+	sink->arg = rj;
+}
+
+/* One array of the report from its spill file, "[ ]" style when empty. */
+static int
+write_array(FILE *f, FILE *spill, size_t n, const char *mark_as)
+{
+	if (fputs("[\n", f) == EOF || (n > 0 && (spill_copy(spill, f,
+	    mark_as) != 0 || fputc('\n', f) == EOF)) || fputs("  ]", f) == EOF)
+		return -1;
+	return 0;
+}
+
+/* The whole report to f: head, calls, kpis, streams, apps. */
+static int
+write_report(struct report_json *rj, const struct snapshot *final, FILE *f)
+{
+	const struct snap_capture *c = &final->capture;
+	const char *suspect = c->kernel_drops > 0 || c->probe_drops > 0 ?
+	    "true" : "false";
+	json_object *version = json_object_new_string(PACKAGE_VERSION);
+	json_object *capture = capture_json(c), *kpis = kpis_json(&rj->kpis);
+	json_object *apps = apps_json(final);
+	int rc = -1;
+
+	if (fputs("{\n  \"version\": ", f) == EOF ||
+	    write_indented(f, version, 1) != 0 ||
+	    fputs(",\n  \"capture\": ", f) == EOF ||
+	    write_indented(f, capture, 1) != 0 ||
+	    fputs(",\n  \"calls\": ", f) == EOF ||
+	    write_array(f, rj->calls, rj->n_calls, NULL) != 0 ||
+	    fputs(",\n  \"kpis\": ", f) == EOF ||
+	    write_indented(f, kpis, 1) != 0 ||
+	    fputs(",\n  \"streams\": ", f) == EOF ||
+	    write_array(f, rj->streams, rj->n_streams, suspect) != 0 ||
+	    fputs(",\n  \"apps\": ", f) == EOF ||
+	    write_indented(f, apps, 1) != 0 ||
+	    fputs("\n}\n", f) == EOF)
+		goto out;
+	rc = 0;
+out:
+	json_object_put(version);
+	json_object_put(capture);
+	json_object_put(kpis);
+	json_object_put(apps);
+	return rc;
+}
 static char *
 cause_errno(const char *what, const char *path)
 {
@@ -348,26 +484,27 @@ cause_errno(const char *what, const char *path)
 }
 
 int
-report_json_write(const struct snapshot *snap, const char *path, char **cause)
+report_json_finish(struct report_json *rj, const struct snapshot *final,
+    char **cause)
 {
-	json_object *root = report_json(snap);
-	const char *text;
+	const char *path = rj->path;
 	char *tmp = NULL;
 	struct stat st;
 	FILE *f;
 	int rc = -1;
 
-	text = json_object_to_json_string_ext(root,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (rj->cause != NULL) {
+		*cause = rj->cause;
+		rj->cause = NULL;
+		return -1;
+	}
 	if (strcmp(path, "-") == 0) {
-		if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF ||
-		    fflush(stdout) == EOF)
+		if (write_report(rj, final, stdout) != 0 ||
+		    fflush(stdout) == EOF) {
 			*cause = cause_errno("write", "standard output");
-		else
-			rc = 0;
-		json_object_put(root);
-		return rc;
+			return -1;
+		}
+		return 0;
 	}
 	/*
 	 * A device or a pipe (/dev/null, a FIFO a script reads) is written
@@ -376,14 +513,13 @@ report_json_write(const struct snapshot *snap, const char *path, char **cause)
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if ((f = fopen(path, "w")) == NULL) {
 			*cause = cause_errno("open", path);
-		} else if (fputs(text, f) == EOF || fputc('\n', f) == EOF) {
+		} else if (write_report(rj, final, f) != 0) {
 			*cause = cause_errno("write", path);
 			fclose(f);
 		} else if (fclose(f) == EOF)
 			*cause = cause_errno("write", path);
 		else
 			rc = 0;
-		json_object_put(root);
 		return rc;
 	}
 
@@ -393,7 +529,7 @@ report_json_write(const struct snapshot *snap, const char *path, char **cause)
 		*cause = cause_errno("create", tmp);
 		goto out;
 	}
-	if (fputs(text, f) == EOF || fputc('\n', f) == EOF) {
+	if (write_report(rj, final, f) != 0) {
 		*cause = cause_errno("write", tmp);
 		fclose(f);
 		unlink(tmp);
@@ -412,6 +548,19 @@ report_json_write(const struct snapshot *snap, const char *path, char **cause)
 	rc = 0;
 out:
 	free(tmp);
-	json_object_put(root);
 	return rc;
+}
+
+void
+report_json_free(struct report_json *rj)
+{
+	if (rj == NULL)
+		return;
+	if (rj->calls != NULL)
+		fclose(rj->calls);
+	if (rj->streams != NULL)
+		fclose(rj->streams);
+	free(rj->cause);
+	free(rj->path);
+	free(rj);
 }

@@ -1,5 +1,7 @@
 /*
- * Reports of a snapshot: the JSON report and the per-call table.
+ * Reports of a run: the JSON report and the per-call table, each written
+ * as the run goes (a pipeline sink fed in capture order) and put together
+ * at the end, so that their memory does not grow with the calls.
  */
 #ifndef VQ_REPORT_H
 #define VQ_REPORT_H
@@ -7,25 +9,36 @@
 #include <stdio.h>
 
 #include "metrics/snapshot.h"
+#include "probe/pipeline.h"
+
+struct report_json;
+struct report_table;
 
 /*
- * Write the JSON report to path ("-": standard output).  A file is written
- * beside its final name and renamed into place, so that a reader never sees
- * half a report.  Returns 0, or -1 with *cause set (free it).
+ * The JSON report, to path ("-": standard output) once the run is over.
+ * What it needs of the calls and streams comes from its sink, as the run
+ * goes, and waits in spill files beside path (probe/spill.h).
  */
-int	report_json_write(const struct snapshot *, const char *path, char **cause);
+struct report_json	*report_json_new(const char *path);
+void			 report_json_sink(struct report_json *,
+			    struct pipeline_sink *);
 /*
- * Each call's streams, in stream order, without scanning every stream for
- * every call: first[call] and next[stream], SNAP_NO_CALL ending a list.
+ * Write the report, with final's capture figures and applications.  A
+ * file is written beside its final name and renamed into place, so that a
+ * reader never sees half a report.  Returns 0, or -1 with *cause set (free
+ * it).
  */
-struct report_index {
-	size_t	*first;
-	size_t	*next;
-};
+int			 report_json_finish(struct report_json *,
+			    const struct snapshot *final, char **cause);
+void			 report_json_free(struct report_json *);
 
-void	report_index_build(const struct snapshot *, struct report_index *);
-void	report_index_free(struct report_index *);
-/* Print the per-call quality table. */
-void	report_table_print(const struct snapshot *, FILE *);
+/* The per-call quality table, fed by its sink, printed at the end. */
+struct report_table	*report_table_new(void);
+void			 report_table_sink(struct report_table *,
+			    struct pipeline_sink *);
+/* Print the table, headed by the capture's figures.  0, or -1 and *cause. */
+int			 report_table_finish(struct report_table *,
+			    const struct snap_capture *, FILE *, char **cause);
+void			 report_table_free(struct report_table *);
 
 #endif /* VQ_REPORT_H */

@@ -8,16 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "probe/vqprobe.h"
 
 /* Run before fatal() prints: the terminal view puts the terminal back. */
 static void (*fatal_hook)(void);
+/* Where warnings go instead of standard error (the log, probe/log.c). */
+static vqprobe_message_fn *message_hook;
 
 void
 vqprobe_set_fatal_hook(void (*hook)(void))
 {
 	fatal_hook = hook;
+}
+
+void
+vqprobe_set_message_hook(vqprobe_message_fn *hook)
+{
+	message_hook = hook;
 }
 
 void
@@ -38,6 +47,11 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vqprobe_vmessage("", fmt, ap);
 	va_end(ap);
+	if (message_hook != NULL) {
+		va_start(ap, fmt);
+		message_hook(1, fmt, ap);
+		va_end(ap);
+	}
 	exit(1);
 }
 
@@ -47,7 +61,10 @@ warnx_vq(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vqprobe_vmessage("warning: ", fmt, ap);
+	if (message_hook != NULL)
+		message_hook(0, fmt, ap);
+	else
+		vqprobe_vmessage("warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -79,4 +96,28 @@ xstrdup(const char *s)
 	if ((p = strdup(s)) == NULL)
 		fatal("out of memory");
 	return p;
+}
+
+int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("out of memory");
+	return s;
 }

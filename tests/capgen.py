@@ -1948,6 +1948,31 @@ def sc_rtcp(cap):
     teardown(cap, call, t_bye)
 
 
+def sc_evidence_10(cap):
+    """Ten overlapping calls whose caller->callee media crosses a bursty
+    link (Gilbert-Elliott, about 9 % loss in bursts of about 3) while the
+    callee->caller media is clean; both sides send RTCP, so the callee's
+    reports see the loss too.  For the evidence report's checks."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    rng = cap.rng
+    for i in range(10):
+        a, b = users(h1, h2, i)
+        call = SipCall(cap, a, b, 40000 + 2 * i, 50000 + 2 * i)
+        t_ok, t_ack = setup(cap, call, cap.at(0.1 + 1.5 * i),
+                            rng.uniform(150, 300), rng.uniform(1200, 2000))
+        fwd_path = Path(delay_ms=30, jitter_ms=4, gilbert=(0.03, 0.3))
+        rev_path = Path(**CLEAN)
+        n = 8 * 50
+        rev = send_stream(cap, call, False, t_ok + ms(rng.uniform(8, 20)), n, rev_path)
+        fwd = send_stream(cap, call, True, t_ack + ms(rng.uniform(5, 15)), n, fwd_path)
+        t_end = max(rev[0], fwd[0]) + ms(40)
+        t_bye = max(t_end + ms(60), rev[1] + ms(15), fwd[1] + ms(15))
+        rtcp_session(cap, call, fwd[2], rev[2], t_end, Path(delay_ms=20, jitter_ms=0),
+                     interval_s=2.0)
+        teardown(cap, call, t_bye)
+
+
 def sc_link_v6(cap):
     """sc_link's call over IPv6 (for a tunnel that carries IPv6)."""
     h1, h2 = Host("2001:db8:10::1", 1), Host("2001:db8:20::2", 2)
@@ -2132,13 +2157,32 @@ def write_hostile_sip(path):
     write_pcap(path, cap.linktype, [(r[0], r[3]) for r in records])
 
 
+def write_hostile_html(path):
+    """One ordinary call whose SIP text tries to become markup in an HTML
+    report: tags, an attribute break-out, an entity, a terminal escape.
+    No truth: for checking that the evidence pages show it as text."""
+    cap = Capture("hostile_html", 4343, link_ether, LINKTYPE_ETHERNET, "pcap", None)
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller = Endpoint(h1, '<script>alert(1)</script>', display='"><img src=x onerror=alert(2)>')
+    callee = Endpoint(h2, "victim&amp;<b>")
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    call.call_id = '<iframe src="http://example.invalid/">\x1b[2J\'@evil'
+    media_call(cap, call, cap.at(0.1), 2, Path(**CLEAN),
+               Path(delay_ms=20, jitter_ms=1, loss=0.2))
+    records = cap.records()
+    write_pcap(path, cap.linktype, [(r[0], r[3]) for r in records])
+
+
 SCENARIOS = {}
 
 
 def scenario(name, seed, build, link=link_ether, linktype=LINKTYPE_ETHERNET,
-             fmt="pcap", mtu=None, doc=""):
+             fmt="pcap", mtu=None, doc="", bundled=True):
+    """bundled: part of pcaps/ (written when no scenario is named); the
+    others are larger, and the tests that need them make them."""
     SCENARIOS[name] = dict(seed=seed, build=build, link=link, linktype=linktype,
-                           fmt=fmt, mtu=mtu, doc=doc)
+                           fmt=fmt, mtu=mtu, doc=doc, bundled=bundled)
 
 
 scenario("demo", 1001, sc_demo, doc="4 calls: clean, bad bursty direction, 486, CANCEL")
@@ -2192,6 +2236,8 @@ scenario("ip_frag_hard", 1210, sc_ip_frag_hard,
 scenario("rtcp_xr", 1208, sc_rtcp_xr, doc="RTCP SR/RR + XR VoIP Metrics, DTX")
 scenario("events_only", 1209, sc_events_only,
          doc="an RTP stream of RFC 4733 events only, with SIP and SDP")
+scenario("evidence_10", 1301, sc_evidence_10, bundled=False,
+         doc="10 calls, bursty loss caller->callee only, RTCP (not in pcaps/)")
 
 
 # ---------------------------------------------------------------------------
@@ -2739,8 +2785,13 @@ def main(argv=None):
                     help="with --rtp-pcap: its first S seconds only")
     ap.add_argument("--hostile-sip", metavar="FILE",
                     help="write one call with hostile SIP text to FILE: no truth")
+    ap.add_argument("--hostile-html", metavar="FILE",
+                    help="write a call whose SIP text tries to become HTML, and exit")
     ap.add_argument("scenarios", nargs="*", metavar="SCENARIO")
     args = ap.parse_args(argv)
+    if args.hostile_html:
+        write_hostile_html(args.hostile_html)
+        return 0
     if args.hostile_sip:
         write_hostile_sip(args.hostile_sip)
         return 0
@@ -2765,7 +2816,7 @@ def main(argv=None):
         return 2
     os.makedirs(args.out_dir, exist_ok=True)
     ok = True
-    for name in args.scenarios or list(SCENARIOS):
+    for name in args.scenarios or [n for n in SCENARIOS if SCENARIOS[n]["bundled"]]:
         path, t, repeats = generate(name, args.out_dir)
         if args.check_tshark:
             ok = check_tshark(path, t, repeats) and ok
