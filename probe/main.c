@@ -50,6 +50,7 @@ struct options {
 	struct export_config export;
 	char		 host[256];	/* the default probe name */
 	int		 tui;		/* -1: on if stdout is a terminal */
+	int		 no_table;	/* --no-table */
 	enum log_dest	 log_dest;	/* --log */
 	enum log_level	 log_level;	/* --log-level */
 };
@@ -74,6 +75,7 @@ static volatile sig_atomic_t signals_seen;
 enum {
 	OPT_JSON = 256,
 	OPT_NO_TUI,
+	OPT_NO_TABLE,
 	OPT_INTERVAL,
 	OPT_JITTER_BUFFER,
 	OPT_JB_MS,
@@ -117,6 +119,7 @@ static const struct option long_options[] = {
 	{ "user",		required_argument,	NULL, 'Z' },
 	{ "json",		required_argument,	NULL, OPT_JSON },
 	{ "no-tui",		no_argument,		NULL, OPT_NO_TUI },
+	{ "no-table",		no_argument,		NULL, OPT_NO_TABLE },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ "tui",		no_argument,		NULL, OPT_TUI },
@@ -180,7 +183,7 @@ usage(FILE *f)
 "               [--stream-timeout SEC] [--call-timeout SEC]\n"
 "               [--session-timer SEC] [--max-calls N] [--max-streams N]\n"
 "               [--jitter-buffer fixed|adaptive] [--jb-ms MS] [--no-plc]\n"
-"               [--no-dpi] [--tui | --no-tui] [--config FILE]\n"
+"               [--no-dpi] [--tui | --no-tui] [--no-table] [--config FILE]\n"
 "               [--influx URL (--influx-db DB | --influx-bucket B\n"
 "               --influx-org O) [--influx-rp RP] [--influx-ca FILE]\n"
 "               [--probe-name NAME] [--label KEY=VALUE]...\n"
@@ -219,6 +222,7 @@ usage(FILE *f)
 "  --tui        the terminal view (default when standard output is a\n"
 "               terminal and the JSON report does not go there)\n"
 "  --no-tui     print the per-call table at the end instead\n"
+"  --no-table   no per-call table at the end (for a service)\n"
 "  --influx URL InfluxDB (or any line-protocol receiver) to push metrics\n"
 "               to, e.g. http://127.0.0.1:8086; credentials come from\n"
 "               VQPROBE_INFLUX_TOKEN, or VQPROBE_INFLUX_USER and\n"
@@ -473,6 +477,9 @@ apply_option(struct options *o, int ch, char *optarg, const char *given)
 		break;
 	case OPT_NO_TUI:
 		o->tui = 0;
+		break;
+	case OPT_NO_TABLE:
+		o->no_table = 1;
 		break;
 	case OPT_TUI:
 		o->tui = 1;
@@ -870,7 +877,11 @@ main(int argc, char **argv)
 	 */
 	opt.pipeline.keep_results = opt.tui;
 	pl = pipeline_new(&opt.pipeline, cap);
-	if (!opt.tui && (opt.json_path == NULL ||
+	/*
+	 * The table of a service's months of calls has no reader, and would
+	 * wait on disk until the end: --no-table.
+	 */
+	if (!opt.tui && !opt.no_table && (opt.json_path == NULL ||
 	    strcmp(opt.json_path, "-") != 0)) {
 		struct pipeline_sink sink;
 
