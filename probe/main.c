@@ -761,21 +761,12 @@ open_source(const struct options *opt)
 	return cap;
 }
 
-static int64_t
-clock_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* The header's figures. */
 static void
 view_status(struct view *v, const struct pipeline_progress *pr,
     const struct snapshot *snap, int finished, struct snap_status *st)
 {
-	int64_t now = clock_us();
+	int64_t now = mono_us();
 	struct influx_stats is;
 	size_t i;
 
@@ -823,7 +814,7 @@ view_poll(void *arg)
 		pipeline_stop(v->pipeline);
 		return;
 	}
-	if (clock_us() - v->shown_us < 1000000)
+	if (mono_us() - v->shown_us < 1000000)
 		return;
 	pipeline_view(v->pipeline, &snap, &pr);
 	view_status(v, &pr, &snap, 0, &st);
@@ -930,7 +921,7 @@ main(int argc, char **argv)
 		view.influx = influx;
 		view.source = source;
 		view.live = opt.live.iface != NULL;
-		view.started_us = clock_us();
+		view.started_us = mono_us();
 	}
 	if (pipeline_run(pl, view.tui ? view_poll : NULL, &view, &cause) != 0) {
 		/*
