@@ -618,6 +618,16 @@ point_value(const struct snap_point *pt, enum metric m, double *v)
 	return 1;
 }
 
+/* Where a value v at t seconds falls in the plot area. */
+static void
+chart_xy(double t, double tmax, double v, double vmin, double vmax,
+    double *x, double *y)
+{
+	*x = CHART_LEFT + t / tmax * (CHART_W - CHART_LEFT - 8);
+	*y = 4 + (1.0 - (v - vmin) / (vmax - vmin)) *
+	    (CHART_H - CHART_BOTTOM - 4);
+}
+
 /* One chart: a metric per interval, a line per direction. */
 static void
 chart(FILE *f, const char *title, const char *unit, enum metric m,
@@ -660,10 +670,8 @@ chart(FILE *f, const char *title, const char *unit, enum metric m,
 		for (i = 0; i < d[k].n_points; i++) {
 			if (!point_value(d[k].points[i], m, &v))
 				continue;
-			x = CHART_LEFT + ((double)d[k].points[i]->end_us / 1e6 -
-			    t0_s) / tmax * (CHART_W - CHART_LEFT - 8);
-			y = 4 + (1.0 - (v - vmin) / (vmax - vmin)) *
-			    (CHART_H - CHART_BOTTOM - 4);
+			chart_xy((double)d[k].points[i]->end_us / 1e6 - t0_s,
+			    tmax, v, vmin, vmax, &x, &y);
 			if (!started)
 				fprintf(f, "<polyline class=\"%s\" "
 				    "stroke-width=\"2\" points=\"", d[k].name);
@@ -677,9 +685,7 @@ chart(FILE *f, const char *title, const char *unit, enum metric m,
 
 			if (!point_value(d[k].points[i], m, &v))
 				continue;
-			x = CHART_LEFT + t / tmax * (CHART_W - CHART_LEFT - 8);
-			y = 4 + (1.0 - (v - vmin) / (vmax - vmin)) *
-			    (CHART_H - CHART_BOTTOM - 4);
+			chart_xy(t, tmax, v, vmin, vmax, &x, &y);
 			fprintf(f, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" "
 			    "r=\"2.5\"><title>%s %.0f s: %.2f</title></circle>",
 			    d[k].name, x, y, d[k].name, t, v);
