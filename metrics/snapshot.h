@@ -57,6 +57,9 @@ struct snap_capture {
 						   for a second RTP packet,
 						   past their bound */
 	uint64_t	calls_timed_out;	/* no BYE: idle, session timer */
+	uint64_t	media_routes_evicted;	/* SDP endpoints forgotten by
+						   the capture thread, past
+						   its bound */
 	size_t		n_proto_errors;
 	struct snap_proto_errors proto_errors[16];
 };
@@ -225,6 +228,9 @@ struct snap_interval {
 	uint64_t	probe_drops;
 	uint64_t	capture_truncated;	/* decoding frames */
 	uint64_t	capture_malformed;
+	uint64_t	capture_ip_fragments_dropped;
+	uint64_t	capture_tcp_bytes_dropped;
+	uint64_t	capture_routes_evicted;	/* SDP endpoints forgotten */
 };
 
 struct snapshot {

@@ -420,6 +420,12 @@ probe_point(struct exporter *e, const struct snap_interval *iv,
 	lp_field_uint(&e->buf, "streams_evicted", iv->streams_evicted);
 	lp_field_uint(&e->buf, "rtp_candidates_dropped",
 	    iv->candidates_dropped);
+	lp_field_uint(&e->buf, "media_routes_evicted",
+	    iv->capture_routes_evicted);
+	lp_field_uint(&e->buf, "ip_fragments_dropped",
+	    iv->capture_ip_fragments_dropped);
+	lp_field_uint(&e->buf, "tcp_bytes_dropped",
+	    iv->capture_tcp_bytes_dropped);
 	lp_field_uint(&e->buf, "active_calls", iv->active_calls);
 	lp_field_uint(&e->buf, "active_streams", iv->active_streams);
 	lp_field_uint(&e->buf, "export_queue_bytes", st.queue_bytes);

@@ -42,6 +42,7 @@
 #include "probe/pipeline.h"
 #include "probe/reorder.h"
 #include "probe/ring.h"
+#include "probe/routes.h"
 #include "probe/vqprobe.h"
 
 /* Capture → worker records. */
@@ -95,24 +96,33 @@ struct wire_tick {
 	uint64_t	probe_drops;
 	uint64_t	truncated;	/* decoding frames */
 	uint64_t	malformed;
+	uint64_t	ip_fragments_dropped;
+	uint64_t	tcp_bytes_dropped;
+	uint64_t	routes_evicted;
 };
+
+/* Fragments given up on, for whatever reason. */
+static uint64_t
+ipfrag_dropped(const struct decode_stats *ds)
+{
+	return ds->ipfrag.dropped_timeout + ds->ipfrag.dropped_overlap +
+	    ds->ipfrag.dropped_memory + ds->ipfrag.dropped_too_many +
+	    ds->ipfrag.dropped_malformed;
+}
 
 /* Capture time between ticks to the workers. */
 #define TICK_US		1000000LL
 /* A media endpoint not seen for this long leaves the shard map. */
 #define ROUTE_IDLE_US	(600 * 1000000LL)
+/*
+ * Endpoints the shard map holds per call of --max-calls: audio and video,
+ * each way, before the least recently used goes.
+ */
+#define ROUTES_PER_MAX_CALL	4
 /* Default ring between the capture thread and one worker. */
 #define RING_BYTES	(16u << 20)
 /* Ring from one worker to the aggregator: a few pointers at a time. */
 #define OUT_RING_BYTES	(64u << 10)
-
-/* A media endpoint from SDP and the worker its call went to. */
-struct route {
-	uint8_t		key[ENDPOINT_KEY_LEN];
-	int		worker;
-	int64_t		last_us;
-	UT_hash_handle	hh;
-};
 
 struct worker {
 	struct pipeline	*pl;
@@ -139,14 +149,13 @@ struct pipeline {
 
 	/* The capture thread's own. */
 	struct decode_ctx	*decode;
-	struct route		*routes;	/* uthash head */
+	struct routes		*routes;	/* SDP endpoints to workers */
 	uint64_t		 frames;
 	uint64_t		 bytes;
 	uint64_t		 truncated[PROTO_COUNT];
 	uint64_t		 malformed[PROTO_COUNT];
 	int64_t			 now_us;	/* latest capture time */
 	int64_t			 next_tick_us;
-	int64_t			 next_sweep_us;
 	int64_t			 pace_first_us;	/* --realtime: first frame */
 	int64_t			 pace_wall_us;	/* and when it was read */
 	int			 capture_status;
@@ -251,6 +260,9 @@ pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
 	/* The live view merges what ended with what the workers hold. */
 	if (pl->cfg.live_view)
 		pl->cfg.keep_results = 1;
+	pl->routes = routes_new(pl->cfg.analysis.max_calls >
+	    SIZE_MAX / ROUTES_PER_MAX_CALL ? SIZE_MAX :
+	    pl->cfg.analysis.max_calls * ROUTES_PER_MAX_CALL);
 	/* The limits are the probe's: each worker gets its share. */
 	pl->cfg.analysis.max_calls = (pl->cfg.analysis.max_calls +
 	    (size_t)pl->n_workers - 1) / (size_t)pl->n_workers;
@@ -293,7 +305,6 @@ pipeline_add_sink(struct pipeline *pl, const struct pipeline_sink *sink)
 void
 pipeline_free(struct pipeline *pl)
 {
-	struct route *r, *rtmp;
 	size_t i;
 	int k;
 
@@ -317,10 +328,7 @@ pipeline_free(struct pipeline *pl)
 	for (k = 0; k < pl->n_workers; k++)
 		snapshot_release(&pl->lives[k]);
 	free(pl->lives);
-	HASH_ITER(hh, pl->routes, r, rtmp) {
-		HASH_DEL(pl->routes, r);
-		free(r);
-	}
+	routes_free(pl->routes);
 	decode_ctx_free(pl->decode);
 	free(pl->capture_cause);
 	free(pl);
@@ -355,54 +363,16 @@ hash_bytes(const void *p, size_t len)
 	return h;
 }
 
-/* Remember that media to ep belongs to worker w. */
-static void
-route_learn(struct pipeline *pl, const struct vq_endpoint *ep, int w)
-{
-	uint8_t key[ENDPOINT_KEY_LEN];
-	struct route *r;
-
-	endpoint_pack(ep, key);
-	HASH_FIND(hh, pl->routes, key, sizeof(key), r);
-	if (r == NULL) {
-		r = xcalloc(1, sizeof(*r));
-		memcpy(r->key, key, sizeof(key));
-		HASH_ADD(hh, pl->routes, key, sizeof(r->key), r);
-	}
-	r->worker = w;
-	r->last_us = pl->now_us;
-}
-
-/* The worker media to or from ep goes to, or -1. */
+/* The worker of media to or from ep (or its port less one), or -1. */
 static int
 route_find(struct pipeline *pl, const struct vq_endpoint *ep, int port_less)
 {
-	uint8_t key[ENDPOINT_KEY_LEN];
 	struct vq_endpoint e = *ep;
-	struct route *r;
 
 	if (port_less > e.port)
 		return -1;
 	e.port = (uint16_t)(e.port - port_less);
-	endpoint_pack(&e, key);
-	HASH_FIND(hh, pl->routes, key, sizeof(key), r);
-	if (r == NULL)
-		return -1;
-	r->last_us = pl->now_us;
-	return r->worker;
-}
-
-/* Forget media endpoints idle for long (their calls are long over). */
-static void
-route_sweep(struct pipeline *pl)
-{
-	struct route *r, *rtmp;
-
-	HASH_ITER(hh, pl->routes, r, rtmp)
-		if (pl->now_us - r->last_us > ROUTE_IDLE_US) {
-			HASH_DEL(pl->routes, r);
-			free(r);
-		}
+	return routes_find(pl->routes, &e, pl->now_us);
 }
 
 /*
@@ -459,13 +429,15 @@ route_sip(struct pipeline *pl, const struct pkt_meta *meta)
 
 		if (sm->rtp.port == 0 || sm->rtp.addr.family == 0)
 			continue;
-		route_learn(pl, &sm->rtp, w);
+		routes_learn(pl->routes, &sm->rtp, msg.call_id.p,
+		    msg.call_id.len, w, pl->now_us);
 		/* RTCP elsewhere than the next port, as a=rtcp may say. */
 		if (sm->rtcp_attr && sm->rtcp_port != 0) {
 			rtcp.addr = sm->rtcp_addr.family != 0 ? sm->rtcp_addr :
 			    sm->rtp.addr;
 			rtcp.port = sm->rtcp_port;
-			route_learn(pl, &rtcp, w);
+			routes_learn(pl->routes, &rtcp, msg.call_id.p,
+			    msg.call_id.len, w, pl->now_us);
 		}
 	}
 	return w;
@@ -600,6 +572,7 @@ static void
 tick(struct pipeline *pl, int64_t now_us)
 {
 	struct wire_tick *t, now;
+	struct decode_stats ds;
 	int i;
 
 	now.now_us = now_us;
@@ -612,6 +585,10 @@ tick(struct pipeline *pl, int64_t now_us)
 		now.truncated += pl->truncated[i];
 		now.malformed += pl->malformed[i];
 	}
+	decode_ctx_stats(pl->decode, &ds);
+	now.ip_fragments_dropped = ipfrag_dropped(&ds);
+	now.tcp_bytes_dropped = ds.tcp.bytes_dropped;
+	now.routes_evicted = routes_evicted(pl->routes);
 
 	for (i = 0; i < pl->n_workers; i++) {
 		/*
@@ -624,10 +601,7 @@ tick(struct pipeline *pl, int64_t now_us)
 		*t = now;
 		ring_commit(pl->workers[i].in, MSG_TICK);
 	}
-	if (now_us >= pl->next_sweep_us) {
-		route_sweep(pl);
-		pl->next_sweep_us = now_us + ROUTE_IDLE_US / 10;
-	}
+	routes_sweep(pl->routes, now_us, ROUTE_IDLE_US);
 	/* Relaxed: display figures, each on its own (see struct pipeline). */
 	atomic_store_explicit(&pl->pub_packets, pl->frames,
 	    memory_order_relaxed);
@@ -785,6 +759,9 @@ worker_interval(void *arg, struct snap_interval *iv)
 	iv->probe_drops = w->last_tick.probe_drops;
 	iv->capture_truncated = w->last_tick.truncated;
 	iv->capture_malformed = w->last_tick.malformed;
+	iv->capture_ip_fragments_dropped = w->last_tick.ip_fragments_dropped;
+	iv->capture_tcp_bytes_dropped = w->last_tick.tcp_bytes_dropped;
+	iv->capture_routes_evicted = w->last_tick.routes_evicted;
 	worker_send(w, OUT_INTERVAL, iv);
 }
 
@@ -943,6 +920,10 @@ interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
 	is->sum.probe_drops = iv->probe_drops;
 	is->sum.capture_truncated = iv->capture_truncated;
 	is->sum.capture_malformed = iv->capture_malformed;
+	is->sum.capture_ip_fragments_dropped =
+	    iv->capture_ip_fragments_dropped;
+	is->sum.capture_tcp_bytes_dropped = iv->capture_tcp_bytes_dropped;
+	is->sum.capture_routes_evicted = iv->capture_routes_evicted;
 	is->sum.truncated += iv->truncated;
 	is->sum.malformed += iv->malformed;
 	is->sum.calls_evicted += iv->calls_evicted;
@@ -1219,9 +1200,7 @@ capture_figures(struct pipeline *pl, struct snap_capture *c)
 	decode_ctx_stats(pl->decode, &ds);
 	c->ip_fragments = ds.ipfrag.fragments;
 	c->ip_reassembled = ds.ipfrag.reassembled;
-	c->ip_fragments_dropped = ds.ipfrag.dropped_timeout +
-	    ds.ipfrag.dropped_overlap + ds.ipfrag.dropped_memory +
-	    ds.ipfrag.dropped_too_many + ds.ipfrag.dropped_malformed;
+	c->ip_fragments_dropped = ipfrag_dropped(&ds);
 	c->tcp_segments = ds.tcp.segments;
 	c->tcp_sip_streams = ds.tcp.streams - ds.tcp.not_sip;
 	c->tcp_sip_messages = ds.tcp.sip_messages;
@@ -1229,6 +1208,7 @@ capture_figures(struct pipeline *pl, struct snap_capture *c)
 	c->tcp_retransmissions = ds.tcp.retransmissions;
 	c->tcp_bytes_dropped = ds.tcp.bytes_dropped;
 	c->tunnels_too_deep = ds.too_deep;
+	c->media_routes_evicted = routes_evicted(pl->routes);
 }
 
 void

@@ -117,6 +117,7 @@ capture_json(const struct snap_capture *c)
 	add(o, "streams_evicted", jint(c->streams_evicted));
 	add(o, "rtp_candidates_dropped", jint(c->candidates_dropped));
 	add(o, "calls_timed_out", jint(c->calls_timed_out));
+	add(o, "media_routes_evicted", jint(c->media_routes_evicted));
 	for (i = 0; i < c->n_proto_errors; i++) {
 		const struct snap_proto_errors *e = &c->proto_errors[i];
 		json_object *p = json_object_new_object();

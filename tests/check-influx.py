@@ -12,7 +12,8 @@ Checks, each of which fails with a line saying what differs:
     source, destination and SSRC add up to its packets, expected and lost,
     and the last of them says ended;
   - vq_sip: requests and responses add up to the report's SIP messages;
-  - vq_probe: the last point has the report's packets and bytes;
+  - vq_probe: the last point has the report's packets, bytes, fragments
+    and TCP bytes dropped, and SDP endpoints evicted;
   - every series carries probe=PROBE and site=lab.
 """
 import json
@@ -123,12 +124,14 @@ def main(argv):
         err("vq_sip: %d messages, the report has %d" %
             (total, report["capture"]["sip_messages"]))
 
-    health = query(url, db, 'SELECT last(packets) AS packets, '
-                   'last(bytes) AS bytes FROM vq_probe')
+    probe_fields = ("packets", "bytes", "ip_fragments_dropped",
+                    "tcp_bytes_dropped", "media_routes_evicted")
+    health = query(url, db, 'SELECT %s FROM vq_probe' % ", ".join(
+        "last(%s) AS %s" % (f, f) for f in probe_fields))
     if not health:
         err("vq_probe: no point")
     else:
-        for field in ("packets", "bytes"):
+        for field in probe_fields:
             if health[0][field] != report["capture"][field]:
                 err("vq_probe: last %s %r, report %r" %
                     (field, health[0][field], report["capture"][field]))
