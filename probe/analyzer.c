@@ -64,6 +64,8 @@ struct stream {
 	size_t			 n_points;
 	/* All streams, least recently active first: timeouts, eviction. */
 	TAILQ_ENTRY(stream)	 lru;
+	/* All streams, lowest order first: the watermark, in O(1). */
+	TAILQ_ENTRY(stream)	 by_order;
 	/* The streams of one call (the head is the call's user pointer). */
 	struct stream		*call_prev;
 	struct stream		*call_next;
@@ -76,6 +78,8 @@ struct stream {
 	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
 };
 
+/* Ended calls that analyzer_settle frees whatever the table's size. */
+#define ANALYZER_SETTLE_CALLS	1024
 /* Bounds the memory that unconfirmed unsignalled flows can take. */
 #define ANALYZER_MAX_CANDIDATES	4096
 /*
@@ -113,6 +117,7 @@ struct analyzer {
 	struct candidate	 *candidates;	/* unsignalled RTP, unconfirmed */
 	size_t			  n_candidates;
 	TAILQ_HEAD(stream_lru, stream) lru;		/* least recently active first */
+	struct stream_lru	  by_order;		/* lowest order first */
 	size_t			  n_streams;
 	unsigned		  next_id;
 	analyzer_emit_fn	 *emit;
@@ -175,6 +180,7 @@ analyzer_new(const struct analyzer_config *cfg)
 	a->emodel.g711_plc = cfg->g711_plc;
 	a->calls = calls_new();
 	TAILQ_INIT(&a->lru);
+	TAILQ_INIT(&a->by_order);
 	if (cfg->pcap_dir != NULL && (a->pcap = callpcap_new(cfg->pcap_dir)) ==
 	    NULL)
 		fatal("out of memory");
@@ -230,6 +236,23 @@ stream_lru_touch(struct analyzer *a, struct stream *s)
 	TAILQ_INSERT_TAIL(&a->lru, s, lru);
 }
 
+/*
+ * Payloads reach a worker in frame order, so a new stream is nearly always
+ * the highest: the walk back from the tail is for safety, not speed.
+ */
+static void
+stream_order_insert(struct analyzer *a, struct stream *s)
+{
+	struct stream *after = TAILQ_LAST(&a->by_order, stream_lru);
+
+	while (after != NULL && after->order > s->order)
+		after = TAILQ_PREV(after, stream_lru, by_order);
+	if (after == NULL)
+		TAILQ_INSERT_HEAD(&a->by_order, s, by_order);
+	else
+		TAILQ_INSERT_AFTER(&a->by_order, after, s, by_order);
+}
+
 /* Take a stream out of every list and index. */
 static void
 stream_unlink(struct analyzer *a, struct stream *s)
@@ -237,6 +260,7 @@ stream_unlink(struct analyzer *a, struct stream *s)
 	struct stream *cur;
 
 	TAILQ_REMOVE(&a->lru, s, lru);
+	TAILQ_REMOVE(&a->by_order, s, by_order);
 	if (s->call != NULL) {
 		if (s->call_prev != NULL)
 			s->call_prev->call_next = s->call_next;
@@ -630,6 +654,7 @@ stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	s->order = a->frame_order;
 	s->last_us = meta->ts_us;
 	TAILQ_INSERT_TAIL(&a->lru, s, lru);
+	stream_order_insert(a, s);
 	if (s->call != NULL) {
 		s->call_next = call_user(s->call);
 		if (s->call_next != NULL)
@@ -1269,21 +1294,30 @@ void
 analyzer_held_orders(const struct analyzer *a, uint64_t *call,
     uint64_t *stream)
 {
-	const struct stream *s;
+	const struct stream *s = TAILQ_FIRST(&a->by_order);
 
 	/*
 	 * The call table lists calls in INVITE order (calls ended but not yet
-	 * compacted away only make the figure lower: still true).
+	 * compacted away only make the figure lower: still true; see
+	 * analyzer_settle).  An unsignalled candidate needs no look: the
+	 * stream it may become takes the order of the packet that confirms
+	 * it, one not seen yet.
 	 */
 	*call = calls_count(a->calls) > 0 ?
 	    call_order(calls_at(a->calls, 0)) : UINT64_MAX;
+	*stream = s != NULL ? s->order : UINT64_MAX;
+}
+
+void
+analyzer_settle(struct analyzer *a)
+{
+	size_t removed = calls_removed(a->calls);
+
 	/*
-	 * Streams are in activity order: look at each.  An unsignalled
-	 * candidate needs no look: the stream it may become takes the order
-	 * of the packet that confirms it, one not seen yet.
+	 * Compacting walks the whole table: only once the ended calls are
+	 * a good share of it, so that each costs O(1) in the long run.
 	 */
-	*stream = UINT64_MAX;
-	TAILQ_FOREACH(s, &a->lru, lru)
-		if (s->order < *stream)
-			*stream = s->order;
+	if (removed >= ANALYZER_SETTLE_CALLS ||
+	    (removed > 0 && removed * 4 >= calls_count(a->calls)))
+		calls_compact(a->calls);
 }

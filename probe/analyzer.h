@@ -87,6 +87,11 @@ void		 analyzer_snapshot(struct analyzer *, struct snapshot *);
  */
 void		 analyzer_held_orders(const struct analyzer *, uint64_t *call,
 		    uint64_t *stream);
+/*
+ * Between ticks: free the calls that ended, once there are enough of them
+ * to be worth a pass, so that the watermark moves past them.
+ */
+void		 analyzer_settle(struct analyzer *);
 /* Add per-protocol truncated and malformed counts (PROTO_COUNT each). */
 void		 analyzer_errors_add(struct snap_capture *,
 		    const uint64_t *truncated, const uint64_t *malformed);

@@ -643,6 +643,12 @@ calls_compact(struct call_table *t)
 }
 
 size_t
+calls_removed(const struct call_table *t)
+{
+	return t->n_removed;
+}
+
+size_t
 calls_count(const struct call_table *t)
 {
 	return t->n_calls;

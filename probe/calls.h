@@ -92,6 +92,8 @@ struct call	*calls_at(const struct call_table *, size_t i);
  */
 void		 calls_remove(struct call_table *, struct call *);
 void		 calls_compact(struct call_table *);
+/* Calls removed and not compacted yet. */
+size_t		 calls_removed(const struct call_table *);
 
 /* Number of calls, and the position of one in snapshot order (INVITE order). */
 size_t		 calls_count(const struct call_table *);

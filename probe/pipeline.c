@@ -50,6 +50,7 @@ enum {
 	MSG_PAYLOAD = 1,	/* struct wire_payload, then the bytes */
 	MSG_OTHER,		/* struct wire_payload, then the IP packet */
 	MSG_TICK,		/* struct wire_tick: capture time goes on */
+	MSG_MARK,		/* uint64_t: frames read, between ticks */
 	MSG_END			/* the capture is over */
 };
 
@@ -63,9 +64,10 @@ enum {
 };
 
 /*
- * After a tick, when a sink wants results in order (see probe/reorder.h):
- * every call (stream) the worker reports from now on has an order at least
- * calls (streams), so what it sent before is all there is below them.
+ * After a tick or a mark, when a sink wants results in order (see
+ * probe/reorder.h): every call (stream) the worker reports from now on has
+ * an order at least calls (streams), so what it sent before is all there
+ * is below them.
  */
 struct wire_watermarks {
 	uint64_t	calls;
@@ -112,6 +114,14 @@ ipfrag_dropped(const struct decode_stats *ds)
 
 /* Capture time between ticks to the workers. */
 #define TICK_US		1000000LL
+/*
+ * Frames between marks, when results go out in order: a mark lets the
+ * workers free the calls that ended and move their watermarks on within
+ * a tick, so that what waits for the reorder is a few thousand frames'
+ * worth, not a second's (an INVITE flood of 100 000 a second held them
+ * all until the tick).
+ */
+#define MARK_FRAMES	8192
 /* A media endpoint not seen for this long leaves the shard map. */
 #define ROUTE_IDLE_US	(600 * 1000000LL)
 /*
@@ -132,6 +142,7 @@ struct worker {
 	struct ring	*out;		/* to the aggregator */
 	struct analyzer	*analyzer;
 	struct wire_tick last_tick;	/* the worker's own copy */
+	uint64_t	 frames_bound;	/* later payloads' frames are >= */
 	/* Written by the capture thread, read by the aggregator. */
 	_Atomic uint64_t drops;
 };
@@ -151,6 +162,7 @@ struct pipeline {
 	struct decode_ctx	*decode;
 	struct routes		*routes;	/* SDP endpoints to workers */
 	uint64_t		 frames;
+	uint64_t		 marked_frames;	/* at the last tick or mark */
 	uint64_t		 bytes;
 	uint64_t		 truncated[PROTO_COUNT];
 	uint64_t		 malformed[PROTO_COUNT];
@@ -590,6 +602,7 @@ tick(struct pipeline *pl, int64_t now_us)
 	now.tcp_bytes_dropped = ds.tcp.bytes_dropped;
 	now.routes_evicted = routes_evicted(pl->routes);
 
+	pl->marked_frames = pl->frames;
 	for (i = 0; i < pl->n_workers; i++) {
 		/*
 		 * Never dropped: every worker must see every tick, so that
@@ -609,6 +622,27 @@ tick(struct pipeline *pl, int64_t now_us)
 	atomic_store_explicit(&pl->pub_now_us, now_us, memory_order_relaxed);
 	atomic_store_explicit(&pl->pub_kernel_drops, now.kernel_drops,
 	    memory_order_relaxed);
+}
+
+/*
+ * Tell the workers how far the capture has read, as a tick does.  Reading
+ * a file, as payloads do, wait for room: a worker that missed a mark
+ * would hold every worker's results back to its last one.  Live, a mark
+ * only hurries results along: a worker whose ring is full skips it.
+ */
+static void
+mark(struct pipeline *pl)
+{
+	uint64_t *m;
+	int i;
+
+	pl->marked_frames = pl->frames;
+	for (i = 0; i < pl->n_workers; i++)
+		if ((m = ring_room(pl->workers[i].in, sizeof(*m),
+		    pl->live)) != NULL) {
+			*m = pl->frames;
+			ring_commit(pl->workers[i].in, MSG_MARK);
+		}
 }
 
 /* Capture time moved to now_us: tick once per TICK_US crossed. */
@@ -656,6 +690,8 @@ on_frame(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 	pl->frames++;
 	pl->bytes += wirelen;
 	advance(pl, ts_us);
+	if (pl->reorder != NULL && pl->frames - pl->marked_frames >= MARK_FRAMES)
+		mark(pl);
 	memset(&meta, 0, sizeof(meta));
 	meta.ts_us = ts_us;
 	meta.caplen = caplen;
@@ -727,10 +763,10 @@ worker_emit(void *arg, struct snapshot *part)
 }
 
 /*
- * The worker's watermarks after a tick: what its analyzer holds, and what
- * the frames still to come may bring (numbered from the tick's count on).
- * Every tick, not every metrics interval: what the reorder must hold
- * back is what comes between two of them.
+ * The worker's watermarks after a tick or a mark: what its analyzer holds,
+ * and what the frames still to come may bring (numbered from the bound
+ * on).  Every tick and mark, not every metrics interval: what the reorder
+ * must hold back is what comes between two of them.
  */
 static void
 worker_watermarks(struct worker *w)
@@ -740,10 +776,8 @@ worker_watermarks(struct worker *w)
 
 	analyzer_held_orders(w->analyzer, &calls, &streams);
 	wm = ring_room(w->out, sizeof(*wm), 0);
-	wm->calls = calls < w->last_tick.packets ? calls :
-	    w->last_tick.packets;
-	wm->streams = streams < w->last_tick.packets ? streams :
-	    w->last_tick.packets;
+	wm->calls = calls < w->frames_bound ? calls : w->frames_bound;
+	wm->streams = streams < w->frames_bound ? streams : w->frames_bound;
 	ring_commit(w->out, OUT_WATERMARKS);
 }
 
@@ -806,6 +840,7 @@ worker_main(void *arg)
 
 			now_us = t->now_us;
 			w->last_tick = *t;
+			w->frames_bound = t->packets;
 			analyzer_tick(w->analyzer, now_us);
 			/*
 			 * Set before the threads started, so read without
@@ -821,6 +856,11 @@ worker_main(void *arg)
 				worker_send(w, OUT_LIVE, snap);
 				published_us = mono_us();
 			}
+		} else if (type == MSG_MARK) {
+			memcpy(&w->frames_bound, p, sizeof(w->frames_bound));
+			analyzer_settle(w->analyzer);
+			/* Marks are sent only when there is a reorder. */
+			worker_watermarks(w);
 		} else if (type == MSG_END) {
 			ring_release(w->in);
 			break;
