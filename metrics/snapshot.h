@@ -132,7 +132,7 @@ struct snap_point {
 	int64_t		end_us;		/* the interval's end (capture time) */
 	uint64_t	packets;
 	uint64_t	expected;
-	uint64_t	lost;
+	int64_t		lost;		/* may be < 0: snap_stream_interval */
 	double		loss_pct;	/* lost / expected in the interval */
 	double		jitter_ms;	/* at its end */
 	double		max_jitter_ms;
@@ -178,7 +178,12 @@ struct snap_stream_interval {
 	/* In the interval: */
 	uint64_t	packets;
 	uint64_t	expected;
-	uint64_t	lost;
+	/*
+	 * Negative when packets late past the interval's end filled gaps
+	 * counted lost in an earlier one: the intervals then add up to the
+	 * stream's loss (RFC 3550's cumulative count, which also goes down).
+	 */
+	int64_t		lost;
 	uint64_t	jb_discards;
 	double		jitter_ms;	/* at its end */
 	double		max_jitter_ms;

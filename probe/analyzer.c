@@ -334,6 +334,19 @@ emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
 	a->emit(a->emit_arg, part);
 }
 
+/*
+ * An interval's loss in percent of its expected packets, never below 0, as
+ * RFC 3550 clamps its fraction lost: a late packet repairs the count, it
+ * does not make the interval better than lossless.
+ */
+double
+analyzer_interval_loss_pct(const struct snap_stream_interval *si)
+{
+	if (si->expected == 0 || si->lost <= 0)
+		return 0.0;
+	return 100.0 * (double)si->lost / (double)si->expected;
+}
+
 /* Keep an interval's figures with the stream, the latest keep_points. */
 static void
 stream_keep_point(struct analyzer *a, struct stream *s, int64_t end_us,
@@ -353,8 +366,7 @@ stream_keep_point(struct analyzer *a, struct stream *s, int64_t end_us,
 	p->packets = si->packets;
 	p->expected = si->expected;
 	p->lost = si->lost;
-	p->loss_pct = si->expected ? 100.0 * (double)si->lost /
-	    (double)si->expected : 0.0;
+	p->loss_pct = analyzer_interval_loss_pct(si);
 	p->jitter_ms = si->jitter_ms;
 	p->max_jitter_ms = si->max_jitter_ms;
 	p->jb_discards = si->jb_discards;
@@ -392,8 +404,12 @@ stream_interval(struct analyzer *a, struct stream *s, int64_t end_us,
 	out->packets = rs.packets - s->rep_packets;
 	out->expected = rs.expected > s->rep_expected ?
 	    rs.expected - s->rep_expected : 0;
-	/* A late packet can fill a gap counted lost before: never negative. */
-	out->lost = rs.lost > s->rep_lost ? rs.lost - s->rep_lost : 0;
+	/*
+	 * A late packet can fill a gap counted lost in an earlier interval:
+	 * the difference is then negative, so that the intervals add up to
+	 * the stream's loss (clamped, they over-counted it).
+	 */
+	out->lost = (int64_t)rs.lost - (int64_t)s->rep_lost;
 	out->jb_discards = qs.jb_discards - s->rep_discards;
 	rtpstat_window(s->stat, &out->jitter_ms, &out->max_jitter_ms);
 	out->burst_ratio = rs.burst_ratio;

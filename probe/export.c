@@ -16,6 +16,7 @@
 #include "dissectors/sip.h"
 #include "metrics/kpi.h"
 #include "metrics/lineproto.h"
+#include "probe/analyzer.h"
 #include "probe/export.h"
 #include "probe/vqprobe.h"
 
@@ -208,10 +209,9 @@ stream_point(struct exporter *e, const struct snap_stream_interval *si)
 	lp_field_str(&e->buf, "ssrc", ssrc);
 	lp_field_uint(&e->buf, "packets", si->packets);
 	lp_field_uint(&e->buf, "expected", si->expected);
-	lp_field_uint(&e->buf, "lost", si->lost);
+	lp_field_int(&e->buf, "lost", si->lost);
 	if (si->expected > 0)
-		lp_field_float(&e->buf, "loss_pct",
-		    100.0 * (double)si->lost / (double)si->expected);
+		lp_field_float(&e->buf, "loss_pct", analyzer_interval_loss_pct(si));
 	lp_field_uint(&e->buf, "jb_discards", si->jb_discards);
 	lp_field_float(&e->buf, "burst_ratio", si->burst_ratio);
 	lp_field_float(&e->buf, "jitter_ms", si->jitter_ms);
