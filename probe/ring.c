@@ -77,6 +77,13 @@ ring_new(size_t min_bytes)
 		free(r);
 		return NULL;
 	}
+	/*
+	 * Touch every page now: a page first written when a burst fills the
+	 * ring would cost a fault on the capture path just when it is
+	 * busiest, and the process's memory would grow at an unforeseeable
+	 * moment rather than be what it is from the start.
+	 */
+	memset(r->buf, 0, size);
 	r->size = size;
 	r->mask = size - 1;
 	atomic_init(&r->head, 0);

@@ -27,6 +27,12 @@ and deterministic: the same arguments give the same bytes.
 
 --progress FILE: every 1 % of the calls (by INVITE written), FILE is
 rewritten with the number of calls started so far; "done N" at the end.
+
+--long-call: one more call, "long@longrun.example.com" between
+198.18.200.200 and 198.19.200.200, set up a second before the first of the others and never
+hung up, with one RTP packet each way every second of capture time: the
+call that stays up while all the others come and go, which holds back
+whatever is reported in INVITE order.
 """
 
 import argparse
@@ -155,7 +161,27 @@ def ones_fold(total):
     return total
 
 
-def generate(out, n_calls, concurrent, seconds, progress):
+def long_call_fields():
+    """The long call's slot and fields: outside the pool's 100 to 199, and as
+    wide as its addresses, which the templates' lengths count on."""
+    s = Slot(0)
+    s.ip_a, s.ip_b = "198.18.200.200", "198.19.200.200"
+    s.pa, s.pb = bytes([198, 18, 200, 200]), bytes([198, 19, 200, 200])
+    s.port_a, s.port_b = 30000, 50000
+    s.mac_a, s.mac_b = bytes([2, 0, 0, 1, 200, 200]), bytes([2, 0, 0, 2, 200, 200])
+    s.words = ip_words(s.pa) + ip_words(s.pb)
+    fields = {
+        "call_id": "long@longrun.example.com", "tag_a": "1ong0001", "tag_b": "1ong0002",
+        "branch1": "long0001a", "branch2": "long0001b", "branch3": "long0001c",
+        "user_a": "10000000", "user_b": "20000000",
+        "sess_a": "%010d" % 1, "sess_b": "%010d" % 2,
+        "ip_a": s.ip_a, "ip_b": s.ip_b,
+        "port_a": "%05d" % s.port_a, "port_b": "%05d" % s.port_b,
+    }
+    return s, {k.encode(): v.encode() for k, v in fields.items()}
+
+
+def generate(out, n_calls, concurrent, seconds, progress, long_call=False):
     n_rtp = max(1, int(round(seconds * 1e6 / PTIME_US)))
     packets = schedule(n_rtp)
     length_us = max(p.offset_us for p in packets)
@@ -201,52 +227,77 @@ def generate(out, n_calls, concurrent, seconds, progress):
         # bytes %-formatting takes bytes keys and values.
         return s, {k.encode(): v.encode() for k, v in fields.items()}
 
-    for w in range(windows):
-        base_us = T0_S * 1000000 + w * gap_us
-        for r_us, m, p in plan:
-            k = w - m
-            if k < 0 or k >= n_calls:
-                continue
-            if p.kind == "invite":
-                fields_of[k] = call_fields(k)
-                if progress and (k + 1) % step == 0:
-                    with open(progress + ".new", "w") as f:
-                        f.write("%d\n" % (k + 1))
-                    os.replace(progress + ".new", progress)
-            slot, fields = fields_of[k]
-            if p.from_caller:
-                src, dst, sport, dport = slot.pa, slot.pb, slot.port_a, slot.port_b
-                smac, dmac = slot.mac_a, slot.mac_b
-            else:
-                src, dst, sport, dport = slot.pb, slot.pa, slot.port_b, slot.port_a
-                smac, dmac = slot.mac_b, slot.mac_a
-            if p.kind == "rtp":
-                ssrc = ((k * 2 + (1 if p.from_caller else 2)) * 2246822519) & 0xFFFFFFFF
-                seq = ((k * 7919) + p.index) & 0xFFFF
-                ts = ((k * 104729) + p.index * 160) & 0xFFFFFFFF
-                payload = rtp_hdr(0x80, (0x80 if p.index == 0 else 0), seq, ts, ssrc) \
-                    + RTP_PAYLOAD
-            else:
-                payload = templates[p.kind][0] % fields
-                sport = dport = SIP_PORT
-            ident = (ident + 1) & 0xFFFF
-            udp_len = 8 + len(payload)
-            ip_len = 20 + udp_len
-            tos = 0xB8 if p.kind == "rtp" else 0x60
-            csum = ones_fold(0x4500 + tos + ip_len + ident + 0x4000 + 0x4011
-                             + slot.words)
-            frame_len = 14 + ip_len
-            t_us = base_us + r_us
-            chunk.append(rec(t_us // 1000000, t_us % 1000000, frame_len, frame_len))
-            chunk.append(dmac + smac + ethertype)
-            chunk.append(ip_udp(0x45, tos, ip_len, ident, 0x4000, 64, 17,
-                                ~csum & 0xFFFF, src, dst, sport, dport, udp_len, 0))
-            chunk.append(payload)
-            if p.kind == "bye_ok":
-                del fields_of[k]
-        if len(chunk) > 4096:
-            out.write(b"".join(chunk))
-            chunk = []
+    long_rtp = []          # the long call's next RTP: [time, index]
+    if long_call:
+        long_k = -1
+        fields_of[long_k] = long_call_fields()
+        t0_us = T0_S * 1000000 - 1000000
+        # Its setup, then media once a second from the first window on.
+        setup = [(t0_us + p.offset_us, p) for p in packets
+                 if p.kind in ("invite", "trying", "ringing", "ok", "ack")]
+        long_rtp = [T0_S * 1000000, 0]
+
+    def windows_packets():
+        """(k, time, packet) in capture order."""
+        if long_call:
+            for t_us, p in setup:
+                yield long_k, t_us, p
+        for w in range(windows):
+            base_us = T0_S * 1000000 + w * gap_us
+            while long_rtp and long_rtp[0] <= base_us:
+                for from_caller in (True, False):
+                    yield long_k, long_rtp[0], Packet(0, from_caller, "rtp", long_rtp[1])
+                long_rtp[0] += 1000000
+                long_rtp[1] += 1
+            for r_us, m, p in plan:
+                k = w - m
+                if 0 <= k < n_calls:
+                    yield k, base_us + r_us, p
+            yield None, None, None   # the end of a window
+
+    for k, t_us, p in windows_packets():
+        if k is None:
+            if len(chunk) > 4096:
+                out.write(b"".join(chunk))
+                chunk = []
+            continue
+        if p.kind == "invite" and k >= 0:
+            fields_of[k] = call_fields(k)
+            if progress and (k + 1) % step == 0:
+                with open(progress + ".new", "w") as f:
+                    f.write("%d\n" % (k + 1))
+                os.replace(progress + ".new", progress)
+        slot, fields = fields_of[k]
+        if p.from_caller:
+            src, dst, sport, dport = slot.pa, slot.pb, slot.port_a, slot.port_b
+            smac, dmac = slot.mac_a, slot.mac_b
+        else:
+            src, dst, sport, dport = slot.pb, slot.pa, slot.port_b, slot.port_a
+            smac, dmac = slot.mac_b, slot.mac_a
+        if p.kind == "rtp":
+            ssrc = ((k * 2 + (1 if p.from_caller else 2)) * 2246822519) & 0xFFFFFFFF
+            seq = ((k * 7919) + p.index) & 0xFFFF
+            # The long call's packets are a second apart: 8 000 samples.
+            ts = ((k * 104729) + p.index * (8000 if k < 0 else 160)) & 0xFFFFFFFF
+            payload = rtp_hdr(0x80, (0x80 if p.index == 0 else 0), seq, ts, ssrc) \
+                + RTP_PAYLOAD
+        else:
+            payload = templates[p.kind][0] % fields
+            sport = dport = SIP_PORT
+        ident = (ident + 1) & 0xFFFF
+        udp_len = 8 + len(payload)
+        ip_len = 20 + udp_len
+        tos = 0xB8 if p.kind == "rtp" else 0x60
+        csum = ones_fold(0x4500 + tos + ip_len + ident + 0x4000 + 0x4011
+                         + slot.words)
+        frame_len = 14 + ip_len
+        chunk.append(rec(t_us // 1000000, t_us % 1000000, frame_len, frame_len))
+        chunk.append(dmac + smac + ethertype)
+        chunk.append(ip_udp(0x45, tos, ip_len, ident, 0x4000, 64, 17,
+                            ~csum & 0xFFFF, src, dst, sport, dport, udp_len, 0))
+        chunk.append(payload)
+        if p.kind == "bye_ok":
+            del fields_of[k]
     out.write(b"".join(chunk))
     out.flush()
     if progress:
@@ -263,6 +314,8 @@ def main(argv=None):
                     help="calls up at once (default 1000)")
     ap.add_argument("--seconds", type=float, default=0.1, metavar="D",
                     help="seconds of RTP per call (default 0.1: 5 packets each way)")
+    ap.add_argument("--long-call", action="store_true",
+                    help="one more call, up from before the first to the end")
     ap.add_argument("--progress", metavar="FILE",
                     help="rewrite FILE with the calls started, every 1 %%")
     args = ap.parse_args(argv)
@@ -274,7 +327,7 @@ def main(argv=None):
         ap.error("standard output is a terminal: pipe it or redirect it")
     try:
         generate(sys.stdout.buffer, args.calls, args.concurrent, args.seconds,
-                 args.progress)
+                 args.progress, args.long_call)
     except BrokenPipeError:
         # The reader went away: its exit status tells why.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

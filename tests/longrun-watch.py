@@ -87,6 +87,8 @@ def main(argv=None):
     ap.add_argument("--at-probe", default="",
                     help="percentages of calls the probe has ended to sample at")
     ap.add_argument("--progress", default=None, help="the generator's progress file")
+    ap.add_argument("--long-call", action="store_true",
+                    help="the generator's --long-call: one call up all along")
     ap.add_argument("--stdout", default=os.devnull,
                     help="where the command's standard output goes (default: nowhere)")
     ap.add_argument("command", nargs=argparse.REMAINDER)
@@ -103,7 +105,9 @@ def main(argv=None):
     gen = subprocess.Popen([sys.executable, os.path.join(here, "capgen-longrun.py"),
                             "--calls", str(args.calls), "--concurrent",
                             str(args.concurrent), "--seconds", str(args.seconds),
-                            "--progress", progress], stdout=subprocess.PIPE)
+                            "--progress", progress]
+                           + (["--long-call"] if args.long_call else []),
+                           stdout=subprocess.PIPE)
     probe_points = sorted(int(p) for p in args.at_probe.split(",") if p)
     with open(args.stdout, "wb") as out:
         probe = subprocess.Popen(command, stdin=gen.stdout, stdout=out,
