@@ -113,28 +113,7 @@ struct influx {
 static pthread_once_t influx_curl_once = PTHREAD_ONCE_INIT;
 static CURLcode influx_curl_init_result;
 
-/* Milliseconds on the monotonic clock. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A cause string from a format. */
-static char * __attribute__((format(printf, 1, 2)))
-influx_cause(const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return xstrdup(buf);
-}
 
 /* A uniformly random number below n (n > 0); xorshift64*, good enough for jitter. */
 static uint64_t
@@ -476,30 +455,30 @@ influx_write_url(const struct influx_config *c, char **cause)
 	if ((u = curl_url()) == NULL)
 		fatal("out of memory");
 	if (curl_url_set(u, CURLUPART_URL, c->url, 0) != CURLUE_OK) {
-		*cause = influx_cause("bad InfluxDB URL: it must look like "
+		*cause = xasprintf("bad InfluxDB URL: it must look like "
 		    "http://host:8086");
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-		*cause = influx_cause("bad InfluxDB URL: only http and https");
+		*cause = xasprintf("bad InfluxDB URL: only http and https");
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PASSWORD, &part, 0) == CURLUE_OK) {
-		*cause = influx_cause("the InfluxDB URL must not carry "
+		*cause = xasprintf("the InfluxDB URL must not carry "
 		    "credentials: set VQPROBE_INFLUX_USER and "
 		    "VQPROBE_INFLUX_PASSWORD, or VQPROBE_INFLUX_TOKEN");
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK) {
-		*cause = influx_cause("bad InfluxDB URL: give the base URL, "
+		*cause = xasprintf("bad InfluxDB URL: give the base URL, "
 		    "without a query");
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
-		*cause = influx_cause("bad InfluxDB URL");
+		*cause = xasprintf("bad InfluxDB URL");
 		goto out;
 	}
 	/* A base path (a reverse proxy's prefix) is kept. */
@@ -513,7 +492,7 @@ influx_write_url(const struct influx_config *c, char **cause)
 		if (snprintf(full, sizeof(full), "%s%s", path, endpoint) >=
 		    (int)sizeof(full) ||
 		    curl_url_set(u, CURLUPART_PATH, full, 0) != CURLUE_OK) {
-			*cause = influx_cause("bad InfluxDB URL: path too long");
+			*cause = xasprintf("bad InfluxDB URL: path too long");
 			goto out;
 		}
 	}
@@ -529,14 +508,14 @@ influx_write_url(const struct influx_config *c, char **cause)
 	if (url_add_query(u, "precision", "ms") == -1)
 		goto toolong;
 	if (curl_url_get(u, CURLUPART_URL, &part, 0) != CURLUE_OK) {
-		*cause = influx_cause("bad InfluxDB URL");
+		*cause = xasprintf("bad InfluxDB URL");
 		goto out;
 	}
 	url = xstrdup(part);
 	goto out;
 
 toolong:
-	*cause = influx_cause("InfluxDB database, bucket or organisation name "
+	*cause = xasprintf("InfluxDB database, bucket or organisation name "
 	    "too long");
 out:
 	curl_free(scheme);
@@ -565,7 +544,7 @@ influx_on_answer(char *data, size_t size, size_t nmemb, void *arg)
 /* Set a curl option or say which one failed; for influx_setup_curl(). */
 #define SETOPT(opt, val) do {						\
 	if (curl_easy_setopt(ix->easy, opt, val) != CURLE_OK) {		\
-		*cause = influx_cause("libcurl refuses %s", #opt);	\
+		*cause = xasprintf("libcurl refuses %s", #opt);	\
 		return -1;						\
 	}								\
 } while (0)
@@ -579,7 +558,7 @@ influx_setup_curl(struct influx *ix, char **cause)
 
 	if ((ix->easy = curl_easy_init()) == NULL ||
 	    (ix->multi = curl_multi_init()) == NULL) {
-		*cause = influx_cause("libcurl cannot start");
+		*cause = xasprintf("libcurl cannot start");
 		return -1;
 	}
 	SETOPT(CURLOPT_URL, ix->write_url);
@@ -615,7 +594,7 @@ influx_setup_curl(struct influx *ix, char **cause)
 	if (c->token != NULL) {
 		if (snprintf(hdr, sizeof(hdr), "Authorization: Token %s",
 		    c->token) >= (int)sizeof(hdr)) {
-			*cause = influx_cause("VQPROBE_INFLUX_TOKEN is too long");
+			*cause = xasprintf("VQPROBE_INFLUX_TOKEN is too long");
 			return -1;
 		}
 		ix->headers = curl_slist_append(ix->headers, hdr);
@@ -653,17 +632,17 @@ influx_start(const struct influx_config *cfg, char **cause)
 	int rc;
 
 	if (cfg->url == NULL || *cfg->url == '\0') {
-		*cause = influx_cause("no InfluxDB URL");
+		*cause = xasprintf("no InfluxDB URL");
 		return NULL;
 	}
 	if ((cfg->db == NULL) == (cfg->bucket == NULL)) {
-		*cause = influx_cause("give InfluxDB either a database (v1 "
+		*cause = xasprintf("give InfluxDB either a database (v1 "
 		    "API) or a bucket and an organisation (v2 API)");
 		return NULL;
 	}
 	pthread_once(&influx_curl_once, influx_curl_init);
 	if (influx_curl_init_result != CURLE_OK) {
-		*cause = influx_cause("libcurl cannot start: %s",
+		*cause = xasprintf("libcurl cannot start: %s",
 		    curl_easy_strerror(influx_curl_init_result));
 		return NULL;
 	}
@@ -671,7 +650,7 @@ influx_start(const struct influx_config *cfg, char **cause)
 	ix = xcalloc(1, sizeof(*ix));
 	influx_copy_config(ix, cfg);
 	pthread_mutex_init(&ix->mu, NULL);
-	ix->rng = (uint64_t)now_ms() * UINT64_C(0x9E3779B97F4A7C15) ^
+	ix->rng = (uint64_t)mono_us() * UINT64_C(0x9E3779B97F4A7C15) ^
 	    (uint64_t)getpid() ^ (uint64_t)(uintptr_t)ix;
 	if (ix->rng == 0)
 		ix->rng = 1;
@@ -693,7 +672,7 @@ influx_start(const struct influx_config *cfg, char **cause)
 	rc = pthread_create(&ix->thread, NULL, influx_main, ix);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		*cause = influx_cause("cannot start the exporter thread: %s",
+		*cause = xasprintf("cannot start the exporter thread: %s",
 		    strerror(rc));
 		goto fail;
 	}
@@ -774,7 +753,7 @@ influx_write(struct influx *ix, const char *lines, size_t len)
 		if (ix->open == NULL) {
 			ix->open = batch_new(ix->cfg.batch_bytes < 65536 ?
 			    ix->cfg.batch_bytes + 256 : 65536);
-			ix->open_since_ms = now_ms();
+			ix->open_since_ms = mono_us() / 1000;
 			wake = 1;	/* for its flush_ms */
 		}
 		batch_append(ix->open, p, linelen);
@@ -839,7 +818,7 @@ influx_log(struct ratelimit *rl, const char *fmt, ...)
 	unsigned held;
 	va_list ap;
 
-	if (!ratelimit_pass(rl, now_ms(), &held))
+	if (!ratelimit_pass(rl, mono_us() / 1000, &held))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -1109,7 +1088,7 @@ influx_finish(struct influx *ix, CURLcode result)
 	char shown[INFLUX_SHOW_MAX + 8];
 	curl_off_t retry_after = 0;
 	long status = 0;
-	int64_t now = now_ms();
+	int64_t now = mono_us() / 1000;
 	uint64_t nlines = b->nlines;
 
 	curl_multi_remove_handle(ix->multi, ix->easy);
@@ -1325,7 +1304,7 @@ influx_main(void *arg)
 
 	for (;;) {
 		influx_drain_overflow(ix);
-		now = now_ms();
+		now = mono_us() / 1000;
 		pthread_mutex_lock(&ix->mu);
 		stopping = ix->stopping;
 		deadline = ix->stop_deadline_ms;
@@ -1375,7 +1354,8 @@ influx_stop(struct influx *ix, int timeout_ms)
 		return 0;
 	pthread_mutex_lock(&ix->mu);
 	ix->stopping = 1;
-	ix->stop_deadline_ms = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	ix->stop_deadline_ms = mono_us() / 1000 +
+	    (timeout_ms > 0 ? timeout_ms : 0);
 	pthread_mutex_unlock(&ix->mu);
 	curl_multi_wakeup(ix->multi);
 	pthread_join(ix->thread, NULL);
