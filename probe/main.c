@@ -72,6 +72,8 @@ struct view {
 static struct pipeline *volatile running;
 static volatile sig_atomic_t signals_seen;
 
+static void	catch_signals(void);
+
 enum {
 	OPT_JSON = 256,
 	OPT_NO_TUI,
@@ -675,22 +677,31 @@ parse_options(int argc, char **argv, struct options *o)
 		o->pipeline.live_view = 1;
 	/* Usage errors are behind: from here on, messages go to the log. */
 	log_open(o->log_dest, o->log_level);
-	catch_hangup();
+	/*
+	 * From here a stop is a stop, not a kill: a service manager may send
+	 * SIGTERM while the capture opens and the pipeline is made (after -Z
+	 * gives up root, as a test waits for), and the outputs must still be
+	 * written.
+	 */
+	catch_signals();
 
 }
 
 /*
  * SIGINT, SIGTERM: the first stops the capture, so that the run ends the
- * normal way and every output is written; a second exits at once.
+ * normal way and every output is written; a second exits at once.  While
+ * the probe is still starting (no pipeline yet), the first is only noted:
+ * main stops the pipeline as soon as it has one.
  */
 static void
 on_signal(int sig)
 {
-	if (signals_seen++ > 0 || running == NULL) {
+	if (signals_seen++ > 0) {
 		tui_restore_terminal();
 		_exit(128 + sig);
 	}
-	pipeline_stop(running);
+	if (running != NULL)
+		pipeline_stop(running);
 }
 
 /*
@@ -883,7 +894,11 @@ main(int argc, char **argv)
 	if (opt.json_path != NULL) {
 		struct pipeline_sink sink;
 
-		json = report_json_new(opt.json_path);
+		if ((json = report_json_new(opt.json_path, &cause)) == NULL) {
+			fprintf(stderr, "vqprobe: %s\n", cause);
+			free(cause);
+			exit(VQ_EXIT_USAGE);
+		}
 		report_json_sink(json, &sink);
 		pipeline_add_sink(pl, &sink);
 	}
@@ -908,7 +923,9 @@ main(int argc, char **argv)
 	/* The interval's line at info, and SIGHUP's log reopening. */
 	summary = summary_add(pl, influx);
 	running = pl;
-	catch_signals();
+	/* A stop asked for while starting; the handler does it from now on. */
+	if (signals_seen > 0)
+		pipeline_stop(pl);
 	memset(&view, 0, sizeof(view));
 	if (opt.tui) {
 		const char *why;

@@ -401,7 +401,7 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 }
 
 struct report_json *
-report_json_new(const char *path)
+report_json_new(const char *path, char **cause)
 {
 	struct report_json *rj = xcalloc(1, sizeof(*rj));
 	const char *prefix = path;
@@ -413,10 +413,10 @@ report_json_new(const char *path)
 	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 &&
 	    !S_ISREG(st.st_mode)))
 		prefix = NULL;
-	if ((rj->calls = spill_open(prefix, &rj->cause)) != NULL &&
-	    (rj->streams = spill_open(prefix, &rj->cause)) == NULL) {
-		fclose(rj->calls);
-		rj->calls = NULL;
+	if ((rj->calls = spill_open(prefix, cause)) == NULL ||
+	    (rj->streams = spill_open(prefix, cause)) == NULL) {
+		report_json_free(rj);
+		return NULL;
 	}
 	return rj;
 }

@@ -17,9 +17,12 @@ struct report_table;
 /*
  * The JSON report, to path ("-": standard output) once the run is over.
  * What it needs of the calls and streams comes from its sink, as the run
- * goes, and waits in spill files beside path (probe/spill.h).
+ * goes, and waits in spill files beside path (probe/spill.h), made now:
+ * NULL with *cause set (free it) when they cannot be, as when path's
+ * folder is missing or not writable, so that a run does not find out at
+ * its end.
  */
-struct report_json	*report_json_new(const char *path);
+struct report_json	*report_json_new(const char *path, char **cause);
 void			 report_json_sink(struct report_json *,
 			    struct pipeline_sink *);
 /*
