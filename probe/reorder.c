@@ -65,8 +65,7 @@ struct pending_call {
 	struct snap_call *call;		/* the latest version, no messages;
 					   NULL: in the spill file, at off */
 	off_t		 off;
-	uint64_t	 version;	/* of that latest version */
-	int		 seen;		/* a version has been noted */
+	uint64_t	 version;	/* of that latest version (0: none) */
 	int		 ended;
 	size_t		 streams_pending;	/* seen, not yet handed on */
 	unsigned	*ids;
@@ -249,11 +248,9 @@ spill_get(struct reorder *r, void *p, size_t len, off_t off)
 
 /* A body stays in memory while few are, or the file cannot be had. */
 static int
-keep_in_memory(struct reorder *r)
+keep_in_memory(const struct reorder *r)
 {
-	if (r->in_memory < REORDER_IN_MEMORY || r->spill_failed)
-		return 1;
-	return 0;
+	return r->in_memory < REORDER_IN_MEMORY || r->spill_failed;
 }
 
 /*
@@ -286,7 +283,7 @@ call_note(struct reorder *r, const struct snap_call *in, int ended)
 
 	if (c == NULL)
 		return;
-	if (!c->seen || in->version >= c->version) {
+	if (in->version >= c->version) {
 		if (c->call == NULL) {
 			/* A spilled version, if any, is stale now. */
 			if (c->off >= 0) {
@@ -300,7 +297,6 @@ call_note(struct reorder *r, const struct snap_call *in, int ended)
 		c->call->msgs = NULL;
 		c->call->n_msgs = 0;
 		c->version = in->version;
-		c->seen = 1;
 	}
 	if (ended && !c->ended) {
 		c->ended = 1;

@@ -371,7 +371,7 @@ write_indented(FILE *f, json_object *o, int depth)
 static void
 spill_entry(struct report_json *rj, FILE *f, size_t *n, json_object *o)
 {
-	if (f != NULL && rj->cause == NULL &&
+	if (rj->cause == NULL &&
 	    (fputs(*n > 0 ? ",\n    " : "    ", f) == EOF ||
 	    write_indented(f, o, 2) != 0))
 		rj->cause = cause_errno("write", "a spill file of the report");
