@@ -123,6 +123,7 @@ struct analyzer {
 	analyzer_emit_fn	 *emit;
 	analyzer_interval_fn	 *emit_interval;
 	void			 *emit_arg;
+	int			  part_msgs;	/* a call's part has its messages */
 	/* The metrics interval being filled. */
 	int64_t			  next_interval_us;
 	struct snap_stream_interval *pending;	/* streams ended in it */
@@ -169,6 +170,12 @@ analyzer_set_emit(struct analyzer *a, analyzer_emit_fn *fn,
 	a->emit_arg = arg;
 }
 
+void
+analyzer_set_part_msgs(struct analyzer *a, int with_msgs)
+{
+	a->part_msgs = with_msgs;
+}
+
 struct analyzer *
 analyzer_new(const struct analyzer_config *cfg)
 {
@@ -176,6 +183,7 @@ analyzer_new(const struct analyzer_config *cfg)
 
 	a = xcalloc(1, sizeof(*a));
 	a->cfg = *cfg;
+	a->part_msgs = 1;
 	emodel_options_init(&a->emodel);
 	a->emodel.g711_plc = cfg->g711_plc;
 	a->calls = calls_new();
@@ -311,7 +319,12 @@ stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
 /*
  * Report a piece of the results that will not change any more: a call as
  * it stands (or none) and at most one stream of it.  The aggregator keeps
- * the latest version of a call, by its INVITE's frame.
+ * the latest version of a call, by its INVITE's frame.  A stream's part
+ * carries its call without the SIP messages (a few kilobytes a call, and
+ * a part may wait in the ring to the aggregator): every call's own end
+ * comes later, through call_end or the final snapshot, with a later
+ * version and its messages (unless no one wants them: part_msgs), and
+ * the latest version is the one kept.
  */
 static void
 emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
@@ -322,7 +335,7 @@ emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
 	if (c != NULL) {
 		part->calls = xcalloc(1, sizeof(*part->calls));
 		part->n_calls = 1;
-		call_snapshot(c, &part->calls[0]);
+		call_snapshot(c, &part->calls[0], s == NULL && a->part_msgs);
 		part->calls[0].version = ++a->version;
 	}
 	if (s != NULL) {

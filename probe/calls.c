@@ -669,7 +669,7 @@ ms_between(int64_t from_us, int64_t to_us)
 }
 
 void
-call_snapshot(const struct call *c, struct snap_call *s)
+call_snapshot(const struct call *c, struct snap_call *s, int with_msgs)
 {
 	memset(s, 0, sizeof(*s));
 	s->order = c->order;
@@ -689,7 +689,7 @@ call_snapshot(const struct call *c, struct snap_call *s)
 	if (c->answer_us != 0 && c->end_us > c->answer_us)
 		s->duration_s = (double)(c->end_us - c->answer_us) / 1e6;
 	s->msgs_dropped = c->msgs_dropped;
-	if (c->n_msgs > 0) {
+	if (with_msgs && c->n_msgs > 0) {
 		if ((s->msgs = snap_msgs_dup(c->msgs, c->n_msgs)) == NULL)
 			fatal("out of memory");
 		s->n_msgs = c->n_msgs;
@@ -703,5 +703,5 @@ calls_snapshot(const struct call_table *t, struct snap_call *out)
 
 	for (i = 0; i < t->n_calls; i++)
 		if (!t->order[i]->removed)
-			call_snapshot(t->order[i], &out[n++]);
+			call_snapshot(t->order[i], &out[n++], 1);
 }

@@ -99,8 +99,12 @@ size_t		 calls_removed(const struct call_table *);
 size_t		 calls_count(const struct call_table *);
 size_t		 call_index(const struct call *);
 
-/* One call as plain data (its messages copied: snap_call_release). */
-void		 call_snapshot(const struct call *, struct snap_call *);
+/*
+ * One call as plain data; its messages copied too when with_msgs is set
+ * (snap_call_release frees them).
+ */
+void		 call_snapshot(const struct call *, struct snap_call *,
+		    int with_msgs);
 /* Fill out[0 .. calls_active() - 1] with every call in the table. */
 void		 calls_snapshot(const struct call_table *, struct snap_call *out);
 

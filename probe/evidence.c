@@ -1299,6 +1299,7 @@ evidence_sink(struct evidence *ev, struct pipeline_sink *sink)
 	sink->part = on_part;
 	sink->interval = on_interval;
 	sink->arg = ev;
+	sink->wants_msgs = 1;
 }
 
 int
