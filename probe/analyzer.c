@@ -319,12 +319,12 @@ stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
 /*
  * Report a piece of the results that will not change any more: a call as
  * it stands (or none) and at most one stream of it.  The aggregator keeps
- * the latest version of a call, by its INVITE's frame.  A stream's part
- * carries its call without the SIP messages (a few kilobytes a call, and
- * a part may wait in the ring to the aggregator): every call's own end
- * comes later, through call_end or the final snapshot, with a later
- * version and its messages (unless no one wants them: part_msgs), and
- * the latest version is the one kept.
+ * the latest version of a call, by its INVITE's frame.  The call comes
+ * without its SIP messages unless someone wants them (part_msgs): they
+ * are a few kilobytes a call, and a part may wait in the ring to the
+ * aggregator.  When they are wanted, a stream's part has them too: the
+ * terminal view shows the latest version of a call still up, which can be
+ * that of a stream of it that ended.
  */
 static void
 emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
@@ -335,7 +335,7 @@ emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
 	if (c != NULL) {
 		part->calls = xcalloc(1, sizeof(*part->calls));
 		part->n_calls = 1;
-		call_snapshot(c, &part->calls[0], s == NULL && a->part_msgs);
+		call_snapshot(c, &part->calls[0], a->part_msgs);
 		part->calls[0].version = ++a->version;
 	}
 	if (s != NULL) {

@@ -49,8 +49,8 @@ void		 analyzer_free(struct analyzer *);
 void		 analyzer_set_emit(struct analyzer *, analyzer_emit_fn *,
 		    analyzer_interval_fn *, void *arg);
 /*
- * Whether an ended call's part carries its SIP messages (by default it
- * does): only evidence pages and the terminal view show them, and without
+ * Whether the calls in parts carry their SIP messages (by default they
+ * do): only evidence pages and the terminal view show them, and without
  * them a part is a third of the size.
  */
 void		 analyzer_set_part_msgs(struct analyzer *, int with_msgs);

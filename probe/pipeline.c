@@ -1175,7 +1175,7 @@ pipeline_view(struct pipeline *pl, struct snapshot *out,
 }
 
 /*
- * Whether the parts of ended calls must carry their SIP messages: for the
+ * Whether the calls in parts must carry their SIP messages: for the
  * evidence pages, and for the terminal view, which keeps every part.
  */
 static int

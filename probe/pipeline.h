@@ -62,7 +62,7 @@ struct pipeline_sink {
 	void	(*call_done)(void *arg, const struct snap_call *,
 		    const unsigned *stream_ids, size_t n_streams);
 	void	*arg;
-	int	 wants_msgs;	/* ended calls' parts with their SIP messages */
+	int	 wants_msgs;	/* calls in parts with their SIP messages */
 };
 
 struct pipeline;
