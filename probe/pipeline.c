@@ -1198,7 +1198,7 @@ pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
 	int64_t last_poll = 0, now;
 	sigset_t block, old;
 	unsigned idle = 0;
-	int i;
+	int i, msgs;
 
 	for (i = 0; i < pl->n_sinks; i++)
 		if (pl->sinks[i].stream_done != NULL ||
@@ -1218,9 +1218,9 @@ pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	msgs = parts_want_msgs(pl);
 	for (i = 0; i < pl->n_workers; i++) {
-		analyzer_set_part_msgs(pl->workers[i].analyzer,
-		    parts_want_msgs(pl));
+		analyzer_set_part_msgs(pl->workers[i].analyzer, msgs);
 		if (pthread_create(&pl->workers[i].thread, NULL, worker_main,
 		    &pl->workers[i]) != 0)
 			fatal("cannot start a worker thread");

@@ -65,26 +65,18 @@ struct pending_stream {
 	off_t		 off;
 };
 
-/* Stream ids a held call keeps in place: most calls have two. */
-#define CALL_IDS_INLINE	2
-
-/*
- * A held call.  Past REORDER_IN_MEMORY there can be hundreds of thousands,
- * so it is kept small: its ids in place, counts in 32 bits.
- */
 struct pending_call {
 	struct heap_key	 key;		/* first; in the heap once ended */
 	struct snap_call *call;		/* the latest version, no messages;
 					   NULL: in the spill file, at off */
 	off_t		 off;
 	uint64_t	 version;	/* of that latest version (0: none) */
+	int		 ended;
+	size_t		 streams_pending;	/* seen, not yet handed on */
+	unsigned	*ids;
+	size_t		 n_ids;
+	size_t		 cap_ids;
 	UT_hash_handle	 hh;		/* by key.order */
-	unsigned	*ids;		/* NULL: in ids_inline */
-	uint32_t	 n_ids;
-	uint32_t	 cap_ids;
-	uint32_t	 streams_pending;	/* seen, not yet handed on */
-	uint32_t	 ended;
-	unsigned	 ids_inline[CALL_IDS_INLINE];
 };
 
 struct reorder {
@@ -357,25 +349,6 @@ stream_note(struct reorder *r, const struct snapshot *part,
 	heap_push(&r->streams, &p->key);
 }
 
-/* One more of a call's stream ids, in place while there is room. */
-static void
-call_add_id(struct pending_call *c, unsigned id)
-{
-	if (c->ids == NULL && c->n_ids < CALL_IDS_INLINE) {
-		c->ids_inline[c->n_ids++] = id;
-		return;
-	}
-	if (c->ids == NULL) {
-		c->cap_ids = 2 * CALL_IDS_INLINE;
-		c->ids = xreallocarray(NULL, c->cap_ids, sizeof(*c->ids));
-		memcpy(c->ids, c->ids_inline, sizeof(c->ids_inline));
-	} else if (c->n_ids == c->cap_ids) {
-		c->cap_ids *= 2;
-		c->ids = xreallocarray(c->ids, c->cap_ids, sizeof(*c->ids));
-	}
-	c->ids[c->n_ids++] = id;
-}
-
 /* Hand on what the watermarks let out. */
 static void
 flush(struct reorder *r)
@@ -405,7 +378,13 @@ flush(struct reorder *r)
 			HASH_FIND(hh, r->by_order, &p->call_order,
 			    sizeof(p->call_order), c);
 			if (c != NULL) {
-				call_add_id(c, b->s.id);
+				if (c->n_ids == c->cap_ids) {
+					c->cap_ids = c->cap_ids ?
+					    c->cap_ids * 2 : 2;
+					c->ids = xreallocarray(c->ids,
+					    c->cap_ids, sizeof(*c->ids));
+				}
+				c->ids[c->n_ids++] = b->s.id;
 				c->streams_pending--;
 			}
 		}
@@ -425,8 +404,7 @@ flush(struct reorder *r)
 				    sizeof(spilled_call), c->off);
 			call = &spilled_call;
 		}
-		r->out.call(r->out.arg, call, c->ids != NULL ? c->ids :
-		    c->ids_inline, c->n_ids);
+		r->out.call(r->out.arg, call, c->ids, c->n_ids);
 		r->wrote_call = 1;
 		r->last_call = c->key.order;
 		HASH_DEL(r->by_order, c);
