@@ -1,5 +1,5 @@
 /*
- * influx-drive: push line protocol through the exporter (probe/influx.c) as
+ * influx-drive: push line protocol through the exporter (probe/output/influx.c) as
  * the probe would, for tests/influx-transport.test.
  *
  *   influx-drive --url URL (--db DB [--rp RP] | --bucket B [--org O])
@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "probe/influx.h"
+#include "probe/output/influx.h"
 #include "probe/vqprobe.h"
 
 enum {

@@ -1,5 +1,5 @@
 /*
- * Unit tests for probe/dpi.c: the applications nDPI names in public
+ * Unit tests for probe/analysis/dpi.c: the applications nDPI names in public
  * captures (and, when ndpiReader is installed, the same list it prints),
  * nDPI state freed once a flow is decided, the bounds on packets per flow
  * and on flows, expiry, and the counters' reports.
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "dissectors/decode.h"
-#include "probe/dpi.h"
+#include "probe/analysis/dpi.h"
 #include "tests/unit.h"
 
 #define MAX_APPS	64

@@ -1,5 +1,5 @@
 /*
- * Unit tests for probe/ring.c: order, wrap-around, full and empty, and a
+ * Unit tests for probe/pipeline/ring.c: order, wrap-around, full and empty, and a
  * two-thread run that checks every record's bytes (run it under
  * ThreadSanitizer to check the memory orders too).
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/ring.h"
+#include "probe/pipeline/ring.h"
 #include "tests/unit.h"
 
 static void

@@ -1,5 +1,5 @@
 /*
- * Unit tests for probe/routes.c: lookups, a later call taking an endpoint
+ * Unit tests for probe/pipeline/routes.c: lookups, a later call taking an endpoint
  * over, the per-call bound (the newest ROUTES_PER_CALL stay), the map's
  * bound (the least recently used goes, counted), the idle sweep, and a
  * capture clock that steps back.
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probe/routes.h"
+#include "probe/pipeline/routes.h"
 #include "tests/unit.h"
 
 #define SEC	1000000LL

@@ -1,4 +1,4 @@
-/* Unit tests for probe/spool.c: order, bound, atomic files, refusals. */
+/* Unit tests for probe/output/spool.c: order, bound, atomic files, refusals. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe/spool.h"
+#include "probe/output/spool.h"
 #include "tests/unit.h"
 
 static char scratch[256];

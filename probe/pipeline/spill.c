@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe/spill.h"
+#include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
 FILE *

@@ -16,7 +16,7 @@
 
 #include <uthash.h>
 
-#include "probe/routes.h"
+#include "probe/pipeline/routes.h"
 #include "probe/vqprobe.h"
 
 struct route_call;

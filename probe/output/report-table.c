@@ -16,8 +16,8 @@
 
 #include <uthash.h>
 
-#include "probe/report.h"
-#include "probe/spill.h"
+#include "probe/output/report.h"
+#include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
 /* The lines of a call's streams, until the call comes. */

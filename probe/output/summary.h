@@ -9,8 +9,8 @@
 #ifndef VQ_SUMMARY_H
 #define VQ_SUMMARY_H
 
-#include "probe/influx.h"
-#include "probe/pipeline.h"
+#include "probe/output/influx.h"
+#include "probe/pipeline/pipeline.h"
 
 struct summary;
 

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/ring.h"
+#include "probe/pipeline/ring.h"
 
 #define RING_HDR	8
 #define RING_PAD	UINT32_MAX	/* type of a pad record */

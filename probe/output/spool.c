@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "metrics/lineproto.h"
-#include "probe/spool.h"
+#include "probe/output/spool.h"
 #include "probe/vqprobe.h"
 
 #define SPOOL_DIGITS	16

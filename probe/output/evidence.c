@@ -17,8 +17,8 @@
 
 #include "config.h"
 #include "metrics/emodel.h"
-#include "probe/callpcap.h"
-#include "probe/evidence.h"
+#include "probe/output/callpcap.h"
+#include "probe/output/evidence.h"
 #include "probe/vqprobe.h"
 
 /*

@@ -14,7 +14,7 @@
 
 #include <uthash.h>
 
-#include "probe/calls.h"
+#include "probe/analysis/calls.h"
 #include "probe/text.h"
 #include "probe/vqprobe.h"
 

@@ -6,7 +6,7 @@
  *
  * Written as the run goes, so that a run of months takes no more memory
  * than a run of minutes: each call and stream is made into text by json-c
- * as it comes (in capture order, see probe/reorder.h) and spilled to a
+ * as it comes (in capture order, see probe/pipeline/reorder.h) and spilled to a
  * file of calls and one of streams; at the end the report is put together
  * from the head (the capture's figures, known only then), the two files
  * and the tail, through a small buffer.  The text is what json-c prints
@@ -29,8 +29,8 @@
 
 #include "config.h"
 #include "metrics/kpi.h"
-#include "probe/report.h"
-#include "probe/spill.h"
+#include "probe/output/report.h"
+#include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
 #define JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \

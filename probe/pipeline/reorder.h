@@ -1,7 +1,7 @@
 /*
  * Ended calls and streams from several workers put back in capture order
  * as the run goes, each handed on as soon as nothing earlier can still
- * come: the streaming counterpart of merge_snapshots (probe/merge.h), in
+ * come: the streaming counterpart of merge_snapshots (probe/pipeline/merge.h), in
  * the same order and with the same stream ids, holding only what cannot
  * be handed on yet.
  *

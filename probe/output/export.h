@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "probe/influx.h"
-#include "probe/pipeline.h"
+#include "probe/output/influx.h"
+#include "probe/pipeline/pipeline.h"
 #include "probe/subnet.h"
 
 #define EXPORT_MAX_LABELS	16

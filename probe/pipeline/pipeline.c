@@ -38,11 +38,11 @@
 #include "dissectors/decode.h"
 #include "dissectors/sdp.h"
 #include "dissectors/sip.h"
-#include "probe/merge.h"
-#include "probe/pipeline.h"
-#include "probe/reorder.h"
-#include "probe/ring.h"
-#include "probe/routes.h"
+#include "probe/pipeline/merge.h"
+#include "probe/pipeline/pipeline.h"
+#include "probe/pipeline/reorder.h"
+#include "probe/pipeline/ring.h"
+#include "probe/pipeline/routes.h"
 #include "probe/vqprobe.h"
 
 /* Capture → worker records. */
@@ -65,7 +65,7 @@ enum {
 
 /*
  * After a tick or a mark, when a sink wants results in order (see
- * probe/reorder.h): every call (stream) the worker reports from now on has
+ * probe/pipeline/reorder.h): every call (stream) the worker reports from now on has
  * an order at least calls (streams), so what it sent before is all there
  * is below them.
  */

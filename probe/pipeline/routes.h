@@ -6,7 +6,7 @@
  * The map is bounded three ways, so that no traffic can grow it without
  * limit:
  *  - a call (by its Call-ID) keeps the ROUTES_PER_CALL endpoints it
- *    announced last, as the analyzer's call does (probe/calls.c): a dialog
+ *    announced last, as the analyzer's call does (probe/analysis/calls.c): a dialog
  *    that keeps renegotiating replaces its endpoints, it does not add;
  *  - the whole map holds at most the limit given to routes_new, after
  *    which the endpoint used least recently goes, and is counted;
@@ -24,7 +24,7 @@
 
 #include "dissectors/addr.h"
 
-/* Endpoints a call keeps, as CALL_MAX_MEDIA in probe/calls.c. */
+/* Endpoints a call keeps, as CALL_MAX_MEDIA in probe/analysis/calls.c. */
 #define ROUTES_PER_CALL	64
 /* The smallest total routes_new accepts. */
 #define ROUTES_MIN	1024

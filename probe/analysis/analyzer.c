@@ -25,10 +25,10 @@
 #include "metrics/emodel.h"
 #include "metrics/quality.h"
 #include "metrics/rtpstat.h"
-#include "probe/analyzer.h"
-#include "probe/callpcap.h"
-#include "probe/calls.h"
-#include "probe/dpi.h"
+#include "probe/analysis/analyzer.h"
+#include "probe/output/callpcap.h"
+#include "probe/analysis/calls.h"
+#include "probe/analysis/dpi.h"
 #include "probe/vqprobe.h"
 
 /* Hash key of a stream: packed source, destination, SSRC, media period. */

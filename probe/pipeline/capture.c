@@ -9,7 +9,7 @@
 #include <pcap/pcap.h>
 
 #include "dissectors/decode.h"
-#include "probe/capture.h"
+#include "probe/pipeline/capture.h"
 #include "probe/vqprobe.h"
 
 struct capture {

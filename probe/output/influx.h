@@ -1,7 +1,7 @@
 /*
  * The InfluxDB exporter's transport: batches of line protocol delivered over
  * HTTP(S) by a thread of its own, retried while the server fails, and kept
- * in a bounded disk spool (probe/spool.c) when memory runs out or the
+ * in a bounded disk spool (probe/output/spool.c) when memory runs out or the
  * program stops.
  *
  * Delivery follows the status code: 2xx delivered; 400 and 422 rejected

@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "probe/log.h"
-#include "probe/summary.h"
+#include "probe/output/summary.h"
 #include "probe/vqprobe.h"
 
 struct summary {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "metrics/snapshot.h"
-#include "probe/pipeline.h"
+#include "probe/pipeline/pipeline.h"
 
 struct report_json;
 struct report_table;
@@ -17,7 +17,7 @@ struct report_table;
 /*
  * The JSON report, to path ("-": standard output) once the run is over.
  * What it needs of the calls and streams comes from its sink, as the run
- * goes, and waits in spill files beside path (probe/spill.h), made now:
+ * goes, and waits in spill files beside path (probe/pipeline/spill.h), made now:
  * NULL with *cause set (free it) when they cannot be, as when path's
  * folder is missing or not writable, so that a run does not find out at
  * its end.

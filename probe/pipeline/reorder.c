@@ -28,8 +28,8 @@
 
 #include <uthash.h>
 
-#include "probe/reorder.h"
-#include "probe/spill.h"
+#include "probe/pipeline/reorder.h"
+#include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
 /*

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probe/callpcap.h"
+#include "probe/output/callpcap.h"
 #include "probe/vqprobe.h"
 
 #define LINKTYPE_RAW		101

@@ -16,8 +16,8 @@
 #include "dissectors/sip.h"
 #include "metrics/kpi.h"
 #include "metrics/lineproto.h"
-#include "probe/analyzer.h"
-#include "probe/export.h"
+#include "probe/analysis/analyzer.h"
+#include "probe/output/export.h"
 #include "probe/vqprobe.h"
 
 /* Bytes of lines gathered before they go to the transport. */

@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "metrics/snapshot.h"
-#include "probe/analyzer.h"
-#include "probe/capture.h"
+#include "probe/analysis/analyzer.h"
+#include "probe/pipeline/capture.h"
 
 struct pipeline_config {
 	int			workers;	/* 0: pipeline_default_workers() */
@@ -47,7 +47,7 @@ typedef void pipeline_poll_fn(void *arg);
  * of a metrics interval once every worker has reported it.
  *
  * stream_done and call_done: the results in capture order, each as soon
- * as nothing before it can still come (see probe/reorder.h), as
+ * as nothing before it can still come (see probe/pipeline/reorder.h), as
  * pipeline_snapshot would order them: streams numbered 1, 2, ... in that
  * order (call_id: its call's, or NULL), each call after its streams.
  */

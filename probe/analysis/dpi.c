@@ -36,7 +36,7 @@
 #include <ndpi_api.h>
 
 #include "config.h"
-#include "probe/dpi.h"
+#include "probe/analysis/dpi.h"
 #include "probe/vqprobe.h"
 
 /* Out of memory in the table is out of memory anywhere: fatal. */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/merge.h"
+#include "probe/pipeline/merge.h"
 #include "probe/vqprobe.h"
 
 /* A call or stream and the part it came from. */

@@ -7,7 +7,7 @@
  *                             ladder, charts per interval, the E-model's
  *                             inputs, the capture's metadata
  *   DIR/pcap/STEM.pcap        its packets (written by the analyzers, see
- *                             probe/callpcap.h)
+ *                             probe/output/callpcap.h)
  *
  * Pages are static HTML with inline CSS and SVG: no script, font or image
  * from anywhere, so they work offline, print, and cannot be made to load
@@ -19,8 +19,8 @@
 #define VQ_EVIDENCE_H
 
 #include "metrics/snapshot.h"
-#include "probe/analyzer.h"
-#include "probe/pipeline.h"
+#include "probe/analysis/analyzer.h"
+#include "probe/pipeline/pipeline.h"
 
 struct evidence_config {
 	const char	*dir;

@@ -38,8 +38,8 @@
 
 #include "config.h"
 #include "metrics/lineproto.h"
-#include "probe/influx.h"
-#include "probe/spool.h"
+#include "probe/output/influx.h"
+#include "probe/output/spool.h"
 #include "probe/vqprobe.h"
 
 #define INFLUX_LOG_EVERY_MS	60000	/* one message per kind per minute */
