@@ -95,6 +95,21 @@ def main(argv):
                 err("vq_call %r: loss_pct_%s %r, report %r" %
                     (c["call_id"], direction, got.get("loss_pct_" + direction),
                      want))
+            # The verdict: the same words and figures as the report's.
+            v = c["verdict"][direction]
+            if mine and got.get("impaired_" + direction) != v["impaired"]:
+                err("vq_call %r: impaired_%s %r, report %r" %
+                    (c["call_id"], direction,
+                     got.get("impaired_" + direction), v["impaired"]))
+            for field, key in (("mos", "mos_"), ("jitter_ms", "jitter_ms_"),
+                               ("loss_pct", "loss_pct_")):
+                if not close(got.get(key + direction), v[field], 1e-3):
+                    err("vq_call %r: %s%s %r, report's verdict %r" %
+                        (c["call_id"], key, direction,
+                         got.get(key + direction), v[field]))
+        if got.get("impaired") != c["verdict"]["impaired"]:
+            err("vq_call %r: impaired %r, report %r" %
+                (c["call_id"], got.get("impaired"), c["verdict"]["impaired"]))
 
     points = query(url, db, 'SELECT * FROM vq_stream GROUP BY *')
     for s in report["streams"]:

@@ -16,6 +16,7 @@
 #include "dissectors/sip.h"
 #include "metrics/kpi.h"
 #include "metrics/lineproto.h"
+#include "metrics/verdict.h"
 #include "probe/analysis/analyzer.h"
 #include "probe/output/export.h"
 #include "probe/vqprobe.h"
@@ -30,23 +31,9 @@ struct series {
 	UT_hash_handle	 hh;
 };
 
-/* One direction of a call, from the streams that ended so far. */
-struct direction_sum {
-	int		 have_mos;
-	double		 mos_min;
-	double		 mos_avg_weighted;
-	uint64_t	 mos_weight;
-	uint64_t	 expected;
-	uint64_t	 lost;
-	double		 jitter_max_ms;
-	int		 streams;
-};
-
-/* A call whose streams are being summed until the call ends. */
 struct call_sum {
 	uint64_t		order;		/* its INVITE's frame */
-	struct direction_sum	caller;
-	struct direction_sum	callee;
+	struct verdict_call	verdict;	/* the streams that ended so far */
 	struct subnet_match	where;		/* its media's subnet labels */
 	UT_hash_handle		hh;
 };
@@ -241,7 +228,6 @@ static void
 sum_stream(struct exporter *e, uint64_t call_order,
     const struct snap_stream *s)
 {
-	struct direction_sum *d;
 	struct call_sum *c;
 
 	if (s->direction == NULL)
@@ -251,44 +237,45 @@ sum_stream(struct exporter *e, uint64_t call_order,
 		c = xcalloc(1, sizeof(*c));
 		c->order = call_order;
 		subnet_match_init(&c->where);
+		verdict_call_init(&c->verdict);
 		HASH_ADD(hh, e->calls, order, sizeof(c->order), c);
 	}
 	where_add(e, s->src, s->dst, &c->where);
-	d = strcmp(s->direction, "caller") == 0 ? &c->caller : &c->callee;
-	d->streams++;
-	d->expected += s->rtp.expected;
-	d->lost += s->rtp.lost;
-	if (s->rtp.jitter_max_ms > d->jitter_max_ms)
-		d->jitter_max_ms = s->rtp.jitter_max_ms;
-	if (s->quality.have_mos) {
-		if (!d->have_mos || s->quality.mos_min < d->mos_min)
-			d->mos_min = s->quality.mos_min;
-		d->have_mos = 1;
-		/* Weighed by packets, as the streams' own means are by time. */
-		d->mos_avg_weighted += s->quality.mos_avg *
-		    (double)s->rtp.packets;
-		d->mos_weight += s->rtp.packets;
-	}
+	verdict_call_add(&c->verdict, s);
 }
 
-/* The per-direction fields of vq_call. */
+/*
+ * The per-direction fields of vq_call: the verdict's figures
+ * (metrics/verdict.h), named with the side as a suffix.
+ */
 static void
-direction_fields(struct exporter *e, const struct direction_sum *d,
-    const char *mos_min, const char *mos_avg, const char *loss,
-    const char *jitter)
+direction_fields(struct exporter *e, const struct verdict_dir *d,
+    const char *side)
 {
+	char key[32];
+
 	if (d->streams == 0)
 		return;
+	snprintf(key, sizeof(key), "impaired_%s", side);
+	lp_field_bool(&e->buf, key, d->impaired);
 	if (d->have_mos) {
-		lp_field_float(&e->buf, mos_min, d->mos_min);
-		if (d->mos_weight > 0)
-			lp_field_float(&e->buf, mos_avg, d->mos_avg_weighted /
-			    (double)d->mos_weight);
+		snprintf(key, sizeof(key), "mos_%s", side);
+		lp_field_float(&e->buf, key, d->mos);
+		snprintf(key, sizeof(key), "mos_min_%s", side);
+		lp_field_float(&e->buf, key, d->mos_min);
+		snprintf(key, sizeof(key), "mos_avg_%s", side);
+		lp_field_float(&e->buf, key, d->mos_avg);
 	}
-	if (d->expected > 0)
-		lp_field_float(&e->buf, loss,
-		    100.0 * (double)d->lost / (double)d->expected);
-	lp_field_float(&e->buf, jitter, d->jitter_max_ms);
+	if (d->have_loss) {
+		snprintf(key, sizeof(key), "loss_pct_%s", side);
+		lp_field_float(&e->buf, key, d->loss_pct);
+	}
+	if (d->have_jitter) {
+		snprintf(key, sizeof(key), "jitter_ms_%s", side);
+		lp_field_float(&e->buf, key, d->jitter_ms);
+		snprintf(key, sizeof(key), "jitter_max_ms_%s", side);
+		lp_field_float(&e->buf, key, d->jitter_max_ms);
+	}
 }
 
 /* vq_call: a call that ended, with the sums of its streams. */
@@ -303,8 +290,10 @@ call_point(struct exporter *e, const struct snap_call *c)
 	if (sum == NULL) {
 		memset(&none, 0, sizeof(none));
 		subnet_match_init(&none.where);
+		verdict_call_init(&none.verdict);
 		sum = &none;
 	}
+	verdict_call_finish(&sum->verdict);
 	begin(e, "vq_call", &sum->where);
 	lp_tag(&e->buf, "state", c->state);
 	lp_field_str(&e->buf, "call_id", c->call_id);
@@ -322,10 +311,11 @@ call_point(struct exporter *e, const struct snap_call *c)
 		lp_field_float(&e->buf, "duration_s", c->duration_s);
 	lp_field_str(&e->buf, "end_reason", c->end_reason[0] ?
 	    c->end_reason : NULL);
-	direction_fields(e, &sum->caller, "mos_min_caller", "mos_avg_caller",
-	    "loss_pct_caller", "jitter_max_ms_caller");
-	direction_fields(e, &sum->callee, "mos_min_callee", "mos_avg_callee",
-	    "loss_pct_callee", "jitter_max_ms_callee");
+	lp_field_bool(&e->buf, "impaired", sum->verdict.impaired);
+	direction_fields(e, &sum->verdict.dir[VERDICT_CALLER],
+	    verdict_side_name(VERDICT_CALLER));
+	direction_fields(e, &sum->verdict.dir[VERDICT_CALLEE],
+	    verdict_side_name(VERDICT_CALLEE));
 	end(e, series_ts_ms(e, "vq_call", c->state, NULL, &sum->where, ts_us));
 
 	if (sum != &none) {

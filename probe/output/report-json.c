@@ -29,7 +29,9 @@
 
 #include "config.h"
 #include "metrics/kpi.h"
+#include "metrics/verdict.h"
 #include "probe/output/report.h"
+#include "probe/output/verdicts.h"
 #include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
@@ -45,6 +47,7 @@ struct report_json {
 	size_t			 n_calls;
 	size_t			 n_streams;
 	struct kpi_summary	 kpis;	/* of the calls written */
+	struct verdicts		*verdicts;	/* of calls still to come */
 	char			*cause;	/* the first error, for the end */
 };
 
@@ -130,9 +133,45 @@ capture_json(const struct snap_capture *c)
 	return o;
 }
 
+/*
+ * One side's verdict: its figures (null without the media to make them)
+ * and, when impaired, the reasons in the verdict's order.
+ */
+static json_object *
+verdict_dir_json(const struct verdict_dir *d)
+{
+	json_object *o = json_object_new_object(), *why;
+	size_t i;
+
+	add(o, "impaired", json_object_new_boolean(d->impaired));
+	why = json_object_new_array();
+	for (i = 0; i < VERDICT_REASONS; i++)
+		if (d->reasons & verdict_reason_at(i))
+			json_object_array_add(why, json_object_new_string(
+			    verdict_reason_name(verdict_reason_at(i))));
+	add(o, "reasons", why);
+	add(o, "loss_pct", d->have_loss ? jnum(d->loss_pct, 3) : NULL);
+	add(o, "mos", d->have_mos ? jnum(d->mos, 3) : NULL);
+	add(o, "jitter_ms", d->have_jitter ? jnum(d->jitter_ms, 3) : NULL);
+	return o;
+}
+
+static json_object *
+verdict_json(const struct verdict_call *v)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "impaired", json_object_new_boolean(v->impaired));
+	add(o, verdict_side_name(VERDICT_CALLER),
+	    verdict_dir_json(&v->dir[VERDICT_CALLER]));
+	add(o, verdict_side_name(VERDICT_CALLEE),
+	    verdict_dir_json(&v->dir[VERDICT_CALLEE]));
+	return o;
+}
+
 static json_object *
 call_json(const struct snap_call *c, const unsigned *stream_ids,
-    size_t n_streams)
+    size_t n_streams, const struct verdict_call *v)
 {
 	json_object *o = json_object_new_object(), *ids = json_object_new_array();
 	size_t i;
@@ -155,6 +194,7 @@ call_json(const struct snap_call *c, const unsigned *stream_ids,
 	for (i = 0; i < n_streams; i++)
 		json_object_array_add(ids, json_object_new_int((int)stream_ids[i]));
 	add(o, "streams", ids);
+	add(o, "verdict", verdict_json(v));
 	return o;
 }
 
@@ -385,7 +425,8 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
 {
 	struct report_json *rj = arg;
 
-	(void)call_order;
+	if (call_id != NULL)
+		verdicts_stream(rj->verdicts, call_order, s);
 	spill_entry(rj, rj->streams, &rj->n_streams, stream_json(s, call_id));
 }
 
@@ -394,10 +435,12 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
     size_t n_streams)
 {
 	struct report_json *rj = arg;
+	struct verdict_call v;
 
 	kpi_add(&rj->kpis, c->final_code);
+	verdicts_call(rj->verdicts, c->order, &v);
 	spill_entry(rj, rj->calls, &rj->n_calls, call_json(c, stream_ids,
-	    n_streams));
+	    n_streams, &v));
 }
 
 struct report_json *
@@ -408,6 +451,7 @@ report_json_new(const char *path, char **cause)
 	struct stat st;
 
 	rj->path = xstrdup(path);
+	rj->verdicts = verdicts_new();
 	kpi_summarise(NULL, 0, &rj->kpis);
 	/* Beside the report (its disk), unless it goes to a pipe or device. */
 	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 &&
@@ -561,6 +605,7 @@ report_json_free(struct report_json *rj)
 		fclose(rj->calls);
 	if (rj->streams != NULL)
 		fclose(rj->streams);
+	verdicts_free(rj->verdicts);
 	free(rj->cause);
 	free(rj->path);
 	free(rj);

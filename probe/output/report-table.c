@@ -16,7 +16,9 @@
 
 #include <uthash.h>
 
+#include "metrics/verdict.h"
 #include "probe/output/report.h"
+#include "probe/output/verdicts.h"
 #include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
@@ -36,6 +38,7 @@ struct report_table {
 	size_t			 n_streams;
 	size_t			 n_orphans;
 	struct waiting_lines	*waiting;	/* uthash head, by call */
+	struct verdicts		*verdicts;	/* of the calls to come */
 	char			*cause;		/* the first error */
 };
 
@@ -103,6 +106,7 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
 		}
 		return;
 	}
+	verdicts_stream(t->verdicts, call_order, s);
 	HASH_FIND(hh, t->waiting, &call_order, sizeof(call_order), w);
 	if (w == NULL) {
 		w = xcalloc(1, sizeof(*w));
@@ -123,11 +127,15 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 {
 	struct report_table *t = arg;
 	struct waiting_lines *w;
+	struct verdict_call v;
 	FILE *f = t->calls;
+	char words[2][160];
+	int i;
 
 	(void)stream_ids;
 	(void)n_streams;
 	t->n_calls++;
+	verdicts_call(t->verdicts, c->order, &v);
 	HASH_FIND(hh, t->waiting, &c->order, sizeof(c->order), w);
 	if (f != NULL) {
 		fprintf(f, "%-3zu %-28.28s %-28.28s %-10s ", t->n_calls,
@@ -142,6 +150,14 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 		fputc('\n', f);
 		if (w != NULL)
 			fwrite(w->text, 1, w->len, f);
+		for (i = 0; i < 2; i++)
+			verdict_dir_text(&v.dir[i], words[i], sizeof(words[i]));
+		if (v.dir[0].packets == 0 && v.dir[1].packets == 0)
+			fputs("    verdict: no media\n", f);
+		else
+			fprintf(f, "    verdict: %s; caller's media %s; callee's "
+			    "media %s\n", v.impaired ? "IMPAIRED" : "clean",
+			    words[0], words[1]);
 		check_write(t, f);
 	}
 	if (w != NULL) {
@@ -155,6 +171,8 @@ struct report_table *
 report_table_new(void)
 {
 	struct report_table *t = xcalloc(1, sizeof(*t));
+
+	t->verdicts = verdicts_new();
 
 	if ((t->calls = spill_open(NULL, &t->cause)) != NULL &&
 	    (t->orphans = spill_open(NULL, &t->cause)) == NULL) {
@@ -220,6 +238,7 @@ report_table_free(struct report_table *t)
 		free(w->text);
 		free(w);
 	}
+	verdicts_free(t->verdicts);
 	if (t->calls != NULL)
 		fclose(t->calls);
 	if (t->orphans != NULL)
