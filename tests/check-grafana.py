@@ -298,6 +298,47 @@ def check_rules(grafana, ds_uid):
     return count
 
 
+# The alert rules that carry the probe's verdict: uid -> (the constant of
+# metrics/verdict.h, the comparison that verdict.c makes with it).
+VERDICT_RULES = {
+    "vqprobe-mos-low": ("VERDICT_MOS", "lt"),
+    "vqprobe-loss-high": ("VERDICT_LOSS_PCT", "gte"),
+    "vqprobe-jitter-high": ("VERDICT_JITTER_MS", "gt"),
+}
+
+
+def check_verdict_rules(grafana):
+    """The quality rules alert where the probe's verdict says impaired."""
+    header = os.path.join(grafana, os.pardir, "metrics", "verdict.h")
+    try:
+        text = open(header).read()
+    except OSError as e:
+        problem("verdict", "cannot read %s: %s" % (header, e))
+        return
+    consts = dict((m.group(1), float(m.group(2))) for m in re.finditer(
+        r"^#define\s+(VERDICT_\w+)\s+([0-9.]+)", text, re.M))
+    seen = set()
+    for fname, _group, rule in rules(grafana):
+        want = VERDICT_RULES.get(rule.get("uid"))
+        if want is None:
+            continue
+        seen.add(rule["uid"])
+        where = "%s rule %r" % (fname, rule["uid"])
+        name, kind = want
+        for item in rule.get("data") or []:
+            model = item.get("model") or {}
+            if model.get("type") != "threshold":
+                continue
+            ev = model["conditions"][0]["evaluator"]
+            if ev.get("type") != kind or name not in consts or \
+                    float(ev["params"][0]) != consts[name]:
+                problem(where, "threshold %s %r, the verdict's is %s %r"
+                        % (ev.get("type"), ev.get("params"), kind,
+                           consts.get(name)))
+    for uid in sorted(set(VERDICT_RULES) - seen):
+        problem("alerting", "no rule %r for the verdict" % uid)
+
+
 def cmd_structure(grafana):
     ds_uid = check_datasource(grafana)
     check_provider(grafana)
@@ -311,6 +352,7 @@ def cmd_structure(grafana):
     if not dash_uids:
         problem("dashboards", "none")
     count = check_rules(grafana, ds_uid)
+    check_verdict_rules(grafana)
     return report("data source %s, %d dashboard(s), %d alert rule(s)"
                   % (ds_uid, len(dash_uids), count))
 
@@ -407,6 +449,7 @@ def evaluate(rule, series_of):
             ev = model["conditions"][0]["evaluator"]
             kind, params = ev["type"], ev["params"]
             test = {"gt": lambda x: x > params[0], "lt": lambda x: x < params[0],
+                    "gte": lambda x: x >= params[0], "lte": lambda x: x <= params[0],
                     "within_range": lambda x: params[0] < x < params[1],
                     "outside_range": lambda x: x < params[0] or x > params[1]}[kind]
             values[ref] = {labels: x is not None and test(x) for labels, x in source.items()}
