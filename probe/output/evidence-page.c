@@ -58,9 +58,11 @@ direction_verdict(FILE *f, const struct evidence_page *pg,
 	fputs(")", f);
 	if (!d->v.impaired) {
 		fprintf(f, " arrived <span class=\"ok\">clean</span>: %.2f %% "
-		    "of its packets missing (%llu of %llu), mean jitter "
-		    "%.1f ms", d->v.loss_pct, (unsigned long long)d->v.lost,
-		    (unsigned long long)d->v.expected, d->v.jitter_ms);
+		    "of its packets missing (%llu of %llu)", d->v.loss_pct,
+		    (unsigned long long)d->v.lost,
+		    (unsigned long long)d->v.expected);
+		if (d->v.have_jitter)
+			fprintf(f, ", mean jitter %.1f ms", d->v.jitter_ms);
 		if (d->v.have_mos)
 			fprintf(f, ", MOS %.2f", d->v.mos);
 		fputs(".</p>\n", f);
@@ -357,16 +359,20 @@ figures_table(FILE *f, const struct evidence_dir *d)
 		    (unsigned long long)d[k].v.packets,
 		    (unsigned long long)d[k].v.expected,
 		    (unsigned long long)d[k].v.lost);
-		html_figure_cell(f, 1, d[k].v.loss_pct, 2,
-		    verdict_loss_band(d[k].v.loss_pct) == VERDICT_POOR);
+		html_figure_cell(f, d[k].v.have_loss, d[k].v.loss_pct, 2,
+		    d[k].v.reasons & VERDICT_REASON_LOSS);
 		html_figure_cell(f, 1, d[k].burst_ratio, 2, 0);
-		fprintf(f, "<td class=\"n\">%.2f / %.2f</td><td class=\"n\">"
-		    "%llu</td>", d[k].v.jitter_ms, d[k].v.jitter_max_ms,
+		if (d[k].v.have_jitter)
+			fprintf(f, "<td class=\"n%s\">%.2f / %.2f</td>",
+			    d[k].v.reasons & VERDICT_REASON_JITTER ? " bad" : "",
+			    d[k].v.jitter_ms, d[k].v.jitter_max_ms);
+		else
+			fputs("<td class=\"n\">-</td>", f);
+		fprintf(f, "<td class=\"n\">%llu</td>",
 		    (unsigned long long)d[k].jb_discards);
 		if (d[k].v.have_mos)
 			fprintf(f, "<td class=\"n%s\">%.2f / %.2f</td>",
-			    verdict_mos_band(d[k].v.mos) == VERDICT_POOR ?
-			    " bad" : "",
+			    d[k].v.reasons & VERDICT_REASON_MOS ? " bad" : "",
 			    d[k].v.mos, d[k].v.mos_min);
 		else
 			fputs("<td class=\"n\">-</td>", f);
