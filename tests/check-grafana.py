@@ -307,6 +307,16 @@ VERDICT_RULES = {
 }
 
 
+# Panels coloured by the verdict's bands: title -> (colour, constant).
+VERDICT_PANELS = {
+    "MOS per direction": (("yellow", "VERDICT_MOS"),
+                          ("green", "VERDICT_MOS_GOOD")),
+    "Packet loss per direction": (("red", "VERDICT_LOSS_PCT"),),
+    "Jitter per direction": (("yellow", "VERDICT_JITTER_FAIR_MS"),
+                             ("red", "VERDICT_JITTER_MS")),
+}
+
+
 def check_verdict_rules(grafana):
     """The quality rules alert where the probe's verdict says impaired."""
     header = os.path.join(grafana, os.pardir, "metrics", "verdict.h")
@@ -337,6 +347,21 @@ def check_verdict_rules(grafana):
                            consts.get(name)))
     for uid in sorted(set(VERDICT_RULES) - seen):
         problem("alerting", "no rule %r for the verdict" % uid)
+    # The dashboards colour by the verdict's bands: the step where a
+    # panel turns red (and yellow, for MOS and jitter) is its constant.
+    for name, dash in dashboards(grafana):
+        for panel in all_panels(dash):
+            want = VERDICT_PANELS.get(panel.get("title"))
+            if want is None:
+                continue
+            steps = {s.get("color"): s.get("value") for s in
+                     panel["fieldConfig"]["defaults"]["thresholds"]["steps"]}
+            for color, const in want:
+                if steps.get(color) != consts.get(const):
+                    problem("%s panel %r" % (name, panel["title"]),
+                            "%s from %r, the verdict's %s is %r"
+                            % (color, steps.get(color), const,
+                               consts.get(const)))
 
 
 def cmd_structure(grafana):
