@@ -175,6 +175,7 @@ view_poll(void *arg)
 
 	if (v->quit)
 		return;
+	/* q, or the terminal hung up: the run ends as if stopped. */
 	if (tui_poll(v->tui, 0)) {
 		v->quit = 1;
 		pipeline_stop(v->pipeline);
@@ -356,8 +357,9 @@ main(int argc, char **argv)
 	}
 	if (view.tui != NULL) {
 		/*
-		 * The final state stays on screen until q, unless the run was
-		 * stopped by the user or a signal: then it is time to go.
+		 * The final state stays on screen until q (or until the
+		 * terminal hangs up), unless the run was stopped by the user,
+		 * a signal or a hangup: then it is time to go.
 		 */
 		if (!view.quit && signals_seen == 0) {
 			struct pipeline_progress pr;

@@ -13,6 +13,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -31,19 +32,34 @@ static struct {
 	volatile sig_atomic_t	armed;
 } tui_saved;
 
-/* The signals that restore the terminal, and what they did before. */
+/*
+ * The signals that restore the terminal, and what they did before; and
+ * SIGHUP, which the view takes over while it is open.
+ */
 static const int tui_crash_signals[] = {
 	SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL
 };
 static const int tui_stop_signals[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT
+	SIGINT, SIGTERM, SIGQUIT
 };
 #define TUI_NSIGNALS	9
 static struct {
 	int			sig;
+	void			(*handler)(int);	/* the view's */
 	struct sigaction	old;
 } tui_handlers[TUI_NSIGNALS];
 static size_t tui_n_handlers;
+
+/*
+ * Set by the SIGHUP handler while the view is open (its terminal hung up:
+ * the window closed, the connection dropped), read by tui_poll in whatever
+ * thread drives the view.  Relaxed both ways: the flag carries no data,
+ * and a hangup seen one poll late is seen all the same.  Lock-free, so
+ * that the handler may touch it.
+ */
+static atomic_int tui_hung_up;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+    "the hangup flag must be lock-free to be set in a signal handler");
 
 /* Replay what puts the terminal back (see tui.h: signal-safe). */
 void
@@ -92,9 +108,22 @@ tui_on_signal(int sig)
 	errno = saved_errno;
 }
 
+/*
+ * SIGHUP: the terminal is gone.  Only a flag is set; tui_poll then ends
+ * the view as q does, so that the program writes its outputs and exits
+ * rather than live on, orphaned, polling a terminal that is no more.
+ */
+static void
+tui_on_hangup(int sig)
+{
+	(void)sig;
+	/* Relaxed: see tui_hung_up. */
+	atomic_store_explicit(&tui_hung_up, 1, memory_order_relaxed);
+}
+
 /* Catch sig, remembering its previous action; only_default: leave a program's own handler. */
 static void
-tui_catch(int sig, int only_default)
+tui_catch(int sig, int only_default, void (*handler)(int), int flags)
 {
 	struct sigaction sa, old;
 
@@ -103,13 +132,13 @@ tui_catch(int sig, int only_default)
 	if (only_default && old.sa_handler != SIG_DFL)
 		return;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = tui_on_signal;
+	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
-	/* The handler re-raises the signal from inside itself. */
-	sa.sa_flags = SA_NODEFER;
+	sa.sa_flags = flags;
 	if (sigaction(sig, &sa, NULL) != 0)
 		return;
 	tui_handlers[tui_n_handlers].sig = sig;
+	tui_handlers[tui_n_handlers].handler = handler;
 	tui_handlers[tui_n_handlers].old = old;
 	tui_n_handlers++;
 }
@@ -123,7 +152,7 @@ tui_uncatch(void)
 	while (tui_n_handlers > 0) {
 		tui_n_handlers--;
 		if (sigaction(tui_handlers[tui_n_handlers].sig, NULL, &now) == 0 &&
-		    now.sa_handler == tui_on_signal)
+		    now.sa_handler == tui_handlers[tui_n_handlers].handler)
 			sigaction(tui_handlers[tui_n_handlers].sig,
 			    &tui_handlers[tui_n_handlers].old, NULL);
 	}
@@ -226,10 +255,18 @@ tui_open(const char **cause)
 	 * status 1) on SIGINT and SIGTERM where it finds the default action.
 	 */
 	tui_n_handlers = 0;
+	/* SA_NODEFER: the handler re-raises the signal from inside itself. */
 	for (size_t i = 0; i < sizeof(tui_crash_signals) / sizeof(int); i++)
-		tui_catch(tui_crash_signals[i], 0);
+		tui_catch(tui_crash_signals[i], 0, tui_on_signal, SA_NODEFER);
 	for (size_t i = 0; i < sizeof(tui_stop_signals) / sizeof(int); i++)
-		tui_catch(tui_stop_signals[i], 1);
+		tui_catch(tui_stop_signals[i], 1, tui_on_signal, SA_NODEFER);
+	/*
+	 * A hangup means this terminal is gone, whatever else SIGHUP means to
+	 * the program (vqprobe's log reopening comes back at tui_close).
+	 * SA_RESTART: the program's other threads are not to see EINTR.
+	 */
+	atomic_store_explicit(&tui_hung_up, 0, memory_order_relaxed);
+	tui_catch(SIGHUP, 0, tui_on_hangup, SA_RESTART);
 	/* Unlike initscr(), newterm() returns NULL rather than exit. */
 	if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
 		tui_uncatch();
@@ -310,25 +347,45 @@ tui_draw(struct tui *t)
 	refresh();
 }
 
+/*
+ * Whether the terminal is gone, once getch has returned ERR: hung up
+ * (SIGHUP), or no longer a terminal.  A terminal that hung up reads as end
+ * of file at once, which getch reports as ERR without waiting out its
+ * timeout, or fails with EIO; either way polling it on would spin.
+ */
+static int
+tui_terminal_lost(int read_errno)
+{
+	/* Relaxed: see tui_hung_up. */
+	if (atomic_load_explicit(&tui_hung_up, memory_order_relaxed))
+		return 1;
+	return read_errno == EIO || !isatty(STDIN_FILENO);
+}
+
 /* Handle the keys of up to timeout_ms, then draw once. */
 int
 tui_poll(struct tui *t, int timeout_ms)
 {
-	int key, quit = 0, handled = 0;
+	int key, handled = 0;
 
+	/* Relaxed: see tui_hung_up. */
+	if (atomic_load_explicit(&tui_hung_up, memory_order_relaxed))
+		return 1;
 	timeout(timeout_ms < 0 ? -1 : timeout_ms);
+	errno = 0;
 	key = getch();
 	/* Take every key already typed, then draw once. */
 	while (key != ERR) {
 		handled = 1;
-		if (tui_key(t, key)) {
-			quit = 1;
-			break;
-		}
+		if (tui_key(t, key))
+			return 1;
 		timeout(0);
+		errno = 0;
 		key = getch();
 	}
-	if (handled && !quit)
+	if (tui_terminal_lost(errno))
+		return 1;
+	if (handled)
 		tui_draw(t);
-	return quit;
+	return 0;
 }
