@@ -64,9 +64,10 @@ struct options_entry {
 };
 
 static options_set_fn options_set_string, options_set_flag, options_set_int,
-    options_set_seconds, options_set_count, options_set_jitter_buffer, options_set_probe_name, options_set_label,
-    options_set_subnet_label, options_set_spool_max, options_set_log,
-    options_set_log_level, options_set_version, options_set_help;
+    options_set_seconds, options_set_count, options_set_jitter_buffer,
+    options_set_probe_name, options_set_label, options_set_subnet_label,
+    options_set_spool_max, options_set_log, options_set_log_level,
+    options_set_version, options_set_help;
 
 /* Every option, in the order of --help. */
 static const struct options_entry options_table[] = {
@@ -240,7 +241,7 @@ static const struct options_entry options_table[] = {
 };
 #define OPTIONS_COUNT	(sizeof(options_table) / sizeof(options_table[0]))
 
-/* The configuration file line being applied, for usage errors ("" otherwise). */
+/* The configuration file line being applied, for usage errors, or "". */
 static char options_where[512];
 
 /* --help's first lines, the forms of a command line. */

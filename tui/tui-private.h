@@ -126,7 +126,7 @@ struct tui {
 void		 tui_draw(struct tui *);
 
 /* tui-store.c */
-/* calloc that never returns NULL (out of memory restores the terminal, exits). */
+/* calloc that never returns NULL: out of memory restores the terminal. */
 void		*tui_xcalloc(size_t n, size_t size);
 void		 tui_free_derived(struct tui *);
 /* Filter and sort the rows again, keeping the selection on call keep. */
