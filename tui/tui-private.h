@@ -121,6 +121,23 @@ struct tui {
 	size_t			 help_top;
 };
 
+/* tui.c */
+/* Draw the whole screen of the current state. */
+void		 tui_draw(struct tui *);
+
+/* tui-store.c */
+/* calloc that never returns NULL: out of memory restores the terminal. */
+void		*tui_xcalloc(size_t n, size_t size);
+void		 tui_free_derived(struct tui *);
+/* Filter and sort the rows again, keeping the selection on call keep. */
+void		 tui_rebuild_rows(struct tui *, size_t keep);
+/* The call index of the list's selected row, or SNAP_NO_CALL. */
+size_t		 tui_selected_call(const struct tui *);
+
+/* tui-keys.c */
+/* Handle one key; 1 when the user quit. */
+int		 tui_key(struct tui *, int key);
+
 /* tui-draw.c */
 attr_t		 tui_style(const struct tui *, enum tui_style);
 attr_t		 tui_mos_style(const struct tui *, double mos);

@@ -18,11 +18,13 @@ struct tui;
  * Sets LC_CTYPE from the environment, so that a UTF-8 locale gets line
  * and block characters and any other gets ACS lines and plain ASCII.
  * Installs handlers that restore the terminal and then die as before for
- * SIGSEGV, SIGBUS, SIGABRT, SIGFPE and SIGILL, and for SIGINT, SIGTERM,
- * SIGHUP and SIGQUIT only where the program left the default action (a
- * program with its own handlers calls tui_restore_terminal() on any path
- * that exits without tui_close()).  NULL with *cause (static text) if
- * this is not a terminal or curses fails.
+ * SIGSEGV, SIGBUS, SIGABRT, SIGFPE and SIGILL, and for SIGINT, SIGTERM
+ * and SIGQUIT only where the program left the default action (a program
+ * with its own handlers calls tui_restore_terminal() on any path that
+ * exits without tui_close()).  SIGHUP it takes over whatever the program
+ * did with it, until tui_close(): while the view is open, a hangup means
+ * its terminal is gone, and tui_poll() says so.  NULL with *cause (static
+ * text) if this is not a terminal or curses fails.
  */
 struct tui	*tui_open(const char **cause);
 /*
@@ -41,7 +43,10 @@ void		 tui_update_take(struct tui *, struct snapshot *,
 /*
  * Wait up to timeout_ms (-1: until a key) for keys and handle them, and a
  * resize of the terminal at any moment.  Returns 1 once the user quit
- * (q on the list), else 0.
+ * (q on the list) or the terminal is gone (SIGHUP, reading it fails, it
+ * is no longer a terminal: the window closed, the connection dropped),
+ * else 0.  Either way the program ends the view as it would on q; after
+ * a hangup every later call returns 1 at once, without waiting.
  */
 int		 tui_poll(struct tui *, int timeout_ms);
 /* Give the terminal back as it was, remove the handlers, free the view. */
