@@ -171,9 +171,10 @@ def check_view(calls, path):
             if shown["impaired"] != d["impaired"]:
                 err("%s: %s impaired %r, the report %r"
                     % (where, side, shown["impaired"], d["impaired"]))
-            for key, decimals in (("loss_pct", 1), ("mos", 2), ("jitter_ms", 1)):
+            for key in ("loss_pct", "mos", "jitter_ms"):
                 text = shown[key]
                 got = None if text == "-" else float(text)
+                decimals = len(text.partition(".")[2])
                 if not near(got, d[key], decimals):
                     err("%s: %s %s shows %s, the report %r"
                         % (where, side, key, text, d[key]))

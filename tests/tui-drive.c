@@ -9,8 +9,10 @@
  * escape sequences included), and intervals whose worst has the stream's
  * minimum MOS.  They exercise the view; they are not measurements.
  *
- *   tui-drive [--copies N] [--live] [--pid-file FILE] REPORT.json
+ *   tui-drive [--dump] [--copies N] [--live] [--pid-file FILE] REPORT.json
  *
+ * --dump prints what the list shows of each call (figures, colours, the
+ * verdict) as JSON, without a terminal;
  * --copies N shows every call N times (scrolling through thousands);
  * --live sends an update every second as a live probe would.
  */
@@ -346,19 +348,26 @@ drive_load(const char *path, size_t copies, struct snapshot *snap)
 	snap->n_calls = nc * copies;
 	snap->n_streams = ns * copies;
 
-	/* Which call of the report each stream belongs to. */
+	/*
+	 * Which call of the report each stream belongs to: the ids each call
+	 * lists (a Call-ID can come twice in one capture).
+	 */
 	base_call = drive_calloc(ns, sizeof(*base_call));
-	for (j = 0; j < ns; j++) {
-		char call_id[SNAP_TEXT_LEN], id[SNAP_TEXT_LEN];
-
+	for (j = 0; j < ns; j++)
 		base_call[j] = SNAP_NO_CALL;
-		drive_str(json_object_array_get_idx(streams, j), "call_id",
-		    call_id, sizeof(call_id));
-		for (i = 0; i < nc && call_id[0] != '\0'; i++) {
-			drive_str(json_object_array_get_idx(calls, i), "call_id",
-			    id, sizeof(id));
-			if (strcmp(id, call_id) == 0)
-				base_call[j] = i;
+	for (i = 0; i < nc; i++) {
+		struct json_object *ids = drive_get(
+		    json_object_array_get_idx(calls, i), "streams");
+		size_t n = ids ? json_object_array_length(ids) : 0, m;
+
+		for (m = 0; m < n; m++) {
+			int id = json_object_get_int(
+			    json_object_array_get_idx(ids, m));
+
+			for (j = 0; j < ns; j++)
+				if (drive_num(json_object_array_get_idx(streams,
+				    j), "id", -1) == id)
+					base_call[j] = i;
 		}
 	}
 	/* SIP endpoints: the caller's media address with port 5060. */
@@ -405,6 +414,56 @@ drive_load(const char *path, size_t copies, struct snapshot *snap)
 	return 0;
 }
 
+/* One list cell as JSON: its text, and whether it is red. */
+static void
+drive_dump_cell(struct json_object *side, struct json_object *poor,
+    const char *key, const char *reason, const struct tui_cell *c)
+{
+	json_object_object_add(side, key, json_object_new_string(c->text));
+	json_object_object_add(poor, reason, json_object_new_boolean(
+	    c->have && c->band == VERDICT_POOR));
+}
+
+/*
+ * What the list shows of each call, as a JSON array on standard output
+ * (tests/verdict.test compares it with the other outputs).
+ */
+static void
+drive_dump(const struct snapshot *snap)
+{
+	struct json_object *all = json_object_new_array();
+	struct tui_side_cells cells[2];
+	size_t i;
+	int k;
+
+	for (i = 0; i < snap->n_calls; i++) {
+		struct json_object *row = json_object_new_object();
+
+		tui_list_cells(snap, i, cells);
+		json_object_object_add(row, "call_id",
+		    json_object_new_string(snap->calls[i].call_id));
+		for (k = 0; k < 2; k++) {
+			struct json_object *side = json_object_new_object();
+			struct json_object *poor = json_object_new_object();
+
+			json_object_object_add(side, "impaired",
+			    json_object_new_boolean(cells[k].impaired));
+			drive_dump_cell(side, poor, "mos", "mos", &cells[k].mos);
+			drive_dump_cell(side, poor, "loss_pct", "loss",
+			    &cells[k].loss_pct);
+			drive_dump_cell(side, poor, "jitter_ms", "jitter",
+			    &cells[k].jitter_ms);
+			json_object_object_add(side, "poor", poor);
+			json_object_object_add(row,
+			    verdict_side_name((enum verdict_side)k), side);
+		}
+		json_object_array_add(all, row);
+	}
+	printf("%s\n", json_object_to_json_string_ext(all,
+	    JSON_C_TO_STRING_PRETTY));
+	json_object_put(all);
+}
+
 /* Load the report, open the view, update it until q. */
 int
 main(int argc, char **argv)
@@ -414,11 +473,14 @@ main(int argc, char **argv)
 	const char *cause, *pid_file = NULL;
 	struct tui *view;
 	size_t copies = 1, i;
-	int live = 0, optind;
+	int live = 0, dump = 0, optind;
 	double last_end = 0;
 
 	for (optind = 1; optind < argc && argv[optind][0] == '-'; optind++) {
-		if (strcmp(argv[optind], "--copies") == 0 && optind + 1 < argc)
+		if (strcmp(argv[optind], "--dump") == 0)
+			dump = 1;
+		else if (strcmp(argv[optind], "--copies") == 0 &&
+		    optind + 1 < argc)
 			copies = strtoul(argv[++optind], NULL, 10);
 		else if (strcmp(argv[optind], "--live") == 0)
 			live = 1;
@@ -433,6 +495,11 @@ main(int argc, char **argv)
 	if (drive_load(argv[optind], copies, &snap) != 0) {
 		fprintf(stderr, "tui-drive: cannot read %s\n", argv[optind]);
 		return 2;
+	}
+	if (dump) {
+		drive_dump(&snap);
+		snapshot_release(&snap);
+		return 0;
 	}
 	if (pid_file != NULL) {
 		FILE *f = fopen(pid_file, "w");
@@ -476,7 +543,7 @@ main(int argc, char **argv)
 	snapshot_release(&snap);
 	return 0;
 usage:
-	fprintf(stderr, "usage: tui-drive [--copies N] [--live] "
+	fprintf(stderr, "usage: tui-drive [--dump] [--copies N] [--live] "
 	    "[--pid-file FILE] REPORT.json\n");
 	return 2;
 }

@@ -337,16 +337,16 @@ tui_probe_figures(const struct tui *t, int y, int x, int w,
 {
 	const struct rtpstat_summary *r = &s->rtp;
 	const struct quality_summary *q = &s->quality;
-	attr_t loss = tui_style(t, r->loss_pct >= 1 ? TUI_BAD :
-	    r->loss_pct > 0 ? TUI_FAIR : TUI_NORMAL);
+	attr_t loss = tui_band_style(t, verdict_loss_band(r->loss_pct),
+	    TUI_NORMAL);
 	int n;
 
 	n = tui_putf(y, x, w, loss, "loss %.2f%% %llu/%llu", r->loss_pct,
 	    (unsigned long long)r->lost, (unsigned long long)r->expected);
 	tui_putf(y, x + n, w - n, A_NORMAL, " burst %.2f", r->burst_ratio);
 	if (s->clock_rate_hz != 0)
-		n = tui_putf(y + 1, x, w, tui_style(t, r->jitter_mean_ms >= 30 ?
-		    TUI_BAD : r->jitter_mean_ms >= 10 ? TUI_FAIR : TUI_NORMAL),
+		n = tui_putf(y + 1, x, w, tui_band_style(t,
+		    verdict_jitter_band(r->jitter_mean_ms), TUI_NORMAL),
 		    "jitter %.1f max %.1f ms", r->jitter_mean_ms, r->jitter_max_ms);
 	else
 		n = tui_put(y + 1, x, w, A_NORMAL, "jitter -");
@@ -384,7 +384,8 @@ tui_far_figures(const struct tui *t, int y, int x, int w,
 	if (f->reports > 0) {
 		n = tui_putf(y, x, w, A_NORMAL, "far end: %u reports, loss ",
 		    f->reports);
-		tui_putf(y, x + n, w - n, tui_style(t, f->fraction_lost_pct >= 1 ?
+		tui_putf(y, x + n, w - n, tui_style(t,
+		    verdict_loss_band(f->fraction_lost_pct) == VERDICT_POOR ?
 		    TUI_BAD : TUI_NORMAL), "%.1f%% (cum %d)", f->fraction_lost_pct,
 		    f->cumulative_lost);
 	} else

@@ -68,15 +68,26 @@ tui_style(const struct tui *t, enum tui_style style)
 	}
 }
 
-/* The style of a MOS figure: good, fair or bad. */
+attr_t
+tui_band_style(const struct tui *t, enum verdict_band band,
+    enum tui_style good)
+{
+	switch (band) {
+	case VERDICT_POOR:
+		return tui_style(t, TUI_BAD);
+	case VERDICT_FAIR:
+		return tui_style(t, TUI_FAIR);
+	case VERDICT_GOOD:
+		break;
+	}
+	return good == TUI_NORMAL ? A_NORMAL : tui_style(t, good);
+}
+
+/* The style of a MOS figure: its band (metrics/verdict.h), good green. */
 attr_t
 tui_mos_style(const struct tui *t, double mos)
 {
-	if (mos >= TUI_MOS_GOOD)
-		return tui_style(t, TUI_GOOD);
-	if (mos >= TUI_MOS_FAIR)
-		return tui_style(t, TUI_FAIR);
-	return tui_style(t, TUI_BAD);
+	return tui_band_style(t, verdict_mos_band(mos), TUI_GOOD);
 }
 
 /* Printable ASCII of s at (y, x), at most width cells; returns the cells used. */
@@ -396,11 +407,11 @@ tui_spark(const struct tui *t, int y, int x, int width,
 		} else {
 			level = tui_level(v, 0, top);
 			if (what == TUI_SPARK_LOSS)
-				attr = tui_style(t, v >= 1 ? TUI_BAD :
-				    v > 0 ? TUI_FAIR : TUI_GOOD);
+				attr = tui_band_style(t, verdict_loss_band(v),
+				    TUI_GOOD);
 			else
-				attr = tui_style(t, v >= 30 ? TUI_BAD :
-				    v >= 10 ? TUI_FAIR : TUI_GOOD);
+				attr = tui_band_style(t,
+				    verdict_jitter_band(v), TUI_GOOD);
 		}
 		if (t->utf8) {
 			cchar_t cc;

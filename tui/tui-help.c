@@ -5,6 +5,10 @@
 
 #include "tui/tui-private.h"
 
+/* A constant's value as text: the thresholds below are the verdict's. */
+#define TUI_STR(x)	TUI_STR_(x)
+#define TUI_STR_(x)	#x
+
 /* Lines of help; a line starting with '#' is a heading. */
 static const char *const tui_help_text[] = {
 	"# Everywhere",
@@ -37,7 +41,12 @@ static const char *const tui_help_text[] = {
 	"# Figures",
 	"  MOS> LOSS> JIT>  what the caller sent (caller to callee)",
 	"  MOS< LOSS< JIT<  what the callee sent (callee to caller)",
-	"  MOS colours      green >= 4.0, yellow 3.6 to 4.0, red < 3.6",
+	"  MOS colours      green >= " TUI_STR(VERDICT_MOS_GOOD) ", yellow "
+	    TUI_STR(VERDICT_MOS) " to " TUI_STR(VERDICT_MOS_GOOD) ", red < "
+	    TUI_STR(VERDICT_MOS),
+	"  red figures      why a side is impaired: loss >= "
+	    TUI_STR(VERDICT_LOSS_PCT) " %, MOS < " TUI_STR(VERDICT_MOS) ",",
+	"                   mean jitter > " TUI_STR(VERDICT_JITTER_MS) " ms",
 	"  LOSS             % of expected packets lost in the network",
 	"  JIT              RFC 3550 interarrival jitter, mean, in ms",
 	"  charts           one cell per interval (the worst when squeezed),",

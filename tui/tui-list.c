@@ -142,50 +142,51 @@ tui_follow(struct tui_cursor *cur, size_t rows, size_t page)
 		cur->top = rows > page ? rows - page : 0;
 }
 
-/* A MOS figure and its colour. */
+/* A side's cells, as the list prints them, with their bands. */
 static void
-tui_mos_cell(const struct tui *t, const struct tui_dir *d, char *buf,
-    size_t size, attr_t *attr)
+tui_side_cells(const struct verdict_dir *d, struct tui_side_cells *c)
 {
-	if (d->have_mos) {
-		snprintf(buf, size, "%.2f", d->mos);
-		*attr = tui_mos_style(t, d->mos);
-	} else
-		snprintf(buf, size, "-");
+	memset(c, 0, sizeof(*c));
+	c->impaired = d->impaired;
+	snprintf(c->mos.text, sizeof(c->mos.text), "-");
+	snprintf(c->loss_pct.text, sizeof(c->loss_pct.text), "-");
+	snprintf(c->jitter_ms.text, sizeof(c->jitter_ms.text), "-");
+	if ((c->mos.have = d->have_mos)) {
+		snprintf(c->mos.text, sizeof(c->mos.text), "%.2f", d->mos);
+		c->mos.band = verdict_mos_band(d->mos);
+	}
+	if ((c->loss_pct.have = d->have_loss)) {
+		snprintf(c->loss_pct.text, sizeof(c->loss_pct.text),
+		    d->loss_pct >= 99.95 ? "%.0f" : "%.1f", d->loss_pct);
+		c->loss_pct.band = verdict_loss_band(d->loss_pct);
+	}
+	if ((c->jitter_ms.have = d->have_jitter)) {
+		snprintf(c->jitter_ms.text, sizeof(c->jitter_ms.text),
+		    d->jitter_ms >= 999.5 ? "%.0f" : "%.1f", d->jitter_ms);
+		c->jitter_ms.band = verdict_jitter_band(d->jitter_ms);
+	}
 }
 
-/* A loss figure and its colour. */
-static void
-tui_loss_cell(const struct tui *t, const struct tui_dir *d, char *buf,
-    size_t size, attr_t *attr)
+void
+tui_list_cells(const struct snapshot *snap, size_t call,
+    struct tui_side_cells cells[2])
 {
-	if (!d->have_stream) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	snprintf(buf, size, d->loss_pct >= 99.95 ? "%.0f" : "%.1f",
-	    d->loss_pct);
-	if (d->loss_pct >= 1)
-		*attr = tui_style(t, TUI_BAD);
-	else if (d->loss_pct > 0)
-		*attr = tui_style(t, TUI_FAIR);
+	struct verdict_call v;
+	int i;
+
+	verdict_of_call(snap->streams, snap->n_streams, call, &v);
+	for (i = 0; i < 2; i++)
+		tui_side_cells(&v.dir[i], &cells[i]);
 }
 
-/* A jitter figure and its colour. */
+/* A cell's text and colour: MOS good is green, other figures plain. */
 static void
-tui_jitter_cell(const struct tui *t, const struct tui_dir *d, char *buf,
-    size_t size, attr_t *attr)
+tui_cell_show(const struct tui *t, const struct tui_cell *c,
+    enum tui_style good, char *buf, size_t size, attr_t *attr)
 {
-	if (!d->have_jitter) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	snprintf(buf, size, d->jitter_ms >= 999.5 ? "%.0f" : "%.1f",
-	    d->jitter_ms);
-	if (d->jitter_ms >= 30)
-		*attr = tui_style(t, TUI_BAD);
-	else if (d->jitter_ms >= 10)
-		*attr = tui_style(t, TUI_FAIR);
+	snprintf(buf, size, "%s", c->text);
+	if (c->have)
+		*attr = tui_band_style(t, c->band, good);
 }
 
 /* One call's row. */
@@ -196,8 +197,11 @@ tui_call_row(const struct tui *t, int y, size_t call, int selected,
 	const struct snap_call *c = &t->snap.calls[call];
 	const struct tui_call_info *info = &t->info[call];
 	attr_t base = selected ? tui_style(t, TUI_SELECTED) : A_NORMAL;
+	struct tui_side_cells cells[2];
 	size_t i;
 
+	tui_side_cells(&info->v.dir[VERDICT_CALLER], &cells[0]);
+	tui_side_cells(&info->v.dir[VERDICT_CALLEE], &cells[1]);
 	if (selected)
 		tui_fill(y, 0, COLS, base);
 	for (i = 0; i < TUI_NCOLUMNS; i++) {
@@ -238,18 +242,18 @@ tui_call_row(const struct tui *t, int y, size_t call, int selected,
 			break;
 		case COL_MOS_FWD:
 		case COL_MOS_REV:
-			tui_mos_cell(t, &info->dir[col->id == COL_MOS_REV], buf,
-			    sizeof(buf), &attr);
+			tui_cell_show(t, &cells[col->id == COL_MOS_REV].mos,
+			    TUI_GOOD, buf, sizeof(buf), &attr);
 			break;
 		case COL_LOSS_FWD:
 		case COL_LOSS_REV:
-			tui_loss_cell(t, &info->dir[col->id == COL_LOSS_REV], buf,
-			    sizeof(buf), &attr);
+			tui_cell_show(t, &cells[col->id == COL_LOSS_REV].loss_pct,
+			    TUI_NORMAL, buf, sizeof(buf), &attr);
 			break;
 		case COL_JIT_FWD:
 		case COL_JIT_REV:
-			tui_jitter_cell(t, &info->dir[col->id == COL_JIT_REV], buf,
-			    sizeof(buf), &attr);
+			tui_cell_show(t, &cells[col->id == COL_JIT_REV].jitter_ms,
+			    TUI_NORMAL, buf, sizeof(buf), &attr);
 			break;
 		case COL_PDD:
 			tui_format_ms(buf, sizeof(buf), c->pdd_ms);

@@ -13,14 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics/verdict.h"
 #include "tui/tui.h"
 
 #define TUI_FILTER_LEN		64
 #define TUI_EXPORTER_LEN	16
-
-/* Thresholds of the MOS colours (issue 7: >= 4.0, 3.6 to 4.0, < 3.6). */
-#define TUI_MOS_GOOD		4.0
-#define TUI_MOS_FAIR		3.6
 
 enum tui_screen {
 	TUI_LIST,		/* the calls */
@@ -53,19 +50,9 @@ enum tui_style {
 	TUI_DIM
 };
 
-/* One direction of a call, over its streams that way. */
-struct tui_dir {
-	int		have_stream;
-	int		have_mos;
-	double		mos;		/* the worst stream's MOS for the call */
-	double		loss_pct;	/* the highest */
-	int		have_jitter;
-	double		jitter_ms;	/* the highest mean */
-};
-
 /* What the list needs of a call, worked out once per snapshot. */
 struct tui_call_info {
-	struct tui_dir	dir[2];		/* 0: sent by the caller, 1: by the callee */
+	struct verdict_call v;		/* its figures and verdict per side */
 	const char	*codec;		/* of its first stream with one, or "" */
 	size_t		first;		/* its streams: call_streams[first ...] */
 	size_t		n_streams;
@@ -141,6 +128,9 @@ int		 tui_key(struct tui *, int key);
 /* tui-draw.c */
 attr_t		 tui_style(const struct tui *, enum tui_style);
 attr_t		 tui_mos_style(const struct tui *, double mos);
+/* The style of a figure in a verdict band; good: the style given. */
+attr_t		 tui_band_style(const struct tui *, enum verdict_band,
+		    enum tui_style good);
 int		 tui_put(int y, int x, int width, attr_t, const char *);
 int		 tui_putf(int y, int x, int width, attr_t, const char *, ...)
 		    __attribute__((format(printf, 5, 6)));

@@ -140,28 +140,7 @@ tui_call_ended(const struct snap_call *c)
 static void
 tui_add_stream(struct tui_call_info *info, const struct snap_stream *s)
 {
-	struct tui_dir *d;
-	int way;
-
-	if (s->direction != NULL && strcmp(s->direction, "callee") == 0)
-		way = 1;
-	else if (s->direction != NULL && strcmp(s->direction, "caller") == 0)
-		way = 0;
-	else
-		way = info->dir[0].have_stream && !info->dir[1].have_stream;
-	d = &info->dir[way];
-	if (!d->have_stream || s->rtp.loss_pct > d->loss_pct)
-		d->loss_pct = s->rtp.loss_pct;
-	d->have_stream = 1;
-	if (s->quality.have_mos && (!d->have_mos || s->quality.mos_call < d->mos)) {
-		d->mos = s->quality.mos_call;
-		d->have_mos = 1;
-	}
-	if (s->clock_rate_hz != 0 &&
-	    (!d->have_jitter || s->rtp.jitter_mean_ms > d->jitter_ms)) {
-		d->jitter_ms = s->rtp.jitter_mean_ms;
-		d->have_jitter = 1;
-	}
+	verdict_call_add(&info->v, s);
 	if (info->codec[0] == '\0' && s->codec[0] != '\0')
 		info->codec = s->codec;
 }
@@ -178,8 +157,10 @@ tui_derive(struct tui *t)
 	t->call_streams = tui_xcalloc(s->n_streams, sizeof(size_t));
 	t->orphans = tui_xcalloc(s->n_streams, sizeof(size_t));
 	t->rows = tui_xcalloc(s->n_calls, sizeof(size_t));
-	for (i = 0; i < s->n_calls; i++)
+	for (i = 0; i < s->n_calls; i++) {
 		t->info[i].codec = "";
+		verdict_call_init(&t->info[i].v);
+	}
 	for (i = 0; i < s->n_streams; i++) {
 		size_t call = s->streams[i].call;
 
@@ -199,6 +180,8 @@ tui_derive(struct tui *t)
 		t->call_streams[t->info[call].first + fill[call]++] = i;
 		tui_add_stream(&t->info[call], &s->streams[i]);
 	}
+	for (i = 0; i < s->n_calls; i++)
+		verdict_call_finish(&t->info[i].v);
 	free(fill);
 }
 
@@ -283,7 +266,7 @@ tui_sort_key(const struct tui *t, size_t call)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		const struct tui_dir *d = &info->dir[i];
+		const struct verdict_dir *d = &info->v.dir[i];
 
 		switch (t->sort) {
 		case TUI_SORT_MOS:
@@ -291,7 +274,7 @@ tui_sort_key(const struct tui *t, size_t call)
 				key = d->mos;
 			break;
 		case TUI_SORT_LOSS:
-			if (d->have_stream && -d->loss_pct < key)
+			if (d->have_loss && -d->loss_pct < key)
 				key = -d->loss_pct;
 			break;
 		case TUI_SORT_JITTER:

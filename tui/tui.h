@@ -9,6 +9,7 @@
 #define VQ_TUI_H
 
 #include "metrics/snapshot.h"
+#include "metrics/verdict.h"
 
 struct tui;
 
@@ -61,5 +62,28 @@ void		 tui_close(struct tui *);
  * view is open, and nothing the second time.
  */
 void		 tui_restore_terminal(void);
+
+/* One figure of the list: as printed ("-": none) and its colour's band. */
+struct tui_cell {
+	int		 have;
+	char		 text[16];
+	enum verdict_band band;
+};
+
+/* What the list shows of the media one side of a call sent. */
+struct tui_side_cells {
+	int		 impaired;	/* the verdict (metrics/verdict.h) */
+	struct tui_cell	 mos;
+	struct tui_cell	 loss_pct;
+	struct tui_cell	 jitter_ms;
+};
+
+/*
+ * The list's cells of a call of a snapshot, both sides (enum
+ * verdict_side), made as the list makes them: for scripts and tests that
+ * read what the view shows without a terminal.  Needs no open view.
+ */
+void		 tui_list_cells(const struct snapshot *, size_t call,
+		    struct tui_side_cells[2]);
 
 #endif /* VQ_TUI_H */
