@@ -1010,24 +1010,6 @@ handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
 	count_result(a, it.result, PROTO_RTCP);
 }
 
-/*
- * The media RTCP belongs to: RTCP goes to the RTP port + 1 (RFC 3550 §11),
- * or to the RTP port itself with rtcp-mux (RFC 5761).
- */
-static const struct call_media *
-rtcp_media(const struct analyzer *a, const struct vq_endpoint *ep)
-{
-	const struct call_media *m;
-	struct vq_endpoint rtp_ep = *ep;
-
-	if ((m = calls_media_find(a->calls, ep)) != NULL && m->sdp.rtcp_mux)
-		return m;
-	if (ep->port == 0)
-		return NULL;
-	rtp_ep.port = (uint16_t)(ep->port - 1);
-	return calls_media_find(a->calls, &rtp_ep);
-}
-
 static void
 handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 {
@@ -1039,8 +1021,8 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		return;
 	}
 	if (rtp_is_rtcp(meta->payload, meta->payload_len)) {
-		if ((media = rtcp_media(a, &meta->dst)) != NULL ||
-		    (media = rtcp_media(a, &meta->src)) != NULL) {
+		if ((media = calls_rtcp_find(a->calls, &meta->dst)) != NULL ||
+		    (media = calls_rtcp_find(a->calls, &meta->src)) != NULL) {
 			keep_packet(a, media->call, meta);
 			handle_rtcp(a, meta);
 		} else {
