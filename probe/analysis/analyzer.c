@@ -5,9 +5,14 @@
  * any port) goes to the call table, which learns media endpoints from SDP.
  * A UDP datagram to or from a learned endpoint is RTP or RTCP of that call;
  * RTP is followed per (source, destination, SSRC), as tshark does, so an
- * SSRC change is a new stream.  Media with no signalling seen is left to
- * the heuristics of a later version: guessing RTP from arbitrary UDP gives
- * false streams, and a false stream is a false alarm.
+ * SSRC change is a new stream.
+ *
+ * What no SDP explains is counted by application (nDPI), and media among
+ * it is still measured, warily, since a false stream is a false alarm:
+ * RTP without SDP becomes a stream (with no call) only once a second
+ * packet continues the first one's SSRC, payload type and sequence number,
+ * and RTCP without SDP is read only when the whole datagram parses as
+ * RTCP; both between unprivileged ports.
  */
 #include <sys/queue.h>
 
@@ -130,7 +135,8 @@ struct analyzer {
 	size_t			  n_pending;
 	size_t			  cap_pending;
 	uint64_t		  sip_requests[SNAP_SIP_METHODS];
-	uint64_t		  sip_responses[SNAP_SIP_METHODS][6];
+	uint64_t		  sip_responses[SNAP_SIP_METHODS]
+				    [SNAP_SIP_CLASSES];
 	int64_t			  next_session_check_us;
 	uint64_t		  version;	/* of the latest call copy */
 
@@ -554,7 +560,8 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 	a->sip_messages++;
 	if (msg.is_request)
 		a->sip_requests[msg.method < SNAP_SIP_METHODS ? msg.method : 0]++;
-	else if (msg.status_code >= 100 && msg.status_code < 700)
+	else if (msg.status_code >= 100 &&
+	    msg.status_code < 100 * (SNAP_SIP_CLASSES + 1))
 		a->sip_responses[msg.cseq_method < SNAP_SIP_METHODS ?
 		    msg.cseq_method : 0][msg.status_code / 100 - 1]++;
 	/* The SDP is the body, or its application/sdp part (multipart). */
@@ -597,7 +604,7 @@ payload_kind(const char *encoding, uint8_t pt)
 {
 	if (strcasecmp(encoding, "telephone-event") == 0)
 		return RTPSTAT_EVENT;
-	if (pt == 13 || strcasecmp(encoding, "CN") == 0)
+	if (pt == RTP_PT_CN || strcasecmp(encoding, "CN") == 0)
 		return RTPSTAT_COMFORT_NOISE;
 	return RTPSTAT_VOICE;
 }
@@ -716,11 +723,14 @@ stream_start(struct analyzer *a, struct stream *s, uint32_t clock_rate_hz)
 /*
  * What a payload type means without SDP: the RFC 3551 static table, and
  * for a dynamic type the shape of RFC 4733 events (4 bytes per event, the
- * reserved bit clear), which no voice codec's packet has.
+ * reserved bit clear), which no voice codec's packet has.  The payload is
+ * the one the header points at, its padding already taken off.
  */
 static void
-classify_unsignalled(struct rtp_seen *r, const uint8_t *payload)
+classify_unsignalled(struct rtp_seen *r)
 {
+	const uint8_t *payload = r->hdr.payload;
+
 	r->encoding = rtp_static_codec(r->hdr.payload_type, &r->clock_rate_hz);
 	if (r->encoding != NULL) {
 		r->kind = payload_kind(r->encoding, r->hdr.payload_type);
@@ -841,8 +851,7 @@ handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
 		return;		/* not RTP: nothing to count it against */
 	r.ts_us = meta->ts_us;
 	r.dscp = meta->dscp;
-	classify_unsignalled(&r, meta->payload + (meta->payload_len -
-	    r.hdr.payload_len));
+	classify_unsignalled(&r);
 
 	stream_key(key, meta, r.hdr.ssrc, 0);
 	HASH_FIND(hh, a->by_key, key, sizeof(key), s);
@@ -999,7 +1008,8 @@ handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
 			break;
 		case RTCP_XR:
 			for (i = 0; i < pkt.u.xr.n_blocks; i++)
-				if (pkt.u.xr.blocks[i].type == 7)
+				if (pkt.u.xr.blocks[i].type ==
+				    RTCP_XR_BLOCK_VOIP)
 					rtcp_xr_voip(a,
 					    &pkt.u.xr.blocks[i].u.voip);
 			break;

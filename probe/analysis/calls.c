@@ -92,7 +92,7 @@ struct call_table {
 	size_t			  n_calls;
 	size_t			  cap_calls;
 	struct media_entry	 *media;	/* uthash head */
-	struct media_entry	 *rtcp;		/* uthash head, by RTCP endpoint */
+	struct media_entry	 *rtcp;		/* by RTCP endpoint */
 	size_t			  n_removed;	/* in order[] until compaction */
 	struct call		 *lru_head;	/* least recently active */
 	struct call		 *lru_tail;
