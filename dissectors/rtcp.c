@@ -63,9 +63,6 @@
 #define RTCP_SDES_END		0
 #define RTCP_SDES_CNAME		1
 
-#define XR_BLOCK_RRT		4
-#define XR_BLOCK_DLRR		5
-#define XR_BLOCK_VOIP		7
 #define XR_RRT_WORDS		2
 #define XR_DLRR_ITEM_WORDS	3
 #define XR_VOIP_WORDS		8
@@ -266,18 +263,18 @@ rtcp_xr_block(const uint8_t *body, uint16_t words, struct rtcp_xr_block *b)
 
 	cur_init(&c, body, 4 * (size_t)words);
 	switch (b->type) {
-	case XR_BLOCK_VOIP:
+	case RTCP_XR_BLOCK_VOIP:
 		if (words != XR_VOIP_WORDS)
 			return -1;
 		rtcp_xr_voip(&c, &b->u.voip);
 		break;
-	case XR_BLOCK_RRT:
+	case RTCP_XR_BLOCK_RRT:
 		if (words != XR_RRT_WORDS)
 			return -1;
 		b->u.rrt.ntp_sec = cur_be32(&c);
 		b->u.rrt.ntp_frac = cur_be32(&c);
 		break;
-	case XR_BLOCK_DLRR:
+	case RTCP_XR_BLOCK_DLRR:
 		if (words % XR_DLRR_ITEM_WORDS != 0)
 			return -1;
 		n = words / XR_DLRR_ITEM_WORDS;

@@ -40,6 +40,13 @@ enum rtcp_type {
 	RTCP_XR = 207
 };
 
+/* XR report block types (RFC 3611 §4) that are decoded; others are kept raw. */
+enum rtcp_xr_block_type {
+	RTCP_XR_BLOCK_RRT = 4,		/* Receiver Reference Time */
+	RTCP_XR_BLOCK_DLRR = 5,		/* DLRR */
+	RTCP_XR_BLOCK_VOIP = 7		/* VoIP Metrics */
+};
+
 #define RTCP_MAX_COUNT		31	/* the 5-bit RC / SC field */
 #define RTCP_XR_MAX_BLOCKS	8
 #define RTCP_XR_MAX_DLRR	4	/* DLRR sub-blocks kept per block */
@@ -166,7 +173,8 @@ struct rtcp_xr_dlrr_item {
 
 /* An XR report block; the union holds the decoded types. */
 struct rtcp_xr_block {
-	uint8_t		 type;		/* BT: 4 RRT, 5 DLRR, 7 VoIP ... */
+	uint8_t		 type;		/* enum rtcp_xr_block_type, or
+					   another BT */
 	uint8_t		 type_specific;
 	const uint8_t	*body;		/* after its 4-byte header */
 	size_t		 body_len;

@@ -10,6 +10,7 @@
 #include "dissectors/dissect.h"
 
 #define RTP_MAX_CSRC	15	/* the 4-bit CC field */
+#define RTP_PT_CN	13	/* comfort noise (RFC 3389), static */
 
 struct rtp_hdr {
 	uint8_t		marker;

@@ -638,6 +638,27 @@ sdp_parse(const char *text, size_t len, struct sdp_session *out)
 	return DISSECT_OK;
 }
 
+/*
+ * Where the media's RTP and RTCP go.  The parse has already put the RTP
+ * port + 1 where no a=rtcp gave a port, and 0 for media that is not RTP;
+ * an a=rtcp without an address means the RTP address.
+ */
+int
+sdp_media_endpoints(const struct sdp_media *m, struct sdp_endpoints *out)
+{
+	memset(out, 0, sizeof *out);
+	if (m->rtp.port == 0 || m->rtp.addr.family == 0)
+		return -1;
+	out->rtp = m->rtp;
+	if (m->rtcp_port != 0) {
+		out->rtcp.addr = m->rtcp_attr && m->rtcp_addr.family != 0 ?
+		    m->rtcp_addr : m->rtp.addr;
+		out->rtcp.port = m->rtcp_port;
+	}
+	out->rtcp_mux = m->rtcp_mux;
+	return 0;
+}
+
 /* The parameters of a payload type's a=fmtp. */
 const char *
 sdp_media_fmtp(const struct sdp_media *m, uint8_t payload_type)

@@ -85,6 +85,20 @@ struct sdp_session {
 };
 
 /*
+ * The transport addresses a media section announces: where its RTP goes,
+ * where its RTCP goes (RFC 3605 a=rtcp, its port and, if given, its
+ * address; else the RTP port + 1, RFC 3550 §11), and whether RTCP may
+ * share the RTP port (RFC 5761 a=rtcp-mux).  rtcp is filled even with
+ * rtcp_mux: an offer's a=rtcp is where RTCP goes if the answer declines.
+ */
+struct sdp_endpoints {
+	struct vq_endpoint	rtp;
+	struct vq_endpoint	rtcp;		/* port 0: none (not RTP, or
+						   RTP on port 65535) */
+	int			rtcp_mux;
+};
+
+/*
  * Parse an SDP body; MALFORMED when it has no v= line or no usable m= line,
  * UNSUPPORTED when its m= lines are well formed but none carries RTP (T.38
  * over udptl, MSRP).  The first SDP_MAX_MEDIA m= lines are kept, in order,
@@ -94,6 +108,12 @@ struct sdp_session {
  */
 enum dissect_result sdp_parse(const char *p, size_t len,
 	    struct sdp_session *out);
+
+/*
+ * The endpoints a parsed media section announces.  Returns 0, or -1 when
+ * it announces none: a declined stream (port 0) or no c= address.
+ */
+int	sdp_media_endpoints(const struct sdp_media *, struct sdp_endpoints *);
 
 /* The a=fmtp parameters of a payload type in this media, or NULL. */
 const char *sdp_media_fmtp(const struct sdp_media *, uint8_t payload_type);

@@ -195,6 +195,15 @@ rfc3611_summary(const struct burst *b, double ms_per_packet,
 		s->burst_ms = 0;
 }
 
+double
+burst_ratio_g107(uint64_t lost, uint64_t runs, uint64_t seqs)
+{
+	if (runs == 0 || seqs == 0)
+		return 1.0;
+	return (double)lost / (double)runs *
+	    (1.0 - (double)lost / (double)seqs);
+}
+
 /* The figures so far; the stream can go on being updated afterwards. */
 void
 burst_summary(const struct burst *b, double ms_per_packet,
@@ -220,10 +229,7 @@ burst_summary(const struct burst *b, double ms_per_packet,
 		if (b->open_run > s->longest_run)
 			s->longest_run = b->open_run;
 	}
-	s->burst_ratio = 1;
-	if (s->runs > 0)
-		s->burst_ratio = (double)losses / (double)s->runs *
-		    (1 - s->loss_fraction);
+	s->burst_ratio = burst_ratio_g107(losses, s->runs, b->packets);
 
 	p = ratio((double)b->n_rl, (double)(b->n_rr + b->n_rl));
 	q = ratio((double)b->n_lr, (double)(b->n_lr + b->n_ll));

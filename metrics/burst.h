@@ -72,6 +72,11 @@ void		 burst_reset(struct burst *);
 /* The next sequence number's fate. */
 void		 burst_update(struct burst *, enum burst_fate);
 /*
+ * G.107's BurstR from loss runs: the mean run length (lost / runs) over
+ * the mean under random loss, 1 / (1 - lost / seqs).  1 without a run.
+ */
+double		 burst_ratio_g107(uint64_t lost, uint64_t runs, uint64_t seqs);
+/*
  * The figures so far, durations for ms_per_packet of audio in a packet;
  * the stream can go on being updated afterwards.
  */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "metrics/quality.h"
+#include "metrics/seqmath.h"
 
 #define QUALITY_MISORDER	100	/* RFC 3550 A.1's MAX_MISORDER */
 /*
@@ -33,7 +34,15 @@
  * that is.
  */
 #define QUALITY_WINDOW		256
-#define QUALITY_DROPOUT		3000	/* RFC 3550 A.1's MAX_DROPOUT */
+/*
+ * How far from the highest a sequence number may be, ahead or behind,
+ * before it is taken as the sender renumbering (RFC 3550 A.1's
+ * MAX_DROPOUT).  Wider behind than rtpstat's MAX_MISORDER, because here a
+ * jump restarts the listener's model at once, with no second packet to
+ * confirm it: a straggler 100 to 3000 behind must stay a packet too late
+ * to change a decided fate, not throw the stream's model away.
+ */
+#define QUALITY_DROPOUT		3000
 #define QUALITY_DEFAULT_MS	20.0
 
 _Static_assert(QUALITY_WINDOW > 2 * QUALITY_MISORDER - 2 &&
@@ -273,13 +282,6 @@ settle_one(struct quality *q)
 	q->next_final++;
 }
 
-/* The packet's extended sequence number, nearest the highest so far. */
-static int64_t
-extend(const struct quality *q, uint16_t seq)
-{
-	return q->highest + (int16_t)(uint16_t)(seq - (uint16_t)q->highest);
-}
-
 /* Audio per packet, from consecutive timed packets' timestamps. */
 static void
 learn_packet_size(struct quality *q, int64_t ext, uint32_t timestamp)
@@ -313,9 +315,8 @@ quality_packet(struct quality *q, uint16_t seq, uint32_t timestamp,
 		q->last_fate_us = arrival_us;
 		q->arrival_base_us = arrival_us;
 	}
-	ext = extend(q, seq);
-	if (ext > q->highest + QUALITY_DROPOUT ||
-	    ext < q->highest - QUALITY_DROPOUT) {
+	if (seqmath_extend(q->highest, seq, QUALITY_DROPOUT, QUALITY_DROPOUT,
+	    &ext) != 0) {
 		/* The sender renumbered: decide the old range, start anew. */
 		while (q->next_final <= q->highest)
 			settle_one(q);

@@ -18,10 +18,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics/burst.h"
 #include "metrics/rtpstat.h"
 #include "metrics/seqmath.h"
 
 #define RTP_SEQ_MOD	65536
+/*
+ * A.1's window for extending a sequence number: up to MAX_DROPOUT - 1
+ * ahead of the highest is in order (a gap is loss), up to MAX_MISORDER - 1
+ * behind is late.  Anything further is a jump, taken as the source
+ * restarting only once the next packet continues it (bad_seq): a lone
+ * stray does not move the stream.
+ */
 #define MAX_DROPOUT	3000
 #define MAX_MISORDER	100
 #define NO_BAD_SEQ	(RTP_SEQ_MOD + 1)	/* matches no 16-bit seq */
@@ -55,9 +63,7 @@ struct rtpstat {
 	int64_t			first_us;
 	int64_t			last_us;
 
-	/* Sequence extension, RFC 3550 A.1. */
-	uint16_t		max_seq;
-	int64_t			cycles;		/* wraps seen, times 65536 */
+	/* Sequence extension, RFC 3550 A.1, from highest_seq below. */
 	uint32_t		bad_seq;	/* seq confirming a restart */
 	int			bad_seq_event;	/* the jump was an event */
 
@@ -234,8 +240,6 @@ range_mark(struct rtpstat *rs, int64_t seq, enum rtpstat_kind kind)
 static void
 seq_init(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 {
-	rs->max_seq = pkt->seq;
-	rs->cycles = 0;
 	rs->bad_seq = NO_BAD_SEQ;
 	range_open(rs, pkt->seq);
 	range_mark(rs, pkt->seq, pkt->kind);
@@ -251,8 +255,6 @@ seq_restart(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 {
 	range_close(rs);
 	rs->restarts++;
-	rs->max_seq = pkt->seq;
-	rs->cycles = 0;
 	rs->bad_seq = NO_BAD_SEQ;
 	range_open(rs, pkt->seq);
 	range_mark(rs, (int64_t)pkt->seq - 1,
@@ -264,18 +266,10 @@ seq_restart(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 static void
 seq_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 {
-	uint16_t	udelta = (uint16_t)(pkt->seq - rs->max_seq);
 	int64_t		seq;
 
-	if (udelta < MAX_DROPOUT) {
-		/* In order, perhaps with a gap. */
-		if (pkt->seq < rs->max_seq)
-			rs->cycles += RTP_SEQ_MOD;
-		rs->max_seq = pkt->seq;
-		seq = rs->cycles + pkt->seq;
-		window_advance(rs, seq);
-		range_mark(rs, seq, pkt->kind);
-	} else if (udelta <= RTP_SEQ_MOD - MAX_MISORDER) {
+	if (seqmath_extend(rs->highest_seq, pkt->seq, MAX_MISORDER,
+	    MAX_DROPOUT, &seq) != 0) {
 		/*
 		 * A large jump.  Alone it is a stray, counted only as a packet;
 		 * if the next one continues it, the source restarted.
@@ -286,16 +280,13 @@ seq_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 			rs->bad_seq = (uint32_t)((pkt->seq + 1) % RTP_SEQ_MOD);
 			rs->bad_seq_event = pkt->kind == RTPSTAT_EVENT;
 		}
-	} else {
-		/*
-		 * Late or duplicate, at most MAX_MISORDER behind: from the
-		 * previous cycle if it is above max_seq.
-		 */
-		seq = rs->cycles + pkt->seq;
-		if (pkt->seq > rs->max_seq)
-			seq -= RTP_SEQ_MOD;
-		if (range_mark(rs, seq, pkt->kind))
-			rs->out_of_order++;
+	} else if (seq >= rs->highest_seq) {
+		/* In order, perhaps with a gap. */
+		window_advance(rs, seq);
+		range_mark(rs, seq, pkt->kind);
+	} else if (range_mark(rs, seq, pkt->kind)) {
+		/* Late, or a duplicate (not counted here). */
+		rs->out_of_order++;
 	}
 }
 
@@ -446,7 +437,6 @@ void
 rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
 {
 	uint64_t	received, lost_seqs, runs;
-	double		loss;
 
 	memset(sum, 0, sizeof *sum);
 	sum->burst_ratio = 1.0;
@@ -471,12 +461,7 @@ rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
 	sum->restarts = rs->restarts;
 	sum->loss_pct = (double)sum->lost * 100.0 / (double)sum->expected;
 
-	/* G.107 BurstR = mean loss run / expected run under random loss. */
-	if (runs > 0) {
-		loss = (double)lost_seqs / (double)sum->expected;
-		sum->burst_ratio = (double)lost_seqs / (double)runs *
-		    (1.0 - loss);
-	}
+	sum->burst_ratio = burst_ratio_g107(lost_seqs, runs, sum->expected);
 
 	if (rs->clock_rate_hz != 0) {
 		sum->jitter_mean_ms = rs->jitter_mean_ts * 1000.0 /

@@ -207,6 +207,7 @@ struct snap_app {
 
 /* SIP per method (sip_method values; 0: methods not known) and class. */
 #define SNAP_SIP_METHODS	16
+#define SNAP_SIP_CLASSES	6	/* responses 1xx .. 6xx */
 
 /* What one worker saw in one metrics interval, ending at end_us. */
 struct snap_interval {
@@ -214,7 +215,7 @@ struct snap_interval {
 	struct snap_stream_interval *streams;
 	size_t		n_streams;
 	uint64_t	sip_requests[SNAP_SIP_METHODS];
-	uint64_t	sip_responses[SNAP_SIP_METHODS][6];	/* 1xx..6xx */
+	uint64_t	sip_responses[SNAP_SIP_METHODS][SNAP_SIP_CLASSES];
 	uint64_t	active_calls;
 	uint64_t	active_streams;
 	/* Applications in the interval (traffic SIP does not explain). */

@@ -35,8 +35,8 @@ Truth definitions (vqprobe is checked against them by tests/check-truth.py):
   A SIP message's time is the capture time of the frame that completes it
   (the last of its IP fragments or TCP segments to be captured: with
   reordering, not the one with the highest offset).
-  rtcp        (scenarios `rtcp`, `rtcp_xr`) every RTCP compound as written:
-              sender info and report blocks; rtt_ms = capture time of the
+  rtcp        (scenarios `rtcp`, `rtcp_xr`, `rtcp_attr`) every RTCP compound
+              as written: sender info and report blocks; rtt_ms = capture time of the
               report - LSR - DLSR (RFC 3550 6.4.1 done at the capture point,
               which in this model sees each packet when its receiver gets
               it).  In `rtcp_xr` also "type" (SR, or RR from a side that sent
@@ -53,6 +53,9 @@ not change):
   comfort_noise  per stream: RFC 3389 packets (PT 13)
   encapsulation  per capture: the headers in front of the call's own IP
               header, outermost first, as decoded back from the file
+  apps        (`rtcp_attr`) the report's application counts, which hold
+              only traffic no call explains: empty when every packet
+              written belongs to a call
 Every frame written is decoded back (every link layer and tunnel above,
 IPv4 header and UDP/TCP checksums, lengths), fragments are reassembled and
 their datagrams' checksums verified, and the TCP byte streams are rebuilt in
@@ -789,6 +792,7 @@ class Capture:
         self.sip_log = []           # (capture time, order, message bytes)
         self.calls = []
         self.rtcp_truth = None
+        self.apps_truth = None      # what the report's "apps" must be
         self.encap_state = None     # counters of an encapsulating network
         self.local_host = None
         self.t0_us = BASE_EPOCH_S * US_PER_S
@@ -1834,8 +1838,9 @@ def voip_metrics_block(rx, source_ssrc, rtt_ms):
 
 
 def rtcp_session(cap, call, fwd_stream, rev_stream, t_end_us, path, interval_s=5.0,
-                 xr=False):
-    """Both sides' RTCP on RTP port + 1: an SR + SDES compound about every
+                 xr=False, rtcp_ports=None):
+    """Both sides' RTCP on RTP port + 1, or from and to the ports rtcp_ports
+    gives by RTP port (what their a=rtcp said): an SR + SDES compound about every
     interval_s (randomised 0.5-1.5 as RFC 3550 6.3.1 asks, the first
     interval halved), the last one at t_end_us with a BYE.  A side that has
     sent no RTP in the last two intervals reports with an RR instead of an
@@ -1902,8 +1907,10 @@ def rtcp_session(cap, call, fwd_stream, rev_stream, t_end_us, path, interval_s=5
         if last:
             packet += rtcp_header(1, 203, struct.pack("!I", stream.ssrc))
         delay = int(path.delay_ms * 1000)
-        cap.udp(stream.src, stream.sport + 1, stream.dst, stream.dport + 1, packet,
-                t, t + delay, tos=TOS_RTP)
+        sport, dport = stream.sport + 1, stream.dport + 1
+        if rtcp_ports is not None:
+            sport, dport = rtcp_ports[stream.sport], rtcp_ports[stream.dport]
+        cap.udp(stream.src, sport, stream.dst, dport, packet, t, t + delay, tos=TOS_RTP)
         if is_sender:
             arrived_srs.append((t + delay, stream.ssrc, ntp_middle(t)))
         for b in blocks:
@@ -1914,8 +1921,7 @@ def rtcp_session(cap, call, fwd_stream, rev_stream, t_end_us, path, interval_s=5
                 sides[1 - i]["rtt"].append((t + delay, b["rtt_ms"]))
             else:
                 b["rtt_ms"] = None
-        entry = dict(src=stream.src.hostport(stream.sport + 1),
-                     dst=stream.dst.hostport(stream.dport + 1),
+        entry = dict(src=stream.src.hostport(sport), dst=stream.dst.hostport(dport),
                      time=round((t + delay) / US_PER_S, 6),
                      sender_ssrc="0x%08x" % stream.ssrc,
                      sender_packets=len(sent) if is_sender else None,
@@ -2121,6 +2127,32 @@ def sc_rtcp_xr(cap):
     teardown(cap, call, t_bye)
 
 
+def sc_rtcp_attr(cap):
+    """RTCP where a=rtcp (RFC 3605) puts it, not on RTP port + 1: the caller
+    announces RTP on 40000 and RTCP on 40101, the callee RTP on 50000 and
+    RTCP on 50203 with the address given.  Both send symmetric RTCP, from
+    their own RTCP port to the other's; the callee->caller path loses 1 %.
+    Truth: each report lands on the stream it is about (its far end), the
+    RTCP is no stream of its own, and no packet is left to the application
+    counts, which are for traffic no call explains."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    cap.apps_truth = []
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000,
+                   offer_extra=["a=rtcp:40101"],
+                   answer_extra=["a=rtcp:50203 IN IP4 %s" % h2.ip.compressed])
+    t_ok, t_ack = setup(cap, call, cap.at(0.1), 230, 1400)
+    rev = send_stream(cap, call, False, t_ok + ms(12), 400,
+                      Path(delay_ms=20, jitter_ms=2, loss=0.01))
+    fwd = send_stream(cap, call, True, t_ack + ms(8), 400, Path(delay_ms=20, jitter_ms=1))
+    t_end = max(rev[0], fwd[0]) + ms(40)
+    t_bye = max(t_end + ms(60), rev[1] + ms(15), fwd[1] + ms(15))
+    rtcp_session(cap, call, fwd[2], rev[2], t_end, Path(delay_ms=20, jitter_ms=0),
+                 interval_s=2.0, rtcp_ports={40000: 40101, 50000: 50203})
+    teardown(cap, call, t_bye)
+
+
 def sc_events_only(cap):
     """A DTMF generator as the caller (like SIPp playing dtmf_2833_1.pcap):
     its RTP is RFC 4733 events only (1, 2, 3, #), each ending with its end
@@ -2236,6 +2268,8 @@ scenario("ip_frag_hard", 1210, sc_ip_frag_hard,
 scenario("rtcp_xr", 1208, sc_rtcp_xr, doc="RTCP SR/RR + XR VoIP Metrics, DTX")
 scenario("events_only", 1209, sc_events_only,
          doc="an RTP stream of RFC 4733 events only, with SIP and SDP")
+scenario("rtcp_attr", 1211, sc_rtcp_attr,
+         doc="RTCP on the ports a=rtcp announced, not RTP port + 1")
 scenario("evidence_10", 1301, sc_evidence_10, bundled=False,
          doc="10 calls, bursty loss caller->callee only, RTCP (not in pcaps/)")
 
@@ -2617,7 +2651,8 @@ def truth(cap, records):
             "capture": {"frames": len(records), "rtp_packets": rtp_packets,
                         "sip_messages": len(cap.sip_log), "encapsulation": layers},
             "calls": sip_truth(cap), "streams": streams,
-            **({"rtcp": cap.rtcp_truth} if cap.rtcp_truth is not None else {})}
+            **({"rtcp": cap.rtcp_truth} if cap.rtcp_truth is not None else {}),
+            **({"apps": cap.apps_truth} if cap.apps_truth is not None else {})}
 
 
 DTMF_DIGITS = "0123456789*#ABCD"

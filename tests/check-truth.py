@@ -11,6 +11,8 @@ TRUTH.json is written by tests/capgen.py next to each capture.  The check:
     setup_ms within 1 ms and duration_s within 0.01 s (a null in the truth
     must be a null in the report, and the other way round);
   * the report holds no stream of more than 5 packets that the truth lacks;
+  * where the truth has "apps" (the application counts of traffic no call
+    explains), the report's "apps" equal them;
   * where the report has them: each stream's vlan, events and
     comfort_noise, and the capture's rtp_packets and sip_messages, equal
     (a truth stream without vlan/events/comfort_noise is not checked for
@@ -36,7 +38,7 @@ STREAM_EXACT = ("packets", "expected", "lost", "duplicates", "codec",
 STREAM_OPTIONAL = ("vlan", "events", "comfort_noise")
 CAPTURE_OPTIONAL = ("rtp_packets", "sip_messages")
 # Keys with a rule above (or identifying the entry); the others are unknown.
-KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams", "rtcp"}
+KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams", "rtcp", "apps"}
 KNOWN_CAPTURE = {"frames"} | set(CAPTURE_OPTIONAL)
 KNOWN_STREAM = {"call_id", "src", "dst", "ssrc", "burst_ratio"} \
     | set(STREAM_EXACT) | set(STREAM_OPTIONAL)
@@ -177,6 +179,8 @@ def check(report, truth, strict=False, unchecked=None):
                 mismatch("capture", "packets", got, truth["capture"]["frames"])
         optional("capture", capture, truth["capture"], CAPTURE_OPTIONAL)
         unknown("capture", capture, truth["capture"], KNOWN_CAPTURE)
+    if "apps" in truth and (report.get("apps") or []) != truth["apps"]:
+        mismatch("report", "apps", report.get("apps"), truth["apps"])
     check_rtcp(report, truth.get("rtcp"), mismatch)
     check_mos(report, mismatch)
     unknown("report", report, truth, KNOWN_TOP)

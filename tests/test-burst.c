@@ -405,6 +405,18 @@ test_reset(void)
 	burst_free(fresh);
 }
 
+/* G.107 BurstR from counts, as burst_summary and rtpstat take it. */
+static void
+test_ratio_g107(void)
+{
+	CHECK_NEAR(burst_ratio_g107(0, 0, 100), 1.0, 1e-12);
+	CHECK_NEAR(burst_ratio_g107(0, 0, 0), 1.0, 1e-12);
+	/* Ten single losses in 100: random loss, 1 * (1 - 0.1). */
+	CHECK_NEAR(burst_ratio_g107(10, 10, 100), 0.9, 1e-12);
+	/* Two runs of five: 5 * 0.9. */
+	CHECK_NEAR(burst_ratio_g107(10, 2, 100), 4.5, 1e-12);
+}
+
 int
 main(void)
 {
@@ -419,5 +431,6 @@ main(void)
 	RUN(test_open_run);
 	RUN(test_gilbert_stream);
 	RUN(test_reset);
+	RUN(test_ratio_g107);
 	return unit_done("test-burst");
 }

@@ -18,6 +18,7 @@
 #endif
 
 #include "metrics/rtpstat.h"
+#include "metrics/seqmath.h"
 #include "tests/unit.h"
 
 #define PTIME_US	20000	/* 20 ms of audio per packet */
@@ -892,6 +893,36 @@ test_long_stream(void)
 	rtpstat_free(rs);
 }
 
+/* Sequence extension: nearest the highest, across wraps, within bounds. */
+static void
+test_seq_extend(void)
+{
+	int64_t ext;
+
+	CHECK_INT(seqmath_extend(1000, 1001, 100, 3000, &ext), 0);
+	CHECK_INT(ext, 1001);
+	CHECK_INT(seqmath_extend(1000, 1000, 100, 3000, &ext), 0);
+	CHECK_INT(ext, 1000);
+	/* Forward across the wrap, and back across it. */
+	CHECK_INT(seqmath_extend(65535, 2, 100, 3000, &ext), 0);
+	CHECK_INT(ext, 65538);
+	CHECK_INT(seqmath_extend(65538, 65534, 100, 3000, &ext), 0);
+	CHECK_INT(ext, 65534);
+	/* The bounds are exclusive, as RFC 3550 A.1's. */
+	CHECK_INT(seqmath_extend(1000, 3999, 100, 3000, &ext), 0);
+	CHECK_INT(seqmath_extend(1000, 4000, 100, 3000, &ext), -1);
+	CHECK_INT(ext, 4000);
+	CHECK_INT(seqmath_extend(1000, 901, 100, 3000, &ext), 0);
+	CHECK_INT(seqmath_extend(1000, 900, 100, 3000, &ext), -1);
+	CHECK_INT(ext, 900);
+	/* A wide window behind keeps a straggler late. */
+	CHECK_INT(seqmath_extend(70000, 2000, 3000, 3000, &ext), 0);
+	CHECK_INT(ext, 67536);
+	/* Below zero after a restart one below the first packet. */
+	CHECK_INT(seqmath_extend(0, 65535, 100, 3000, &ext), 0);
+	CHECK_INT(ext, -1);
+}
+
 int
 main(void)
 {
@@ -907,6 +938,7 @@ main(void)
 	RUN(test_seq_wrap);
 	RUN(test_restart);
 	RUN(test_stray_jump);
+	RUN(test_seq_extend);
 	RUN(test_jitter_constant_delay);
 	RUN(test_jitter_alternating);
 	RUN(test_jitter_clock_scaling);

@@ -195,6 +195,81 @@ test_opus(void)
 	CHECK_STR(enc, "PCMU");
 }
 
+/* What sdp_media_endpoints says each media section announces. */
+static void
+test_endpoints(void)
+{
+	struct sdp_session	s;
+	struct sdp_endpoints	ep;
+	char			buf[64];
+
+	CHECK_INT(parse("v=0\r\n"
+	    "o=- 1 1 IN IP4 192.0.2.1\r\n"
+	    "s=-\r\n"
+	    "c=IN IP4 192.0.2.1\r\n"
+	    "t=0 0\r\n"
+	    "m=audio 40000 RTP/AVP 0\r\n"
+	    "m=audio 40010 RTP/AVP 0\r\n"
+	    "a=rtcp:40101\r\n"
+	    "m=audio 40020 RTP/AVP 0\r\n"
+	    "a=rtcp:50203 IN IP4 198.51.100.7\r\n"
+	    "m=audio 40030 RTP/AVP 0\r\n"
+	    "a=rtcp:40031\r\n"
+	    "a=rtcp-mux\r\n"
+	    "m=audio 0 RTP/AVP 0\r\n"
+	    "m=image 40040 udptl t38\r\n"
+	    "m=audio 65535 RTP/AVP 0\r\n", &s), DISSECT_OK);
+	CHECK_INT(s.n_media, 7);
+
+	/* No a=rtcp: the RTP port + 1, at the RTP address. */
+	CHECK_INT(sdp_media_endpoints(&s.media[0], &ep), 0);
+	addr_format_endpoint(&ep.rtp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.1:40000");
+	addr_format_endpoint(&ep.rtcp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.1:40001");
+	CHECK_INT(ep.rtcp_mux, 0);
+
+	/* a=rtcp with a port only: that port, at the RTP address. */
+	CHECK_INT(sdp_media_endpoints(&s.media[1], &ep), 0);
+	addr_format_endpoint(&ep.rtcp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.1:40101");
+
+	/* a=rtcp with an address: both as given. */
+	CHECK_INT(sdp_media_endpoints(&s.media[2], &ep), 0);
+	addr_format_endpoint(&ep.rtp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.1:40020");
+	addr_format_endpoint(&ep.rtcp, buf, sizeof buf);
+	CHECK_STR(buf, "198.51.100.7:50203");
+
+	/* rtcp-mux: said, and the a=rtcp fallback kept beside it. */
+	CHECK_INT(sdp_media_endpoints(&s.media[3], &ep), 0);
+	CHECK_INT(ep.rtcp_mux, 1);
+	addr_format_endpoint(&ep.rtcp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.1:40031");
+
+	/* A declined stream announces nothing. */
+	CHECK_INT(sdp_media_endpoints(&s.media[4], &ep), -1);
+
+	/* Fax over udptl: where it goes, but no RTCP. */
+	CHECK_INT(sdp_media_endpoints(&s.media[5], &ep), 0);
+	addr_format_endpoint(&ep.rtp, buf, sizeof buf);
+	CHECK_STR(buf, "192.0.2.1:40040");
+	CHECK_INT(ep.rtcp.port, 0);
+
+	/* RTP on the last port has no next one for RTCP. */
+	CHECK_INT(sdp_media_endpoints(&s.media[6], &ep), 0);
+	CHECK_INT(ep.rtcp.port, 0);
+
+	/* No c= at all: no address to announce. */
+	CHECK_INT(parse("v=0\r\n"
+	    "o=- 1 1 IN IP4 192.0.2.1\r\n"
+	    "s=-\r\n"
+	    "t=0 0\r\n"
+	    "m=audio 40000 RTP/AVP 0\r\n"
+	    "a=rtcp:40101 IN IP4 192.0.2.9\r\n", &s), DISSECT_OK);
+	CHECK_INT(sdp_media_endpoints(&s.media[0], &ep), -1);
+}
+
 /* Every transport that carries RTP; others are not kept. */
 static void
 test_protos(void)
@@ -612,6 +687,7 @@ main(void)
 	RUN(test_ipv6);
 	RUN(test_media_connection);
 	RUN(test_opus);
+	RUN(test_endpoints);
 	RUN(test_protos);
 	RUN(test_inactive);
 	RUN(test_malformed);

@@ -5,121 +5,47 @@
  * any port) goes to the call table, which learns media endpoints from SDP.
  * A UDP datagram to or from a learned endpoint is RTP or RTCP of that call;
  * RTP is followed per (source, destination, SSRC), as tshark does, so an
- * SSRC change is a new stream.  Media with no signalling seen is left to
- * the heuristics of a later version: guessing RTP from arbitrary UDP gives
- * false streams, and a false stream is a false alarm.
+ * SSRC change is a new stream.
+ *
+ * What no SDP explains is counted by application (nDPI), and media among
+ * it is still measured, warily, since a false stream is a false alarm:
+ * RTP without SDP becomes a stream (with no call) only once a second
+ * packet continues the first one's SSRC, payload type and sequence number,
+ * and RTCP without SDP is read only when the whole datagram parses as
+ * RTCP; both between unprivileged ports.
  */
-#include <sys/queue.h>
-
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <uthash.h>
 
 #include "dissectors/decode.h"
 #include "dissectors/rtcp.h"
 #include "dissectors/rtp.h"
 #include "dissectors/sdp.h"
 #include "dissectors/sip.h"
-#include "metrics/emodel.h"
-#include "metrics/quality.h"
-#include "metrics/rtpstat.h"
 #include "probe/analysis/analyzer.h"
-#include "probe/output/callpcap.h"
 #include "probe/analysis/calls.h"
 #include "probe/analysis/dpi.h"
+#include "probe/analysis/streams.h"
+#include "probe/output/callpcap.h"
 #include "probe/vqprobe.h"
-
-/* Hash key of a stream: packed source, destination, SSRC, media period. */
-#define STREAM_KEY_LEN	(2 * ENDPOINT_KEY_LEN + 4 + 4)
-
-struct stream {
-	uint8_t			 key[STREAM_KEY_LEN];
-	unsigned		 id;
-	struct call		*call;
-	const char		*direction;
-	struct vq_endpoint	 src;
-	struct vq_endpoint	 dst;
-	uint32_t		 ssrc;
-	uint32_t		 period;	/* media period of its endpoint */
-	int			 payload_type;	/* first voice packet's */
-	int			 first_payload_type;
-	char			 codec[SNAP_CODEC_LEN];
-	char			 first_codec[SNAP_CODEC_LEN];
-	uint32_t		 clock_rate_hz;
-	int			 dscp;		/* of the first packet */
-	int			 last_dscp;
-	uint32_t		 dscp_changes;	/* times it differed from the last */
-	int			 vlan;		/* outermost VLAN id, -1 none */
-	uint64_t		 order;		/* frame it was made on */
-	int64_t			 last_us;	/* its latest packet */
-	/* Totals at the latest interval report, for the next one's deltas. */
-	uint64_t		 rep_packets;
-	uint64_t		 rep_expected;
-	uint64_t		 rep_lost;
-	uint64_t		 rep_discards;
-	uint32_t		 rep_intervals;	/* MOS intervals rated */
-	struct snap_point	*points;	/* the latest keep_points */
-	size_t			 n_points;
-	/* All streams, least recently active first: timeouts, eviction. */
-	TAILQ_ENTRY(stream)	 lru;
-	/* All streams, lowest order first: the watermark, in O(1). */
-	TAILQ_ENTRY(stream)	 by_order;
-	/* The streams of one call (the head is the call's user pointer). */
-	struct stream		*call_prev;
-	struct stream		*call_next;
-	struct rtpstat		*stat;
-	struct quality		*quality;
-	struct snap_far_end	 far;
-	int64_t			 last_sr_us;	/* capture time of its last SR */
-	uint32_t		 last_sr_mid32;	/* that SR's NTP, middle bits */
-	UT_hash_handle		 hh;
-	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
-};
 
 /* Ended calls that analyzer_settle frees whatever the table's size. */
 #define ANALYZER_SETTLE_CALLS	1024
-/* Bounds the memory that unconfirmed unsignalled flows can take. */
-#define ANALYZER_MAX_CANDIDATES	4096
 /*
  * A call that said goodbye stays this long after its last packet, for the
  * RTP and RTCP still in flight, before it is reported and forgotten.
  */
 #define ANALYZER_LINGER_US	(5 * 1000000LL)
 
-/* One RTP packet as a stream accounts for it. */
-struct rtp_seen {
-	struct rtp_hdr		 hdr;
-	int64_t			 ts_us;
-	uint8_t			 dscp;
-	enum rtpstat_kind	 kind;
-	const char		*encoding;	/* NULL: unknown */
-	uint32_t		 clock_rate_hz;
-};
-
-/* A UDP flow that looked like RTP once, with no SDP behind it. */
-struct candidate {
-	uint8_t			 key[STREAM_KEY_LEN];
-	struct rtp_seen		 first;
-	UT_hash_handle		 hh;
-};
-
 struct analyzer {
 	struct analyzer_config	  cfg;
-	struct emodel_options	  emodel;
 	struct call_table	 *calls;
+	struct stream_table	 *streams;
 	struct dpi		 *dpi;		/* NULL: no classification */
 	struct callpcap		 *pcap;		/* NULL: no per-call pcaps */
 	uint64_t		  frame_order;	/* of the payload in hand */
-	struct stream		 *by_key;	/* uthash head */
-	struct stream		 *by_ssrc;	/* the latest stream of an SSRC */
-	struct candidate	 *candidates;	/* unsignalled RTP, unconfirmed */
-	size_t			  n_candidates;
-	TAILQ_HEAD(stream_lru, stream) lru;		/* least recently active first */
-	struct stream_lru	  by_order;		/* lowest order first */
-	size_t			  n_streams;
-	unsigned		  next_id;
 	analyzer_emit_fn	 *emit;
 	analyzer_interval_fn	 *emit_interval;
 	void			 *emit_arg;
@@ -130,13 +56,13 @@ struct analyzer {
 	size_t			  n_pending;
 	size_t			  cap_pending;
 	uint64_t		  sip_requests[SNAP_SIP_METHODS];
-	uint64_t		  sip_responses[SNAP_SIP_METHODS][6];
+	uint64_t		  sip_responses[SNAP_SIP_METHODS]
+				    [SNAP_SIP_CLASSES];
 	int64_t			  next_session_check_us;
 	uint64_t		  version;	/* of the latest call copy */
 
 	uint64_t		  calls_evicted;
 	uint64_t		  streams_evicted;
-	uint64_t		  candidates_dropped;
 	uint64_t		  calls_timed_out;
 
 	uint64_t		  sip_messages;
@@ -179,16 +105,19 @@ analyzer_set_part_msgs(struct analyzer *a, int with_msgs)
 struct analyzer *
 analyzer_new(const struct analyzer_config *cfg)
 {
+	struct stream_config sc;
 	struct analyzer *a;
 
 	a = xcalloc(1, sizeof(*a));
 	a->cfg = *cfg;
 	a->part_msgs = 1;
-	emodel_options_init(&a->emodel);
-	a->emodel.g711_plc = cfg->g711_plc;
 	a->calls = calls_new();
-	TAILQ_INIT(&a->lru);
-	TAILQ_INIT(&a->by_order);
+	memset(&sc, 0, sizeof(sc));
+	sc.interval_us = cfg->interval_us;
+	sc.g711_plc = cfg->g711_plc;
+	sc.jbuf = cfg->jbuf;
+	sc.keep_points = cfg->keep_points;
+	a->streams = streams_new(&sc);
 	if (cfg->pcap_dir != NULL && (a->pcap = callpcap_new(cfg->pcap_dir)) ==
 	    NULL)
 		fatal("out of memory");
@@ -225,97 +154,6 @@ analyzer_other(struct analyzer *a, const struct pkt_meta *meta)
 	classify(a, meta);
 }
 
-static void
-stream_free(struct stream *s)
-{
-	free(s->points);
-	rtpstat_free(s->stat);
-	quality_free(s->quality);
-	free(s);
-}
-
-/* The stream had a packet: it goes to the end of the activity list. */
-static void
-stream_lru_touch(struct analyzer *a, struct stream *s)
-{
-	if (TAILQ_LAST(&a->lru, stream_lru) == s)
-		return;
-	TAILQ_REMOVE(&a->lru, s, lru);
-	TAILQ_INSERT_TAIL(&a->lru, s, lru);
-}
-
-/*
- * Payloads reach a worker in frame order, so a new stream is nearly always
- * the highest: the walk back from the tail is for safety, not speed.
- */
-static void
-stream_order_insert(struct analyzer *a, struct stream *s)
-{
-	struct stream *after = TAILQ_LAST(&a->by_order, stream_lru);
-
-	while (after != NULL && after->order > s->order)
-		after = TAILQ_PREV(after, stream_lru, by_order);
-	if (after == NULL)
-		TAILQ_INSERT_HEAD(&a->by_order, s, by_order);
-	else
-		TAILQ_INSERT_AFTER(&a->by_order, after, s, by_order);
-}
-
-/* Take a stream out of every list and index. */
-static void
-stream_unlink(struct analyzer *a, struct stream *s)
-{
-	struct stream *cur;
-
-	TAILQ_REMOVE(&a->lru, s, lru);
-	TAILQ_REMOVE(&a->by_order, s, by_order);
-	if (s->call != NULL) {
-		if (s->call_prev != NULL)
-			s->call_prev->call_next = s->call_next;
-		else
-			call_set_user(s->call, s->call_next);
-		if (s->call_next != NULL)
-			s->call_next->call_prev = s->call_prev;
-	}
-	HASH_DELETE(hh, a->by_key, s);
-	HASH_FIND(hh_ssrc, a->by_ssrc, &s->ssrc, sizeof(s->ssrc), cur);
-	if (cur == s)
-		HASH_DELETE(hh_ssrc, a->by_ssrc, s);
-	a->n_streams--;
-}
-
-/* One stream as plain data; call is its call's index, or SNAP_NO_CALL. */
-static void
-stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->id = s->id;
-	o->order = s->order;
-	o->call = call;
-	o->direction = s->direction;
-	addr_format_endpoint(&s->src, o->src, sizeof(o->src));
-	addr_format_endpoint(&s->dst, o->dst, sizeof(o->dst));
-	o->ssrc = s->ssrc;
-	/* A stream of nothing but events is named after them. */
-	o->payload_type = s->payload_type >= 0 ? s->payload_type :
-	    s->first_payload_type;
-	memcpy(o->codec, s->payload_type >= 0 ? s->codec : s->first_codec,
-	    sizeof(o->codec));
-	o->clock_rate_hz = s->clock_rate_hz;
-	o->dscp = s->dscp;
-	o->dscp_changes = s->dscp_changes;
-	o->vlan = s->vlan;
-	o->period = s->period;
-	rtpstat_summary(s->stat, &o->rtp);
-	o->far = s->far;
-	quality_summary(s->quality, &o->quality);
-	if (s->n_points > 0) {
-		o->points = xcalloc(s->n_points, sizeof(*o->points));
-		memcpy(o->points, s->points, s->n_points * sizeof(*o->points));
-		o->n_points = s->n_points;
-	}
-}
-
 /*
  * Report a piece of the results that will not change any more: a call as
  * it stands (or none) and at most one stream of it.  The aggregator keeps
@@ -347,98 +185,11 @@ emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
 	a->emit(a->emit_arg, part);
 }
 
-/*
- * An interval's loss in percent of its expected packets, never below 0, as
- * RFC 3550 clamps its fraction lost: a late packet repairs the count, it
- * does not make the interval better than lossless.
- */
+/* The outputs' name for the one definition, stream_interval_loss_pct. */
 double
 analyzer_interval_loss_pct(const struct snap_stream_interval *si)
 {
-	if (si->expected == 0 || si->lost <= 0)
-		return 0.0;
-	return 100.0 * (double)si->lost / (double)si->expected;
-}
-
-/* Keep an interval's figures with the stream, the latest keep_points. */
-static void
-stream_keep_point(struct analyzer *a, struct stream *s, int64_t end_us,
-    const struct snap_stream_interval *si)
-{
-	struct snap_point *p;
-
-	if (s->points == NULL)
-		s->points = xcalloc(a->cfg.keep_points, sizeof(*s->points));
-	if (s->n_points == a->cfg.keep_points) {
-		memmove(s->points, s->points + 1,
-		    (s->n_points - 1) * sizeof(*s->points));
-		s->n_points--;
-	}
-	p = &s->points[s->n_points++];
-	p->end_us = end_us;
-	p->packets = si->packets;
-	p->expected = si->expected;
-	p->lost = si->lost;
-	p->loss_pct = analyzer_interval_loss_pct(si);
-	p->jitter_ms = si->jitter_ms;
-	p->max_jitter_ms = si->max_jitter_ms;
-	p->jb_discards = si->jb_discards;
-	/* A MOS for this interval only if one was rated in it. */
-	p->have_mos = si->have_mos && quality_intervals(s->quality) !=
-	    s->rep_intervals;
-	p->mos = si->mos;
-}
-
-/*
- * What a stream did since its previous interval report (its last one when
- * ended), into out; the totals become the next report's baseline.
- */
-static void
-stream_interval(struct analyzer *a, struct stream *s, int64_t end_us,
-    int ended, struct snap_stream_interval *out)
-{
-	struct rtpstat_summary rs;
-	struct quality_summary qs;
-
-	rtpstat_summary(s->stat, &rs);
-	quality_summary(s->quality, &qs);
-	memset(out, 0, sizeof(*out));
-	out->order = s->order;
-	out->last_us = s->last_us;
-	if (s->call != NULL)
-		call_copy_id(s->call, out->call_id, sizeof(out->call_id));
-	out->direction = s->direction;
-	memcpy(out->codec, s->payload_type >= 0 ? s->codec : s->first_codec,
-	    sizeof(out->codec));
-	addr_format_endpoint(&s->src, out->src, sizeof(out->src));
-	addr_format_endpoint(&s->dst, out->dst, sizeof(out->dst));
-	out->ssrc = s->ssrc;
-	out->dscp = s->dscp;
-	out->packets = rs.packets - s->rep_packets;
-	out->expected = rs.expected > s->rep_expected ?
-	    rs.expected - s->rep_expected : 0;
-	/*
-	 * A late packet can fill a gap counted lost in an earlier interval:
-	 * the difference is then negative, so that the intervals add up to
-	 * the stream's loss (clamped, they over-counted it).
-	 */
-	out->lost = (int64_t)rs.lost - (int64_t)s->rep_lost;
-	out->jb_discards = qs.jb_discards - s->rep_discards;
-	rtpstat_window(s->stat, &out->jitter_ms, &out->max_jitter_ms);
-	out->burst_ratio = rs.burst_ratio;
-	if (qs.have_mos) {
-		out->have_mos = 1;
-		out->mos = qs.mos_last;
-		out->r_factor = qs.r_last;
-	}
-	out->ended = ended;
-	if (a->cfg.keep_points > 0)
-		stream_keep_point(a, s, end_us, out);
-	s->rep_packets = rs.packets;
-	s->rep_expected = rs.expected;
-	s->rep_lost = rs.lost;
-	s->rep_discards = qs.jb_discards;
-	s->rep_intervals = qs.intervals;
+	return stream_interval_loss_pct(si);
 }
 
 /* Room for one more entry in the interval being filled. */
@@ -455,14 +206,14 @@ pending_add(struct analyzer *a)
 
 /* The stream is over: settle it, report it, forget it. */
 static void
-stream_end(struct analyzer *a, struct stream *s)
+end_stream(struct analyzer *a, struct stream *s)
 {
-	quality_finish(s->quality);
+	stream_finish(s);
 	if (a->emit_interval != NULL)
-		stream_interval(a, s, s->last_us, 1, pending_add(a));
-	emit_part(a, s->call, s);
-	stream_unlink(a, s);
-	stream_free(s);
+		stream_interval(a->streams, s, stream_last_us(s), 1,
+		    pending_add(a));
+	emit_part(a, stream_call(s), s);
+	streams_remove(a->streams, s);
 }
 
 /* The call is over: its streams, then the call itself, leave the tables. */
@@ -471,8 +222,8 @@ call_end(struct analyzer *a, struct call *c)
 {
 	struct stream *s;
 
-	while ((s = call_user(c)) != NULL)
-		stream_end(a, s);
+	while ((s = streams_of_call(c)) != NULL)
+		end_stream(a, s);
 	/* Its pcap is whole before its page can link to it. */
 	if (a->pcap != NULL) {
 		callpcap_close(a->pcap, call_evidence(c));
@@ -485,22 +236,11 @@ call_end(struct analyzer *a, struct call *c)
 void
 analyzer_free(struct analyzer *a)
 {
-	struct candidate *c, *ctmp;
-	struct stream *s, *next;
 	size_t i;
 
 	if (a == NULL)
 		return;
-	HASH_CLEAR(hh, a->by_key);
-	HASH_CLEAR(hh_ssrc, a->by_ssrc);
-	HASH_ITER(hh, a->candidates, c, ctmp) {
-		HASH_DEL(a->candidates, c);
-		free(c);
-	}
-	for (s = TAILQ_FIRST(&a->lru); s != NULL; s = next) {
-		next = TAILQ_NEXT(s, lru);
-		stream_free(s);
-	}
+	streams_free(a->streams);
 	for (i = 0; a->pcap != NULL && i < calls_count(a->calls); i++)
 		callpcap_close(a->pcap, call_evidence(calls_at(a->calls, i)));
 	callpcap_free(a->pcap);
@@ -554,7 +294,8 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 	a->sip_messages++;
 	if (msg.is_request)
 		a->sip_requests[msg.method < SNAP_SIP_METHODS ? msg.method : 0]++;
-	else if (msg.status_code >= 100 && msg.status_code < 700)
+	else if (msg.status_code >= 100 &&
+	    msg.status_code < 100 * (SNAP_SIP_CLASSES + 1))
 		a->sip_responses[msg.cseq_method < SNAP_SIP_METHODS ?
 		    msg.cseq_method : 0][msg.status_code / 100 - 1]++;
 	/* The SDP is the body, or its application/sdp part (multipart). */
@@ -591,199 +332,10 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 		    meta->payload, meta->payload_len);
 }
 
-/* How loss and jitter should treat a payload type the SDP announced. */
-static enum rtpstat_kind
-payload_kind(const char *encoding, uint8_t pt)
-{
-	if (strcasecmp(encoding, "telephone-event") == 0)
-		return RTPSTAT_EVENT;
-	if (pt == 13 || strcasecmp(encoding, "CN") == 0)
-		return RTPSTAT_COMFORT_NOISE;
-	return RTPSTAT_VOICE;
-}
-
-/* RTCP names streams by SSRC only: the latest stream of one wins. */
-static void
-stream_index_ssrc(struct analyzer *a, struct stream *s)
-{
-	struct stream *old;
-
-	HASH_FIND(hh_ssrc, a->by_ssrc, &s->ssrc, sizeof(s->ssrc), old);
-	if (old != NULL)
-		HASH_DELETE(hh_ssrc, a->by_ssrc, old);
-	HASH_ADD(hh_ssrc, a->by_ssrc, ssrc, sizeof(s->ssrc), s);
-}
-
-static struct stream *
-stream_by_ssrc(const struct analyzer *a, uint32_t ssrc)
-{
-	struct stream *s;
-
-	HASH_FIND(hh_ssrc, a->by_ssrc, &ssrc, sizeof(ssrc), s);
-	return s;
-}
-
-/* A stream's hash key: source, destination, SSRC and media period. */
-static void
-stream_key(uint8_t key[STREAM_KEY_LEN], const struct pkt_meta *meta,
-    uint32_t ssrc, uint32_t period)
-{
-	endpoint_pack(&meta->src, key);
-	endpoint_pack(&meta->dst, key + ENDPOINT_KEY_LEN);
-	key += 2 * ENDPOINT_KEY_LEN;
-	key[0] = (uint8_t)(ssrc >> 24);
-	key[1] = (uint8_t)(ssrc >> 16);
-	key[2] = (uint8_t)(ssrc >> 8);
-	key[3] = (uint8_t)ssrc;
-	memcpy(key + 4, &period, sizeof(period));
-}
-
-static void stream_end(struct analyzer *, struct stream *);
-
-/* The stream of this packet, made on its first; media is NULL without SDP. */
-static struct stream *
-stream_get(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
-    const struct call_media *media, int media_is_dst)
-{
-	uint8_t key[STREAM_KEY_LEN];
-	struct stream *s;
-
-	stream_key(key, meta, ssrc, media ? media->period : 0);
-	HASH_FIND(hh, a->by_key, key, sizeof(key), s);
-	if (s != NULL)
-		return s;
-
-	s = xcalloc(1, sizeof(*s));
-	memcpy(s->key, key, sizeof(key));
-	/*
-	 * Media sent to the endpoint the callee announced comes from the
-	 * caller, and media sent from the caller's endpoint too.
-	 */
-	if (media != NULL) {
-		s->call = media->call;
-		s->period = media->period;
-		if (media_is_dst)
-			s->direction = media->by_caller ? "callee" : "caller";
-		else
-			s->direction = media->by_caller ? "caller" : "callee";
-	}
-	s->src = meta->src;
-	s->dst = meta->dst;
-	s->ssrc = ssrc;
-	s->payload_type = -1;
-	s->dscp = s->last_dscp = meta->dscp;
-	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
-	if (a->n_streams >= a->cfg.max_streams && !TAILQ_EMPTY(&a->lru)) {
-		/* Full: the least recently active stream makes room. */
-		a->streams_evicted++;
-		stream_end(a, TAILQ_FIRST(&a->lru));
-	}
-	a->n_streams++;
-	s->id = ++a->next_id;
-	s->order = a->frame_order;
-	s->last_us = meta->ts_us;
-	TAILQ_INSERT_TAIL(&a->lru, s, lru);
-	stream_order_insert(a, s);
-	if (s->call != NULL) {
-		s->call_next = call_user(s->call);
-		if (s->call_next != NULL)
-			s->call_next->call_prev = s;
-		call_set_user(s->call, s);
-	}
-	HASH_ADD(hh, a->by_key, key, sizeof(s->key), s);
-	stream_index_ssrc(a, s);
-	return s;
-}
-
-/* A stream's first packet: its statistics and its listener's model. */
-static void
-stream_start(struct analyzer *a, struct stream *s, uint32_t clock_rate_hz)
-{
-	struct quality_config qc;
-	const char *cause;
-
-	s->clock_rate_hz = clock_rate_hz;
-	if ((s->stat = rtpstat_new(clock_rate_hz)) == NULL)
-		fatal("out of memory");
-	quality_config_default(&qc);
-	qc.interval_us = a->cfg.interval_us;
-	qc.jbuf = a->cfg.jbuf;
-	qc.clock_rate_hz = clock_rate_hz;
-	if ((s->quality = quality_new(&qc, &cause)) == NULL)
-		fatal("%s", cause);
-}
-
-/*
- * What a payload type means without SDP: the RFC 3551 static table, and
- * for a dynamic type the shape of RFC 4733 events (4 bytes per event, the
- * reserved bit clear), which no voice codec's packet has.
- */
-static void
-classify_unsignalled(struct rtp_seen *r, const uint8_t *payload)
-{
-	r->encoding = rtp_static_codec(r->hdr.payload_type, &r->clock_rate_hz);
-	if (r->encoding != NULL) {
-		r->kind = payload_kind(r->encoding, r->hdr.payload_type);
-		return;
-	}
-	/* DTMF and flash are events 0 to 16 (RFC 4733 3.2). */
-	if (r->hdr.payload_type >= 96 && r->hdr.payload_len >= 4 &&
-	    r->hdr.payload_len <= 16 && r->hdr.payload_len % 4 == 0 &&
-	    payload[0] <= 16 && (payload[1] & 0x40) == 0) {
-		r->encoding = "telephone-event";
-		r->clock_rate_hz = 0;	/* its clock is the voice's: unknown */
-		r->kind = RTPSTAT_EVENT;
-		return;
-	}
-	r->kind = RTPSTAT_UNANNOUNCED;
-}
-
-/* Account for one packet in its stream. */
-static void
-stream_account(struct analyzer *a, struct stream *s, const struct rtp_seen *r)
-{
-	struct rtpstat_pkt pkt;
-
-	if (s->stat == NULL) {
-		stream_start(a, s, r->clock_rate_hz);
-		s->first_payload_type = r->hdr.payload_type;
-		if (r->encoding != NULL)
-			snprintf(s->first_codec, sizeof(s->first_codec), "%s",
-			    r->encoding);
-	}
-	if (s->payload_type < 0 && r->kind == RTPSTAT_VOICE) {
-		s->payload_type = r->hdr.payload_type;
-		snprintf(s->codec, sizeof(s->codec), "%s", r->encoding);
-		s->clock_rate_hz = r->clock_rate_hz;
-		/* An unknown codec gets no MOS rather than a guessed one. */
-		quality_set_codec(s->quality, emodel_codec_find(r->encoding,
-		    r->clock_rate_hz, &a->emodel), r->clock_rate_hz);
-	}
-	/* A carrier that re-marks or bleaches DSCP mid-call shows here. */
-	if (r->dscp != s->last_dscp) {
-		s->dscp_changes++;
-		s->last_dscp = r->dscp;
-	}
-	if (r->ts_us > s->last_us)
-		s->last_us = r->ts_us;
-	stream_lru_touch(a, s);
-	if (s->call != NULL)
-		calls_touch_media(a->calls, s->call, r->ts_us);
-	pkt.kind = r->kind;
-	pkt.arrival_us = r->ts_us;
-	pkt.seq = r->hdr.seq;
-	pkt.timestamp = r->hdr.timestamp;
-	pkt.marker = r->hdr.marker;
-	rtpstat_update(s->stat, &pkt);
-	/* Events and unannounced types hold sequence numbers, not samples. */
-	quality_packet(s->quality, r->hdr.seq, r->hdr.timestamp, r->ts_us,
-	    r->hdr.marker, r->kind == RTPSTAT_VOICE ||
-	    r->kind == RTPSTAT_COMFORT_NOISE);
-}
-
 /* Parse RTP; 0, or -1 (counted) when it is not well-formed RTP. */
 static int
-parse_rtp(struct analyzer *a, const struct pkt_meta *meta, struct rtp_seen *r)
+parse_rtp(struct analyzer *a, const struct pkt_meta *meta,
+    struct stream_pkt *r)
 {
 	enum dissect_result res;
 
@@ -794,43 +346,65 @@ parse_rtp(struct analyzer *a, const struct pkt_meta *meta, struct rtp_seen *r)
 		return -1;
 	r->ts_us = meta->ts_us;
 	r->dscp = meta->dscp;
-	r->encoding = NULL;
-	r->clock_rate_hz = 0;
 	return 0;
+}
+
+/*
+ * A new stream for this packet; when the table is full, the least
+ * recently active stream ends to make room.
+ */
+static struct stream *
+new_stream(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
+    const struct call_media *media, int media_is_dst)
+{
+	struct stream *old;
+
+	if (streams_count(a->streams) >= a->cfg.max_streams &&
+	    (old = streams_least_active(a->streams)) != NULL) {
+		a->streams_evicted++;
+		end_stream(a, old);
+	}
+	return streams_add(a->streams, meta, ssrc, media, media_is_dst,
+	    a->frame_order);
+}
+
+/* Account for a packet in its stream, and in its call's activity. */
+static void
+account(struct analyzer *a, struct stream *s, const struct stream_pkt *r)
+{
+	stream_account(a->streams, s, r);
+	if (stream_call(s) != NULL)
+		calls_touch_media(a->calls, stream_call(s), r->ts_us);
 }
 
 static void
 handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
     const struct call_media *media, int media_is_dst)
 {
-	struct rtp_seen r;
+	struct stream *s;
+	struct stream_pkt r;
 
 	if (parse_rtp(a, meta, &r) != 0)
 		return;
 	a->rtp_packets++;
 	/* The receiver's SDP says what its payload type numbers mean. */
-	if (sdp_media_codec(&media->sdp, r.hdr.payload_type, &r.encoding,
-	    &r.clock_rate_hz) != 0)
-		r.kind = RTPSTAT_UNANNOUNCED;
-	else
-		r.kind = payload_kind(r.encoding, r.hdr.payload_type);
-	stream_account(a, stream_get(a, meta, r.hdr.ssrc, media, media_is_dst),
-	    &r);
+	stream_pkt_classify(&r, &media->sdp);
+	if ((s = streams_find(a->streams, meta, r.hdr.ssrc, media->period)) ==
+	    NULL)
+		s = new_stream(a, meta, r.hdr.ssrc, media, media_is_dst);
+	account(a, s, &r);
 }
 
 /*
- * RTP that no SDP announced.  A flow becomes a stream only when a second
- * packet continues the first one's SSRC, payload type and sequence number:
- * arbitrary UDP seldom does, and a false stream is a false alarm.  Both
- * packets are then accounted for, the first one as it was seen.
+ * RTP that no SDP announced: the stream it continues, or a flow that may
+ * become one (streams_candidate).  When a flow does, both its packets are
+ * accounted for, the first one as it was seen.
  */
 static void
 handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
 {
-	struct rtp_seen r;
-	struct candidate *c;
+	struct stream_pkt r, first;
 	struct stream *s;
-	uint8_t key[STREAM_KEY_LEN];
 
 	if (meta->src.port < 1024 || meta->dst.port < 1024 ||
 	    meta->payload_len < 12 || (meta->payload[0] >> 6) != 2)
@@ -841,109 +415,19 @@ handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
 		return;		/* not RTP: nothing to count it against */
 	r.ts_us = meta->ts_us;
 	r.dscp = meta->dscp;
-	classify_unsignalled(&r, meta->payload + (meta->payload_len -
-	    r.hdr.payload_len));
+	stream_pkt_classify(&r, NULL);
 
-	stream_key(key, meta, r.hdr.ssrc, 0);
-	HASH_FIND(hh, a->by_key, key, sizeof(key), s);
-	if (s != NULL) {
+	if ((s = streams_find(a->streams, meta, r.hdr.ssrc, 0)) != NULL) {
 		a->rtp_packets++;
-		stream_account(a, s, &r);
+		account(a, s, &r);
 		return;
 	}
-	HASH_FIND(hh, a->candidates, key, sizeof(key), c);
-	if (c == NULL) {
-		if (a->n_candidates >= ANALYZER_MAX_CANDIDATES) {
-			/*
-			 * Full: the oldest flow goes (uthash keeps the order
-			 * of insertion), so that a flood of lone packets
-			 * cannot keep real RTP from being found.
-			 */
-			c = a->candidates;
-			HASH_DEL(a->candidates, c);
-			free(c);
-			a->n_candidates--;
-			a->candidates_dropped++;
-		}
-		c = xcalloc(1, sizeof(*c));
-		memcpy(c->key, key, sizeof(key));
-		c->first = r;
-		HASH_ADD(hh, a->candidates, key, sizeof(c->key), c);
-		a->n_candidates++;
+	if (!streams_candidate(a->streams, meta, &r, &first))
 		return;
-	}
-	if (r.hdr.payload_type != c->first.hdr.payload_type ||
-	    r.hdr.seq != (uint16_t)(c->first.hdr.seq + 1)) {
-		c->first = r;	/* not a continuation: start over from this */
-		return;
-	}
-	s = stream_get(a, meta, r.hdr.ssrc, NULL, 0);
+	s = new_stream(a, meta, r.hdr.ssrc, NULL, 0);
 	a->rtp_packets += 2;
-	stream_account(a, s, &c->first);
-	stream_account(a, s, &r);
-	HASH_DEL(a->candidates, c);
-	free(c);
-	a->n_candidates--;
-}
-
-/*
- * A report block from a stream's receiver.  Its RTT is measured on the
- * probe's own clock: from the sender's SR passing the probe to the
- * receiver's report on it passing back, less the receiver's hold time
- * (DLSR).  That is the round trip between the probe and the receiver; the
- * two directions' figures together make the end-to-end round trip.
- */
-static void
-rtcp_report_block(struct analyzer *a, uint32_t reporter_ssrc,
-    const struct rtcp_report_block *b, int64_t ts_us)
-{
-	struct stream *s = stream_by_ssrc(a, b->ssrc), *back;
-	int64_t rtt_us;
-
-	if (s == NULL)
-		return;
-	s->far.reports++;
-	s->far.fraction_lost_pct = b->fraction_lost * 100.0 / 256.0;
-	s->far.cumulative_lost = b->cumulative_lost;
-	if (s->clock_rate_hz != 0)
-		s->far.jitter_ms = b->jitter * 1000.0 / s->clock_rate_hz;
-	if (b->lsr == 0 || s->last_sr_us == 0 || b->lsr != s->last_sr_mid32)
-		return;
-	rtt_us = ts_us - s->last_sr_us - (int64_t)rtcp_q16_to_us(b->dlsr);
-	if (rtt_us < 0)
-		return;
-	s->far.have_rtt = 1;
-	s->far.rtt_ms = (double)rtt_us / 1000.0;
-	/*
-	 * The reporter's own stream runs the other way; once its leg is
-	 * known too, the E-model gets the end-to-end round trip.
-	 */
-	back = stream_by_ssrc(a, reporter_ssrc);
-	if (back != NULL && back != s && back->far.have_rtt) {
-		quality_set_rtt(s->quality, s->far.rtt_ms + back->far.rtt_ms);
-		quality_set_rtt(back->quality, s->far.rtt_ms + back->far.rtt_ms);
-	}
-}
-
-/* An RFC 3611 VoIP Metrics block: the receiver's own quality figures. */
-static void
-rtcp_xr_voip(struct analyzer *a, const struct rtcp_xr_voip *v)
-{
-	struct stream *s = stream_by_ssrc(a, v->ssrc);
-
-	if (s == NULL)
-		return;
-	s->far.have_xr = 1;
-	s->far.xr_loss_pct = v->loss_rate_q8 * 100.0 / 256.0;
-	s->far.xr_discard_pct = v->discard_rate_q8 * 100.0 / 256.0;
-	s->far.xr_r_factor = v->r_factor == RTCP_XR_UNAVAILABLE ? -1 :
-	    v->r_factor;
-	s->far.xr_mos_lq = v->mos_lq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
-	    v->mos_lq_x10 / 10.0;
-	s->far.xr_mos_cq = v->mos_cq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
-	    v->mos_cq_x10 / 10.0;
-	s->far.xr_rtt_ms = v->round_trip_delay_ms;
-	s->far.xr_end_system_delay_ms = v->end_system_delay_ms;
+	account(a, s, &first);
+	account(a, s, &r);
 }
 
 /*
@@ -972,60 +456,18 @@ handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
 {
 	struct rtcp_iter it;
 	struct rtcp_packet pkt;
-	struct stream *s;
-	size_t i;
 
 	a->rtcp_packets++;
 	rtcp_iter_init(&it, meta->payload, meta->payload_len,
 	    meta->payload_wirelen);
 	while (rtcp_next(&it, &pkt)) {
-		switch (pkt.type) {
-		case RTCP_SR:
-			s = stream_by_ssrc(a, pkt.u.report.ssrc);
-			if (s != NULL) {
-				s->last_sr_us = meta->ts_us;
-				s->last_sr_mid32 = rtcp_ntp_middle32(
-				    pkt.u.report.sender.ntp_sec,
-				    pkt.u.report.sender.ntp_frac);
-				s->far.have_sender = 1;
-				s->far.sender_packets =
-				    pkt.u.report.sender.packet_count;
-			}
-			/* FALLTHROUGH */
-		case RTCP_RR:
-			for (i = 0; i < pkt.u.report.n_blocks; i++)
-				rtcp_report_block(a, pkt.u.report.ssrc,
-				    &pkt.u.report.blocks[i], meta->ts_us);
-			break;
-		case RTCP_XR:
-			for (i = 0; i < pkt.u.xr.n_blocks; i++)
-				if (pkt.u.xr.blocks[i].type == 7)
-					rtcp_xr_voip(a,
-					    &pkt.u.xr.blocks[i].u.voip);
-			break;
-		default:
-			break;
-		}
+		if (pkt.type == RTCP_SR || pkt.type == RTCP_RR)
+			streams_rtcp_report(a->streams, &pkt.u.report,
+			    pkt.type == RTCP_SR, meta->ts_us);
+		else if (pkt.type == RTCP_XR)
+			streams_rtcp_xr(a->streams, &pkt.u.xr);
 	}
 	count_result(a, it.result, PROTO_RTCP);
-}
-
-/*
- * The media RTCP belongs to: RTCP goes to the RTP port + 1 (RFC 3550 §11),
- * or to the RTP port itself with rtcp-mux (RFC 5761).
- */
-static const struct call_media *
-rtcp_media(const struct analyzer *a, const struct vq_endpoint *ep)
-{
-	const struct call_media *m;
-	struct vq_endpoint rtp_ep = *ep;
-
-	if ((m = calls_media_find(a->calls, ep)) != NULL && m->sdp.rtcp_mux)
-		return m;
-	if (ep->port == 0)
-		return NULL;
-	rtp_ep.port = (uint16_t)(ep->port - 1);
-	return calls_media_find(a->calls, &rtp_ep);
 }
 
 static void
@@ -1039,8 +481,8 @@ handle_udp(struct analyzer *a, const struct pkt_meta *meta)
 		return;
 	}
 	if (rtp_is_rtcp(meta->payload, meta->payload_len)) {
-		if ((media = rtcp_media(a, &meta->dst)) != NULL ||
-		    (media = rtcp_media(a, &meta->src)) != NULL) {
+		if ((media = calls_rtcp_find(a->calls, &meta->dst)) != NULL ||
+		    (media = calls_rtcp_find(a->calls, &meta->src)) != NULL) {
 			keep_packet(a, media->call, meta);
 			handle_rtcp(a, meta);
 		} else {
@@ -1101,7 +543,7 @@ snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 	c->not_rtp_packets += a->not_rtp_packets;
 	c->calls_evicted += a->calls_evicted;
 	c->streams_evicted += a->streams_evicted;
-	c->candidates_dropped += a->candidates_dropped;
+	c->candidates_dropped += streams_candidates_dropped(a->streams);
 	c->calls_timed_out += a->calls_timed_out;
 	analyzer_errors_add(c, a->truncated, a->malformed);
 }
@@ -1166,10 +608,11 @@ report_interval(struct analyzer *a, int64_t end_us, int ended)
 	struct stream *s;
 	int p;
 
-	TAILQ_FOREACH(s, &a->lru, lru)
-		if (ended || s->stat == NULL ||
-		    rtpstat_packets(s->stat) != s->rep_packets)
-			stream_interval(a, s, end_us, ended, pending_add(a));
+	for (s = streams_least_active(a->streams); s != NULL;
+	    s = stream_more_active(s))
+		if (ended || stream_has_news(s))
+			stream_interval(a->streams, s, end_us, ended,
+			    pending_add(a));
 	iv->end_us = end_us;
 	iv->streams = a->pending;
 	iv->n_streams = a->n_pending;
@@ -1180,14 +623,14 @@ report_interval(struct analyzer *a, int64_t end_us, int ended)
 	memset(a->sip_requests, 0, sizeof(a->sip_requests));
 	memset(a->sip_responses, 0, sizeof(a->sip_responses));
 	iv->active_calls = calls_active(a->calls);
-	iv->active_streams = a->n_streams;
+	iv->active_streams = streams_count(a->streams);
 	for (p = 0; p < PROTO_COUNT; p++) {
 		iv->truncated += a->truncated[p];
 		iv->malformed += a->malformed[p];
 	}
 	iv->calls_evicted = a->calls_evicted;
 	iv->streams_evicted = a->streams_evicted;
-	iv->candidates_dropped = a->candidates_dropped;
+	iv->candidates_dropped = streams_candidates_dropped(a->streams);
 	if (a->dpi != NULL)
 		interval_apps(a, end_us, ended, iv);
 	a->emit_interval(a->emit_arg, iv);
@@ -1207,7 +650,6 @@ analyzer_flush(struct analyzer *a, int64_t now_us)
 void
 analyzer_tick(struct analyzer *a, int64_t now_us)
 {
-	struct candidate *cand, *ctmp;
 	struct stream *s;
 	struct call *c, *next;
 	int full_scan;
@@ -1231,15 +673,11 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 			a->next_interval_us = (now_us / a->cfg.interval_us + 1) *
 			    a->cfg.interval_us;
 	}
-	while ((s = TAILQ_FIRST(&a->lru)) != NULL &&
-	    now_us - s->last_us > a->cfg.stream_timeout_us)
-		stream_end(a, s);
-	HASH_ITER(hh, a->candidates, cand, ctmp)
-		if (now_us - cand->first.ts_us > a->cfg.stream_timeout_us) {
-			HASH_DEL(a->candidates, cand);
-			free(cand);
-			a->n_candidates--;
-		}
+	while ((s = streams_least_active(a->streams)) != NULL &&
+	    now_us - stream_last_us(s) > a->cfg.stream_timeout_us)
+		end_stream(a, s);
+	streams_expire_candidates(a->streams, now_us,
+	    a->cfg.stream_timeout_us);
 
 	/*
 	 * Least active first: once a call is younger than the shortest
@@ -1275,12 +713,9 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 void
 analyzer_finish(struct analyzer *a)
 {
-	struct stream *s;
-
 	size_t i;
 
-	TAILQ_FOREACH(s, &a->lru, lru)
-		quality_finish(s->quality);
+	streams_finish(a->streams);
 	calls_compact(a->calls);
 	/* The calls still up: their pcaps are written out now. */
 	for (i = 0; a->pcap != NULL && i < calls_count(a->calls); i++) {
@@ -1294,8 +729,7 @@ analyzer_finish(struct analyzer *a)
 void
 analyzer_snapshot(struct analyzer *a, struct snapshot *snap)
 {
-	const struct stream *s;
-	size_t i = 0;
+	size_t i;
 
 	memset(snap, 0, sizeof(*snap));
 	snap->capture.kernel_drops = -1;
@@ -1309,22 +743,17 @@ analyzer_snapshot(struct analyzer *a, struct snapshot *snap)
 	a->version++;
 	for (i = 0; i < snap->n_calls; i++)
 		snap->calls[i].version = a->version;
-	i = 0;
 
-	snap->n_streams = a->n_streams;
-	snap->streams = xcalloc(a->n_streams ? a->n_streams : 1,
+	snap->n_streams = streams_count(a->streams);
+	snap->streams = xcalloc(snap->n_streams ? snap->n_streams : 1,
 	    sizeof(*snap->streams));
-	TAILQ_FOREACH(s, &a->lru, lru)
-		stream_snapshot(s, s->call ? call_index(s->call) : SNAP_NO_CALL,
-		    &snap->streams[i++]);
+	streams_snapshot(a->streams, snap->streams);
 }
 
 void
 analyzer_held_orders(const struct analyzer *a, uint64_t *call,
     uint64_t *stream)
 {
-	const struct stream *s = TAILQ_FIRST(&a->by_order);
-
 	/*
 	 * The call table lists calls in INVITE order (calls ended but not yet
 	 * compacted away only make the figure lower: still true; see
@@ -1334,7 +763,7 @@ analyzer_held_orders(const struct analyzer *a, uint64_t *call,
 	 */
 	*call = calls_count(a->calls) > 0 ?
 	    call_order(calls_at(a->calls, 0)) : UINT64_MAX;
-	*stream = s != NULL ? s->order : UINT64_MAX;
+	*stream = streams_lowest_order(a->streams);
 }
 
 void

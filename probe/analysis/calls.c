@@ -72,11 +72,18 @@ struct call {
 	UT_hash_handle	 hh;
 };
 
-/* A media endpoint in the map: the hash key is its packed address and port. */
+/*
+ * A media endpoint in the map: the hash key is its packed address and port.
+ * It is in the RTCP map too, under the RTCP endpoint its SDP announced,
+ * unless a later media line announced the same one.
+ */
 struct media_entry {
 	uint8_t			key[ENDPOINT_KEY_LEN];
+	uint8_t			rtcp_key[ENDPOINT_KEY_LEN];
+	int			rtcp_indexed;	/* in the RTCP map */
 	struct call_media	media;
 	UT_hash_handle		hh;
+	UT_hash_handle		hh_rtcp;
 };
 
 struct call_table {
@@ -85,6 +92,7 @@ struct call_table {
 	size_t			  n_calls;
 	size_t			  cap_calls;
 	struct media_entry	 *media;	/* uthash head */
+	struct media_entry	 *rtcp;		/* by RTCP endpoint */
 	size_t			  n_removed;	/* in order[] until compaction */
 	struct call		 *lru_head;	/* least recently active */
 	struct call		 *lru_tail;
@@ -121,6 +129,44 @@ lru_touch(struct call_table *t, struct call *c)
 	t->lru_tail = c;
 }
 
+/* File a media entry under the RTCP endpoint its SDP announced. */
+static void
+rtcp_index(struct call_table *t, struct media_entry *e)
+{
+	struct sdp_endpoints ep;
+	struct media_entry *old;
+
+	if (sdp_media_endpoints(&e->media.sdp, &ep) != 0 || ep.rtcp.port == 0)
+		return;
+	endpoint_pack(&ep.rtcp, e->rtcp_key);
+	/* The latest media to announce it wins, as for RTP endpoints. */
+	HASH_FIND(hh_rtcp, t->rtcp, e->rtcp_key, ENDPOINT_KEY_LEN, old);
+	if (old != NULL) {
+		HASH_DELETE(hh_rtcp, t->rtcp, old);
+		old->rtcp_indexed = 0;
+	}
+	HASH_ADD(hh_rtcp, t->rtcp, rtcp_key, ENDPOINT_KEY_LEN, e);
+	e->rtcp_indexed = 1;
+}
+
+static void
+rtcp_unindex(struct call_table *t, struct media_entry *e)
+{
+	if (e->rtcp_indexed) {
+		HASH_DELETE(hh_rtcp, t->rtcp, e);
+		e->rtcp_indexed = 0;
+	}
+}
+
+/* Take a media entry out of both maps and free it. */
+static void
+media_entry_free(struct call_table *t, struct media_entry *e)
+{
+	rtcp_unindex(t, e);
+	HASH_DEL(t->media, e);
+	free(e);
+}
+
 static void
 call_free(struct call *c)
 {
@@ -150,10 +196,8 @@ calls_free(struct call_table *t)
 
 	if (t == NULL)
 		return;
-	HASH_ITER(hh, t->media, m, mtmp) {
-		HASH_DEL(t->media, m);
-		free(m);
-	}
+	HASH_ITER(hh, t->media, m, mtmp)
+		media_entry_free(t, m);
 	HASH_ITER(hh, t->by_id, c, ctmp) {
 		HASH_DEL(t->by_id, c);
 	}
@@ -330,10 +374,8 @@ forget_first_media(struct call_table *t, struct call *c)
 
 	HASH_FIND(hh, t->media, c->media_keys[0], ENDPOINT_KEY_LEN, e);
 	/* A later call may have taken the endpoint over: leave it. */
-	if (e != NULL && e->media.call == c) {
-		HASH_DEL(t->media, e);
-		free(e);
-	}
+	if (e != NULL && e->media.call == c)
+		media_entry_free(t, e);
 	c->n_media_keys--;
 	memmove(c->media_keys[0], c->media_keys[1],
 	    c->n_media_keys * sizeof(*c->media_keys));
@@ -376,10 +418,12 @@ learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
 	} else if (e->media.sdp.not_rtp != sm->not_rtp)
 		e->media.period++;
 	/* A later call reusing the address and port takes it over. */
+	rtcp_unindex(t, e);
 	e->media.endpoint = sm->rtp;
 	e->media.call = c;
 	e->media.by_caller = by_caller;
 	e->media.sdp = *sm;
+	rtcp_index(t, e);
 }
 
 /*
@@ -447,6 +491,22 @@ calls_media_find(const struct call_table *t, const struct vq_endpoint *ep)
 
 	endpoint_pack(ep, key);
 	HASH_FIND(hh, t->media, key, sizeof(key), e);
+	return e ? &e->media : NULL;
+}
+
+const struct call_media *
+calls_rtcp_find(const struct call_table *t, const struct vq_endpoint *ep)
+{
+	struct sdp_endpoints announced;
+	struct media_entry *e;
+	uint8_t key[ENDPOINT_KEY_LEN];
+
+	endpoint_pack(ep, key);
+	HASH_FIND(hh, t->media, key, sizeof(key), e);
+	if (e != NULL && sdp_media_endpoints(&e->media.sdp, &announced) == 0 &&
+	    announced.rtcp_mux)
+		return &e->media;
+	HASH_FIND(hh_rtcp, t->rtcp, key, sizeof(key), e);
 	return e ? &e->media : NULL;
 }
 
@@ -610,10 +670,8 @@ calls_remove(struct call_table *t, struct call *c)
 	for (i = 0; i < c->n_media_keys; i++) {
 		HASH_FIND(hh, t->media, c->media_keys[i], ENDPOINT_KEY_LEN, e);
 		/* A later call may have taken the endpoint over: leave it. */
-		if (e != NULL && e->media.call == c) {
-			HASH_DEL(t->media, e);
-			free(e);
-		}
+		if (e != NULL && e->media.call == c)
+			media_entry_free(t, e);
 	}
 	HASH_DEL(t->by_id, c);
 	lru_unlink(t, c);

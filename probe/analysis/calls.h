@@ -47,6 +47,14 @@ struct call	*calls_sip(struct call_table *, const struct sip_msg *,
 const struct call_media *calls_media_find(const struct call_table *,
 		    const struct vq_endpoint *);
 
+/*
+ * The media whose RTCP goes to or comes from ep, as its SDP announced it
+ * (sdp_media_endpoints): the RTP endpoint itself under rtcp-mux, else the
+ * a=rtcp endpoint or the RTP port + 1.  NULL if none.
+ */
+const struct call_media *calls_rtcp_find(const struct call_table *,
+		    const struct vq_endpoint *);
+
 /* Media of the call was seen at ts_us: it is still going on. */
 void		 calls_touch_media(struct call_table *, struct call *,
 		    int64_t ts_us);

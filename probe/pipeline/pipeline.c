@@ -443,21 +443,18 @@ route_sip(struct pipeline *pl, const struct pkt_meta *meta)
 	if (r != DISSECT_OK && r != DISSECT_UNSUPPORTED)
 		return w;
 	for (i = 0; i < sdp.n_media; i++) {
-		const struct sdp_media *sm = &sdp.media[i];
-		struct vq_endpoint rtcp;
+		struct sdp_endpoints ep;
 
-		if (sm->rtp.port == 0 || sm->rtp.addr.family == 0)
+		if (sdp_media_endpoints(&sdp.media[i], &ep) != 0)
 			continue;
-		routes_learn(pl->routes, &sm->rtp, msg.call_id.p,
+		routes_learn(pl->routes, &ep.rtp, msg.call_id.p,
 		    msg.call_id.len, w, pl->now_us);
-		/* RTCP elsewhere than the next port, as a=rtcp may say. */
-		if (sm->rtcp_attr && sm->rtcp_port != 0) {
-			rtcp.addr = sm->rtcp_addr.family != 0 ? sm->rtcp_addr :
-			    sm->rtp.addr;
-			rtcp.port = sm->rtcp_port;
-			routes_learn(pl->routes, &rtcp, msg.call_id.p,
+		/* RTCP on the RTP port or the next is found by its route. */
+		if (ep.rtcp.port != 0 && (!addr_equal(&ep.rtcp.addr,
+		    &ep.rtp.addr) || (ep.rtcp.port != ep.rtp.port &&
+		    ep.rtcp.port != ep.rtp.port + 1)))
+			routes_learn(pl->routes, &ep.rtcp, msg.call_id.p,
 			    msg.call_id.len, w, pl->now_us);
-		}
 	}
 	return w;
 }

@@ -1,0 +1,736 @@
+/*
+ * The stream table (see streams.h).
+ *
+ * Each stream is in a hash by its key, in a second by SSRC (RTCP names a
+ * stream by nothing else), and on two lists: least recently active first,
+ * for timeouts and eviction, and lowest order first, for the watermark
+ * the pipeline merges by.  A call's streams are a list of their own whose
+ * head is the call's user pointer, so that ending a call finds them
+ * without a search.
+ */
+#include <sys/queue.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <uthash.h>
+
+#include "metrics/emodel.h"
+#include "metrics/quality.h"
+#include "probe/analysis/streams.h"
+#include "probe/vqprobe.h"
+
+/* Hash key of a stream: packed source, destination, SSRC, media period. */
+#define STREAM_KEY_LEN	(2 * ENDPOINT_KEY_LEN + 4 + 4)
+/* Bounds the memory that unconfirmed unsignalled flows can take. */
+#define STREAMS_MAX_CANDIDATES	4096
+
+struct stream {
+	uint8_t			 key[STREAM_KEY_LEN];
+	unsigned		 id;
+	struct call		*call;
+	const char		*direction;
+	struct vq_endpoint	 src;
+	struct vq_endpoint	 dst;
+	uint32_t		 ssrc;
+	uint32_t		 period;	/* media period of its endpoint */
+	int			 payload_type;	/* first voice packet's */
+	int			 first_payload_type;
+	char			 codec[SNAP_CODEC_LEN];
+	char			 first_codec[SNAP_CODEC_LEN];
+	uint32_t		 clock_rate_hz;
+	int			 dscp;		/* of the first packet */
+	int			 last_dscp;
+	uint32_t		 dscp_changes;	/* times it differed from the last */
+	int			 vlan;		/* outermost VLAN id, -1 none */
+	uint64_t		 order;		/* frame it was made on */
+	int64_t			 last_us;	/* its latest packet */
+	/* Totals at the latest interval report, for the next one's deltas. */
+	uint64_t		 rep_packets;
+	uint64_t		 rep_expected;
+	uint64_t		 rep_lost;
+	uint64_t		 rep_discards;
+	uint32_t		 rep_intervals;	/* MOS intervals rated */
+	struct snap_point	*points;	/* the latest keep_points */
+	size_t			 n_points;
+	/* All streams, least recently active first: timeouts, eviction. */
+	TAILQ_ENTRY(stream)	 lru;
+	/* All streams, lowest order first: the watermark, in O(1). */
+	TAILQ_ENTRY(stream)	 by_order;
+	/* The streams of one call (the head is the call's user pointer). */
+	struct stream		*call_prev;
+	struct stream		*call_next;
+	struct rtpstat		*stat;
+	struct quality		*quality;
+	struct snap_far_end	 far;
+	int64_t			 last_sr_us;	/* capture time of its last SR */
+	uint32_t		 last_sr_mid32;	/* that SR's NTP, middle bits */
+	UT_hash_handle		 hh;
+	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
+};
+
+/* A UDP flow that looked like RTP once, with no SDP behind it. */
+struct candidate {
+	uint8_t			 key[STREAM_KEY_LEN];
+	struct stream_pkt	 first;
+	UT_hash_handle		 hh;
+};
+
+TAILQ_HEAD(stream_list, stream);
+
+struct stream_table {
+	struct stream_config	 cfg;
+	struct emodel_options	 emodel;
+	struct stream		*by_key;	/* uthash head */
+	struct stream		*by_ssrc;	/* an SSRC's latest stream */
+	struct stream_list	 lru;		/* least recently active 1st */
+	struct stream_list	 by_order;	/* lowest order first */
+	size_t			 n_streams;
+	unsigned		 next_id;
+	struct candidate	*candidates;	/* unsignalled, unconfirmed */
+	size_t			 n_candidates;
+	uint64_t		 candidates_dropped;
+};
+
+/* How loss and jitter should treat a payload type of this encoding. */
+static enum rtpstat_kind
+payload_kind(const char *encoding, uint8_t pt)
+{
+	if (strcasecmp(encoding, "telephone-event") == 0)
+		return RTPSTAT_EVENT;
+	if (pt == RTP_PT_CN || strcasecmp(encoding, "CN") == 0)
+		return RTPSTAT_COMFORT_NOISE;
+	return RTPSTAT_VOICE;
+}
+
+/*
+ * A dynamic payload type without SDP is taken for RFC 4733 events by
+ * their shape (4 bytes per event, the reserved bit clear), which no voice
+ * codec's packet has.
+ */
+void
+stream_pkt_classify(struct stream_pkt *r, const struct sdp_media *sdp)
+{
+	const uint8_t *payload = r->hdr.payload;
+
+	r->encoding = NULL;
+	r->clock_rate_hz = 0;
+	if (sdp != NULL) {
+		if (sdp_media_codec(sdp, r->hdr.payload_type, &r->encoding,
+		    &r->clock_rate_hz) != 0)
+			r->kind = RTPSTAT_UNANNOUNCED;
+		else
+			r->kind = payload_kind(r->encoding,
+			    r->hdr.payload_type);
+		return;
+	}
+	r->encoding = rtp_static_codec(r->hdr.payload_type, &r->clock_rate_hz);
+	if (r->encoding != NULL) {
+		r->kind = payload_kind(r->encoding, r->hdr.payload_type);
+		return;
+	}
+	/* DTMF and flash are events 0 to 16 (RFC 4733 3.2). */
+	if (r->hdr.payload_type >= 96 && r->hdr.payload_len >= 4 &&
+	    r->hdr.payload_len <= 16 && r->hdr.payload_len % 4 == 0 &&
+	    payload[0] <= 16 && (payload[1] & 0x40) == 0) {
+		r->encoding = "telephone-event";
+		r->clock_rate_hz = 0;	/* its clock is the voice's: unknown */
+		r->kind = RTPSTAT_EVENT;
+		return;
+	}
+	r->kind = RTPSTAT_UNANNOUNCED;
+}
+
+struct stream_table *
+streams_new(const struct stream_config *cfg)
+{
+	struct stream_table *st = xcalloc(1, sizeof(*st));
+
+	st->cfg = *cfg;
+	emodel_options_init(&st->emodel);
+	st->emodel.g711_plc = cfg->g711_plc;
+	TAILQ_INIT(&st->lru);
+	TAILQ_INIT(&st->by_order);
+	return st;
+}
+
+static void
+stream_free(struct stream *s)
+{
+	free(s->points);
+	rtpstat_free(s->stat);
+	quality_free(s->quality);
+	free(s);
+}
+
+void
+streams_free(struct stream_table *st)
+{
+	struct candidate *c, *ctmp;
+	struct stream *s, *next;
+
+	if (st == NULL)
+		return;
+	HASH_CLEAR(hh, st->by_key);
+	HASH_CLEAR(hh_ssrc, st->by_ssrc);
+	HASH_ITER(hh, st->candidates, c, ctmp) {
+		HASH_DEL(st->candidates, c);
+		free(c);
+	}
+	for (s = TAILQ_FIRST(&st->lru); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, lru);
+		stream_free(s);
+	}
+	free(st);
+}
+
+size_t
+streams_count(const struct stream_table *st)
+{
+	return st->n_streams;
+}
+
+/* A stream's hash key: source, destination, SSRC and media period. */
+static void
+stream_key(uint8_t key[STREAM_KEY_LEN], const struct pkt_meta *meta,
+    uint32_t ssrc, uint32_t period)
+{
+	endpoint_pack(&meta->src, key);
+	endpoint_pack(&meta->dst, key + ENDPOINT_KEY_LEN);
+	key += 2 * ENDPOINT_KEY_LEN;
+	key[0] = (uint8_t)(ssrc >> 24);
+	key[1] = (uint8_t)(ssrc >> 16);
+	key[2] = (uint8_t)(ssrc >> 8);
+	key[3] = (uint8_t)ssrc;
+	memcpy(key + 4, &period, sizeof(period));
+}
+
+struct stream *
+streams_find(const struct stream_table *st, const struct pkt_meta *meta,
+    uint32_t ssrc, uint32_t period)
+{
+	uint8_t key[STREAM_KEY_LEN];
+	struct stream *s;
+
+	stream_key(key, meta, ssrc, period);
+	HASH_FIND(hh, st->by_key, key, sizeof(key), s);
+	return s;
+}
+
+/*
+ * Payloads reach a worker in frame order, so a new stream is nearly always
+ * the highest: the walk back from the tail is for safety, not speed.
+ */
+static void
+stream_order_insert(struct stream_table *st, struct stream *s)
+{
+	struct stream *after = TAILQ_LAST(&st->by_order, stream_list);
+
+	while (after != NULL && after->order > s->order)
+		after = TAILQ_PREV(after, stream_list, by_order);
+	if (after == NULL)
+		TAILQ_INSERT_HEAD(&st->by_order, s, by_order);
+	else
+		TAILQ_INSERT_AFTER(&st->by_order, after, s, by_order);
+}
+
+/* RTCP names streams by SSRC only: the latest stream of one wins. */
+static void
+stream_index_ssrc(struct stream_table *st, struct stream *s)
+{
+	struct stream *old;
+
+	HASH_FIND(hh_ssrc, st->by_ssrc, &s->ssrc, sizeof(s->ssrc), old);
+	if (old != NULL)
+		HASH_DELETE(hh_ssrc, st->by_ssrc, old);
+	HASH_ADD(hh_ssrc, st->by_ssrc, ssrc, sizeof(s->ssrc), s);
+}
+
+static struct stream *
+stream_by_ssrc(const struct stream_table *st, uint32_t ssrc)
+{
+	struct stream *s;
+
+	HASH_FIND(hh_ssrc, st->by_ssrc, &ssrc, sizeof(ssrc), s);
+	return s;
+}
+
+struct stream *
+streams_add(struct stream_table *st, const struct pkt_meta *meta,
+    uint32_t ssrc, const struct call_media *media, int media_is_dst,
+    uint64_t order)
+{
+	struct stream *s = xcalloc(1, sizeof(*s));
+
+	stream_key(s->key, meta, ssrc, media ? media->period : 0);
+	/*
+	 * Media sent to the endpoint the callee announced comes from the
+	 * caller, and media sent from the caller's endpoint too.
+	 */
+	if (media != NULL) {
+		s->call = media->call;
+		s->period = media->period;
+		if (media_is_dst)
+			s->direction = media->by_caller ? "callee" : "caller";
+		else
+			s->direction = media->by_caller ? "caller" : "callee";
+	}
+	s->src = meta->src;
+	s->dst = meta->dst;
+	s->ssrc = ssrc;
+	s->payload_type = -1;
+	s->dscp = s->last_dscp = meta->dscp;
+	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
+	st->n_streams++;
+	s->id = ++st->next_id;
+	s->order = order;
+	s->last_us = meta->ts_us;
+	TAILQ_INSERT_TAIL(&st->lru, s, lru);
+	stream_order_insert(st, s);
+	if (s->call != NULL) {
+		s->call_next = call_user(s->call);
+		if (s->call_next != NULL)
+			s->call_next->call_prev = s;
+		call_set_user(s->call, s);
+	}
+	HASH_ADD(hh, st->by_key, key, sizeof(s->key), s);
+	stream_index_ssrc(st, s);
+	return s;
+}
+
+void
+streams_remove(struct stream_table *st, struct stream *s)
+{
+	struct stream *cur;
+
+	TAILQ_REMOVE(&st->lru, s, lru);
+	TAILQ_REMOVE(&st->by_order, s, by_order);
+	if (s->call != NULL) {
+		if (s->call_prev != NULL)
+			s->call_prev->call_next = s->call_next;
+		else
+			call_set_user(s->call, s->call_next);
+		if (s->call_next != NULL)
+			s->call_next->call_prev = s->call_prev;
+	}
+	HASH_DELETE(hh, st->by_key, s);
+	HASH_FIND(hh_ssrc, st->by_ssrc, &s->ssrc, sizeof(s->ssrc), cur);
+	if (cur == s)
+		HASH_DELETE(hh_ssrc, st->by_ssrc, s);
+	st->n_streams--;
+	stream_free(s);
+}
+
+struct stream *
+streams_least_active(const struct stream_table *st)
+{
+	return TAILQ_FIRST(&st->lru);
+}
+
+struct stream *
+stream_more_active(const struct stream *s)
+{
+	return TAILQ_NEXT(s, lru);
+}
+
+uint64_t
+streams_lowest_order(const struct stream_table *st)
+{
+	const struct stream *s = TAILQ_FIRST(&st->by_order);
+
+	return s != NULL ? s->order : UINT64_MAX;
+}
+
+struct stream *
+streams_of_call(const struct call *c)
+{
+	return call_user(c);
+}
+
+struct call *
+stream_call(const struct stream *s)
+{
+	return s->call;
+}
+
+int64_t
+stream_last_us(const struct stream *s)
+{
+	return s->last_us;
+}
+
+int
+stream_has_news(const struct stream *s)
+{
+	return s->stat == NULL || rtpstat_packets(s->stat) != s->rep_packets;
+}
+
+void
+stream_finish(struct stream *s)
+{
+	quality_finish(s->quality);
+}
+
+void
+streams_finish(struct stream_table *st)
+{
+	struct stream *s;
+
+	TAILQ_FOREACH(s, &st->lru, lru)
+		stream_finish(s);
+}
+
+/* A stream's first packet: its statistics and its listener's model. */
+static void
+stream_start(struct stream_table *st, struct stream *s,
+    uint32_t clock_rate_hz)
+{
+	struct quality_config qc;
+	const char *cause;
+
+	s->clock_rate_hz = clock_rate_hz;
+	if ((s->stat = rtpstat_new(clock_rate_hz)) == NULL)
+		fatal("out of memory");
+	quality_config_default(&qc);
+	qc.interval_us = st->cfg.interval_us;
+	qc.jbuf = st->cfg.jbuf;
+	qc.clock_rate_hz = clock_rate_hz;
+	if ((s->quality = quality_new(&qc, &cause)) == NULL)
+		fatal("%s", cause);
+}
+
+/* The stream had a packet: it goes to the end of the activity list. */
+static void
+stream_lru_touch(struct stream_table *st, struct stream *s)
+{
+	if (TAILQ_LAST(&st->lru, stream_list) == s)
+		return;
+	TAILQ_REMOVE(&st->lru, s, lru);
+	TAILQ_INSERT_TAIL(&st->lru, s, lru);
+}
+
+void
+stream_account(struct stream_table *st, struct stream *s,
+    const struct stream_pkt *r)
+{
+	struct rtpstat_pkt pkt;
+
+	if (s->stat == NULL) {
+		stream_start(st, s, r->clock_rate_hz);
+		s->first_payload_type = r->hdr.payload_type;
+		if (r->encoding != NULL)
+			snprintf(s->first_codec, sizeof(s->first_codec), "%s",
+			    r->encoding);
+	}
+	if (s->payload_type < 0 && r->kind == RTPSTAT_VOICE) {
+		s->payload_type = r->hdr.payload_type;
+		snprintf(s->codec, sizeof(s->codec), "%s", r->encoding);
+		s->clock_rate_hz = r->clock_rate_hz;
+		/* An unknown codec gets no MOS rather than a guessed one. */
+		quality_set_codec(s->quality, emodel_codec_find(r->encoding,
+		    r->clock_rate_hz, &st->emodel), r->clock_rate_hz);
+	}
+	/* A carrier that re-marks or bleaches DSCP mid-call shows here. */
+	if (r->dscp != s->last_dscp) {
+		s->dscp_changes++;
+		s->last_dscp = r->dscp;
+	}
+	if (r->ts_us > s->last_us)
+		s->last_us = r->ts_us;
+	stream_lru_touch(st, s);
+	pkt.kind = r->kind;
+	pkt.arrival_us = r->ts_us;
+	pkt.seq = r->hdr.seq;
+	pkt.timestamp = r->hdr.timestamp;
+	pkt.marker = r->hdr.marker;
+	rtpstat_update(s->stat, &pkt);
+	/* Events and unannounced types hold sequence numbers, not samples. */
+	quality_packet(s->quality, r->hdr.seq, r->hdr.timestamp, r->ts_us,
+	    r->hdr.marker, r->kind == RTPSTAT_VOICE ||
+	    r->kind == RTPSTAT_COMFORT_NOISE);
+}
+
+void
+stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = s->id;
+	o->order = s->order;
+	o->call = call;
+	o->direction = s->direction;
+	addr_format_endpoint(&s->src, o->src, sizeof(o->src));
+	addr_format_endpoint(&s->dst, o->dst, sizeof(o->dst));
+	o->ssrc = s->ssrc;
+	/* A stream of nothing but events is named after them. */
+	o->payload_type = s->payload_type >= 0 ? s->payload_type :
+	    s->first_payload_type;
+	memcpy(o->codec, s->payload_type >= 0 ? s->codec : s->first_codec,
+	    sizeof(o->codec));
+	o->clock_rate_hz = s->clock_rate_hz;
+	o->dscp = s->dscp;
+	o->dscp_changes = s->dscp_changes;
+	o->vlan = s->vlan;
+	o->period = s->period;
+	rtpstat_summary(s->stat, &o->rtp);
+	o->far = s->far;
+	quality_summary(s->quality, &o->quality);
+	if (s->n_points > 0) {
+		o->points = xcalloc(s->n_points, sizeof(*o->points));
+		memcpy(o->points, s->points, s->n_points * sizeof(*o->points));
+		o->n_points = s->n_points;
+	}
+}
+
+void
+streams_snapshot(const struct stream_table *st, struct snap_stream *out)
+{
+	const struct stream *s;
+	size_t i = 0;
+
+	TAILQ_FOREACH(s, &st->lru, lru)
+		stream_snapshot(s, s->call ? call_index(s->call) : SNAP_NO_CALL,
+		    &out[i++]);
+}
+
+/*
+ * An interval's loss in percent of its expected packets, never below 0, as
+ * RFC 3550 clamps its fraction lost: a late packet repairs the count, it
+ * does not make the interval better than lossless.
+ */
+double
+stream_interval_loss_pct(const struct snap_stream_interval *si)
+{
+	if (si->expected == 0 || si->lost <= 0)
+		return 0.0;
+	return 100.0 * (double)si->lost / (double)si->expected;
+}
+
+/* Keep an interval's figures with the stream, the latest keep_points. */
+static void
+stream_keep_point(const struct stream_table *st, struct stream *s,
+    int64_t end_us, const struct snap_stream_interval *si)
+{
+	struct snap_point *p;
+
+	if (s->points == NULL)
+		s->points = xcalloc(st->cfg.keep_points, sizeof(*s->points));
+	if (s->n_points == st->cfg.keep_points) {
+		memmove(s->points, s->points + 1,
+		    (s->n_points - 1) * sizeof(*s->points));
+		s->n_points--;
+	}
+	p = &s->points[s->n_points++];
+	p->end_us = end_us;
+	p->packets = si->packets;
+	p->expected = si->expected;
+	p->lost = si->lost;
+	p->loss_pct = stream_interval_loss_pct(si);
+	p->jitter_ms = si->jitter_ms;
+	p->max_jitter_ms = si->max_jitter_ms;
+	p->jb_discards = si->jb_discards;
+	/* A MOS for this interval only if one was rated in it. */
+	p->have_mos = si->have_mos && quality_intervals(s->quality) !=
+	    s->rep_intervals;
+	p->mos = si->mos;
+}
+
+void
+stream_interval(const struct stream_table *st, struct stream *s,
+    int64_t end_us, int ended, struct snap_stream_interval *out)
+{
+	struct rtpstat_summary rs;
+	struct quality_summary qs;
+
+	rtpstat_summary(s->stat, &rs);
+	quality_summary(s->quality, &qs);
+	memset(out, 0, sizeof(*out));
+	out->order = s->order;
+	out->last_us = s->last_us;
+	if (s->call != NULL)
+		call_copy_id(s->call, out->call_id, sizeof(out->call_id));
+	out->direction = s->direction;
+	memcpy(out->codec, s->payload_type >= 0 ? s->codec : s->first_codec,
+	    sizeof(out->codec));
+	addr_format_endpoint(&s->src, out->src, sizeof(out->src));
+	addr_format_endpoint(&s->dst, out->dst, sizeof(out->dst));
+	out->ssrc = s->ssrc;
+	out->dscp = s->dscp;
+	out->packets = rs.packets - s->rep_packets;
+	out->expected = rs.expected > s->rep_expected ?
+	    rs.expected - s->rep_expected : 0;
+	/*
+	 * A late packet can fill a gap counted lost in an earlier interval:
+	 * the difference is then negative, so that the intervals add up to
+	 * the stream's loss (clamped, they over-counted it).
+	 */
+	out->lost = (int64_t)rs.lost - (int64_t)s->rep_lost;
+	out->jb_discards = qs.jb_discards - s->rep_discards;
+	rtpstat_window(s->stat, &out->jitter_ms, &out->max_jitter_ms);
+	out->burst_ratio = rs.burst_ratio;
+	if (qs.have_mos) {
+		out->have_mos = 1;
+		out->mos = qs.mos_last;
+		out->r_factor = qs.r_last;
+	}
+	out->ended = ended;
+	if (st->cfg.keep_points > 0)
+		stream_keep_point(st, s, end_us, out);
+	s->rep_packets = rs.packets;
+	s->rep_expected = rs.expected;
+	s->rep_lost = rs.lost;
+	s->rep_discards = qs.jb_discards;
+	s->rep_intervals = qs.intervals;
+}
+
+/*
+ * A report block from a stream's receiver.  Its RTT is measured on the
+ * probe's own clock: from the sender's SR passing the probe to the
+ * receiver's report on it passing back, less the receiver's hold time
+ * (DLSR).  That is the round trip between the probe and the receiver; the
+ * two directions' figures together make the end-to-end round trip.
+ */
+static void
+rtcp_report_block(struct stream_table *st, uint32_t reporter_ssrc,
+    const struct rtcp_report_block *b, int64_t ts_us)
+{
+	struct stream *s = stream_by_ssrc(st, b->ssrc), *back;
+	int64_t rtt_us;
+
+	if (s == NULL)
+		return;
+	s->far.reports++;
+	s->far.fraction_lost_pct = b->fraction_lost * 100.0 / 256.0;
+	s->far.cumulative_lost = b->cumulative_lost;
+	if (s->clock_rate_hz != 0)
+		s->far.jitter_ms = b->jitter * 1000.0 / s->clock_rate_hz;
+	if (b->lsr == 0 || s->last_sr_us == 0 || b->lsr != s->last_sr_mid32)
+		return;
+	rtt_us = ts_us - s->last_sr_us - (int64_t)rtcp_q16_to_us(b->dlsr);
+	if (rtt_us < 0)
+		return;
+	s->far.have_rtt = 1;
+	s->far.rtt_ms = (double)rtt_us / 1000.0;
+	/*
+	 * The reporter's own stream runs the other way; once its leg is
+	 * known too, the E-model gets the end-to-end round trip.
+	 */
+	back = stream_by_ssrc(st, reporter_ssrc);
+	if (back != NULL && back != s && back->far.have_rtt) {
+		quality_set_rtt(s->quality, s->far.rtt_ms + back->far.rtt_ms);
+		quality_set_rtt(back->quality, s->far.rtt_ms + back->far.rtt_ms);
+	}
+}
+
+void
+streams_rtcp_report(struct stream_table *st, const struct rtcp_report *r,
+    int is_sr, int64_t ts_us)
+{
+	struct stream *s;
+	size_t i;
+
+	if (is_sr && (s = stream_by_ssrc(st, r->ssrc)) != NULL) {
+		s->last_sr_us = ts_us;
+		s->last_sr_mid32 = rtcp_ntp_middle32(r->sender.ntp_sec,
+		    r->sender.ntp_frac);
+		s->far.have_sender = 1;
+		s->far.sender_packets = r->sender.packet_count;
+	}
+	for (i = 0; i < r->n_blocks; i++)
+		rtcp_report_block(st, r->ssrc, &r->blocks[i], ts_us);
+}
+
+/* An RFC 3611 VoIP Metrics block: the receiver's own quality figures. */
+static void
+rtcp_xr_voip(struct stream_table *st, const struct rtcp_xr_voip *v)
+{
+	struct stream *s = stream_by_ssrc(st, v->ssrc);
+
+	if (s == NULL)
+		return;
+	s->far.have_xr = 1;
+	s->far.xr_loss_pct = v->loss_rate_q8 * 100.0 / 256.0;
+	s->far.xr_discard_pct = v->discard_rate_q8 * 100.0 / 256.0;
+	s->far.xr_r_factor = v->r_factor == RTCP_XR_UNAVAILABLE ? -1 :
+	    v->r_factor;
+	s->far.xr_mos_lq = v->mos_lq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
+	    v->mos_lq_x10 / 10.0;
+	s->far.xr_mos_cq = v->mos_cq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
+	    v->mos_cq_x10 / 10.0;
+	s->far.xr_rtt_ms = v->round_trip_delay_ms;
+	s->far.xr_end_system_delay_ms = v->end_system_delay_ms;
+}
+
+void
+streams_rtcp_xr(struct stream_table *st, const struct rtcp_xr *xr)
+{
+	size_t i;
+
+	for (i = 0; i < xr->n_blocks; i++)
+		if (xr->blocks[i].type == RTCP_XR_BLOCK_VOIP)
+			rtcp_xr_voip(st, &xr->blocks[i].u.voip);
+}
+
+int
+streams_candidate(struct stream_table *st, const struct pkt_meta *meta,
+    const struct stream_pkt *pkt, struct stream_pkt *first)
+{
+	uint8_t key[STREAM_KEY_LEN];
+	struct candidate *c;
+
+	stream_key(key, meta, pkt->hdr.ssrc, 0);
+	HASH_FIND(hh, st->candidates, key, sizeof(key), c);
+	if (c == NULL) {
+		if (st->n_candidates >= STREAMS_MAX_CANDIDATES) {
+			/*
+			 * Full: the oldest flow goes (uthash keeps the order
+			 * of insertion), so that a flood of lone packets
+			 * cannot keep real RTP from being found.
+			 */
+			c = st->candidates;
+			HASH_DEL(st->candidates, c);
+			free(c);
+			st->n_candidates--;
+			st->candidates_dropped++;
+		}
+		c = xcalloc(1, sizeof(*c));
+		memcpy(c->key, key, sizeof(key));
+		HASH_ADD(hh, st->candidates, key, sizeof(c->key), c);
+		st->n_candidates++;
+	} else if (pkt->hdr.payload_type == c->first.hdr.payload_type &&
+	    pkt->hdr.seq == (uint16_t)(c->first.hdr.seq + 1)) {
+		*first = c->first;
+		HASH_DEL(st->candidates, c);
+		free(c);
+		st->n_candidates--;
+		return 1;
+	}
+	/* A new flow, or no continuation: start over from this packet. */
+	c->first = *pkt;
+	/* Its bytes are the capture's, gone once this call returns. */
+	c->first.hdr.ext = NULL;
+	c->first.hdr.payload = NULL;
+	return 0;
+}
+
+void
+streams_expire_candidates(struct stream_table *st, int64_t now_us,
+    int64_t idle_us)
+{
+	struct candidate *c, *ctmp;
+
+	HASH_ITER(hh, st->candidates, c, ctmp)
+		if (now_us - c->first.ts_us > idle_us) {
+			HASH_DEL(st->candidates, c);
+			free(c);
+			st->n_candidates--;
+		}
+}
+
+uint64_t
+streams_candidates_dropped(const struct stream_table *st)
+{
+	return st->candidates_dropped;
+}
