@@ -311,7 +311,8 @@ write_index(struct evidence *ev, const struct snapshot *final)
 	snprintf(path, sizeof(path), "%s/index.html", ev->dir);
 	if ((f = html_page_open(path, tmp, sizeof(tmp))) == NULL)
 		return write_failed(ev, path);
-	qsort(ev->rows, ev->n_rows, sizeof(*ev->rows), row_cmp);
+	if (ev->n_rows > 0)
+		qsort(ev->rows, ev->n_rows, sizeof(*ev->rows), row_cmp);
 	for (i = 0; i < ev->n_rows; i++)
 		bad += ev->rows[i].v[0].impaired || ev->rows[i].v[1].impaired;
 	html_page_head(f, "vqprobe: calls");

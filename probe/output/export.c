@@ -364,7 +364,7 @@ sip_points(struct exporter *e, const struct snap_interval *iv, int64_t ts_ms)
 		const char *name = m == 0 ? "other" :
 		    sip_method_name((enum sip_method)m);
 
-		for (c = 0; c < 6; c++)
+		for (c = 0; c < SNAP_SIP_CLASSES; c++)
 			any += iv->sip_responses[m][c];
 		if ((any == 0 && (m != SIP_INVITE || kpi.attempts == 0)) ||
 		    name == NULL)
@@ -372,7 +372,7 @@ sip_points(struct exporter *e, const struct snap_interval *iv, int64_t ts_ms)
 		begin(e, "vq_sip", NULL);
 		lp_tag(&e->buf, "method", name);
 		lp_field_uint(&e->buf, "requests", iv->sip_requests[m]);
-		for (c = 0; c < 6; c++) {
+		for (c = 0; c < SNAP_SIP_CLASSES; c++) {
 			snprintf(key, sizeof(key), "r%dxx", c + 1);
 			lp_field_uint(&e->buf, key, iv->sip_responses[m][c]);
 		}
