@@ -1313,15 +1313,29 @@ def send_stream(cap, call, by_caller, start_us, n_slots, path, ssrc=None,
     sends = rtp_sends(codec, by_caller, start_us, n_slots, ssrc, seq0, ts0,
                       events, silences, dtx, voice=codec is not TELEPHONE_EVENT)
     stream.start_us, stream.ts0, stream.sends = start_us, ts0, sends
+    return sends[-1].t_us, transmit(cap, stream, sends, path), stream
+
+
+def transmit(cap, stream, sends, path):
+    """Put a sender's packets through `path` into the capture; return the
+    last arrival time."""
     last_arr = 0
-    for s, arr, dup_at in path.apply(rng, sends):
-        fr = cap.udp(src, sport, dst, dport, s.rtp, s.t_us, arr, tos=TOS_RTP,
-                     meta=(stream, s.ext_seq, s.kind))
+    for s, arr, dup_at in path.apply(cap.rng, sends):
+        fr = cap.udp(stream.src, stream.sport, stream.dst, stream.dport, s.rtp,
+                     s.t_us, arr, tos=TOS_RTP, meta=(stream, s.ext_seq, s.kind))
         last_arr = max(last_arr, arr)
         if dup_at is not None:
             cap.duplicate(fr, dup_at)
             last_arr = max(last_arr, dup_at)
-    return sends[-1].t_us, last_arr, stream
+    return last_arr
+
+
+def rtp_padded(rtp, filler):
+    """The packet with RFC 3550 5.1 padding: the P bit set and `filler`
+    after the payload, then the count of padding octets, itself included.
+    The filler's values are the sender's to choose; a receiver must ignore
+    them."""
+    return bytes([rtp[0] | 0x20]) + rtp[1:] + filler + bytes([len(filler) + 1])
 
 
 def ms(value):
@@ -2170,6 +2184,35 @@ def sc_events_only(cap):
     teardown(cap, call, max(fwd[0], rev[0], fwd[1], rev[1]) + ms(90))
 
 
+def sc_unsignalled_padded(cap):
+    """RTP that no SIP or SDP announces, every packet padded (P bit, 4
+    octets: 3 of filler, then the count).  One host is a DTMF generator
+    sending RFC 4733 events only (4, 7, #); the other answers with G.729 and
+    dials 9 in it.  Classifying a dynamic payload type as events must look
+    at the payload, not at the padding after it.  No loss.  Over IPv6, so
+    that a snaplen of 60 still cuts a header: over IPv4 these frames keep
+    every header at 54 bytes, and only SIP would be cut there."""
+    h1, h2 = Host("2001:db8:10::1", 1), Host("2001:db8:20::2", 2)
+    cap.local_host = h1
+    rng = cap.rng
+    clean = Path(delay_ms=20, jitter_ms=0.8)
+    padded = {}
+    for src, sport, dst, dport, start_s, n_slots, codec, events in (
+            (h1, 40000, h2, 50000, 0.1, 30, TELEPHONE_EVENT,
+             [(0, 6, 4), (10, 5, 7), (20, 7, 11)]),
+            (h2, 50000, h1, 40000, 0.112, 40, CODECS["G729"], [(15, 5, 9)])):
+        stream = Stream(None, src, sport, dst, dport, rng.getrandbits(32), codec)
+        sends = rtp_sends(codec, src is h1, cap.at(start_s), n_slots, stream.ssrc,
+                          rng.randint(0, 0xFFFF), rng.getrandbits(32), events,
+                          voice=codec is not TELEPHONE_EVENT)
+        # An event's repeated end packet is the same bytes, padding and all.
+        for s in sends:
+            if s.rtp not in padded:
+                padded[s.rtp] = rtp_padded(s.rtp, rng.randbytes(3))
+            s.rtp = padded[s.rtp]
+        transmit(cap, stream, sends, clean)
+
+
 def write_hostile_sip(path):
     """One ordinary call whose SIP text is full of what breaks naive outputs:
     line-protocol separators and escapes, quotes, backslashes (one at the
@@ -2270,6 +2313,8 @@ scenario("events_only", 1209, sc_events_only,
          doc="an RTP stream of RFC 4733 events only, with SIP and SDP")
 scenario("rtcp_attr", 1211, sc_rtcp_attr,
          doc="RTCP on the ports a=rtcp announced, not RTP port + 1")
+scenario("unsignalled_padded", 1212, sc_unsignalled_padded,
+         doc="padded RTP, no SIP, IPv6: RFC 4733 events only; G.729 with an event")
 scenario("evidence_10", 1301, sc_evidence_10, bundled=False,
          doc="10 calls, bursty loss caller->callee only, RTCP (not in pcaps/)")
 
@@ -2624,10 +2669,15 @@ def truth(cap, records):
         s = st["stream"]
         low, high = min(st["seen"]), max(st["seen"])
         expected = high - low + 1
+        clock_rate = s.codec.clock_rate
+        if s.call is None and s.codec is TELEPHONE_EVENT:
+            # Events keep the clock of a voice that, without SDP, no one
+            # names (RFC 4733): a receiver cannot know it.
+            clock_rate = None
         entry = {
-            "call_id": s.call.call_id, "src": key[0], "dst": key[1],
-            "ssrc": "0x%08x" % s.ssrc, "payload_type": s.codec.pt,
-            "codec": s.codec.name, "clock_rate": s.codec.clock_rate,
+            "call_id": s.call.call_id if s.call else None, "src": key[0],
+            "dst": key[1], "ssrc": "0x%08x" % s.ssrc, "payload_type": s.codec.pt,
+            "codec": s.codec.name, "clock_rate": clock_rate,
             "packets": st["packets"], "expected": expected,
             "lost": expected - len(st["seen"]), "duplicates": st["dups"],
             "burst_ratio": burst_ratio(st["seen"], low, high)}
