@@ -87,20 +87,13 @@ struct wire_payload {
 
 /* Capture time, and the capture's totals at that time. */
 struct wire_tick {
-	int64_t		now_us;
+	int64_t			now_us;
 	/*
-	 * Frames read, which is also the number of the frame being read:
-	 * every payload after the tick comes from this frame or a later one.
+	 * totals.packets, the frames read, is also the number of the frame
+	 * being read: every payload after the tick comes from this frame or
+	 * a later one.
 	 */
-	uint64_t	packets;
-	uint64_t	bytes;
-	int64_t		kernel_drops;
-	uint64_t	probe_drops;
-	uint64_t	truncated;	/* decoding frames */
-	uint64_t	malformed;
-	uint64_t	ip_fragments_dropped;
-	uint64_t	tcp_bytes_dropped;
-	uint64_t	routes_evicted;
+	struct snap_counters	totals;
 };
 
 /* Fragments given up on, for whatever reason. */
@@ -584,31 +577,40 @@ send_other(struct pipeline *pl, const struct pkt_meta *meta)
 	    meta, meta->ip, n, n);
 }
 
-/* Tell every worker what time it is, and publish the figures. */
 static uint64_t probe_drops(struct pipeline *);
 
+/* The capture thread's totals, with the kernel's drops as given. */
+static void
+capture_totals(struct pipeline *pl, int64_t kernel_drops,
+    struct snap_counters *c)
+{
+	struct decode_stats ds;
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->packets = pl->frames;
+	c->bytes = pl->bytes;
+	c->kernel_drops = kernel_drops;
+	c->probe_drops = probe_drops(pl);
+	for (i = 0; i < PROTO_COUNT; i++) {
+		c->truncated += pl->truncated[i];
+		c->malformed += pl->malformed[i];
+	}
+	decode_ctx_stats(pl->decode, &ds);
+	c->ip_fragments_dropped = ipfrag_dropped(&ds);
+	c->tcp_bytes_dropped = ds.tcp.bytes_dropped;
+	c->media_routes_evicted = routes_evicted(pl->routes);
+}
+
+/* Tell every worker what time it is, and publish the figures. */
 static void
 tick(struct pipeline *pl, int64_t now_us)
 {
 	struct wire_tick *t, now;
-	struct decode_stats ds;
 	int i;
 
 	now.now_us = now_us;
-	now.packets = pl->frames;
-	now.bytes = pl->bytes;
-	now.kernel_drops = capture_kernel_drops(pl->cap);
-	now.probe_drops = probe_drops(pl);
-	now.truncated = now.malformed = 0;
-	for (i = 0; i < PROTO_COUNT; i++) {
-		now.truncated += pl->truncated[i];
-		now.malformed += pl->malformed[i];
-	}
-	decode_ctx_stats(pl->decode, &ds);
-	now.ip_fragments_dropped = ipfrag_dropped(&ds);
-	now.tcp_bytes_dropped = ds.tcp.bytes_dropped;
-	now.routes_evicted = routes_evicted(pl->routes);
-
+	capture_totals(pl, capture_kernel_drops(pl->cap), &now.totals);
 	pl->marked_frames = pl->frames;
 	for (i = 0; i < pl->n_workers; i++) {
 		/*
@@ -627,7 +629,7 @@ tick(struct pipeline *pl, int64_t now_us)
 	    memory_order_relaxed);
 	atomic_store_explicit(&pl->pub_bytes, pl->bytes, memory_order_relaxed);
 	atomic_store_explicit(&pl->pub_now_us, now_us, memory_order_relaxed);
-	atomic_store_explicit(&pl->pub_kernel_drops, now.kernel_drops,
+	atomic_store_explicit(&pl->pub_kernel_drops, now.totals.kernel_drops,
 	    memory_order_relaxed);
 }
 
@@ -794,15 +796,7 @@ worker_interval(void *arg, struct snap_interval *iv)
 {
 	struct worker *w = arg;
 
-	iv->packets = w->last_tick.packets;
-	iv->bytes = w->last_tick.bytes;
-	iv->kernel_drops = w->last_tick.kernel_drops;
-	iv->probe_drops = w->last_tick.probe_drops;
-	iv->capture_truncated = w->last_tick.truncated;
-	iv->capture_malformed = w->last_tick.malformed;
-	iv->capture_ip_fragments_dropped = w->last_tick.ip_fragments_dropped;
-	iv->capture_tcp_bytes_dropped = w->last_tick.tcp_bytes_dropped;
-	iv->capture_routes_evicted = w->last_tick.routes_evicted;
+	iv->capture = w->last_tick.totals;
 	worker_send(w, OUT_INTERVAL, iv);
 }
 
@@ -847,7 +841,7 @@ worker_main(void *arg)
 
 			now_us = t->now_us;
 			w->last_tick = *t;
-			w->frames_bound = t->packets;
+			w->frames_bound = t->totals.packets;
 			analyzer_tick(w->analyzer, now_us);
 			/*
 			 * Set before the threads started, so read without
@@ -893,10 +887,7 @@ interval_complete(struct pipeline *pl)
 	int i;
 
 	pr.capture_us = sum->end_us;
-	pr.packets = sum->packets;
-	pr.bytes = sum->bytes;
-	pr.kernel_drops = sum->kernel_drops;
-	pr.probe_drops = sum->probe_drops;
+	pr.capture = sum->capture;
 	for (i = 0; i < pl->n_sinks; i++)
 		if (pl->sinks[i].interval != NULL)
 			pl->sinks[i].interval(pl->sinks[i].arg, sum, &pr);
@@ -961,16 +952,7 @@ interval_add(struct pipeline *pl, int w, struct snap_interval *iv)
 	is->sum.active_calls += iv->active_calls;
 	is->sum.active_streams += iv->active_streams;
 	/* The same tick's totals reach every worker: any one will do. */
-	is->sum.packets = iv->packets;
-	is->sum.bytes = iv->bytes;
-	is->sum.kernel_drops = iv->kernel_drops;
-	is->sum.probe_drops = iv->probe_drops;
-	is->sum.capture_truncated = iv->capture_truncated;
-	is->sum.capture_malformed = iv->capture_malformed;
-	is->sum.capture_ip_fragments_dropped =
-	    iv->capture_ip_fragments_dropped;
-	is->sum.capture_tcp_bytes_dropped = iv->capture_tcp_bytes_dropped;
-	is->sum.capture_routes_evicted = iv->capture_routes_evicted;
+	is->sum.capture = iv->capture;
 	is->sum.truncated += iv->truncated;
 	is->sum.malformed += iv->malformed;
 	is->sum.calls_evicted += iv->calls_evicted;
@@ -1139,15 +1121,17 @@ copy_apps(struct pipeline *pl, struct snapshot *out)
 static void
 progress_now(struct pipeline *pl, struct pipeline_progress *pr)
 {
+	memset(pr, 0, sizeof(*pr));
 	/* Relaxed: display figures (see struct pipeline). */
 	pr->capture_us = atomic_load_explicit(&pl->pub_now_us,
 	    memory_order_relaxed);
-	pr->packets = atomic_load_explicit(&pl->pub_packets,
+	pr->capture.packets = atomic_load_explicit(&pl->pub_packets,
 	    memory_order_relaxed);
-	pr->bytes = atomic_load_explicit(&pl->pub_bytes, memory_order_relaxed);
-	pr->kernel_drops = atomic_load_explicit(&pl->pub_kernel_drops,
+	pr->capture.bytes = atomic_load_explicit(&pl->pub_bytes,
 	    memory_order_relaxed);
-	pr->probe_drops = probe_drops(pl);
+	pr->capture.kernel_drops = atomic_load_explicit(&pl->pub_kernel_drops,
+	    memory_order_relaxed);
+	pr->capture.probe_drops = probe_drops(pl);
 }
 
 void
@@ -1168,10 +1152,10 @@ pipeline_view(struct pipeline *pl, struct snapshot *out,
 	free(all);
 	copy_apps(pl, out);
 	progress_now(pl, pr);
-	out->capture.packets = pr->packets;
-	out->capture.bytes = pr->bytes;
-	out->capture.kernel_drops = pr->kernel_drops;
-	out->capture.probe_drops = pr->probe_drops;
+	out->capture.packets = pr->capture.packets;
+	out->capture.bytes = pr->capture.bytes;
+	out->capture.kernel_drops = pr->capture.kernel_drops;
+	out->capture.probe_drops = pr->capture.probe_drops;
 }
 
 /*
@@ -1253,29 +1237,40 @@ pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
 	return 0;
 }
 
-/* The capture thread's figures (after the join: no one else writes them). */
+void
+pipeline_totals(struct pipeline *pl, struct snap_counters *c)
+{
+	capture_totals(pl, pl->final_kernel_drops, c);
+}
+
+/*
+ * The capture thread's figures into the report's (after the join: no one
+ * else writes them); its truncated and malformed counts by protocol.
+ */
 static void
 capture_figures(struct pipeline *pl, struct snap_capture *c)
 {
+	struct snap_counters t;
 	struct decode_stats ds;
 
-	c->packets = pl->frames;
-	c->bytes = pl->bytes;
-	c->kernel_drops = pl->final_kernel_drops;
-	c->probe_drops = probe_drops(pl);
+	pipeline_totals(pl, &t);
+	c->packets = t.packets;
+	c->bytes = t.bytes;
+	c->kernel_drops = t.kernel_drops;
+	c->probe_drops = t.probe_drops;
 	analyzer_errors_add(c, pl->truncated, pl->malformed);
 	decode_ctx_stats(pl->decode, &ds);
 	c->ip_fragments = ds.ipfrag.fragments;
 	c->ip_reassembled = ds.ipfrag.reassembled;
-	c->ip_fragments_dropped = ipfrag_dropped(&ds);
+	c->ip_fragments_dropped = t.ip_fragments_dropped;
 	c->tcp_segments = ds.tcp.segments;
 	c->tcp_sip_streams = ds.tcp.streams - ds.tcp.not_sip;
 	c->tcp_sip_messages = ds.tcp.sip_messages;
 	c->tcp_out_of_order = ds.tcp.out_of_order;
 	c->tcp_retransmissions = ds.tcp.retransmissions;
-	c->tcp_bytes_dropped = ds.tcp.bytes_dropped;
+	c->tcp_bytes_dropped = t.tcp_bytes_dropped;
 	c->tunnels_too_deep = ds.too_deep;
-	c->media_routes_evicted = routes_evicted(pl->routes);
+	c->media_routes_evicted = t.media_routes_evicted;
 }
 
 void

@@ -29,11 +29,9 @@ struct pipeline_config {
 
 /* What the aggregator learns as the run goes; see pipeline_run. */
 struct pipeline_progress {
-	int64_t		capture_us;	/* capture time reached */
-	uint64_t	packets;
-	uint64_t	bytes;
-	int64_t		kernel_drops;	/* -1: a file */
-	uint64_t	probe_drops;	/* frames no ring had room for */
+	int64_t			capture_us;	/* capture time reached */
+	struct snap_counters	capture;	/* from pipeline_view: packets,
+						   bytes and drops only */
 };
 
 /* Called by the aggregator about every 100 ms of the clock. */
@@ -99,5 +97,7 @@ void		 pipeline_stop(struct pipeline *);
  * none: the sinks have had them).
  */
 void		 pipeline_snapshot(struct pipeline *, struct snapshot *);
+/* After pipeline_run: the capture's totals at its end. */
+void		 pipeline_totals(struct pipeline *, struct snap_counters *);
 
 #endif /* VQ_PIPELINE_H */
