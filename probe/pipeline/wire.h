@@ -47,9 +47,9 @@ struct wire_tick {
 
 /*
  * After a tick or a mark, when a sink wants results in order (see
- * probe/pipeline/reorder.h): every call (stream) the worker reports from now on has
- * an order at least calls (streams), so what it sent before is all there
- * is below them.
+ * probe/pipeline/reorder.h): every call (stream) the worker reports from
+ * now on has an order at least calls (streams), so what it sent before is
+ * all there is below them.
  */
 struct wire_watermarks {
 	uint64_t	calls;
