@@ -78,20 +78,6 @@ cur_be32(struct cursor *c)
 	return v;
 }
 
-/* Little-endian 32 bits: BSD loopback headers are in the writer's order. */
-static inline uint32_t
-cur_le32(struct cursor *c)
-{
-	uint32_t v;
-
-	if (!cur_need(c, 4))
-		return 0;
-	v = ((uint32_t)c->p[3] << 24) | ((uint32_t)c->p[2] << 16) |
-	    ((uint32_t)c->p[1] << 8) | (uint32_t)c->p[0];
-	c->p += 4;
-	return v;
-}
-
 static inline void
 cur_skip(struct cursor *c, size_t n)
 {

@@ -3,7 +3,8 @@
  * and SIP messages over TCP.
  *
  * The link layer is chosen from an explicit table of pcap link types
- * (link.c); each layer lives in its own file.  Between the link and the
+ * (link.c); each layer lives in its own file, and the plumbing they share
+ * (the context, a frame's run) in decode.c.  Between the link and the
  * innermost IP header there may be VLAN tags, MPLS labels, PPPoE, and
  * tunnels: IP in IP (either version in either), GRE (with ERSPAN) and
  * VXLAN.  IP fragments are reassembled and TCP streams followed, which
@@ -135,7 +136,7 @@ enum dissect_result decode_frame(struct decode_ctx *, int linktype,
 
 /*
  * The rest is how the layers (one per file) hand a frame to each other;
- * decode_frame is the way in for everyone else.
+ * decode_frame (link.c) is the way in for everyone else.
  */
 
 /* One frame on its way down the layers. */
@@ -149,11 +150,20 @@ struct decode_run {
 };
 
 /*
- * Entering a tunnel: 0, or -1 (MALFORMED with fail_proto set to proto)
- * when it would be one more than DECODE_MAX_TUNNELS.
+ * Start a frame's run (decode.c): reset what the layers fill in meta, as
+ * decode_frame promises; with a context (ctx may be NULL), forget what
+ * timed out by meta->ts_us and lend the run the context's reassemblers.
+ */
+void	decode_run_begin(struct decode_run *, struct decode_ctx *ctx,
+	    struct pkt_meta *meta, decode_deliver_fn *fn, void *arg);
+/* The run is over: count in the context (may be NULL) what it counts. */
+void	decode_run_end(const struct decode_run *, struct decode_ctx *ctx);
+/*
+ * Entering a tunnel (decode.c): 0, or -1 (MALFORMED with fail_proto set
+ * to proto) when it would be one more than DECODE_MAX_TUNNELS.
  */
 int	decode_tunnel_enter(struct decode_run *, enum dissect_proto proto);
-/* Hand meta's payload to the caller's function. */
+/* Hand meta's payload to the caller's function (decode.c). */
 void	decode_deliver(struct decode_run *);
 
 /* Ethernet II, from the destination MAC on (link.c). */

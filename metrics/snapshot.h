@@ -205,6 +205,23 @@ struct snap_app {
 	uint64_t	bytes;
 };
 
+/*
+ * The capture thread's totals at one moment: what it read and what it
+ * could not pass on.  They travel as one struct, assigned whole, from the
+ * capture thread to the workers, the aggregator and the outputs.
+ */
+struct snap_counters {
+	uint64_t	packets;
+	uint64_t	bytes;
+	int64_t		kernel_drops;	/* -1: not known (a file has none) */
+	uint64_t	probe_drops;	/* payloads no ring had room for */
+	uint64_t	truncated;	/* decoding frames */
+	uint64_t	malformed;
+	uint64_t	ip_fragments_dropped;	/* timeout, overlap, limits */
+	uint64_t	tcp_bytes_dropped;	/* holes, limits, garbage */
+	uint64_t	media_routes_evicted;	/* SDP endpoints forgotten */
+};
+
 /* SIP per method (sip_method values; 0: methods not known) and class. */
 #define SNAP_SIP_METHODS	16
 #define SNAP_SIP_CLASSES	6	/* responses 1xx .. 6xx */
@@ -228,15 +245,7 @@ struct snap_interval {
 	uint64_t	streams_evicted;
 	uint64_t	candidates_dropped;
 	/* The capture's totals when the interval was reported. */
-	uint64_t	packets;
-	uint64_t	bytes;
-	int64_t		kernel_drops;	/* -1: a file */
-	uint64_t	probe_drops;
-	uint64_t	capture_truncated;	/* decoding frames */
-	uint64_t	capture_malformed;
-	uint64_t	capture_ip_fragments_dropped;
-	uint64_t	capture_tcp_bytes_dropped;
-	uint64_t	capture_routes_evicted;	/* SDP endpoints forgotten */
+	struct snap_counters capture;
 };
 
 struct snapshot {

@@ -143,13 +143,13 @@ view_status(struct view *v, const struct pipeline_progress *pr,
 	st->capture_us = pr->capture_us;
 	st->uptime_s = (double)(now - v->started_us) / 1e6;
 	if (now > v->shown_us && v->shown_us != 0)
-		st->packets_per_s = (double)(pr->packets - v->shown_packets) *
-		    1e6 / (double)(now - v->shown_us);
+		st->packets_per_s = (double)(pr->capture.packets -
+		    v->shown_packets) * 1e6 / (double)(now - v->shown_us);
 	v->shown_us = now;
-	v->shown_packets = pr->packets;
-	st->packets = pr->packets;
-	st->kernel_drops = pr->kernel_drops;
-	st->probe_drops = pr->probe_drops;
+	v->shown_packets = pr->capture.packets;
+	st->packets = pr->capture.packets;
+	st->kernel_drops = pr->capture.kernel_drops;
+	st->probe_drops = pr->capture.probe_drops;
 	for (i = 0; i < snap->n_calls; i++)
 		if (snap->calls[i].end_s == SNAP_NONE)
 			st->active_calls++;
@@ -370,10 +370,7 @@ main(int argc, char **argv)
 			for (i = 0; i < snap.n_streams; i++)
 				if (snap.streams[i].rtp.last_us > pr.capture_us)
 					pr.capture_us = snap.streams[i].rtp.last_us;
-			pr.packets = snap.capture.packets;
-			pr.bytes = snap.capture.bytes;
-			pr.kernel_drops = snap.capture.kernel_drops;
-			pr.probe_drops = snap.capture.probe_drops;
+			pipeline_totals(pl, &pr.capture);
 			view_status(&view, &pr, &snap, 1, &st);
 			tui_update(view.tui, &snap, &st);
 			while (!tui_poll(view.tui, 1000) && signals_seen == 0)

@@ -27,7 +27,6 @@
  * inspection.
  */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,19 +82,6 @@ struct dpi {
  * parallel: workers that start together take turns here.
  */
 static pthread_mutex_t dpi_module_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* A cause string from a format. */
-static char * __attribute__((format(printf, 1, 2)))
-dpi_cause(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return xstrdup(buf);
-}
 
 /* A finalised detection module with every protocol on, or NULL. */
 static struct ndpi_detection_module_struct *
@@ -209,11 +195,11 @@ dpi_new(const struct dpi_config *cfg, char **cause)
 		cfg = &defaults;
 	}
 	if (cfg->max_packets == 0 || cfg->max_flows == 0) {
-		*cause = dpi_cause("DPI needs room for a packet and a flow");
+		*cause = xasprintf("DPI needs room for a packet and a flow");
 		return NULL;
 	}
 	if (cfg->idle_timeout_us <= 0) {
-		*cause = dpi_cause("DPI idle timeout must be positive");
+		*cause = xasprintf("DPI idle timeout must be positive");
 		return NULL;
 	}
 
@@ -226,7 +212,7 @@ dpi_new(const struct dpi_config *cfg, char **cause)
 	pthread_mutex_unlock(&dpi_module_lock);
 	if (d->ndpi == NULL) {
 		free(d);
-		*cause = dpi_cause("nDPI %s could not set up a detection "
+		*cause = xasprintf("nDPI %s could not set up a detection "
 		    "module", ndpi_revision());
 		return NULL;
 	}

@@ -488,8 +488,8 @@ on_interval(void *arg, const struct snap_interval *iv,
 	}
 	t = &ev->timeline[ev->n_timeline++];
 	t->end_us = pr->capture_us;
-	t->kernel = pr->kernel_drops;
-	t->probe = pr->probe_drops;
+	t->kernel = pr->capture.kernel_drops;
+	t->probe = pr->capture.probe_drops;
 	/*
 	 * The calls that ended before this interval did: the probe's drops
 	 * over their whole time are known now, so their pages can say them.

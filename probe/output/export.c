@@ -397,25 +397,25 @@ probe_point(struct exporter *e, const struct snap_interval *iv,
 
 	influx_stats(e->influx, &st);
 	begin(e, "vq_probe", NULL);
-	lp_field_uint(&e->buf, "packets", pr->packets);
-	lp_field_uint(&e->buf, "bytes", pr->bytes);
-	if (pr->kernel_drops >= 0)
-		lp_field_int(&e->buf, "kernel_drops", pr->kernel_drops);
-	lp_field_uint(&e->buf, "probe_drops", pr->probe_drops);
-	lp_field_uint(&e->buf, "truncated", iv->capture_truncated +
+	lp_field_uint(&e->buf, "packets", pr->capture.packets);
+	lp_field_uint(&e->buf, "bytes", pr->capture.bytes);
+	if (pr->capture.kernel_drops >= 0)
+		lp_field_int(&e->buf, "kernel_drops", pr->capture.kernel_drops);
+	lp_field_uint(&e->buf, "probe_drops", pr->capture.probe_drops);
+	lp_field_uint(&e->buf, "truncated", iv->capture.truncated +
 	    iv->truncated);
-	lp_field_uint(&e->buf, "malformed", iv->capture_malformed +
+	lp_field_uint(&e->buf, "malformed", iv->capture.malformed +
 	    iv->malformed);
 	lp_field_uint(&e->buf, "calls_evicted", iv->calls_evicted);
 	lp_field_uint(&e->buf, "streams_evicted", iv->streams_evicted);
 	lp_field_uint(&e->buf, "rtp_candidates_dropped",
 	    iv->candidates_dropped);
 	lp_field_uint(&e->buf, "media_routes_evicted",
-	    iv->capture_routes_evicted);
+	    iv->capture.media_routes_evicted);
 	lp_field_uint(&e->buf, "ip_fragments_dropped",
-	    iv->capture_ip_fragments_dropped);
+	    iv->capture.ip_fragments_dropped);
 	lp_field_uint(&e->buf, "tcp_bytes_dropped",
-	    iv->capture_tcp_bytes_dropped);
+	    iv->capture.tcp_bytes_dropped);
 	lp_field_uint(&e->buf, "active_calls", iv->active_calls);
 	lp_field_uint(&e->buf, "active_streams", iv->active_streams);
 	lp_field_uint(&e->buf, "export_queue_bytes", st.queue_bytes);

@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,19 +54,6 @@ struct spool {
 	uint64_t		 pinned;	/* 0: none */
 	struct spool_stats	 st;
 };
-
-/* A cause string from a format. */
-static char * __attribute__((format(printf, 1, 2)))
-spool_cause(const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return xstrdup(buf);
-}
 
 /* The i-th entry from the oldest. */
 static struct spool_entry *
@@ -278,7 +264,7 @@ spool_adopt(struct spool *sp, char **cause)
 
 	if ((fd = openat(sp->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1 || (d = fdopendir(fd)) == NULL) {
-		*cause = spool_cause("cannot list spool %s: %s", sp->dir,
+		*cause = xasprintf("cannot list spool %s: %s", sp->dir,
 		    strerror(errno));
 		if (fd != -1)
 			close(fd);
@@ -324,37 +310,37 @@ spool_open(const char *dir, uint64_t max_bytes, char **cause)
 	int fd;
 
 	if (max_bytes == 0) {
-		*cause = spool_cause("spool %s: the size bound must be above 0",
+		*cause = xasprintf("spool %s: the size bound must be above 0",
 		    dir);
 		return NULL;
 	}
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		*cause = spool_cause("cannot create spool %s: %s", dir,
+		*cause = xasprintf("cannot create spool %s: %s", dir,
 		    strerror(errno));
 		return NULL;
 	}
 	if (stat(dir, &sb) == -1) {
-		*cause = spool_cause("spool %s: %s", dir, strerror(errno));
+		*cause = xasprintf("spool %s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
-		*cause = spool_cause("spool %s is not a directory", dir);
+		*cause = xasprintf("spool %s is not a directory", dir);
 		return NULL;
 	}
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		*cause = spool_cause("cannot open spool %s: %s", dir,
+		*cause = xasprintf("cannot open spool %s: %s", dir,
 		    strerror(errno));
 		return NULL;
 	}
 	if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS) == -1) {
-		*cause = spool_cause("spool %s is not writable: %s", dir,
+		*cause = xasprintf("spool %s is not writable: %s", dir,
 		    strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	/* Two exporters sharing a spool would send each batch twice. */
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		*cause = spool_cause("spool %s is in use by another exporter",
+		*cause = xasprintf("spool %s is in use by another exporter",
 		    dir);
 		close(fd);
 		return NULL;
@@ -390,7 +376,7 @@ spool_store(struct spool *sp, uint64_t seq, const char *data, size_t len,
 	if (spool_write_file(sp, seq, data, len) == -1) {
 		sp->st.write_errors++;
 		sp->st.write_failed_lines += nlines;
-		*cause = spool_cause("cannot write to spool %s: %s", sp->dir,
+		*cause = xasprintf("cannot write to spool %s: %s", sp->dir,
 		    strerror(errno));
 		return -1;
 	}
@@ -407,7 +393,7 @@ spool_push(struct spool *sp, const char *data, size_t len, size_t nlines,
 		return 0;
 	if (len > sp->max_bytes) {
 		spool_refuse(sp, len, nlines);
-		*cause = spool_cause("a batch of %zu bytes exceeds spool %s's "
+		*cause = xasprintf("a batch of %zu bytes exceeds spool %s's "
 		    "bound", len, sp->dir);
 		return -1;
 	}
@@ -440,7 +426,7 @@ spool_push_front(struct spool *sp, const char *data, size_t len,
 	seq = sp->count > 0 ? spool_at(sp, 0)->seq : sp->next_seq;
 	if (sp->st.bytes + len > sp->max_bytes || seq <= 1) {
 		spool_refuse(sp, len, nlines);
-		*cause = spool_cause("spool %s is full: the oldest batch is "
+		*cause = xasprintf("spool %s is full: the oldest batch is "
 		    "dropped", sp->dir);
 		return -1;
 	}
@@ -466,7 +452,7 @@ spool_read_oldest(struct spool *sp, uint64_t *seq, char **data, size_t *len,
 		return 0;
 	e = spool_at(sp, 0);
 	if (spool_read_file(sp, e->seq, data, len) == -1) {
-		*cause = spool_cause("cannot read batch %" PRIu64 " of spool "
+		*cause = xasprintf("cannot read batch %" PRIu64 " of spool "
 		    "%s: %s", e->seq, sp->dir, strerror(errno));
 		if (e->lines == SPOOL_LINES_UNKNOWN)
 			e->lines = 0;
@@ -517,7 +503,7 @@ spool_replace(struct spool *sp, uint64_t seq, const char *data, size_t len,
 	long i;
 
 	if ((i = spool_find(sp, seq)) == -1) {
-		*cause = spool_cause("spool %s has no batch %" PRIu64, sp->dir,
+		*cause = xasprintf("spool %s has no batch %" PRIu64, sp->dir,
 		    seq);
 		return -1;
 	}
@@ -526,7 +512,7 @@ spool_replace(struct spool *sp, uint64_t seq, const char *data, size_t len,
 		return 0;
 	}
 	if (spool_write_file(sp, seq, data, len) == -1) {
-		*cause = spool_cause("cannot write to spool %s: %s", sp->dir,
+		*cause = xasprintf("cannot write to spool %s: %s", sp->dir,
 		    strerror(errno));
 		return -1;
 	}

@@ -27,11 +27,7 @@ struct summary {
 	struct influx	*influx;	/* NULL: no exporter */
 	int		 state;		/* the exporter's, at the last interval */
 	uint64_t	 ended_calls;	/* since the last interval */
-	/* The capture's totals at the last interval. */
-	uint64_t	 packets;
-	uint64_t	 bytes;
-	int64_t		 kernel_drops;
-	uint64_t	 probe_drops;
+	struct snap_counters last;	/* the capture's, at the last interval */
 };
 
 /* "2024-06-01T22:13:30Z" for a capture time in microseconds. */
@@ -90,29 +86,27 @@ on_interval(void *arg, const struct snap_interval *iv,
 	}
 	if (log_enabled(LOG_LEVEL_INFO)) {
 		summary_time(end, sizeof(end), iv->end_us);
-		if (pr->kernel_drops < 0)
+		if (pr->capture.kernel_drops < 0)
 			snprintf(kernel, sizeof(kernel), "-");
 		else
 			snprintf(kernel, sizeof(kernel), "%lld",
-			    (long long)(pr->kernel_drops - s->kernel_drops));
+			    (long long)(pr->capture.kernel_drops -
+			    s->last.kernel_drops));
 		log_info("interval end=%s packets=%llu bytes=%llu "
 		    "active_calls=%llu active_streams=%llu ended_calls=%llu "
 		    "kernel_drops=%s probe_drops=%llu exporter=%s "
 		    "spool_bytes=%llu", end,
-		    (unsigned long long)(pr->packets - s->packets),
-		    (unsigned long long)(pr->bytes - s->bytes),
+		    (unsigned long long)(pr->capture.packets - s->last.packets),
+		    (unsigned long long)(pr->capture.bytes - s->last.bytes),
 		    (unsigned long long)iv->active_calls,
 		    (unsigned long long)iv->active_streams,
 		    (unsigned long long)s->ended_calls, kernel,
-		    (unsigned long long)(pr->probe_drops - s->probe_drops),
+		    (unsigned long long)(pr->capture.probe_drops -
+		    s->last.probe_drops),
 		    s->influx != NULL ? influx_state_name(st.state) : "none",
 		    (unsigned long long)st.spool_bytes);
 	}
-	s->packets = pr->packets;
-	s->bytes = pr->bytes;
-	if (pr->kernel_drops >= 0)
-		s->kernel_drops = pr->kernel_drops;
-	s->probe_drops = pr->probe_drops;
+	s->last = pr->capture;
 	s->ended_calls = 0;
 }
 

@@ -13,6 +13,7 @@
 #include "metrics/snapshot.h"
 #include "probe/analysis/analyzer.h"
 #include "probe/pipeline/capture.h"
+#include "probe/pipeline/sink.h"
 
 struct pipeline_config {
 	int			workers;	/* 0: pipeline_default_workers() */
@@ -27,44 +28,6 @@ struct pipeline_config {
 						   pipeline_snapshot */
 };
 
-/* What the aggregator learns as the run goes; see pipeline_run. */
-struct pipeline_progress {
-	int64_t		capture_us;	/* capture time reached */
-	uint64_t	packets;
-	uint64_t	bytes;
-	int64_t		kernel_drops;	/* -1: a file */
-	uint64_t	probe_drops;	/* frames no ring had room for */
-};
-
-/* Called by the aggregator about every 100 ms of the clock. */
-typedef void pipeline_poll_fn(void *arg);
-
-/*
- * Where results go as the run goes, in the aggregator's thread (the one
- * calling pipeline_run); any may be NULL.  part: a call or stream ended
- * (final: what a worker still held at the end); streams: per-stream
- * figures of a metrics interval, worker by worker; interval: the totals
- * of a metrics interval once every worker has reported it.
- *
- * stream_done and call_done: the results in capture order, each as soon
- * as nothing before it can still come (see probe/pipeline/reorder.h), as
- * pipeline_snapshot would order them: streams numbered 1, 2, ... in that
- * order (call_id: its call's, or NULL), each call after its streams.
- */
-struct pipeline_sink {
-	void	(*part)(void *arg, const struct snapshot *, int final);
-	void	(*streams)(void *arg, const struct snap_stream_interval *,
-		    size_t n);
-	void	(*interval)(void *arg, const struct snap_interval *,
-		    const struct pipeline_progress *);
-	void	(*stream_done)(void *arg, const struct snap_stream *,
-		    const char *call_id, uint64_t call_order);
-	void	(*call_done)(void *arg, const struct snap_call *,
-		    const unsigned *stream_ids, size_t n_streams);
-	void	*arg;
-	int	 wants_msgs;	/* calls in parts with their SIP messages */
-};
-
 struct pipeline;
 
 /* One worker per core but one, for the capture thread; at least one. */
@@ -73,8 +36,10 @@ void		 pipeline_config_default(struct pipeline_config *);
 /* A pipeline reading cap (which it does not own). */
 struct pipeline	*pipeline_new(const struct pipeline_config *, struct capture *);
 void		 pipeline_free(struct pipeline *);
-/* Before pipeline_run; each sink is called in the order added. */
-#define PIPELINE_MAX_SINKS	8
+/*
+ * Before pipeline_run, PIPELINE_MAX_SINKS at most; each sink is called in
+ * the order added.
+ */
 void		 pipeline_add_sink(struct pipeline *,
 		    const struct pipeline_sink *);
 /*
@@ -99,5 +64,7 @@ void		 pipeline_stop(struct pipeline *);
  * none: the sinks have had them).
  */
 void		 pipeline_snapshot(struct pipeline *, struct snapshot *);
+/* After pipeline_run: the capture's totals at its end. */
+void		 pipeline_totals(struct pipeline *, struct snap_counters *);
 
 #endif /* VQ_PIPELINE_H */

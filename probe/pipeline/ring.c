@@ -17,10 +17,13 @@
  *	           ^tail                         ^head
  */
 #include <assert.h>
+#include <errno.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "probe/pipeline/ring.h"
 
@@ -227,4 +230,39 @@ ring_empty(const struct ring *r)
 	 */
 	return atomic_load_explicit(&r->tail, memory_order_acquire) ==
 	    atomic_load_explicit(&r->head, memory_order_acquire);
+}
+
+/* Sleep us microseconds, whatever signals come. */
+static void
+ring_sleep_us(int64_t us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+void
+ring_idle_wait(unsigned *idle)
+{
+	if (*idle < 16)
+		sched_yield();
+	else
+		ring_sleep_us(*idle < 26 ? 1 << (*idle - 16) : 1000);
+	if (*idle < 64)
+		(*idle)++;
+}
+
+void *
+ring_reserve_wait(struct ring *r, size_t len, int may_drop)
+{
+	unsigned idle = 0;
+	void *p;
+
+	while ((p = ring_reserve(r, len)) == NULL) {
+		if (may_drop && idle >= 8)
+			return NULL;
+		ring_idle_wait(&idle);
+	}
+	return p;
 }

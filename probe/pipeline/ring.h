@@ -44,4 +44,16 @@ void		 ring_release(struct ring *);
 /* Either side: is the ring empty right now?  (A hint; it may change.) */
 int		 ring_empty(const struct ring *);
 
+/*
+ * Either side, waiting for the other: yield a few times (it is usually
+ * about to move), then sleep, longer the longer it stays idle, up to 1 ms.
+ * *idle counts the waits; set it to 0 when the ring moves.
+ */
+void		 ring_idle_wait(unsigned *idle);
+/*
+ * Producer: ring_reserve, waiting for room; with may_drop, give up after
+ * a few tries and return NULL.
+ */
+void		*ring_reserve_wait(struct ring *, size_t len, int may_drop);
+
 #endif /* VQ_RING_H */

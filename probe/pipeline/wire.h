@@ -1,0 +1,59 @@
+/*
+ * The records the pipeline's threads pass over their rings (see
+ * probe/pipeline/pipeline.c): from the capture thread to each worker, and
+ * from each worker to the aggregator.  Plain data, shared by the three.
+ */
+#ifndef VQ_WIRE_H
+#define VQ_WIRE_H
+
+#include <stdint.h>
+
+#include "dissectors/decode.h"
+#include "metrics/snapshot.h"
+
+/* Capture thread → worker records (the ring's record type). */
+enum wire_to_worker {
+	WIRE_PAYLOAD = 1,	/* struct wire_payload, then the bytes */
+	WIRE_OTHER,		/* struct wire_payload, then the IP packet */
+	WIRE_TICK,		/* struct wire_tick: capture time goes on */
+	WIRE_MARK,		/* uint64_t: frames read, between ticks */
+	WIRE_END		/* the capture is over */
+};
+
+/* Worker → aggregator records: a pointer to a heap object, but one. */
+enum wire_to_aggregator {
+	WIRE_PART = 1,		/* struct snapshot *: a call or stream ended */
+	WIRE_INTERVAL,		/* struct snap_interval *: a metrics interval */
+	WIRE_LIVE,		/* struct snapshot *: what the worker holds now */
+	WIRE_FINAL,		/* struct snapshot *: all the worker still has */
+	WIRE_WATERMARKS		/* struct wire_watermarks, in the record */
+};
+
+struct wire_payload {
+	uint64_t	frame_order;
+	struct pkt_meta	meta;		/* meta.payload is not used */
+};
+
+/* Capture time, and the capture's totals at that time. */
+struct wire_tick {
+	int64_t			now_us;
+	/*
+	 * totals.packets, the frames read, is also the number of the frame
+	 * being read: every payload after the tick comes from this frame or
+	 * a later one.
+	 */
+	struct snap_counters	totals;
+};
+
+/*
+ * After a tick or a mark, when a sink wants results in order (see
+ * probe/pipeline/reorder.h): every call (stream) the worker reports from
+ * now on has an order at least calls (streams), so what it sent before is
+ * all there is below them.
+ */
+struct wire_watermarks {
+	uint64_t	calls;
+	uint64_t	streams;
+};
+
+#endif /* VQ_WIRE_H */

@@ -1,0 +1,181 @@
+/*
+ * A worker (see worker.h): it takes the capture thread's records in
+ * order, feeds its analyzer, and hands what the analyzer ends, the
+ * metrics intervals and, at the end, all it still holds to the aggregator
+ * as heap objects whose pointers travel over the ring.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/pipeline/wire.h"
+#include "probe/pipeline/worker.h"
+#include "probe/vqprobe.h"
+
+struct worker {
+	pthread_t	 thread;
+	struct ring	*in;		/* from the capture thread */
+	struct ring	*out;		/* to the aggregator */
+	struct analyzer	*analyzer;
+	int		 live_view;
+	int		 watermarks;	/* set before the start */
+	struct wire_tick last_tick;	/* the worker's own copy */
+	uint64_t	 frames_bound;	/* later payloads' frames are >= */
+};
+
+struct worker *
+worker_new(const struct analyzer_config *cfg, struct ring *in,
+    struct ring *out, int live_view)
+{
+	struct worker *w = xcalloc(1, sizeof(*w));
+
+	w->in = in;
+	w->out = out;
+	w->live_view = live_view;
+	w->analyzer = analyzer_new(cfg);
+	return w;
+}
+
+void
+worker_free(struct worker *w)
+{
+	if (w == NULL)
+		return;
+	analyzer_free(w->analyzer);
+	free(w);
+}
+
+/* Hand a heap object to the aggregator; waits for room (rarely needed). */
+static void
+worker_send(struct worker *w, uint32_t type, void *obj)
+{
+	void **slot = ring_reserve_wait(w->out, sizeof(obj), 0);
+
+	*slot = obj;
+	ring_commit(w->out, type);
+}
+
+/* The analyzer ended a call or a stream: on to the aggregator. */
+static void
+worker_emit(void *arg, struct snapshot *part)
+{
+	worker_send(arg, WIRE_PART, part);
+}
+
+/*
+ * The worker's watermarks after a tick or a mark: what its analyzer holds,
+ * and what the frames still to come may bring (numbered from the bound
+ * on).  Every tick and mark, not every metrics interval: what the reorder
+ * must hold back is what comes between two of them.
+ */
+static void
+worker_watermarks(struct worker *w)
+{
+	struct wire_watermarks *wm;
+	uint64_t calls, streams;
+
+	analyzer_held_orders(w->analyzer, &calls, &streams);
+	wm = ring_reserve_wait(w->out, sizeof(*wm), 0);
+	wm->calls = calls < w->frames_bound ? calls : w->frames_bound;
+	wm->streams = streams < w->frames_bound ? streams : w->frames_bound;
+	ring_commit(w->out, WIRE_WATERMARKS);
+}
+
+/* A metrics interval, with the capture's totals of the tick that ended it. */
+static void
+worker_interval(void *arg, struct snap_interval *iv)
+{
+	struct worker *w = arg;
+
+	iv->capture = w->last_tick.totals;
+	worker_send(w, WIRE_INTERVAL, iv);
+}
+
+/* The thread: records until the end, then all the analyzer still holds. */
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct snapshot *snap;
+	const void *p;
+	size_t len;
+	uint32_t type;
+	unsigned idle = 0;
+	int64_t now_us = 0, published_us = 0;
+
+	analyzer_set_emit(w->analyzer, worker_emit, worker_interval, w);
+	for (;;) {
+		if ((p = ring_peek(w->in, &len, &type)) == NULL) {
+			ring_idle_wait(&idle);
+			continue;
+		}
+		idle = 0;
+		if (type == WIRE_PAYLOAD) {
+			const struct wire_payload *rec = p;
+			struct pkt_meta meta = rec->meta;
+			const uint8_t *bytes = (const uint8_t *)(rec + 1);
+
+			/* The IP packet, when it came along, ends in the payload. */
+			if (meta.ip_caplen > 0)
+				meta.ip = bytes;
+			meta.payload = bytes + (len - sizeof(*rec) -
+			    meta.payload_len);
+			analyzer_payload(w->analyzer, &meta, rec->frame_order);
+		} else if (type == WIRE_OTHER) {
+			const struct wire_payload *rec = p;
+			struct pkt_meta meta = rec->meta;
+
+			meta.ip = (const uint8_t *)(rec + 1);
+			analyzer_other(w->analyzer, &meta);
+		} else if (type == WIRE_TICK) {
+			const struct wire_tick *t = p;
+
+			now_us = t->now_us;
+			w->last_tick = *t;
+			w->frames_bound = t->totals.packets;
+			analyzer_tick(w->analyzer, now_us);
+			if (w->watermarks)
+				worker_watermarks(w);
+			/* Once a second of the clock is plenty for a view. */
+			if (w->live_view &&
+			    mono_us() - published_us >= 1000000) {
+				snap = xcalloc(1, sizeof(*snap));
+				analyzer_snapshot(w->analyzer, snap);
+				worker_send(w, WIRE_LIVE, snap);
+				published_us = mono_us();
+			}
+		} else if (type == WIRE_MARK) {
+			memcpy(&w->frames_bound, p, sizeof(w->frames_bound));
+			analyzer_settle(w->analyzer);
+			/* Marks are sent only when there is a reorder. */
+			worker_watermarks(w);
+		} else if (type == WIRE_END) {
+			ring_release(w->in);
+			break;
+		}
+		ring_release(w->in);
+	}
+	analyzer_finish(w->analyzer);
+	analyzer_flush(w->analyzer, now_us);
+	snap = xcalloc(1, sizeof(*snap));
+	analyzer_snapshot(w->analyzer, snap);
+	worker_send(w, WIRE_FINAL, snap);
+	return NULL;
+}
+
+void
+worker_start(struct worker *w, int part_msgs, int watermarks)
+{
+	analyzer_set_part_msgs(w->analyzer, part_msgs);
+	/* Read by the thread without a fence: pthread_create orders it. */
+	w->watermarks = watermarks;
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		fatal("cannot start a worker thread");
+}
+
+void
+worker_join(struct worker *w)
+{
+	pthread_join(w->thread, NULL);
+}
