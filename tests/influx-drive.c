@@ -1,5 +1,5 @@
 /*
- * influx-drive: push line protocol through the exporter (probe/output/influx.c) as
+ * influx-drive: push line protocol through the exporter (probe/output/influx*.c) as
  * the probe would, for tests/influx-transport.test.
  *
  *   influx-drive --url URL (--db DB [--rp RP] | --bucket B [--org O])

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the decode path: dissectors/link.c, ip.c, ipv4.c, ipv6.c,
+ * Unit tests for the decode path: dissectors/decode.c, link.c, ip.c, ipv4.c, ipv6.c,
  * udp.c, tcp.c, gre.c, vxlan.c, the decode context (reassembly through
  * decode_frame) and the protocol names of dissect.c.
  *
