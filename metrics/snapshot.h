@@ -13,6 +13,7 @@
 
 #include "metrics/quality.h"
 #include "metrics/rtpstat.h"
+#include "metrics/verdict.h"
 
 #define SNAP_TEXT_LEN		256
 #define SNAP_ENDPOINT_LEN	56
@@ -101,6 +102,12 @@ struct snap_call {
 	char		 end_reason[SNAP_TEXT_LEN]; /* "" while the call goes on */
 	int		 q850_cause;	/* from a Reason header, -1 none */
 	unsigned	 dialogs;	/* early or confirmed (forking: > 1) */
+	/*
+	 * Its streams that ended, summed per side (enum verdict_side): what
+	 * its verdict is made from (verdict_call_from), by its worker, so
+	 * that every output judges the call on the same streams.
+	 */
+	struct verdict_sums media[2];
 	/* Its SIP messages in capture order (kept for the views only). */
 	struct snap_sip_msg *msgs;
 	size_t		 n_msgs;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "metrics/snapshot.h"
 #include "metrics/verdict.h"
 
 /* How a figure is compared with its threshold: one operator per rule. */
@@ -110,8 +111,9 @@ verdict_side_name(enum verdict_side side)
 	return verdict_side_names[side == VERDICT_CALLEE];
 }
 
-void
-verdict_dir_add(struct verdict_dir *d, const struct snap_stream *s)
+/* Add one stream's figures to one side's sums. */
+static void
+sums_add(struct verdict_sums *d, const struct snap_stream *s)
 {
 	const struct rtpstat_summary *r = &s->rtp;
 	const struct quality_summary *q = &s->quality;
@@ -140,22 +142,24 @@ verdict_dir_add(struct verdict_dir *d, const struct snap_stream *s)
 void
 verdict_dir_finish(struct verdict_dir *d)
 {
+	const struct verdict_sums *m = &d->sums;
 	size_t i;
 
-	d->have_loss = d->expected > 0;
+	d->have_loss = m->expected > 0;
 	d->loss_pct = d->have_loss ?
-	    100.0 * (double)d->lost / (double)d->expected : 0.0;
+	    100.0 * (double)m->lost / (double)m->expected : 0.0;
 	/* A MOS is weighed by packets: a rated stream has some. */
-	d->have_mos = d->have_mos && d->mos_packets > 0;
+	d->have_mos = m->have_mos && m->mos_packets > 0;
+	d->mos = d->mos_avg = d->mos_min = 0.0;
 	if (d->have_mos) {
-		d->mos = d->mos_call_sum / (double)d->mos_packets;
-		d->mos_avg = d->mos_avg_sum / (double)d->mos_packets;
-	} else {
-		d->mos = d->mos_avg = d->mos_min = 0.0;
+		d->mos = m->mos_call_sum / (double)m->mos_packets;
+		d->mos_avg = m->mos_avg_sum / (double)m->mos_packets;
+		d->mos_min = m->mos_min;
 	}
-	d->have_jitter = d->jitter_packets > 0;
+	d->have_jitter = m->jitter_packets > 0;
 	d->jitter_ms = d->have_jitter ?
-	    d->jitter_sum / (double)d->jitter_packets : 0.0;
+	    m->jitter_sum / (double)m->jitter_packets : 0.0;
+	d->jitter_max_ms = d->have_jitter ? m->jitter_max_ms : 0.0;
 	d->reasons = 0;
 	for (i = 0; i < VERDICT_REASONS; i++) {
 		const struct verdict_rule *r = &verdict_rules[i];
@@ -166,6 +170,24 @@ verdict_dir_finish(struct verdict_dir *d)
 			d->reasons |= r->reason;
 	}
 	d->impaired = d->reasons != 0;
+}
+
+void
+verdict_sums_add(struct verdict_sums side[2], const struct snap_stream *s)
+{
+	int i = verdict_side(s->direction);
+
+	if (i >= 0)
+		sums_add(&side[i], s);
+}
+
+void
+verdict_call_from(const struct verdict_sums side[2], struct verdict_call *c)
+{
+	verdict_call_init(c);
+	c->dir[VERDICT_CALLER].sums = side[VERDICT_CALLER];
+	c->dir[VERDICT_CALLEE].sums = side[VERDICT_CALLEE];
+	verdict_call_finish(c);
 }
 
 void
@@ -180,7 +202,7 @@ verdict_call_add(struct verdict_call *c, const struct snap_stream *s)
 	int side = verdict_side(s->direction);
 
 	if (side >= 0)
-		verdict_dir_add(&c->dir[side], s);
+		sums_add(&c->dir[side].sums, s);
 }
 
 void
@@ -236,7 +258,7 @@ verdict_dir_text(const struct verdict_dir *d, char *buf, size_t size)
 	int n;
 
 	if (!d->impaired)
-		return snprintf(buf, size, "%s", d->streams > 0 && d->packets > 0 ?
+		return snprintf(buf, size, "%s", d->sums.packets > 0 ?
 		    "clean" : "no media");
 	n = snprintf(buf, size, "impaired:");
 	for (i = 0; i < VERDICT_REASONS && n >= 0; i++) {

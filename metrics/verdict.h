@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "metrics/snapshot.h"
+struct snap_stream;
 
 /*
  * The thresholds.  1 % loss is where G.711 without concealment becomes
@@ -59,20 +59,31 @@ enum verdict_side {
 };
 
 /*
- * One direction.  The sums are fed stream by stream (verdict_add); the
- * figures and the verdict are made from them by verdict_finish.
+ * What a verdict is made from: one side's streams, summed.  Small, since
+ * a call carries one per side from its worker to the outputs (see
+ * snap_call.media) and may wait a while behind a longer call.
  */
-struct verdict_dir {
-	/* Sums over its streams. */
-	unsigned	streams;
+struct verdict_sums {
+	uint32_t	streams;
+	int		have_mos;	/* mos_min holds a stream's figure */
 	uint64_t	packets;
 	uint64_t	expected;
 	uint64_t	lost;
 	uint64_t	mos_packets;	/* packets of the streams with a MOS */
+	uint64_t	jitter_packets;	/* packets of streams with a clock */
 	double		mos_call_sum;	/* their mos.call times packets */
 	double		mos_avg_sum;	/* their mos.avg times packets */
-	uint64_t	jitter_packets;	/* packets of streams with a clock */
+	double		mos_min;	/* the lowest interval of any stream */
 	double		jitter_sum;	/* their mean jitter times packets */
+	double		jitter_max_ms;	/* the highest of any stream */
+};
+
+/*
+ * One direction: its sums, fed stream by stream, and the figures and the
+ * verdict made from them by verdict_dir_finish.
+ */
+struct verdict_dir {
+	struct verdict_sums sums;
 
 	/* The figures (have_*: 0 when there is nothing to make them from). */
 	int		have_loss;
@@ -98,6 +109,13 @@ struct verdict_call {
 	double		mos;		/* the lower direction's */
 };
 
+/* Add a stream to the sums of its side (a stream with no side: ignored). */
+void		 verdict_sums_add(struct verdict_sums side[2],
+		    const struct snap_stream *);
+/* A call's verdict from the sums of its two sides. */
+void		 verdict_call_from(const struct verdict_sums side[2],
+		    struct verdict_call *);
+
 /* The side a stream's direction names; -1 for none (no signalling). */
 int		 verdict_side(const char *direction);
 /* The name of a side: "caller", "callee". */
@@ -113,8 +131,7 @@ void		 verdict_call_finish(struct verdict_call *);
 void		 verdict_of_call(const struct snap_stream *streams, size_t n,
 		    size_t call, struct verdict_call *);
 
-/* One direction: the same as for a call, for those who keep them apart. */
-void		 verdict_dir_add(struct verdict_dir *, const struct snap_stream *);
+/* Make one direction's figures and verdict from its sums. */
 void		 verdict_dir_finish(struct verdict_dir *);
 
 /* The word for a reason bit ("loss", "mos", "jitter"); NULL if none. */

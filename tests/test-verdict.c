@@ -1,4 +1,5 @@
 /* Unit tests for metrics/verdict.c: a call's figures and its verdict. */
+#include "metrics/snapshot.h"
 #include "metrics/verdict.h"
 #include "tests/unit.h"
 
@@ -43,8 +44,8 @@ test_loss_summed(void)
 	CHECK_NEAR(v.dir[VERDICT_CALLER].loss_pct, 0.5, 1e-9);
 	CHECK(!v.dir[VERDICT_CALLER].impaired);
 	CHECK(!v.impaired);
-	CHECK_INT(v.dir[VERDICT_CALLER].streams, 2);
-	CHECK_INT(v.dir[VERDICT_CALLEE].streams, 0);
+	CHECK_INT(v.dir[VERDICT_CALLER].sums.streams, 2);
+	CHECK_INT(v.dir[VERDICT_CALLEE].sums.streams, 0);
 }
 
 /* MOS and jitter are weighted by packets; min and max are extremes. */
@@ -114,7 +115,7 @@ test_no_media(void)
 	s[1] = stream("callee", 10, 100, 90, 1.0, 90);
 	s[1].call = 7;
 	verdict_of_call(s, 2, 0, &v);
-	CHECK_INT(v.dir[VERDICT_CALLEE].streams, 0);
+	CHECK_INT(v.dir[VERDICT_CALLEE].sums.streams, 0);
 	/* Without a clock rate there is no jitter to judge. */
 	s[0].clock_rate_hz = 0;
 	s[0].rtp.jitter_mean_ms = 99;
@@ -146,6 +147,21 @@ test_incremental(void)
 	CHECK_INT(a.dir[0].reasons, b.dir[0].reasons);
 	CHECK_INT(a.impaired, b.impaired);
 	CHECK_NEAR(a.dir[0].loss_pct, 100.0 * 10 / 710, 1e-9);
+	/* Summed as a worker does for a call, then judged by an output. */
+	{
+		struct verdict_sums side[2];
+		struct verdict_call c;
+
+		memset(side, 0, sizeof(side));
+		for (i = 0; i < 3; i++)
+			verdict_sums_add(side, &s[i]);
+		verdict_call_from(side, &c);
+		CHECK_NEAR(c.dir[0].mos, a.dir[0].mos, 1e-12);
+		CHECK_NEAR(c.dir[1].jitter_ms, a.dir[1].jitter_ms, 1e-12);
+		CHECK_NEAR(c.dir[0].mos_min, a.dir[0].mos_min, 1e-12);
+		CHECK_INT(c.dir[0].sums.streams, 2);
+		CHECK_INT(c.impaired, a.impaired);
+	}
 }
 
 static void

@@ -165,22 +165,25 @@ analyzer_other(struct analyzer *a, const struct pkt_meta *meta)
  * that of a stream of it that ended.
  */
 static void
-emit_part(struct analyzer *a, const struct call *c, const struct stream *s)
+emit_part(struct analyzer *a, struct call *c, const struct stream *s)
 {
 	struct snapshot *part = xcalloc(1, sizeof(*part));
 
 	part->capture.kernel_drops = -1;
-	if (c != NULL) {
-		part->calls = xcalloc(1, sizeof(*part->calls));
-		part->n_calls = 1;
-		call_snapshot(c, &part->calls[0], a->part_msgs);
-		part->calls[0].version = ++a->version;
-	}
 	if (s != NULL) {
 		part->streams = xcalloc(1, sizeof(*part->streams));
 		part->n_streams = 1;
 		stream_snapshot(s, c != NULL ? 0 : SNAP_NO_CALL,
 		    &part->streams[0]);
+		/* An ended stream counts in its call's verdict from now on. */
+		if (c != NULL)
+			call_media_add(c, &part->streams[0]);
+	}
+	if (c != NULL) {
+		part->calls = xcalloc(1, sizeof(*part->calls));
+		part->n_calls = 1;
+		call_snapshot(c, &part->calls[0], a->part_msgs);
+		part->calls[0].version = ++a->version;
 	}
 	a->emit(a->emit_arg, part);
 }
@@ -748,6 +751,11 @@ analyzer_snapshot(struct analyzer *a, struct snapshot *snap)
 	snap->streams = xcalloc(snap->n_streams ? snap->n_streams : 1,
 	    sizeof(*snap->streams));
 	streams_snapshot(a->streams, snap->streams);
+	/* The streams still going end with the run: their calls count them. */
+	for (i = 0; i < snap->n_streams; i++)
+		if (snap->streams[i].call < snap->n_calls)
+			verdict_sums_add(snap->calls[snap->streams[i].call].media,
+			    &snap->streams[i]);
 }
 
 void

@@ -58,6 +58,7 @@ struct call {
 	int64_t		 last_media_us;
 	void		*user;		/* the caller's, see call_user */
 	void		*evidence;	/* the caller's, see call_evidence */
+	struct verdict_sums media[2];	/* its ended streams, per side */
 	int		 removed;	/* out of the table, freed at compaction */
 	/* Least recently active first: what the table evicts. */
 	struct call	*lru_prev;
@@ -727,6 +728,12 @@ ms_between(int64_t from_us, int64_t to_us)
 }
 
 void
+call_media_add(struct call *c, const struct snap_stream *s)
+{
+	verdict_sums_add(c->media, s);
+}
+
+void
 call_snapshot(const struct call *c, struct snap_call *s, int with_msgs)
 {
 	memset(s, 0, sizeof(*s));
@@ -747,6 +754,8 @@ call_snapshot(const struct call *c, struct snap_call *s, int with_msgs)
 	if (c->answer_us != 0 && c->end_us > c->answer_us)
 		s->duration_s = (double)(c->end_us - c->answer_us) / 1e6;
 	s->msgs_dropped = c->msgs_dropped;
+	s->media[0] = c->media[0];
+	s->media[1] = c->media[1];
 	if (with_msgs && c->n_msgs > 0) {
 		if ((s->msgs = snap_msgs_dup(c->msgs, c->n_msgs)) == NULL)
 			fatal("out of memory");

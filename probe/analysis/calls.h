@@ -88,6 +88,11 @@ void		 *call_user(const struct call *);
 /* A second one, for the call's evidence (its pcap file). */
 void		 call_set_evidence(struct call *, void *);
 void		 *call_evidence(const struct call *);
+/*
+ * A stream of the call ended: its figures count in the call's verdict
+ * (snap_call.media).
+ */
+void		 call_media_add(struct call *, const struct snap_stream *);
 /* The capture frame of its INVITE. */
 uint64_t	 call_order(const struct call *);
 

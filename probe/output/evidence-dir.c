@@ -17,7 +17,8 @@ point_cmp(const void *a, const void *b)
 }
 
 void
-evidence_dir_gather(const struct snap_stream *streams, size_t n_streams,
+evidence_dir_gather(const struct snap_call *c,
+    const struct snap_stream *streams, size_t n_streams,
     enum verdict_side side, struct evidence_dir *d)
 {
 	const struct snap_stream *lowest = NULL;
@@ -31,7 +32,6 @@ evidence_dir_gather(const struct snap_stream *streams, size_t n_streams,
 
 		if (verdict_side(s->direction) != (int)side)
 			continue;
-		verdict_dir_add(&d->v, s);
 		if (d->first == NULL || s->rtp.packets > d->first->rtp.packets)
 			d->first = s;
 		d->duplicates += s->rtp.duplicates;
@@ -46,6 +46,7 @@ evidence_dir_gather(const struct snap_stream *streams, size_t n_streams,
 			d->far = &s->far;
 		n += s->n_points;
 	}
+	d->v.sums = c->media[side];
 	verdict_dir_finish(&d->v);
 	if (lowest != NULL) {
 		d->r_call = lowest->quality.r_call;

@@ -29,9 +29,13 @@ struct evidence_dir {
 	size_t		 n_points;
 };
 
-/* The streams one side of a call sent, of the call's streams. */
-void	evidence_dir_gather(const struct snap_stream *, size_t n,
-	    enum verdict_side, struct evidence_dir *);
+/*
+ * One side of call c: its verdict from the call's sums (snap_call.media),
+ * the rest from the call's streams.
+ */
+void	evidence_dir_gather(const struct snap_call *c,
+	    const struct snap_stream *, size_t n, enum verdict_side,
+	    struct evidence_dir *);
 void	evidence_dir_release(struct evidence_dir *);
 /*
  * The span of the intervals that were bad (verdict_interval_bad), as

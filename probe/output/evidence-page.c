@@ -59,8 +59,8 @@ direction_verdict(FILE *f, const struct evidence_page *pg,
 	if (!d->v.impaired) {
 		fprintf(f, " arrived <span class=\"ok\">clean</span>: %.2f %% "
 		    "of its packets missing (%llu of %llu)", d->v.loss_pct,
-		    (unsigned long long)d->v.lost,
-		    (unsigned long long)d->v.expected);
+		    (unsigned long long)d->v.sums.lost,
+		    (unsigned long long)d->v.sums.expected);
 		if (d->v.have_jitter)
 			fprintf(f, ", mean jitter %.1f ms", d->v.jitter_ms);
 		if (d->v.have_mos)
@@ -70,13 +70,13 @@ direction_verdict(FILE *f, const struct evidence_page *pg,
 	}
 	fprintf(f, " was <span class=\"bad\">impaired</span>: it reached the "
 	    "probe with <b>%.2f %%</b> of its packets missing (%llu of "
-	    "%llu)", d->v.loss_pct, (unsigned long long)d->v.lost,
-	    (unsigned long long)d->v.expected);
+	    "%llu)", d->v.loss_pct, (unsigned long long)d->v.sums.lost,
+	    (unsigned long long)d->v.sums.expected);
 	if (d->v.have_mos)
 		fprintf(f, ", for a MOS of <b>%.2f</b> (R %.1f)", d->v.mos,
 		    d->r_call);
 	fputs(".", f);
-	if (d->v.lost > 0) {
+	if (d->v.sums.lost > 0) {
 		if (d->burst_ratio > BURSTY_RATIO)
 			fprintf(f, " The loss came <b>in bursts</b> (burst "
 			    "ratio %.2f: losses clustered %.1f times more than "
@@ -120,21 +120,21 @@ direction_verdict(FILE *f, const struct evidence_page *pg,
 		fputs(").", f);
 	}
 	if (d->far != NULL && d->far->reports > 0) {
-		double far_pct = d->v.expected ? 100.0 *
-		    (double)d->far->cumulative_lost / (double)d->v.expected : 0;
+		double far_pct = d->v.sums.expected ? 100.0 *
+		    (double)d->far->cumulative_lost / (double)d->v.sums.expected : 0;
 
 		if (fabs(far_pct - d->v.loss_pct) <= 1.0)
 			fprintf(f, " <b>The receiver's own RTCP reports "
 			    "agree</b>: %d packets lost in its last report "
 			    "(%.2f %%), against %llu counted by the probe.",
 			    d->far->cumulative_lost, far_pct,
-			    (unsigned long long)d->v.lost);
+			    (unsigned long long)d->v.sums.lost);
 		else
 			fprintf(f, " The receiver's own RTCP reports differ: "
 			    "%d packets lost in its last report (%.2f %%), "
 			    "against %llu counted by the probe%s.",
 			    d->far->cumulative_lost, far_pct,
-			    (unsigned long long)d->v.lost,
+			    (unsigned long long)d->v.sums.lost,
 			    far_pct > d->v.loss_pct ? "; more packets were lost "
 			    "between the probe and the receiver" : "");
 		if (d->far->have_xr)
@@ -355,10 +355,10 @@ figures_table(FILE *f, const struct evidence_dir *d)
 			continue;
 		fprintf(f, "<tr><td>%s</td><td class=\"n\">%zu</td>"
 		    "<td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
-		    "<td class=\"n\">%llu</td>", d[k].name, (size_t)d[k].v.streams,
-		    (unsigned long long)d[k].v.packets,
-		    (unsigned long long)d[k].v.expected,
-		    (unsigned long long)d[k].v.lost);
+		    "<td class=\"n\">%llu</td>", d[k].name, (size_t)d[k].v.sums.streams,
+		    (unsigned long long)d[k].v.sums.packets,
+		    (unsigned long long)d[k].v.sums.expected,
+		    (unsigned long long)d[k].v.sums.lost);
 		html_figure_cell(f, d[k].v.have_loss, d[k].v.loss_pct, 2,
 		    d[k].v.reasons & VERDICT_REASON_LOSS);
 		html_figure_cell(f, 1, d[k].burst_ratio, 2, 0);
@@ -406,8 +406,8 @@ model_table(FILE *f, const struct evidence_page *pg,
 			continue;
 		c = s->codec[0] ? emodel_codec_find(s->codec, s->clock_rate_hz,
 		    &eo) : NULL;
-		ppl = d[k].v.expected ? 100.0 * (double)(d[k].v.lost +
-		    d[k].jb_discards) / (double)d[k].v.expected : 0.0;
+		ppl = d[k].v.sums.expected ? 100.0 * (double)(d[k].v.sums.lost +
+		    d[k].jb_discards) / (double)d[k].v.sums.expected : 0.0;
 		fprintf(f, "<tr><td>%s</td><td>", d[k].name);
 		html_str(f, s->codec[0] ? s->codec : "unknown");
 		fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%.0f</td>",

@@ -259,8 +259,10 @@ settle(struct evidence *ev, struct pending *p)
 
 	if (!p->have_call)
 		return;
-	evidence_dir_gather(p->streams, p->n_streams, VERDICT_CALLER, &d[0]);
-	evidence_dir_gather(p->streams, p->n_streams, VERDICT_CALLEE, &d[1]);
+	evidence_dir_gather(&p->call, p->streams, p->n_streams, VERDICT_CALLER,
+	    &d[0]);
+	evidence_dir_gather(&p->call, p->streams, p->n_streams, VERDICT_CALLEE,
+	    &d[1]);
 	write_call_page(ev, p, d);
 
 	r = row_add(ev, p->stem);

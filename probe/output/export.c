@@ -33,7 +33,6 @@ struct series {
 
 struct call_sum {
 	uint64_t		order;		/* its INVITE's frame */
-	struct verdict_call	verdict;	/* the streams that ended so far */
 	struct subnet_match	where;		/* its media's subnet labels */
 	UT_hash_handle		hh;
 };
@@ -237,11 +236,9 @@ sum_stream(struct exporter *e, uint64_t call_order,
 		c = xcalloc(1, sizeof(*c));
 		c->order = call_order;
 		subnet_match_init(&c->where);
-		verdict_call_init(&c->verdict);
 		HASH_ADD(hh, e->calls, order, sizeof(c->order), c);
 	}
 	where_add(e, s->src, s->dst, &c->where);
-	verdict_call_add(&c->verdict, s);
 }
 
 /*
@@ -254,7 +251,7 @@ direction_fields(struct exporter *e, const struct verdict_dir *d,
 {
 	char key[32];
 
-	if (d->streams == 0)
+	if (d->sums.streams == 0)
 		return;
 	snprintf(key, sizeof(key), "impaired_%s", side);
 	lp_field_bool(&e->buf, key, d->impaired);
@@ -283,6 +280,7 @@ static void
 call_point(struct exporter *e, const struct snap_call *c)
 {
 	struct call_sum *sum, none;
+	struct verdict_call v;
 	int64_t ts_us = c->end_s != SNAP_NONE ? (int64_t)(c->end_s * 1e6) :
 	    e->latest_us;
 
@@ -290,10 +288,9 @@ call_point(struct exporter *e, const struct snap_call *c)
 	if (sum == NULL) {
 		memset(&none, 0, sizeof(none));
 		subnet_match_init(&none.where);
-		verdict_call_init(&none.verdict);
 		sum = &none;
 	}
-	verdict_call_finish(&sum->verdict);
+	verdict_call_from(c->media, &v);
 	begin(e, "vq_call", &sum->where);
 	lp_tag(&e->buf, "state", c->state);
 	lp_field_str(&e->buf, "call_id", c->call_id);
@@ -311,10 +308,10 @@ call_point(struct exporter *e, const struct snap_call *c)
 		lp_field_float(&e->buf, "duration_s", c->duration_s);
 	lp_field_str(&e->buf, "end_reason", c->end_reason[0] ?
 	    c->end_reason : NULL);
-	lp_field_bool(&e->buf, "impaired", sum->verdict.impaired);
-	direction_fields(e, &sum->verdict.dir[VERDICT_CALLER],
+	lp_field_bool(&e->buf, "impaired", v.impaired);
+	direction_fields(e, &v.dir[VERDICT_CALLER],
 	    verdict_side_name(VERDICT_CALLER));
-	direction_fields(e, &sum->verdict.dir[VERDICT_CALLEE],
+	direction_fields(e, &v.dir[VERDICT_CALLEE],
 	    verdict_side_name(VERDICT_CALLEE));
 	end(e, series_ts_ms(e, "vq_call", c->state, NULL, &sum->where, ts_us));
 

@@ -31,7 +31,6 @@
 #include "metrics/kpi.h"
 #include "metrics/verdict.h"
 #include "probe/output/report.h"
-#include "probe/output/verdicts.h"
 #include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
@@ -47,7 +46,6 @@ struct report_json {
 	size_t			 n_calls;
 	size_t			 n_streams;
 	struct kpi_summary	 kpis;	/* of the calls written */
-	struct verdicts		*verdicts;	/* of calls still to come */
 	char			*cause;	/* the first error, for the end */
 };
 
@@ -425,8 +423,7 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
 {
 	struct report_json *rj = arg;
 
-	if (call_id != NULL)
-		verdicts_stream(rj->verdicts, call_order, s);
+	(void)call_order;
 	spill_entry(rj, rj->streams, &rj->n_streams, stream_json(s, call_id));
 }
 
@@ -438,7 +435,7 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 	struct verdict_call v;
 
 	kpi_add(&rj->kpis, c->final_code);
-	verdicts_call(rj->verdicts, c->order, &v);
+	verdict_call_from(c->media, &v);
 	spill_entry(rj, rj->calls, &rj->n_calls, call_json(c, stream_ids,
 	    n_streams, &v));
 }
@@ -451,7 +448,6 @@ report_json_new(const char *path, char **cause)
 	struct stat st;
 
 	rj->path = xstrdup(path);
-	rj->verdicts = verdicts_new();
 	kpi_summarise(NULL, 0, &rj->kpis);
 	/* Beside the report (its disk), unless it goes to a pipe or device. */
 	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 &&
@@ -605,7 +601,6 @@ report_json_free(struct report_json *rj)
 		fclose(rj->calls);
 	if (rj->streams != NULL)
 		fclose(rj->streams);
-	verdicts_free(rj->verdicts);
 	free(rj->cause);
 	free(rj->path);
 	free(rj);

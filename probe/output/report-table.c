@@ -18,7 +18,6 @@
 
 #include "metrics/verdict.h"
 #include "probe/output/report.h"
-#include "probe/output/verdicts.h"
 #include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
@@ -38,7 +37,6 @@ struct report_table {
 	size_t			 n_streams;
 	size_t			 n_orphans;
 	struct waiting_lines	*waiting;	/* uthash head, by call */
-	struct verdicts		*verdicts;	/* of the calls to come */
 	char			*cause;		/* the first error */
 };
 
@@ -106,7 +104,6 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
 		}
 		return;
 	}
-	verdicts_stream(t->verdicts, call_order, s);
 	HASH_FIND(hh, t->waiting, &call_order, sizeof(call_order), w);
 	if (w == NULL) {
 		w = xcalloc(1, sizeof(*w));
@@ -135,7 +132,7 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 	(void)stream_ids;
 	(void)n_streams;
 	t->n_calls++;
-	verdicts_call(t->verdicts, c->order, &v);
+	verdict_call_from(c->media, &v);
 	HASH_FIND(hh, t->waiting, &c->order, sizeof(c->order), w);
 	if (f != NULL) {
 		fprintf(f, "%-3zu %-28.28s %-28.28s %-10s ", t->n_calls,
@@ -152,7 +149,7 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 			fwrite(w->text, 1, w->len, f);
 		for (i = 0; i < 2; i++)
 			verdict_dir_text(&v.dir[i], words[i], sizeof(words[i]));
-		if (v.dir[0].packets == 0 && v.dir[1].packets == 0)
+		if (v.dir[0].sums.packets == 0 && v.dir[1].sums.packets == 0)
 			fputs("    verdict: no media\n", f);
 		else
 			fprintf(f, "    verdict: %s; caller's media %s; callee's "
@@ -171,8 +168,6 @@ struct report_table *
 report_table_new(void)
 {
 	struct report_table *t = xcalloc(1, sizeof(*t));
-
-	t->verdicts = verdicts_new();
 
 	if ((t->calls = spill_open(NULL, &t->cause)) != NULL &&
 	    (t->orphans = spill_open(NULL, &t->cause)) == NULL) {
@@ -238,7 +233,6 @@ report_table_free(struct report_table *t)
 		free(w->text);
 		free(w);
 	}
-	verdicts_free(t->verdicts);
 	if (t->calls != NULL)
 		fclose(t->calls);
 	if (t->orphans != NULL)
