@@ -287,6 +287,19 @@ struct snap_status {
 };
 
 /*
+ * An interval's loss in percent of its expected packets, never below 0, as
+ * RFC 3550 clamps its fraction lost: a late packet repairs the count, it
+ * does not make the interval better than lossless.
+ */
+static inline double
+snap_interval_loss_pct(const struct snap_stream_interval *si)
+{
+	if (si->expected == 0 || si->lost <= 0)
+		return 0.0;
+	return 100.0 * (double)si->lost / (double)si->expected;
+}
+
+/*
  * A copy of n messages and their texts; NULL when n is 0, or when memory
  * runs out (then nothing is left allocated: the caller decides).
  */

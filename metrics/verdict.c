@@ -139,8 +139,10 @@ sums_add(struct verdict_sums *d, const struct snap_stream *s)
 	}
 }
 
-void
-verdict_dir_finish(struct verdict_dir *d)
+
+/* Make one direction's figures and verdict from its sums. */
+static void
+dir_finish(struct verdict_dir *d)
 {
 	const struct verdict_sums *m = &d->sums;
 	size_t i;
@@ -184,38 +186,14 @@ verdict_sums_add(struct verdict_sums side[2], const struct snap_stream *s)
 void
 verdict_call_from(const struct verdict_sums side[2], struct verdict_call *c)
 {
-	verdict_call_init(c);
-	c->dir[VERDICT_CALLER].sums = side[VERDICT_CALLER];
-	c->dir[VERDICT_CALLEE].sums = side[VERDICT_CALLEE];
-	verdict_call_finish(c);
-}
-
-void
-verdict_call_init(struct verdict_call *c)
-{
-	memset(c, 0, sizeof(*c));
-}
-
-void
-verdict_call_add(struct verdict_call *c, const struct snap_stream *s)
-{
-	int side = verdict_side(s->direction);
-
-	if (side >= 0)
-		sums_add(&c->dir[side].sums, s);
-}
-
-void
-verdict_call_finish(struct verdict_call *c)
-{
 	int i;
 
-	c->impaired = 0;
-	c->have_mos = 0;
+	memset(c, 0, sizeof(*c));
 	for (i = 0; i < 2; i++) {
 		struct verdict_dir *d = &c->dir[i];
 
-		verdict_dir_finish(d);
+		d->sums = side[i];
+		dir_finish(d);
 		c->impaired |= d->impaired;
 		if (d->have_mos && (!c->have_mos || d->mos < c->mos)) {
 			c->mos = d->mos;
@@ -228,13 +206,14 @@ void
 verdict_of_call(const struct snap_stream *streams, size_t n, size_t call,
     struct verdict_call *c)
 {
+	struct verdict_sums side[2];
 	size_t i;
 
-	verdict_call_init(c);
+	memset(side, 0, sizeof(side));
 	for (i = 0; i < n; i++)
 		if (streams[i].call == call)
-			verdict_call_add(c, &streams[i]);
-	verdict_call_finish(c);
+			verdict_sums_add(side, &streams[i]);
+	verdict_call_from(side, c);
 }
 
 const char *
@@ -254,6 +233,7 @@ verdict_reason_at(size_t i)
 int
 verdict_dir_text(const struct verdict_dir *d, char *buf, size_t size)
 {
+	const char *sep = "";
 	size_t i, used;
 	int n;
 
@@ -270,8 +250,9 @@ verdict_dir_text(const struct verdict_dir *d, char *buf, size_t size)
 		(void)dir_figure(d, r->figure, &value);
 		used = (size_t)n < size ? (size_t)n : size;
 		n += snprintf(buf + used, size - used, "%s %s %.2f%s %s %g%s",
-		    n > (int)strlen("impaired:") ? "," : "", r->label, value,
-		    r->unit, verdict_cmp_words[r->cmp], r->threshold, r->unit);
+		    sep, r->label, value, r->unit, verdict_cmp_words[r->cmp],
+		    r->threshold, r->unit);
+		sep = ",";
 	}
 	return n;
 }

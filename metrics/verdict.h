@@ -78,10 +78,7 @@ struct verdict_sums {
 	double		jitter_max_ms;	/* the highest of any stream */
 };
 
-/*
- * One direction: its sums, fed stream by stream, and the figures and the
- * verdict made from them by verdict_dir_finish.
- */
+/* One direction: its sums, and the figures and verdict made from them. */
 struct verdict_dir {
 	struct verdict_sums sums;
 
@@ -121,18 +118,9 @@ int		 verdict_side(const char *direction);
 /* The name of a side: "caller", "callee". */
 const char	*verdict_side_name(enum verdict_side);
 
-/* An empty call (no streams yet). */
-void		 verdict_call_init(struct verdict_call *);
-/* Add a stream to its side of the call (a stream with no side: ignored). */
-void		 verdict_call_add(struct verdict_call *, const struct snap_stream *);
-/* Make the figures and the verdict of both sides and of the call. */
-void		 verdict_call_finish(struct verdict_call *);
 /* All of a call: the streams of one call (others, by call index, skipped). */
 void		 verdict_of_call(const struct snap_stream *streams, size_t n,
 		    size_t call, struct verdict_call *);
-
-/* Make one direction's figures and verdict from its sums. */
-void		 verdict_dir_finish(struct verdict_dir *);
 
 /* The word for a reason bit ("loss", "mos", "jitter"); NULL if none. */
 const char	*verdict_reason_name(unsigned reason);

@@ -52,6 +52,7 @@ enum tui_style {
 
 /* What the list needs of a call, worked out once per snapshot. */
 struct tui_call_info {
+	struct verdict_sums media[2];	/* its streams, summed per side */
 	struct verdict_call v;		/* its figures and verdict per side */
 	const char	*codec;		/* of its first stream with one, or "" */
 	size_t		first;		/* its streams: call_streams[first ...] */

@@ -140,7 +140,7 @@ tui_call_ended(const struct snap_call *c)
 static void
 tui_add_stream(struct tui_call_info *info, const struct snap_stream *s)
 {
-	verdict_call_add(&info->v, s);
+	verdict_sums_add(info->media, s);
 	if (info->codec[0] == '\0' && s->codec[0] != '\0')
 		info->codec = s->codec;
 }
@@ -157,10 +157,8 @@ tui_derive(struct tui *t)
 	t->call_streams = tui_xcalloc(s->n_streams, sizeof(size_t));
 	t->orphans = tui_xcalloc(s->n_streams, sizeof(size_t));
 	t->rows = tui_xcalloc(s->n_calls, sizeof(size_t));
-	for (i = 0; i < s->n_calls; i++) {
+	for (i = 0; i < s->n_calls; i++)
 		t->info[i].codec = "";
-		verdict_call_init(&t->info[i].v);
-	}
 	for (i = 0; i < s->n_streams; i++) {
 		size_t call = s->streams[i].call;
 
@@ -181,7 +179,7 @@ tui_derive(struct tui *t)
 		tui_add_stream(&t->info[call], &s->streams[i]);
 	}
 	for (i = 0; i < s->n_calls; i++)
-		verdict_call_finish(&t->info[i].v);
+		verdict_call_from(t->info[i].media, &t->info[i].v);
 	free(fill);
 }
 

@@ -188,13 +188,6 @@ emit_part(struct analyzer *a, struct call *c, const struct stream *s)
 	a->emit(a->emit_arg, part);
 }
 
-/* The outputs' name for the one definition, stream_interval_loss_pct. */
-double
-analyzer_interval_loss_pct(const struct snap_stream_interval *si)
-{
-	return stream_interval_loss_pct(si);
-}
-
 /* Room for one more entry in the interval being filled. */
 static struct snap_stream_interval *
 pending_add(struct analyzer *a)

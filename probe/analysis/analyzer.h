@@ -98,8 +98,6 @@ void		 analyzer_held_orders(const struct analyzer *, uint64_t *call,
  * to be worth a pass, so that the watermark moves past them.
  */
 void		 analyzer_settle(struct analyzer *);
-/* An interval's loss in percent, 0 when late packets made it negative. */
-double		 analyzer_interval_loss_pct(const struct snap_stream_interval *);
 /* Add per-protocol truncated and malformed counts (PROTO_COUNT each). */
 void		 analyzer_errors_add(struct snap_capture *,
 		    const uint64_t *truncated, const uint64_t *malformed);

@@ -495,19 +495,6 @@ streams_snapshot(const struct stream_table *st, struct snap_stream *out)
 		    &out[i++]);
 }
 
-/*
- * An interval's loss in percent of its expected packets, never below 0, as
- * RFC 3550 clamps its fraction lost: a late packet repairs the count, it
- * does not make the interval better than lossless.
- */
-double
-stream_interval_loss_pct(const struct snap_stream_interval *si)
-{
-	if (si->expected == 0 || si->lost <= 0)
-		return 0.0;
-	return 100.0 * (double)si->lost / (double)si->expected;
-}
-
 /* Keep an interval's figures with the stream, the latest keep_points. */
 static void
 stream_keep_point(const struct stream_table *st, struct stream *s,
@@ -527,7 +514,7 @@ stream_keep_point(const struct stream_table *st, struct stream *s,
 	p->packets = si->packets;
 	p->expected = si->expected;
 	p->lost = si->lost;
-	p->loss_pct = stream_interval_loss_pct(si);
+	p->loss_pct = snap_interval_loss_pct(si);
 	p->jitter_ms = si->jitter_ms;
 	p->max_jitter_ms = si->max_jitter_ms;
 	p->jb_discards = si->jb_discards;

@@ -102,8 +102,6 @@ void		 streams_finish(struct stream_table *);
 void		 stream_interval(const struct stream_table *, struct stream *,
 		    int64_t end_us, int ended,
 		    struct snap_stream_interval *out);
-/* An interval's loss in percent, 0 when late packets made it negative. */
-double		 stream_interval_loss_pct(const struct snap_stream_interval *);
 /* One stream as plain data; call is its call's index, or SNAP_NO_CALL. */
 void		 stream_snapshot(const struct stream *, size_t call,
 		    struct snap_stream *);

@@ -22,6 +22,7 @@ evidence_dir_gather(const struct snap_call *c,
     enum verdict_side side, struct evidence_dir *d)
 {
 	const struct snap_stream *lowest = NULL;
+	struct verdict_call v;
 	size_t i, k, n = 0;
 
 	memset(d, 0, sizeof(*d));
@@ -46,8 +47,8 @@ evidence_dir_gather(const struct snap_call *c,
 			d->far = &s->far;
 		n += s->n_points;
 	}
-	d->v.sums = c->media[side];
-	verdict_dir_finish(&d->v);
+	verdict_call_from(c->media, &v);
+	d->v = v.dir[side];
 	if (lowest != NULL) {
 		d->r_call = lowest->quality.r_call;
 		d->delay_ms = lowest->quality.delay_ms;

@@ -362,20 +362,12 @@ figures_table(FILE *f, const struct evidence_dir *d)
 		html_figure_cell(f, d[k].v.have_loss, d[k].v.loss_pct, 2,
 		    d[k].v.reasons & VERDICT_REASON_LOSS);
 		html_figure_cell(f, 1, d[k].burst_ratio, 2, 0);
-		if (d[k].v.have_jitter)
-			fprintf(f, "<td class=\"n%s\">%.2f / %.2f</td>",
-			    d[k].v.reasons & VERDICT_REASON_JITTER ? " bad" : "",
-			    d[k].v.jitter_ms, d[k].v.jitter_max_ms);
-		else
-			fputs("<td class=\"n\">-</td>", f);
+		html_pair_cell(f, d[k].v.have_jitter, d[k].v.jitter_ms,
+		    d[k].v.jitter_max_ms, d[k].v.reasons & VERDICT_REASON_JITTER);
 		fprintf(f, "<td class=\"n\">%llu</td>",
 		    (unsigned long long)d[k].jb_discards);
-		if (d[k].v.have_mos)
-			fprintf(f, "<td class=\"n%s\">%.2f / %.2f</td>",
-			    d[k].v.reasons & VERDICT_REASON_MOS ? " bad" : "",
-			    d[k].v.mos, d[k].v.mos_min);
-		else
-			fputs("<td class=\"n\">-</td>", f);
+		html_pair_cell(f, d[k].v.have_mos, d[k].v.mos, d[k].v.mos_min,
+		    d[k].v.reasons & VERDICT_REASON_MOS);
 		html_figure_cell(f, d[k].v.have_mos, d[k].r_call, 1, 0);
 		fprintf(f, "<td class=\"n\">%d</td></tr>\n", d[k].first->dscp);
 	}

@@ -31,6 +31,7 @@ struct series {
 	UT_hash_handle	 hh;
 };
 
+/* A call whose streams ended before it: the subnet labels they give it. */
 struct call_sum {
 	uint64_t		order;		/* its INVITE's frame */
 	struct subnet_match	where;		/* its media's subnet labels */
@@ -197,7 +198,7 @@ stream_point(struct exporter *e, const struct snap_stream_interval *si)
 	lp_field_uint(&e->buf, "expected", si->expected);
 	lp_field_int(&e->buf, "lost", si->lost);
 	if (si->expected > 0)
-		lp_field_float(&e->buf, "loss_pct", analyzer_interval_loss_pct(si));
+		lp_field_float(&e->buf, "loss_pct", snap_interval_loss_pct(si));
 	lp_field_uint(&e->buf, "jb_discards", si->jb_discards);
 	lp_field_float(&e->buf, "burst_ratio", si->burst_ratio);
 	lp_field_float(&e->buf, "jitter_ms", si->jitter_ms);
@@ -222,7 +223,7 @@ on_streams(void *arg, const struct snap_stream_interval *si, size_t n)
 		stream_point(e, &si[i]);
 }
 
-/* Add an ended stream to its direction of its call. */
+/* An ended stream of a call: its addresses label the call (subnets). */
 static void
 sum_stream(struct exporter *e, uint64_t call_order,
     const struct snap_stream *s)

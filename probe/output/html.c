@@ -79,6 +79,17 @@ static const char css[] =
 "h2{break-after:avoid}svg,table{break-inside:avoid}}";
 
 void
+html_pair_cell(FILE *f, int have, double a, double b, int bad)
+{
+	if (!have) {
+		fputs("<td class=\"n\">-</td>", f);
+		return;
+	}
+	fprintf(f, "<td class=\"n%s\">%.2f / %.2f</td>", bad ? " bad" : "", a,
+	    b);
+}
+
+void
 html_page_head(FILE *f, const char *title)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -20,6 +20,8 @@ void	 html_text(FILE *, const char *p, size_t len, int keep_lines);
 void	 html_str(FILE *, const char *s);
 /* A table cell: a figure with its decimals, marked when bad; "-" without. */
 void	 html_figure_cell(FILE *, int have, double v, int decimals, int bad);
+/* A cell of two figures, "a / b" with two decimals, marked when bad. */
+void	 html_pair_cell(FILE *, int have, double a, double b, int bad);
 /* The document's head, with its title and the shared style. */
 void	 html_page_head(FILE *, const char *title);
 /* Open PATH's temporary sibling (its name in tmp); NULL on failure. */

@@ -297,6 +297,29 @@ backoff(struct influx_sender *s, int64_t now, long retry_after_s)
 }
 
 /* The answer to a request: count it and decide what becomes of the piece. */
+/*
+ * The head batch is settled, delivered or refused for good (sending it
+ * again would not help): count it, and the server is answering.
+ */
+static void
+head_settled(struct influx_sender *s, int delivered, uint64_t nlines,
+    int64_t now)
+{
+	pthread_mutex_lock(&s->mu);
+	if (delivered) {
+		s->st.lines_sent += nlines;
+		s->st.batches_sent++;
+	} else {
+		s->st.lines_rejected += nlines;
+		s->st.lines_dropped += nlines;
+	}
+	s->failing = s->auth_failed = 0;
+	pthread_mutex_unlock(&s->mu);
+	s->attempt = 0;
+	s->retry_at_ms = now;
+	piece_done(s);
+}
+
 static void
 finish(struct influx_sender *s, const struct influx_http_result *res)
 {
@@ -312,14 +335,7 @@ finish(struct influx_sender *s, const struct influx_http_result *res)
 	pthread_mutex_unlock(&s->mu);
 
 	if (status >= 200 && status <= 299) {
-		pthread_mutex_lock(&s->mu);
-		s->st.lines_sent += nlines;
-		s->st.batches_sent++;
-		s->failing = s->auth_failed = 0;
-		pthread_mutex_unlock(&s->mu);
-		s->attempt = 0;
-		s->retry_at_ms = now;
-		piece_done(s);
+		head_settled(s, 1, nlines, now);
 		return;
 	}
 	if (status == 400 || status == 422 || (status == 413 &&
@@ -329,14 +345,7 @@ finish(struct influx_sender *s, const struct influx_http_result *res)
 		sender_log(&s->rl_reject, "server rejected %" PRIu64
 		    " line%s (HTTP %ld): %s", nlines, nlines == 1 ? "" : "s",
 		    status, shown[0] != '\0' ? shown : "no reason given");
-		pthread_mutex_lock(&s->mu);
-		s->st.lines_rejected += nlines;
-		s->st.lines_dropped += nlines;
-		s->failing = s->auth_failed = 0;
-		pthread_mutex_unlock(&s->mu);
-		s->attempt = 0;
-		s->retry_at_ms = now;
-		piece_done(s);
+		head_settled(s, 0, nlines, now);
 		return;
 	}
 	if (status == 413) {
