@@ -112,6 +112,12 @@ struct snap_call {
 	struct snap_sip_msg *msgs;
 	size_t		 n_msgs;
 	size_t		 msgs_dropped;	/* past the bound kept per call */
+	/*
+	 * Set in a part whose call's messages had not changed since its
+	 * worker's previous part that carried them: none copied here, they
+	 * are those (merge_snapshots and the evidence report keep them).
+	 */
+	int		 msgs_same;
 };
 
 /* What the stream's receiver said about it in RTCP (RFC 3550, RFC 3611). */

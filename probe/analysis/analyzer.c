@@ -160,9 +160,10 @@ analyzer_other(struct analyzer *a, const struct pkt_meta *meta)
  * the latest version of a call, by its INVITE's frame.  The call comes
  * without its SIP messages unless someone wants them (part_msgs): they
  * are a few kilobytes a call, and a part may wait in the ring to the
- * aggregator.  When they are wanted, a stream's part has them too: the
- * terminal view shows the latest version of a call still up, which can be
- * that of a stream of it that ended.
+ * aggregator.  When they are wanted, a stream's part has them too if they
+ * changed since the call's previous part (else it says they are the
+ * same): the terminal view shows the latest version of a call still up,
+ * which can be that of a stream of it that ended.
  */
 static void
 emit_part(struct analyzer *a, struct call *c, const struct stream *s)
@@ -182,7 +183,11 @@ emit_part(struct analyzer *a, struct call *c, const struct stream *s)
 	if (c != NULL) {
 		part->calls = xcalloc(1, sizeof(*part->calls));
 		part->n_calls = 1;
-		call_snapshot(c, &part->calls[0], a->part_msgs);
+		/* Its end carries them whole, a stream's part if new. */
+		if (a->part_msgs)
+			call_part_snapshot(c, &part->calls[0], s == NULL);
+		else
+			call_snapshot(c, &part->calls[0], 0);
 		part->calls[0].version = ++a->version;
 	}
 	a->emit(a->emit_arg, part);

@@ -67,6 +67,8 @@ struct call {
 	struct snap_sip_msg *msgs;
 	size_t		 n_msgs;
 	size_t		 msgs_dropped;
+	/* n_msgs + msgs_dropped + 1 in the latest part that carried them. */
+	size_t		 msgs_sent;
 	/* The media endpoints its SDP put in the map, packed. */
 	uint8_t		(*media_keys)[ENDPOINT_KEY_LEN];
 	size_t		 n_media_keys;
@@ -761,6 +763,20 @@ call_snapshot(const struct call *c, struct snap_call *s, int with_msgs)
 			fatal("out of memory");
 		s->n_msgs = c->n_msgs;
 	}
+}
+
+void
+call_part_snapshot(struct call *c, struct snap_call *s, int always)
+{
+	size_t now = c->n_msgs + c->msgs_dropped + 1;
+
+	if (!always && c->msgs_sent == now) {
+		call_snapshot(c, s, 0);
+		s->msgs_same = 1;
+		return;
+	}
+	call_snapshot(c, s, 1);
+	c->msgs_sent = now;
 }
 
 void

@@ -118,6 +118,15 @@ size_t		 call_index(const struct call *);
  */
 void		 call_snapshot(const struct call *, struct snap_call *,
 		    int with_msgs);
+/*
+ * The call for a part sent on, with its messages: copied when they
+ * changed since the call's previous part that had them (or always),
+ * else left out and msgs_same set.  A call whose every stream part
+ * copied 64 messages of 4 KB held 256 KB a stream in the ring to the
+ * aggregator, however long that lagged.
+ */
+void		 call_part_snapshot(struct call *, struct snap_call *,
+		    int always);
 /* Fill out[0 .. calls_active() - 1] with every call in the table. */
 void		 calls_snapshot(const struct call_table *, struct snap_call *out);
 

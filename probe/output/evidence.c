@@ -407,12 +407,24 @@ pending_call(struct pending *p, const struct snap_call *c)
 {
 	if (p->have_call && p->call.version > c->version)
 		return;
+	if (p->have_call && c->msgs_same) {
+		/* The messages we hold are still the call's. */
+		struct snap_sip_msg *msgs = p->call.msgs;
+		size_t n_msgs = p->call.n_msgs;
+
+		p->call = *c;
+		p->call.msgs = msgs;
+		p->call.n_msgs = n_msgs;
+		p->call.msgs_same = 0;
+		return;
+	}
 	if (p->have_call)
 		snap_call_release(&p->call);
 	p->call = *c;
 	p->call.msgs = snap_msgs_dup(c->msgs, c->n_msgs);
 	if (p->call.msgs == NULL)
 		p->call.n_msgs = 0;
+	p->call.msgs_same = 0;
 	p->have_call = 1;
 }
 

@@ -83,7 +83,7 @@ merge_snapshots(struct snapshot *out, const struct snapshot *parts, size_t n)
 {
 	struct merge_ref *calls, *streams;
 	size_t **call_at;	/* call_at[part][i]: its index in out */
-	size_t i, k, nc = 0, ns = 0;
+	size_t i, j, k, nc = 0, ns = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->capture.kernel_drops = -1;
@@ -111,21 +111,31 @@ merge_snapshots(struct snapshot *out, const struct snapshot *parts, size_t n)
 
 	/*
 	 * A call reported more than once (with a stream that ended early,
-	 * then on its own end) is one call: its latest version counts, and
-	 * every part's reference to it points there.
+	 * then on its own end) is one call: its latest version counts, with
+	 * the messages of the latest version that carried them (a part whose
+	 * messages had not changed leaves them out), and every part's
+	 * reference to it points there.
 	 */
 	out->calls = xcalloc(nc ? nc : 1, sizeof(*out->calls));
 	out->n_calls = 0;
-	for (i = 0; i < nc; i++) {
-		const struct snap_call *c = &parts[calls[i].part].calls[calls[i].index];
+	for (i = 0; i < nc; i = j) {
+		const struct snap_call *best, *msgs, *c;
 
-		if (i > 0 && calls[i].order == calls[i - 1].order) {
-			/* The same call again: keep the later version. */
-			if (c->version < out->calls[out->n_calls - 1].version)
-				continue;
-			snap_call_release(&out->calls[--out->n_calls]);
+		best = &parts[calls[i].part].calls[calls[i].index];
+		msgs = best->msgs_same ? NULL : best;
+		for (j = i + 1; j < nc && calls[j].order == calls[i].order; j++) {
+			c = &parts[calls[j].part].calls[calls[j].index];
+			if (c->version >= best->version)
+				best = c;
+			/* A version that did not copy them has those before. */
+			if (!c->msgs_same &&
+			    (msgs == NULL || c->version >= msgs->version))
+				msgs = c;
 		}
-		out->calls[out->n_calls] = *c;
+		out->calls[out->n_calls] = *best;
+		out->calls[out->n_calls].msgs = msgs != NULL ? msgs->msgs : NULL;
+		out->calls[out->n_calls].n_msgs = msgs != NULL ? msgs->n_msgs : 0;
+		out->calls[out->n_calls].msgs_same = 0;
 		own_messages(&out->calls[out->n_calls++]);
 	}
 	for (i = 0, k = 0; i < nc; i++) {
