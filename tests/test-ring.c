@@ -1,13 +1,15 @@
 /*
- * Unit tests for probe/pipeline/ring.c: order, wrap-around, full and empty, and a
- * two-thread run that checks every record's bytes (run it under
- * ThreadSanitizer to check the memory orders too).
+ * Unit tests for probe/pipeline/ring.c: order, wrap-around, full and empty, a
+ * two-thread run that checks every record's bytes with both sides waiting
+ * and sleeping as the pipeline's do (run it under ThreadSanitizer to check
+ * the memory orders too), and sides that sleep rather than spin.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "probe/pipeline/ring.h"
 #include "tests/unit.h"
@@ -109,6 +111,7 @@ test_wrap_single_thread(void)
 
 struct stress {
 	struct ring	*ring;
+	struct ring_bell *bell;
 	uint64_t	 bad;
 	uint64_t	 received;
 };
@@ -125,8 +128,7 @@ stress_produce(void *arg)
 		size_t want = (i * 13u) % 300;
 		uint8_t *w;
 
-		while ((w = ring_reserve(s->ring, want)) == NULL)
-			sched_yield();
+		w = ring_reserve_wait(s->ring, want, 0);
 		for (k = 0; k < want; k++)
 			w[k] = (uint8_t)(i ^ k);
 		ring_commit(s->ring, i);
@@ -139,6 +141,7 @@ stress_consume(void *arg)
 {
 	struct stress *s = arg;
 	uint32_t i = 0;
+	unsigned idle = 0;
 
 	while (i < STRESS_RECORDS) {
 		const uint8_t *p;
@@ -146,9 +149,10 @@ stress_consume(void *arg)
 		uint32_t type;
 
 		if ((p = ring_peek(s->ring, &len, &type)) == NULL) {
-			sched_yield();
+			ring_wait(s->bell, &s->ring, 1, &idle, 1000000);
 			continue;
 		}
+		idle = 0;
 		if (type != i || len != (i * 13u) % 300)
 			s->bad++;
 		else
@@ -167,9 +171,10 @@ stress_consume(void *arg)
 static void
 test_two_threads(void)
 {
-	struct stress s = { ring_new(16384), 0, 0 };
+	struct stress s = { ring_new(16384), ring_bell_new(), 0, 0 };
 	pthread_t prod, cons;
 
+	ring_set_bell(s.ring, s.bell);
 	CHECK(pthread_create(&cons, NULL, stress_consume, &s) == 0);
 	CHECK(pthread_create(&prod, NULL, stress_produce, &s) == 0);
 	pthread_join(prod, NULL);
@@ -178,6 +183,128 @@ test_two_threads(void)
 	CHECK_INT(s.bad, 0);
 	CHECK(ring_empty(s.ring));
 	ring_free(s.ring);
+	ring_bell_free(s.bell);
+}
+
+/*
+ * Sides that wait sleep, and are woken: a producer that publishes a
+ * record every 5 ms, then fills a small ring that a consumer drains
+ * slowly.  Waiting, either side would burn its core if it spun (about
+ * the run's wall time in CPU); asleep, it takes a few milliseconds.  A
+ * wake that never came would cost the 10 s each sleep allows.
+ */
+#define SLOW_RECORDS	40
+#define FILL_RECORDS	4000
+
+static double
+thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+nap_ms(int ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+struct sleepers {
+	struct ring	*ring;
+	struct ring_bell *bell;
+	uint32_t	 received;
+	double		 consumer_cpu_s;	/* while records came slowly */
+	double		 producer_cpu_s;	/* while it filled the ring */
+};
+
+static void *
+sleepers_produce(void *arg)
+{
+	struct sleepers *s = arg;
+	double cpu;
+	uint32_t i;
+
+	for (i = 0; i < SLOW_RECORDS; i++) {
+		nap_ms(5);
+		ring_reserve_wait(s->ring, 16, 0);
+		ring_commit(s->ring, i);
+	}
+	cpu = thread_cpu_s();
+	for (; i < SLOW_RECORDS + FILL_RECORDS; i++) {
+		ring_reserve_wait(s->ring, 200, 0);
+		ring_commit(s->ring, i);
+	}
+	s->producer_cpu_s = thread_cpu_s() - cpu;
+	ring_flush(s->ring);
+	return NULL;
+}
+
+static void *
+sleepers_consume(void *arg)
+{
+	struct sleepers *s = arg;
+	unsigned idle = 0;
+	double cpu = thread_cpu_s();
+
+	while (s->received < SLOW_RECORDS + FILL_RECORDS) {
+		size_t len;
+		uint32_t type;
+
+		if (ring_peek(s->ring, &len, &type) == NULL) {
+			ring_wait(s->bell, &s->ring, 1, &idle, 10000000);
+			continue;
+		}
+		idle = 0;
+		if (type == s->received)
+			s->received++;
+		else
+			s->received = UINT32_MAX - 1;	/* out of order */
+		ring_release(s->ring);
+		if (s->received == SLOW_RECORDS)
+			s->consumer_cpu_s = thread_cpu_s() - cpu;
+		/* Slow: the producer finds the ring full, often. */
+		if (s->received > SLOW_RECORDS && s->received % 100 == 0)
+			nap_ms(2);
+	}
+	return NULL;
+}
+
+static void
+test_sleepers(void)
+{
+	struct sleepers s = { ring_new(4096), ring_bell_new(), 0, 0, 0 };
+	pthread_t prod, cons;
+	double t0 = mono_s(), wall;
+
+	ring_set_bell(s.ring, s.bell);
+	CHECK(pthread_create(&cons, NULL, sleepers_consume, &s) == 0);
+	CHECK(pthread_create(&prod, NULL, sleepers_produce, &s) == 0);
+	pthread_join(prod, NULL);
+	pthread_join(cons, NULL);
+	wall = mono_s() - t0;
+	printf("sleepers: %.3f s wall, consumer %.4f s CPU, producer %.4f s"
+	    " CPU\n", wall, s.consumer_cpu_s, s.producer_cpu_s);
+	CHECK_INT(s.received, SLOW_RECORDS + FILL_RECORDS);
+	/* 40 x 5 ms and 40 x 2 ms of naps: woken, not timed out. */
+	CHECK(wall < 5.0);
+	/* Spinning, either would have used about 0.2 and 0.08 s. */
+	CHECK(s.consumer_cpu_s < 0.05);
+	CHECK(s.producer_cpu_s < 0.05);
+	ring_free(s.ring);
+	ring_bell_free(s.bell);
 }
 
 int
@@ -187,5 +314,6 @@ main(void)
 	RUN(test_full_and_too_big);
 	RUN(test_wrap_single_thread);
 	RUN(test_two_threads);
+	RUN(test_sleepers);
 	return unit_done("ring");
 }

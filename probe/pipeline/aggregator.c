@@ -16,6 +16,12 @@
 #include "probe/pipeline/wire.h"
 #include "probe/vqprobe.h"
 
+/*
+ * The longest the aggregator sleeps with nothing from the workers: it
+ * polls its caller every 100 ms (a live view, a signal, the exporter).
+ */
+#define AGGREGATOR_MAX_SLEEP_US	20000
+
 /* One metrics interval as the workers report it, until all of them have. */
 struct interval_sum {
 	struct snap_interval	 sum;	/* its streams are not kept */
@@ -24,6 +30,7 @@ struct interval_sum {
 
 struct aggregator {
 	struct ring		**rings;	/* from the workers */
+	struct ring_bell	 *bell;		/* rung when one has records */
 	int			 n_workers;
 	int			 keep_results;
 	int			 dpi;
@@ -60,8 +67,12 @@ aggregator_new(struct ring *const *from_workers, int n, int keep_results,
 	ag = xcalloc(1, sizeof(*ag));
 	ag->n_workers = n;
 	ag->rings = xcalloc((size_t)n, sizeof(*ag->rings));
-	for (i = 0; i < n; i++)
+	if ((ag->bell = ring_bell_new()) == NULL)
+		fatal("out of memory");
+	for (i = 0; i < n; i++) {
 		ag->rings[i] = from_workers[i];
+		ring_set_bell(ag->rings[i], ag->bell);
+	}
 	ag->keep_results = keep_results;
 	ag->dpi = dpi;
 	ag->reports_seen = xcalloc((size_t)n, sizeof(*ag->reports_seen));
@@ -91,6 +102,7 @@ aggregator_free(struct aggregator *ag)
 		snapshot_release(&ag->lives[k]);
 	free(ag->lives);
 	free(ag->rings);
+	ring_bell_free(ag->bell);
 	free(ag);
 }
 
@@ -344,7 +356,8 @@ aggregator_run(struct aggregator *ag, pipeline_poll_fn *poll, void *arg)
 		if (gather(ag) > 0)
 			idle = 0;
 		else
-			ring_idle_wait(&idle);
+			ring_wait(ag->bell, ag->rings, (size_t)ag->n_workers,
+			    &idle, AGGREGATOR_MAX_SLEEP_US);
 		if (poll != NULL && (now = mono_us()) - last_poll >= 100000) {
 			poll(arg);
 			last_poll = now;

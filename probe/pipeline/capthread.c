@@ -510,9 +510,13 @@ on_poll(void *arg)
 {
 	struct capthread *ct = arg;
 	struct timespec ts;
+	int i;
 
 	if (stopping(ct))
 		return 1;
+	/* A quiet link must not leave a worker asleep on what came. */
+	for (i = 0; i < ct->n_workers; i++)
+		ring_flush(ct->rings[i]);
 	if (ct->live) {
 		/* Packet times are the system clock too: ticks go on. */
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -536,6 +540,7 @@ capthread_main(void *arg)
 		/* The end must get through, even live: wait for room. */
 		ring_reserve_wait(ct->rings[i], 0, 0);
 		ring_commit(ct->rings[i], WIRE_END);
+		ring_flush(ct->rings[i]);
 	}
 	return NULL;
 }

@@ -18,12 +18,17 @@
  */
 #include <assert.h>
 #include <errno.h>
-#include <sched.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "probe/pipeline/ring.h"
 
@@ -31,10 +36,26 @@
 #define RING_PAD	UINT32_MAX	/* type of a pad record */
 #define RING_LINE	64		/* a cache line, so the indexes do
 					   not share one */
+/*
+ * Waits spent spinning before a side sleeps: a few microseconds, about
+ * what a thread that is busy takes to publish its next record; a sleep
+ * and a wake cost several times that.
+ */
+#define RING_SPINS	128
+/* The longest a producer sleeps for room before it looks again. */
+#define RING_ROOM_MAX_US	2000
+/* A producer that may drop waits at most this long for room. */
+#define RING_DROP_WAIT_US	50
 
 struct ring_hdr {
 	uint32_t	len;
 	uint32_t	type;
+};
+
+/* See ring_wait. */
+struct ring_bell {
+	_Alignas(RING_LINE) _Atomic uint32_t seq;	/* the futex word */
+	_Atomic uint32_t sleeping;	/* the consumer sleeps, or is about to */
 };
 
 struct ring {
@@ -52,11 +73,74 @@ struct ring {
 	_Alignas(RING_LINE) size_t head_seen;	/* head when last loaded */
 	size_t		 peeked;		/* bytes ring_release frees */
 
-	/* Set at creation, then read-only. */
+	/*
+	 * Written by the producer when it goes to sleep for room, read by
+	 * the consumer at each release (a line that stays in its cache
+	 * while the producer is awake); room_seq is the futex word.
+	 */
+	_Alignas(RING_LINE) _Atomic uint32_t room_sleeping;
+	_Atomic uint32_t room_seq;
+	_Atomic size_t	 room_tail;	/* the tail that frees what it wants */
+
+	/* Set at creation (and the bell before the threads start). */
 	_Alignas(RING_LINE) size_t size;
 	size_t		 mask;
 	uint8_t		*buf;
+	struct ring_bell *bell;		/* the consumer's, or NULL */
 };
+
+/*
+ * A futex where there is one: sleep while *word is seen, at most max_us;
+ * wake every sleeper.  Elsewhere, a short sleep does (the wake is then
+ * late by at most a millisecond).
+ */
+#ifdef __linux__
+/* The kernel reads the word as a plain 32-bit integer, as _Atomic lays it. */
+#define FUTEX_WORD(w)	((uint32_t *)(uintptr_t)(w))
+
+static void
+futex_sleep(_Atomic uint32_t *word, uint32_t seen, int64_t max_us)
+{
+	struct timespec ts = { max_us / 1000000, (max_us % 1000000) * 1000 };
+
+	/* Returns at once when *word has moved on: the wake came first. */
+	syscall(SYS_futex, FUTEX_WORD(word), FUTEX_WAIT_PRIVATE, seen, &ts,
+	    NULL, 0);
+}
+
+static void
+futex_wake(_Atomic uint32_t *word)
+{
+	syscall(SYS_futex, FUTEX_WORD(word), FUTEX_WAKE_PRIVATE, INT_MAX,
+	    NULL, NULL, 0);
+}
+#else
+static void
+futex_sleep(_Atomic uint32_t *word, uint32_t seen, int64_t max_us)
+{
+	struct timespec ts = { 0, (max_us < 1000 ? max_us : 1000) * 1000 };
+
+	if (atomic_load(word) == seen)
+		nanosleep(&ts, NULL);
+}
+
+static void
+futex_wake(_Atomic uint32_t *word)
+{
+	(void)word;
+}
+#endif
+
+/* Tell a spinning thread's core that it spins. */
+static inline void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
 
 static size_t
 round8(size_t n)
@@ -116,6 +200,27 @@ ring_max_record(const struct ring *r)
 	return r->size / 2 - RING_HDR;
 }
 
+/* Wake the consumer, if it still sleeps (one producer does it). */
+static void
+bell_ring(struct ring_bell *b)
+{
+	if (atomic_exchange_explicit(&b->sleeping, 0, memory_order_acq_rel)) {
+		atomic_fetch_add_explicit(&b->seq, 1, memory_order_release);
+		futex_wake(&b->seq);
+	}
+}
+
+/* Wake the producer sleeping for room (the consumer's side). */
+static void
+room_wake(struct ring *r)
+{
+	if (atomic_exchange_explicit(&r->room_sleeping, 0,
+	    memory_order_acq_rel)) {
+		atomic_fetch_add_explicit(&r->room_seq, 1, memory_order_release);
+		futex_wake(&r->room_seq);
+	}
+}
+
 void *
 ring_reserve(struct ring *r, size_t len)
 {
@@ -167,6 +272,9 @@ ring_commit(struct ring *r, uint32_t type)
 	 * visible before the consumer can see the new head.
 	 */
 	atomic_store_explicit(&r->head, r->pending_head, memory_order_release);
+	if (r->bell != NULL && atomic_load_explicit(&r->bell->sleeping,
+	    memory_order_relaxed))
+		bell_ring(r->bell);
 }
 
 const void *
@@ -216,9 +324,13 @@ ring_release(struct ring *r)
 	 * ring_reserve: every read of this record happened before the
 	 * producer may reuse its bytes.
 	 */
-	atomic_store_explicit(&r->tail, tail + r->peeked,
-	    memory_order_release);
+	tail += r->peeked;
+	atomic_store_explicit(&r->tail, tail, memory_order_release);
 	r->peeked = 0;
+	/* Acquire, paired with room_sleep: room_tail is the one it set. */
+	if (atomic_load_explicit(&r->room_sleeping, memory_order_acquire) &&
+	    tail >= atomic_load_explicit(&r->room_tail, memory_order_relaxed))
+		room_wake(r);
 }
 
 int
@@ -232,37 +344,132 @@ ring_empty(const struct ring *r)
 	    atomic_load_explicit(&r->head, memory_order_acquire);
 }
 
-/* Sleep us microseconds, whatever signals come. */
-static void
-ring_sleep_us(int64_t us)
+struct ring_bell *
+ring_bell_new(void)
 {
-	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+	struct ring_bell *b;
 
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	if ((b = aligned_alloc(RING_LINE, sizeof(*b))) == NULL)
+		return NULL;
+	atomic_init(&b->seq, 0);
+	atomic_init(&b->sleeping, 0);
+	return b;
 }
 
 void
-ring_idle_wait(unsigned *idle)
+ring_bell_free(struct ring_bell *b)
 {
-	if (*idle < 16)
-		sched_yield();
-	else
-		ring_sleep_us(*idle < 26 ? 1 << (*idle - 16) : 1000);
-	if (*idle < 64)
+	free(b);
+}
+
+void
+ring_set_bell(struct ring *r, struct ring_bell *b)
+{
+	r->bell = b;
+}
+
+void
+ring_flush(struct ring *r)
+{
+	if (r->bell == NULL)
+		return;
+	/*
+	 * A seq_cst read-modify-write of head, then a seq_cst read, paired
+	 * with ring_wait's seq_cst store and reads: either the consumer reads
+	 * this head, or this reads that it sleeps.  (Not a fence:
+	 * ThreadSanitizer does not follow fences.)
+	 */
+	atomic_fetch_add_explicit(&r->head, 0, memory_order_seq_cst);
+	if (atomic_load_explicit(&r->bell->sleeping, memory_order_seq_cst))
+		bell_ring(r->bell);
+}
+
+void
+ring_wait(struct ring_bell *b, struct ring *const *rings, size_t n,
+    unsigned *idle, int64_t max_us)
+{
+	uint32_t seq;
+	size_t i;
+
+	if (*idle < RING_SPINS) {
 		(*idle)++;
+		cpu_relax();
+		return;
+	}
+	/*
+	 * Nothing in any ring, so all the room there is: wake a producer
+	 * that sleeps for it, whatever a release may have missed.  Paired
+	 * with room_sleep as ring_flush is with the reads below.
+	 */
+	for (i = 0; i < n; i++) {
+		atomic_fetch_add_explicit(&rings[i]->tail, 0,
+		    memory_order_seq_cst);
+		if (atomic_load_explicit(&rings[i]->room_sleeping,
+		    memory_order_seq_cst))
+			room_wake(rings[i]);
+	}
+	atomic_store_explicit(&b->sleeping, 1, memory_order_seq_cst);
+	seq = atomic_load_explicit(&b->seq, memory_order_seq_cst);
+	for (i = 0; i < n; i++)
+		if (atomic_load_explicit(&rings[i]->head, memory_order_seq_cst) !=
+		    atomic_load_explicit(&rings[i]->tail, memory_order_relaxed))
+			break;
+	if (i == n)
+		futex_sleep(&b->seq, seq, max_us);
+	atomic_store_explicit(&b->sleeping, 0, memory_order_relaxed);
+}
+
+/*
+ * Producer: sleep until the consumer has freed the room a record of len
+ * bytes needs, and slack more (so that it is not woken for each record),
+ * or max_us pass.
+ */
+static void
+room_sleep(struct ring *r, size_t len, size_t slack, int64_t max_us)
+{
+	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	size_t need = RING_HDR + round8(len), to_end = r->size - (head & r->mask);
+	size_t want = head + (need > to_end ? to_end : 0) + need + slack;
+	uint32_t seq;
+
+	/* The tail at which that room is free: at most all of the ring. */
+	want = want > r->size ? want - r->size : 0;
+	if (want > head)
+		want = head;
+	atomic_store_explicit(&r->room_tail, want, memory_order_relaxed);
+	/*
+	 * Seq_cst (a release too: a consumer that sees it sleep sees
+	 * room_tail), paired with ring_wait: either the consumer sees it
+	 * sleep, or this reads the tail the consumer left.
+	 */
+	atomic_store_explicit(&r->room_sleeping, 1, memory_order_seq_cst);
+	seq = atomic_load_explicit(&r->room_seq, memory_order_seq_cst);
+	if (atomic_load_explicit(&r->tail, memory_order_seq_cst) < want)
+		futex_sleep(&r->room_seq, seq, max_us);
+	atomic_store_explicit(&r->room_sleeping, 0, memory_order_relaxed);
 }
 
 void *
 ring_reserve_wait(struct ring *r, size_t len, int may_drop)
 {
-	unsigned idle = 0;
+	unsigned spins = 0;
 	void *p;
 
 	while ((p = ring_reserve(r, len)) == NULL) {
-		if (may_drop && idle >= 8)
+		if (len > ring_max_record(r))
 			return NULL;
-		ring_idle_wait(&idle);
+		if (spins < RING_SPINS) {
+			spins++;
+			cpu_relax();
+			continue;
+		}
+		/* Whoever consumes must not sleep on what is there. */
+		ring_flush(r);
+		if (may_drop) {
+			room_sleep(r, len, 0, RING_DROP_WAIT_US);
+			return ring_reserve(r, len);
+		}
+		room_sleep(r, len, r->size / 4, RING_ROOM_MAX_US);
 	}
 	return p;
 }

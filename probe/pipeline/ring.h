@@ -45,14 +45,39 @@ void		 ring_release(struct ring *);
 int		 ring_empty(const struct ring *);
 
 /*
- * Either side, waiting for the other: yield a few times (it is usually
- * about to move), then sleep, longer the longer it stays idle, up to 1 ms.
- * *idle counts the waits; set it to 0 when the ring moves.
+ * Waiting.  A side that finds nothing to do spins a little (the other is
+ * usually about to move), then sleeps until the other side wakes it: a
+ * consumer on its bell, which the producers of its rings ring when they
+ * publish, a producer on its ring, which the consumer wakes when it has
+ * freed enough room.  Neither ever burns a core waiting.
+ *
+ * A check that the other side sleeps costs one read of a line it writes
+ * only when it sleeps; the read is not fenced on every record, so a wake
+ * can be late: until the next record, or ring_flush.  A sleep is bounded
+ * too, which also bounds a late wake.
  */
-void		 ring_idle_wait(unsigned *idle);
+struct ring_bell;
+
+struct ring_bell *ring_bell_new(void);
+void		 ring_bell_free(struct ring_bell *);
+/* The bell of the ring's consumer, which ring_commit rings. */
+void		 ring_set_bell(struct ring *, struct ring_bell *);
 /*
- * Producer: ring_reserve, waiting for room; with may_drop, give up after
- * a few tries and return NULL.
+ * Producer, before it may stop publishing for a while (its input is
+ * quiet, or it is about to sleep itself): wake the consumer if it sleeps.
+ */
+void		 ring_flush(struct ring *);
+/*
+ * Consumer: none of its n rings had a record.  Spin, then sleep on the
+ * bell until a producer publishes or max_us pass.  *idle counts the
+ * waits; set it to 0 when a ring moves.
+ */
+void		 ring_wait(struct ring_bell *, struct ring *const *rings,
+		    size_t n, unsigned *idle, int64_t max_us);
+/*
+ * Producer: ring_reserve, waiting for room (asleep once a spin has not
+ * found it, until a quarter of the ring is free); with may_drop, give up
+ * after a short wait (under a tenth of a millisecond) and return NULL.
  */
 void		*ring_reserve_wait(struct ring *, size_t len, int may_drop);
 

@@ -13,10 +13,17 @@
 #include "probe/pipeline/worker.h"
 #include "probe/vqprobe.h"
 
+/*
+ * The longest a worker with nothing to do sleeps before it looks again:
+ * the capture thread wakes it, so this only bounds a wake that came late.
+ */
+#define WORKER_MAX_SLEEP_US	50000
+
 struct worker {
 	pthread_t	 thread;
 	struct ring	*in;		/* from the capture thread */
 	struct ring	*out;		/* to the aggregator */
+	struct ring_bell *bell;		/* rung when in has records */
 	struct analyzer	*analyzer;
 	int		 live_view;
 	int		 watermarks;	/* set before the start */
@@ -34,6 +41,9 @@ worker_new(const struct analyzer_config *cfg, struct ring *in,
 	w->out = out;
 	w->live_view = live_view;
 	w->analyzer = analyzer_new(cfg);
+	if ((w->bell = ring_bell_new()) == NULL)
+		fatal("out of memory");
+	ring_set_bell(in, w->bell);
 	return w;
 }
 
@@ -43,6 +53,7 @@ worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	analyzer_free(w->analyzer);
+	ring_bell_free(w->bell);
 	free(w);
 }
 
@@ -107,7 +118,9 @@ worker_main(void *arg)
 	analyzer_set_emit(w->analyzer, worker_emit, worker_interval, w);
 	for (;;) {
 		if ((p = ring_peek(w->in, &len, &type)) == NULL) {
-			ring_idle_wait(&idle);
+			/* What it sent must not wait while it sleeps. */
+			ring_flush(w->out);
+			ring_wait(w->bell, &w->in, 1, &idle, WORKER_MAX_SLEEP_US);
 			continue;
 		}
 		idle = 0;
@@ -161,6 +174,7 @@ worker_main(void *arg)
 	snap = xcalloc(1, sizeof(*snap));
 	analyzer_snapshot(w->analyzer, snap);
 	worker_send(w, WIRE_FINAL, snap);
+	ring_flush(w->out);
 	return NULL;
 }
 
