@@ -104,3 +104,15 @@ endpoint_pack(const struct vq_endpoint *ep, uint8_t key[ENDPOINT_KEY_LEN])
 	key[17] = (uint8_t)(ep->port >> 8);
 	key[18] = (uint8_t)ep->port;
 }
+
+uint64_t
+endpoint_hash(const struct vq_endpoint *ep)
+{
+	uint64_t a, b;
+
+	memcpy(&a, ep->addr.bytes, 8);
+	memcpy(&b, ep->addr.bytes + 8, 8);
+	a ^= b * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ep->port << 40 ^
+	    ep->addr.family;
+	return a * 0xff51afd7ed558ccdULL;
+}

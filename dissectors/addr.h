@@ -34,6 +34,8 @@ void	addr_format_endpoint(const struct vq_endpoint *, char *buf, size_t size);
 int	addr_equal(const struct vq_addr *, const struct vq_addr *);
 /* The endpoint as a fixed-size hash key, with no padding bytes in it. */
 void	endpoint_pack(const struct vq_endpoint *, uint8_t key[ENDPOINT_KEY_LEN]);
+/* A hash of what endpoint_pack packs; its high bits are the best mixed. */
+uint64_t endpoint_hash(const struct vq_endpoint *);
 int	endpoint_equal(const struct vq_endpoint *, const struct vq_endpoint *);
 
 #endif /* VQ_ADDR_H */

@@ -24,9 +24,11 @@
 #include "dissectors/rtp.h"
 #include "dissectors/sdp.h"
 #include "dissectors/sip.h"
+#include "probe/analysis/analyzer-private.h"
 #include "probe/analysis/analyzer.h"
 #include "probe/analysis/calls.h"
 #include "probe/analysis/dpi.h"
+#include "probe/analysis/flows.h"
 #include "probe/analysis/streams.h"
 #include "probe/output/callpcap.h"
 #include "probe/vqprobe.h"
@@ -39,39 +41,6 @@
  */
 #define ANALYZER_LINGER_US	(5 * 1000000LL)
 
-struct analyzer {
-	struct analyzer_config	  cfg;
-	struct call_table	 *calls;
-	struct stream_table	 *streams;
-	struct dpi		 *dpi;		/* NULL: no classification */
-	struct callpcap		 *pcap;		/* NULL: no per-call pcaps */
-	uint64_t		  frame_order;	/* of the payload in hand */
-	analyzer_emit_fn	 *emit;
-	analyzer_interval_fn	 *emit_interval;
-	void			 *emit_arg;
-	int			  part_msgs;	/* a call's part has its messages */
-	/* The metrics interval being filled. */
-	int64_t			  next_interval_us;
-	struct snap_stream_interval *pending;	/* streams ended in it */
-	size_t			  n_pending;
-	size_t			  cap_pending;
-	uint64_t		  sip_requests[SNAP_SIP_METHODS];
-	uint64_t		  sip_responses[SNAP_SIP_METHODS]
-				    [SNAP_SIP_CLASSES];
-	int64_t			  next_session_check_us;
-	uint64_t		  version;	/* of the latest call copy */
-
-	uint64_t		  calls_evicted;
-	uint64_t		  streams_evicted;
-	uint64_t		  calls_timed_out;
-
-	uint64_t		  sip_messages;
-	uint64_t		  rtp_packets;
-	uint64_t		  rtcp_packets;
-	uint64_t		  not_rtp_packets;
-	uint64_t		  truncated[PROTO_COUNT];
-	uint64_t		  malformed[PROTO_COUNT];
-};
 
 void
 analyzer_config_default(struct analyzer_config *cfg)
@@ -118,6 +87,7 @@ analyzer_new(const struct analyzer_config *cfg)
 	sc.jbuf = cfg->jbuf;
 	sc.keep_points = cfg->keep_points;
 	a->streams = streams_new(&sc);
+	a->flows = flows_new(a->calls);
 	if (cfg->pcap_dir != NULL && (a->pcap = callpcap_new(cfg->pcap_dir)) ==
 	    NULL)
 		fatal("out of memory");
@@ -125,7 +95,7 @@ analyzer_new(const struct analyzer_config *cfg)
 }
 
 /* Count (and, for its first packets, classify) a packet no call explains. */
-static void
+void
 classify(struct analyzer *a, const struct pkt_meta *meta)
 {
 	struct dpi_flow_key key;
@@ -206,7 +176,7 @@ pending_add(struct analyzer *a)
 }
 
 /* The stream is over: settle it, report it, forget it. */
-static void
+void
 end_stream(struct analyzer *a, struct stream *s)
 {
 	stream_finish(s);
@@ -214,6 +184,7 @@ end_stream(struct analyzer *a, struct stream *s)
 		stream_interval(a->streams, s, stream_last_us(s), 1,
 		    pending_add(a));
 	emit_part(a, stream_call(s), s);
+	flows_forget(a->flows, s);
 	streams_remove(a->streams, s);
 }
 
@@ -242,6 +213,7 @@ analyzer_free(struct analyzer *a)
 	if (a == NULL)
 		return;
 	streams_free(a->streams);
+	flows_free(a->flows);
 	for (i = 0; a->pcap != NULL && i < calls_count(a->calls); i++)
 		callpcap_close(a->pcap, call_evidence(calls_at(a->calls, i)));
 	callpcap_free(a->pcap);
@@ -251,7 +223,7 @@ analyzer_free(struct analyzer *a)
 	free(a);
 }
 
-static void
+void
 count_result(struct analyzer *a, enum dissect_result r,
     enum dissect_proto proto)
 {
@@ -262,7 +234,7 @@ count_result(struct analyzer *a, enum dissect_result r,
 }
 
 /* A packet of call c into the call's pcap, when there are pcaps. */
-static void
+void
 keep_packet(struct analyzer *a, struct call *c, const struct pkt_meta *meta)
 {
 	struct callpcap_file *f;
@@ -279,7 +251,7 @@ keep_packet(struct analyzer *a, struct call *c, const struct pkt_meta *meta)
 	callpcap_packet(a->pcap, f, meta);
 }
 
-static void
+void
 handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 {
 	struct sip_msg msg;
@@ -333,192 +305,6 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 		    meta->payload, meta->payload_len);
 }
 
-/* Parse RTP; 0, or -1 (counted) when it is not well-formed RTP. */
-static int
-parse_rtp(struct analyzer *a, const struct pkt_meta *meta,
-    struct stream_pkt *r)
-{
-	enum dissect_result res;
-
-	res = rtp_parse(meta->payload, meta->payload_len,
-	    meta->payload_wirelen, &r->hdr);
-	count_result(a, res, PROTO_RTP);
-	if (res != DISSECT_OK)
-		return -1;
-	r->ts_us = meta->ts_us;
-	r->dscp = meta->dscp;
-	return 0;
-}
-
-/*
- * A new stream for this packet; when the table is full, the least
- * recently active stream ends to make room.
- */
-static struct stream *
-new_stream(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
-    const struct call_media *media, int media_is_dst)
-{
-	struct stream *old;
-
-	if (streams_count(a->streams) >= a->cfg.max_streams &&
-	    (old = streams_least_active(a->streams)) != NULL) {
-		a->streams_evicted++;
-		end_stream(a, old);
-	}
-	return streams_add(a->streams, meta, ssrc, media, media_is_dst,
-	    a->frame_order);
-}
-
-/* Account for a packet in its stream, and in its call's activity. */
-static void
-account(struct analyzer *a, struct stream *s, const struct stream_pkt *r)
-{
-	stream_account(a->streams, s, r);
-	if (stream_call(s) != NULL)
-		calls_touch_media(a->calls, stream_call(s), r->ts_us);
-}
-
-static void
-handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
-    const struct call_media *media, int media_is_dst)
-{
-	struct stream *s;
-	struct stream_pkt r;
-
-	if (parse_rtp(a, meta, &r) != 0)
-		return;
-	a->rtp_packets++;
-	/* The receiver's SDP says what its payload type numbers mean. */
-	stream_pkt_classify(&r, &media->sdp);
-	if ((s = streams_find(a->streams, meta, r.hdr.ssrc, media->period)) ==
-	    NULL)
-		s = new_stream(a, meta, r.hdr.ssrc, media, media_is_dst);
-	account(a, s, &r);
-}
-
-/*
- * RTP that no SDP announced: the stream it continues, or a flow that may
- * become one (streams_candidate).  When a flow does, both its packets are
- * accounted for, the first one as it was seen.
- */
-static void
-handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
-{
-	struct stream_pkt r, first;
-	struct stream *s;
-
-	if (meta->src.port < 1024 || meta->dst.port < 1024 ||
-	    meta->payload_len < 12 || (meta->payload[0] >> 6) != 2)
-		return;
-	memset(&r, 0, sizeof(r));
-	if (rtp_parse(meta->payload, meta->payload_len, meta->payload_wirelen,
-	    &r.hdr) != DISSECT_OK)
-		return;		/* not RTP: nothing to count it against */
-	r.ts_us = meta->ts_us;
-	r.dscp = meta->dscp;
-	stream_pkt_classify(&r, NULL);
-
-	if ((s = streams_find(a->streams, meta, r.hdr.ssrc, 0)) != NULL) {
-		a->rtp_packets++;
-		account(a, s, &r);
-		return;
-	}
-	if (!streams_candidate(a->streams, meta, &r, &first))
-		return;
-	s = new_stream(a, meta, r.hdr.ssrc, NULL, 0);
-	a->rtp_packets += 2;
-	account(a, s, &first);
-	account(a, s, &r);
-}
-
-/*
- * RTCP that no SDP announced is taken only when the whole datagram parses
- * as RTCP, between unprivileged ports: the checks of RFC 3550 A.2 (version,
- * lengths adding up) seldom hold for anything else.
- */
-static int
-rtcp_well_formed(const struct pkt_meta *meta)
-{
-	struct rtcp_iter it;
-	struct rtcp_packet pkt;
-
-	if (meta->src.port < 1024 || meta->dst.port < 1024)
-		return 0;
-	rtcp_iter_init(&it, meta->payload, meta->payload_len,
-	    meta->payload_wirelen);
-	while (rtcp_next(&it, &pkt))
-		;
-	return it.result == DISSECT_OK && it.n_packets > 0;
-}
-
-/* Walk a compound RTCP datagram and file what it says under its streams. */
-static void
-handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
-{
-	struct rtcp_iter it;
-	struct rtcp_packet pkt;
-
-	a->rtcp_packets++;
-	rtcp_iter_init(&it, meta->payload, meta->payload_len,
-	    meta->payload_wirelen);
-	while (rtcp_next(&it, &pkt)) {
-		if (pkt.type == RTCP_SR || pkt.type == RTCP_RR)
-			streams_rtcp_report(a->streams, &pkt.u.report,
-			    pkt.type == RTCP_SR, meta->ts_us);
-		else if (pkt.type == RTCP_XR)
-			streams_rtcp_xr(a->streams, &pkt.u.xr);
-	}
-	count_result(a, it.result, PROTO_RTCP);
-}
-
-static void
-handle_udp(struct analyzer *a, const struct pkt_meta *meta)
-{
-	const struct call_media *media;
-	int media_is_dst = 1;
-
-	if (sip_looks_like(meta->payload, meta->payload_len)) {
-		handle_sip(a, meta);
-		return;
-	}
-	if (rtp_is_rtcp(meta->payload, meta->payload_len)) {
-		if ((media = calls_rtcp_find(a->calls, &meta->dst)) != NULL ||
-		    (media = calls_rtcp_find(a->calls, &meta->src)) != NULL) {
-			keep_packet(a, media->call, meta);
-			handle_rtcp(a, meta);
-		} else {
-			classify(a, meta);
-			if (rtcp_well_formed(meta))
-				handle_rtcp(a, meta);
-		}
-		return;
-	}
-	media = calls_media_find(a->calls, &meta->dst);
-	if (media == NULL) {
-		media = calls_media_find(a->calls, &meta->src);
-		media_is_dst = 0;
-	}
-	if (media != NULL)
-		keep_packet(a, media->call, meta);
-	if (media != NULL && !media->sdp.not_rtp) {
-		handle_rtp(a, meta, media, media_is_dst);
-		return;
-	}
-	if (media != NULL) {
-		a->not_rtp_packets++;	/* T.38 and the like: not voice */
-		return;
-	}
-	/* No SIP explains it: nDPI names it (RTP without SDP too). */
-	classify(a, meta);
-	if (meta->payload_len >= 12)
-		handle_unsignalled(a, meta);
-	else if (meta->payload_len < meta->payload_wirelen)
-		/*
-		 * The capture cut the datagram before anything could tell
-		 * what it carries: that is lost to the analysis, so count it.
-		 */
-		a->truncated[PROTO_UDP]++;
-}
 
 void
 analyzer_payload(struct analyzer *a, const struct pkt_meta *meta,
@@ -531,7 +317,7 @@ analyzer_payload(struct analyzer *a, const struct pkt_meta *meta,
 			handle_sip(a, meta);
 		return;
 	}
-	handle_udp(a, meta);
+	analyzer_udp(a, meta);
 }
 
 /* Add this analyzer's counts to what the capture stage counted. */

@@ -67,8 +67,8 @@ struct call {
 	struct snap_sip_msg *msgs;
 	size_t		 n_msgs;
 	size_t		 msgs_dropped;
-	/* n_msgs + msgs_dropped + 1 in the latest part that carried them. */
-	size_t		 msgs_sent;
+	size_t		 msgs_sent;	/* n_msgs + msgs_dropped + 1 when a
+					   part last carried them */
 	/* The media endpoints its SDP put in the map, packed. */
 	uint8_t		(*media_keys)[ENDPOINT_KEY_LEN];
 	size_t		 n_media_keys;
@@ -99,7 +99,15 @@ struct call_table {
 	size_t			  n_removed;	/* in order[] until compaction */
 	struct call		 *lru_head;	/* least recently active */
 	struct call		 *lru_tail;
+	uint32_t		  stamps[CALLS_MEDIA_STAMPS];
 };
+
+const uint32_t *
+calls_media_stamps(const struct call_table *t)
+{
+	return t->stamps;
+}
+
 
 /* Take a call out of the activity list. */
 static void
@@ -165,6 +173,7 @@ rtcp_unindex(struct call_table *t, struct media_entry *e)
 static void
 media_entry_free(struct call_table *t, struct media_entry *e)
 {
+	t->stamps[calls_media_stamp_at(&e->media.endpoint)]++;
 	rtcp_unindex(t, e);
 	HASH_DEL(t->media, e);
 	free(e);
@@ -421,6 +430,7 @@ learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
 	} else if (e->media.sdp.not_rtp != sm->not_rtp)
 		e->media.period++;
 	/* A later call reusing the address and port takes it over. */
+	t->stamps[calls_media_stamp_at(&sm->rtp)]++;
 	rtcp_unindex(t, e);
 	e->media.endpoint = sm->rtp;
 	e->media.call = c;

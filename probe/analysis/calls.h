@@ -30,6 +30,21 @@ struct call_media {
 	uint32_t		 period;
 };
 
+/*
+ * Where the media stamp of an endpoint is kept, and the stamps: the one
+ * at an endpoint's place moves whenever what calls_media_find says of it
+ * may have (a flow that saw it unmoved can trust what it found then).
+ * Endpoints share places: a move there makes others look again, no more.
+ */
+#define CALLS_MEDIA_STAMPS	16384
+static inline unsigned
+calls_media_stamp_at(const struct vq_endpoint *ep)
+{
+	return (unsigned)(endpoint_hash(ep) >> 50);	/* 14 bits */
+}
+
+const uint32_t		*calls_media_stamps(const struct call_table *);
+
 struct call_table	*calls_new(void);
 void			 calls_free(struct call_table *);
 

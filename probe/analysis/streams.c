@@ -362,6 +362,18 @@ stream_last_us(const struct stream *s)
 	return s->last_us;
 }
 
+const struct vq_endpoint *
+stream_src(const struct stream *s)
+{
+	return &s->src;
+}
+
+const struct vq_endpoint *
+stream_dst(const struct stream *s)
+{
+	return &s->dst;
+}
+
 int
 stream_has_news(const struct stream *s)
 {

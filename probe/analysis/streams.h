@@ -88,6 +88,9 @@ void		 stream_account(struct stream_table *, struct stream *,
 /* Its call (NULL: media without signalling) and its latest packet. */
 struct call	*stream_call(const struct stream *);
 int64_t		 stream_last_us(const struct stream *);
+/* The endpoints its packets go from and to. */
+const struct vq_endpoint *stream_src(const struct stream *);
+const struct vq_endpoint *stream_dst(const struct stream *);
 /* It had packets since its last interval report, or never had one. */
 int		 stream_has_news(const struct stream *);
 /* Settle what its listener's model still holds undecided. */

@@ -1,0 +1,250 @@
+/*
+ * The media of each packet (see analyzer-private.h): RTP to its stream,
+ * by one lookup in the flow table when the flow is known, else through
+ * the media map and the stream table; RTCP to the streams it speaks of;
+ * RTP that no SDP announced once it proves to be a stream.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "dissectors/rtcp.h"
+#include "dissectors/rtp.h"
+#include "dissectors/sip.h"
+#include "probe/analysis/analyzer-private.h"
+
+/* Parse RTP; 0, or -1 (counted) when it is not well-formed RTP. */
+static int
+parse_rtp(struct analyzer *a, const struct pkt_meta *meta,
+    struct stream_pkt *r)
+{
+	enum dissect_result res;
+
+	res = rtp_parse(meta->payload, meta->payload_len,
+	    meta->payload_wirelen, &r->hdr);
+	count_result(a, res, PROTO_RTP);
+	if (res != DISSECT_OK)
+		return -1;
+	r->ts_us = meta->ts_us;
+	r->dscp = meta->dscp;
+	return 0;
+}
+
+/*
+ * A new stream for this packet; when the table is full, the least
+ * recently active stream ends to make room.
+ */
+static struct stream *
+new_stream(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
+    const struct call_media *media, int media_is_dst)
+{
+	struct stream *old;
+
+	if (streams_count(a->streams) >= a->cfg.max_streams &&
+	    (old = streams_least_active(a->streams)) != NULL) {
+		a->streams_evicted++;
+		end_stream(a, old);
+	}
+	return streams_add(a->streams, meta, ssrc, media, media_is_dst,
+	    a->frame_order);
+}
+
+/* Account for a packet in its stream, and in its call's activity. */
+static void
+account(struct analyzer *a, struct stream *s, const struct stream_pkt *r)
+{
+	stream_account(a->streams, s, r);
+	if (stream_call(s) != NULL)
+		calls_touch_media(a->calls, stream_call(s), r->ts_us);
+}
+
+static void
+handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
+    const struct call_media *media, int media_is_dst)
+{
+	struct stream *s;
+	struct stream_pkt r;
+
+	if (parse_rtp(a, meta, &r) != 0)
+		return;
+	a->rtp_packets++;
+	/* The receiver's SDP says what its payload type numbers mean. */
+	stream_pkt_classify(&r, &media->sdp);
+	if ((s = streams_find(a->streams, meta, r.hdr.ssrc, media->period)) ==
+	    NULL)
+		s = new_stream(a, meta, r.hdr.ssrc, media, media_is_dst);
+	account(a, s, &r);
+	flows_put(a->flows, meta, s, r.hdr.ssrc, media, media_is_dst);
+}
+
+/*
+ * RTP that no SDP announced: the stream it continues, or a flow that may
+ * become one (streams_candidate).  When a flow does, both its packets are
+ * accounted for, the first one as it was seen.
+ */
+static void
+handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
+{
+	struct stream_pkt r, first;
+	struct stream *s;
+
+	if (meta->src.port < 1024 || meta->dst.port < 1024 ||
+	    meta->payload_len < 12 || (meta->payload[0] >> 6) != 2)
+		return;
+	memset(&r, 0, sizeof(r));
+	if (rtp_parse(meta->payload, meta->payload_len, meta->payload_wirelen,
+	    &r.hdr) != DISSECT_OK)
+		return;		/* not RTP: nothing to count it against */
+	r.ts_us = meta->ts_us;
+	r.dscp = meta->dscp;
+	stream_pkt_classify(&r, NULL);
+
+	if ((s = streams_find(a->streams, meta, r.hdr.ssrc, 0)) != NULL) {
+		a->rtp_packets++;
+		account(a, s, &r);
+	} else {
+		if (!streams_candidate(a->streams, meta, &r, &first))
+			return;
+		s = new_stream(a, meta, r.hdr.ssrc, NULL, 0);
+		a->rtp_packets += 2;
+		account(a, s, &first);
+		account(a, s, &r);
+	}
+	flows_put(a->flows, meta, s, r.hdr.ssrc, NULL, 0);
+}
+
+/*
+ * A packet of a stream the flow table knows, nothing changed since: what
+ * handle_rtp or handle_unsignalled would do with it, after one lookup.
+ * 0: it takes the long way.
+ */
+static int
+handle_known(struct analyzer *a, const struct pkt_meta *meta)
+{
+	const uint8_t *p = meta->payload;
+	struct stream_pkt r;
+	struct flow *f;
+
+	if (meta->payload_len < 12 || (f = flows_find(a->flows, meta)) ==
+	    NULL || f->ssrc != ((uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 |
+	    (uint32_t)p[10] << 8 | p[11]))
+		return 0;
+	if (f->media == NULL) {
+		classify(a, meta);
+		memset(&r, 0, sizeof(r));
+		if ((p[0] >> 6) != 2 || rtp_parse(p, meta->payload_len,
+		    meta->payload_wirelen, &r.hdr) != DISSECT_OK)
+			return 1;
+		r.ts_us = meta->ts_us;
+		r.dscp = meta->dscp;
+		stream_pkt_classify(&r, NULL);
+	} else {
+		keep_packet(a, f->media->call, meta);
+		if (parse_rtp(a, meta, &r) != 0)
+			return 1;
+		/* What its payload type means, looked up once. */
+		if (r.hdr.payload_type != f->pt) {
+			stream_pkt_classify(&r, &f->media->sdp);
+			f->pt = r.hdr.payload_type;
+			f->kind = (uint8_t)r.kind;
+			f->encoding = r.encoding;
+			f->clock_rate_hz = r.clock_rate_hz;
+		}
+		r.kind = (enum rtpstat_kind)f->kind;
+		r.encoding = f->encoding;
+		r.clock_rate_hz = f->clock_rate_hz;
+	}
+	a->rtp_packets++;
+	account(a, f->stream, &r);
+	return 1;
+}
+
+/*
+ * RTCP that no SDP announced is taken only when the whole datagram parses
+ * as RTCP, between unprivileged ports: the checks of RFC 3550 A.2 (version,
+ * lengths adding up) seldom hold for anything else.
+ */
+static int
+rtcp_well_formed(const struct pkt_meta *meta)
+{
+	struct rtcp_iter it;
+	struct rtcp_packet pkt;
+
+	if (meta->src.port < 1024 || meta->dst.port < 1024)
+		return 0;
+	rtcp_iter_init(&it, meta->payload, meta->payload_len,
+	    meta->payload_wirelen);
+	while (rtcp_next(&it, &pkt))
+		;
+	return it.result == DISSECT_OK && it.n_packets > 0;
+}
+
+/* Walk a compound RTCP datagram and file what it says under its streams. */
+static void
+handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
+{
+	struct rtcp_iter it;
+	struct rtcp_packet pkt;
+
+	a->rtcp_packets++;
+	rtcp_iter_init(&it, meta->payload, meta->payload_len,
+	    meta->payload_wirelen);
+	while (rtcp_next(&it, &pkt)) {
+		if (pkt.type == RTCP_SR || pkt.type == RTCP_RR)
+			streams_rtcp_report(a->streams, &pkt.u.report,
+			    pkt.type == RTCP_SR, meta->ts_us);
+		else if (pkt.type == RTCP_XR)
+			streams_rtcp_xr(a->streams, &pkt.u.xr);
+	}
+	count_result(a, it.result, PROTO_RTCP);
+}
+
+void
+analyzer_udp(struct analyzer *a, const struct pkt_meta *meta)
+{
+	const struct call_media *media;
+	int media_is_dst = 1;
+
+	if (sip_looks_like(meta->payload, meta->payload_len)) {
+		handle_sip(a, meta);
+		return;
+	}
+	if (rtp_is_rtcp(meta->payload, meta->payload_len)) {
+		if ((media = calls_rtcp_find(a->calls, &meta->dst)) != NULL ||
+		    (media = calls_rtcp_find(a->calls, &meta->src)) != NULL) {
+			keep_packet(a, media->call, meta);
+			handle_rtcp(a, meta);
+		} else {
+			classify(a, meta);
+			if (rtcp_well_formed(meta))
+				handle_rtcp(a, meta);
+		}
+		return;
+	}
+	if (handle_known(a, meta))
+		return;
+	media = calls_media_find(a->calls, &meta->dst);
+	if (media == NULL) {
+		media = calls_media_find(a->calls, &meta->src);
+		media_is_dst = 0;
+	}
+	if (media != NULL)
+		keep_packet(a, media->call, meta);
+	if (media != NULL && !media->sdp.not_rtp) {
+		handle_rtp(a, meta, media, media_is_dst);
+		return;
+	}
+	if (media != NULL) {
+		a->not_rtp_packets++;	/* T.38 and the like: not voice */
+		return;
+	}
+	/* No SIP explains it: nDPI names it (RTP without SDP too). */
+	classify(a, meta);
+	if (meta->payload_len >= 12)
+		handle_unsignalled(a, meta);
+	else if (meta->payload_len < meta->payload_wirelen)
+		/*
+		 * The capture cut the datagram before anything could tell
+		 * what it carries: that is lost to the analysis, so count it.
+		 */
+		a->truncated[PROTO_UDP]++;
+}
