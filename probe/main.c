@@ -299,6 +299,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "vqprobe: terminal view: %s\n", why);
 			exit(VQ_EXIT_USAGE);
 		}
+		tui_keep(view.tui, opt.tui_calls);
 		view.pipeline = pl;
 		view.influx = influx;
 		view.source = source;

@@ -24,6 +24,7 @@
 #include "probe/options.h"
 #include "probe/subnet.h"
 #include "probe/vqprobe.h"
+#include "tui/tui.h"
 
 #define OPTIONS_DEFAULT_CONFIG	"/etc/vqprobe/vqprobe.conf"
 
@@ -172,6 +173,12 @@ static const struct options_entry options_table[] = {
 	  .help = "the terminal view (default when standard output is a\n"
 		  "terminal and the JSON report does not go there)",
 	  .set = options_set_flag, .field = OPTIONS_FIELD(tui), .value = 1 },
+	{ .name = "tui-calls", .arg = "N",
+	  .help = "the ended calls the view keeps besides those still up:\n"
+		  "the worst, then the latest (1000); 0: none",
+	  .set = options_set_count, .field = OPTIONS_FIELD(tui_calls),
+	  .what = "number of ended calls to keep", .min = 0,
+	  .max = 100000000 },
 	{ .name = "no-tui",
 	  .help = "print the per-call table at the end instead",
 	  .set = options_set_flag, .field = OPTIONS_FIELD(tui), .value = 0 },
@@ -253,7 +260,8 @@ static const char options_synopsis[] =
 "               [--stream-timeout SEC] [--call-timeout SEC]\n"
 "               [--session-timer SEC] [--max-calls N] [--max-streams N]\n"
 "               [--jitter-buffer fixed|adaptive] [--jb-ms MS] [--no-plc]\n"
-"               [--no-dpi] [--tui | --no-tui] [--no-table] [--config FILE]\n"
+"               [--no-dpi] [--tui [--tui-calls N] | --no-tui] [--no-table]\n"
+"               [--config FILE]\n"
 "               [--influx URL (--influx-db DB | --influx-bucket B\n"
 "               --influx-org O) [--influx-rp RP] [--influx-ca FILE]\n"
 "               [--probe-name NAME] [--label KEY=VALUE]...\n"
@@ -761,6 +769,7 @@ options_parse(struct options *o, int argc, char **argv)
 	capture_live_config_default(&o->live);
 	influx_config_default(&o->influx);
 	o->tui = -1;
+	o->tui_calls = TUI_KEEP_ENDED;
 	o->log_dest = LOG_TO_STDERR;
 	o->log_level = LOG_LEVEL_DEFAULT;
 	if (gethostname(o->host, sizeof(o->host) - 1) != 0 || !o->host[0])

@@ -33,6 +33,7 @@ struct options {
 	struct export_config export;
 	char		 host[256];	/* the default probe name */
 	int		 tui;		/* -1: on if stdout is a terminal */
+	size_t		 tui_calls;	/* ended calls the view keeps */
 	int		 no_table;	/* --no-table */
 	enum log_dest	 log_dest;	/* --log */
 	enum log_level	 log_level;	/* --log-level */

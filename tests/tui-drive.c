@@ -9,10 +9,14 @@
  * escape sequences included), and intervals whose worst has the stream's
  * minimum MOS.  They exercise the view; they are not measurements.
  *
- *   tui-drive [--dump] [--copies N] [--live] [--pid-file FILE] REPORT.json
+ *   tui-drive [--dump] [--copies N] [--live] [--tui-calls N]
+ *             [--pid-file FILE] REPORT.json
  *
  * --dump prints what the list shows of each call (figures, colours, the
  * verdict) as JSON, without a terminal;
+ * --tui-calls N keeps what vqprobe --tui-calls N keeps (without it, every
+ * call of the report): with --dump, the output is then an object, the
+ * rows kept under "calls" and how many were not kept under "not_kept";
  * --copies N shows every call N times (scrolling through thousands);
  * --live sends an update every second as a live probe would.
  */
@@ -426,10 +430,11 @@ drive_dump_cell(struct json_object *side, struct json_object *poor,
 
 /*
  * What the list shows of each call, as a JSON array on standard output
- * (tests/verdict.test compares it with the other outputs).
+ * (tests/verdict.test compares it with the other outputs); with a bound,
+ * an object: that array as "calls", and "not_kept".
  */
 static void
-drive_dump(const struct snapshot *snap)
+drive_dump(const struct snapshot *snap, int bounded, size_t not_kept)
 {
 	struct json_object *all = json_object_new_array();
 	struct tui_side_cells cells[2];
@@ -459,6 +464,14 @@ drive_dump(const struct snapshot *snap)
 		}
 		json_object_array_add(all, row);
 	}
+	if (bounded) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "calls", all);
+		json_object_object_add(o, "not_kept",
+		    json_object_new_int64((int64_t)not_kept));
+		all = o;
+	}
 	printf("%s\n", json_object_to_json_string_ext(all,
 	    JSON_C_TO_STRING_PRETTY));
 	json_object_put(all);
@@ -472,7 +485,7 @@ main(int argc, char **argv)
 	struct snap_status status;
 	const char *cause, *pid_file = NULL;
 	struct tui *view;
-	size_t copies = 1, i;
+	size_t copies = 1, i, keep = SIZE_MAX;
 	int live = 0, dump = 0, optind;
 	double last_end = 0;
 
@@ -484,6 +497,9 @@ main(int argc, char **argv)
 			copies = strtoul(argv[++optind], NULL, 10);
 		else if (strcmp(argv[optind], "--live") == 0)
 			live = 1;
+		else if (strcmp(argv[optind], "--tui-calls") == 0 &&
+		    optind + 1 < argc)
+			keep = strtoul(argv[++optind], NULL, 10);
 		else if (strcmp(argv[optind], "--pid-file") == 0 &&
 		    optind + 1 < argc)
 			pid_file = argv[++optind];
@@ -497,7 +513,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (dump) {
-		drive_dump(&snap);
+		size_t not_kept = 0;
+
+		if (keep != SIZE_MAX)
+			not_kept = tui_keep_calls(&snap, keep);
+		drive_dump(&snap, keep != SIZE_MAX, not_kept);
 		snapshot_release(&snap);
 		return 0;
 	}
@@ -528,6 +548,7 @@ main(int argc, char **argv)
 		snapshot_release(&snap);
 		return 1;
 	}
+	tui_keep(view, keep);
 	tui_update(view, &snap, &status);
 	while (!tui_poll(view, 1000)) {
 		if (!live)
@@ -544,6 +565,6 @@ main(int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr, "usage: tui-drive [--dump] [--copies N] [--live] "
-	    "[--pid-file FILE] REPORT.json\n");
+	    "[--tui-calls N] [--pid-file FILE] REPORT.json\n");
 	return 2;
 }

@@ -294,8 +294,10 @@ tui_header(const struct tui *t)
 		    (unsigned long long)st->active_calls,
 		    (unsigned long long)st->active_streams);
 	else
+		/* What the capture had, kept or not. */
 		snprintf(buf, sizeof(buf), "  %zu calls %zu streams",
-		    t->snap.n_calls, t->snap.n_streams);
+		    t->snap.n_calls + t->calls_not_kept,
+		    t->snap.n_streams + t->streams_not_kept);
 	tui_header_piece(x, bar, buf);
 }
 

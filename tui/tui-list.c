@@ -314,16 +314,19 @@ tui_list_draw(struct tui *t)
 {
 	int x[TUI_NCOLUMNS], width[TUI_NCOLUMNS], y, page = tui_list_page();
 	attr_t label = tui_style(t, TUI_LABEL);
-	size_t i, ended = 0;
+	char gone[64] = "";
+	size_t i;
+	int title;
 
-	for (i = 0; i < t->snap.n_calls; i++)
-		if (t->snap.calls[i].end_s >= 0)
-			ended++;
-	tui_putf(1, 0, COLS, A_BOLD, " Calls %zu of %zu   sort: %s   "
-	    "ended calls: %s%s%s", t->n_rows, t->snap.n_calls,
+	/* The bound (--tui-calls) let older ended calls go: say how many. */
+	if (t->calls_not_kept > 0)
+		snprintf(gone, sizeof(gone), " (%zu older calls not kept)",
+		    t->calls_not_kept);
+	title = tui_putf(1, 0, COLS, A_BOLD, " Calls %zu of %zu%s   sort: %s   "
+	    "ended calls: %s%s%s", t->n_rows, t->snap.n_calls, gone,
 	    tui_sort_names[t->sort], t->hide_ended ? "hidden" : "shown",
 	    t->filter_len > 0 ? "   filter: " : "", t->filter);
-	if (t->n_orphans > 0 && COLS >= 100)
+	if (t->n_orphans > 0 && COLS >= 100 && title < COLS - 24)
 		tui_putf(1, COLS - 24, 24, tui_style(t, TUI_DIM),
 		    "%zu streams w/o call (u)", t->n_orphans);
 	tui_layout(x, width);

@@ -75,6 +75,13 @@ struct tui {
 
 	struct snapshot		 snap;
 	struct snap_status	 status;
+	/*
+	 * The bound: every call still up, keep_ended ended ones; what the
+	 * last update let go of (ended calls, and their streams).
+	 */
+	size_t			 keep_ended;
+	size_t			 calls_not_kept;
+	size_t			 streams_not_kept;
 	int			 have_status;
 	char			 exporter[TUI_EXPORTER_LEN];
 

@@ -93,17 +93,37 @@ tui_terminate_strings(struct snapshot *s)
 	}
 }
 
-/* Copy a snapshot and everything it points to. */
-static void
-tui_copy_snapshot(struct snapshot *dst, const struct snapshot *src)
+/*
+ * Copy what a snapshot keeps (keep[i]: call i) and everything it points
+ * to: the calls kept, their streams and the streams without a call.
+ * Returns how many streams were left out with their calls.
+ */
+static size_t
+tui_copy_snapshot(struct snapshot *dst, const struct snapshot *src,
+    const unsigned char *keep)
 {
-	size_t i, j;
+	size_t i, j, n_calls = 0, n_streams = 0, *at;
 
 	*dst = *src;
-	dst->calls = tui_memdup(src->calls, src->n_calls, sizeof(*src->calls));
-	for (i = 0; i < dst->n_calls; i++) {
-		struct snap_call *c = &dst->calls[i];
+	/* Where each call kept goes in the copy. */
+	at = tui_xcalloc(src->n_calls, sizeof(*at));
+	for (i = 0; i < src->n_calls; i++)
+		at[i] = keep[i] ? n_calls++ : SNAP_NO_CALL;
+	for (i = 0; i < src->n_streams; i++) {
+		size_t call = src->streams[i].call;
 
+		if (call >= src->n_calls || at[call] != SNAP_NO_CALL)
+			n_streams++;
+	}
+	dst->calls = tui_xcalloc(n_calls, sizeof(*dst->calls));
+	dst->n_calls = n_calls;
+	for (i = 0; i < src->n_calls; i++) {
+		struct snap_call *c;
+
+		if (at[i] == SNAP_NO_CALL)
+			continue;
+		c = &dst->calls[at[i]];
+		*c = src->calls[i];
 		c->msgs = snap_msgs_dup(c->msgs, c->n_msgs);
 		if (c->n_msgs > 0 && c->msgs == NULL)
 			tui_fatal("out of memory");
@@ -111,13 +131,21 @@ tui_copy_snapshot(struct snapshot *dst, const struct snapshot *src)
 			if (c->msgs[j].text == NULL)
 				c->msgs[j].text_len = 0;
 	}
-	dst->streams = tui_memdup(src->streams, src->n_streams,
-	    sizeof(*src->streams));
-	for (i = 0; i < dst->n_streams; i++) {
-		struct snap_stream *s = &dst->streams[i];
+	dst->streams = tui_xcalloc(n_streams, sizeof(*dst->streams));
+	dst->n_streams = n_streams;
+	for (i = 0, j = 0; i < src->n_streams; i++) {
+		const struct snap_stream *from = &src->streams[i];
+		struct snap_stream *s;
 
+		if (from->call < src->n_calls && at[from->call] == SNAP_NO_CALL)
+			continue;
+		s = &dst->streams[j++];
+		*s = *from;
+		if (from->call < src->n_calls)
+			s->call = at[from->call];
 		s->points = tui_memdup(s->points, s->n_points, sizeof(*s->points));
 	}
+	free(at);
 	/* An empty list of applications is not "not classified" (NULL). */
 	dst->apps = NULL;
 	if (src->apps != NULL) {
@@ -127,6 +155,7 @@ tui_copy_snapshot(struct snapshot *dst, const struct snapshot *src)
 			memcpy(dst->apps, src->apps,
 			    src->n_apps * sizeof(*src->apps));
 	}
+	return src->n_streams - n_streams;
 }
 
 /* Whether a call is over. */
@@ -143,6 +172,182 @@ tui_add_stream(struct tui_call_info *info, const struct snap_stream *s)
 	verdict_sums_add(info->media, s);
 	if (info->codec[0] == '\0' && s->codec[0] != '\0')
 		info->codec = s->codec;
+}
+
+/* An ended call as the bound ranks it. */
+struct tui_rank {
+	int		impaired;
+	int		have_mos;
+	double		mos;		/* its worse direction's */
+	double		end_s;
+	uint64_t	order;		/* capture frame of its INVITE */
+	size_t		call;
+};
+
+/* Worst first: impaired, then the lowest MOS (none: last), then the latest. */
+static int
+tui_compare_worst(const void *a, const void *b)
+{
+	const struct tui_rank *x = a, *y = b;
+
+	if (x->impaired != y->impaired)
+		return x->impaired ? -1 : 1;
+	if (x->have_mos != y->have_mos)
+		return x->have_mos ? -1 : 1;
+	if (x->have_mos && x->mos != y->mos)
+		return x->mos < y->mos ? -1 : 1;
+	if (x->end_s != y->end_s)
+		return x->end_s > y->end_s ? -1 : 1;
+	return x->order > y->order ? -1 : x->order < y->order;
+}
+
+/* Latest first: the latest end, then the latest INVITE. */
+static int
+tui_compare_latest(const void *a, const void *b)
+{
+	const struct tui_rank *x = a, *y = b;
+
+	if (x->end_s != y->end_s)
+		return x->end_s > y->end_s ? -1 : 1;
+	return x->order > y->order ? -1 : x->order < y->order;
+}
+
+/*
+ * Which calls a snapshot keeps (keep[i] for call i): those still up, the
+ * pinned one (or SNAP_NO_CALL), and keep_ended of the ended others, the
+ * worst then the latest (see tui_keep_calls).  Returns how many are not
+ * kept.  Only impaired calls compete for the worst half: a clean call's
+ * slightly lower MOS is no reason to keep it rather than a later one.
+ */
+static size_t
+tui_keep_mark(const struct snapshot *s, size_t keep_ended, size_t pin,
+    unsigned char *keep)
+{
+	struct verdict_sums (*sums)[2];
+	struct verdict_call v;
+	struct tui_rank *rank;
+	size_t i, n = 0, kept = 0;
+
+	for (i = 0; i < s->n_calls; i++) {
+		keep[i] = !tui_call_ended(&s->calls[i]) || i == pin;
+		if (!keep[i])
+			n++;
+	}
+	if (n <= keep_ended) {
+		for (i = 0; i < s->n_calls; i++)
+			keep[i] = 1;
+		return 0;
+	}
+	/* Their figures as the list shows them: their streams, summed. */
+	sums = tui_xcalloc(s->n_calls, sizeof(*sums));
+	for (i = 0; i < s->n_streams; i++) {
+		size_t call = s->streams[i].call;
+
+		if (call < s->n_calls && !keep[call])
+			verdict_sums_add(sums[call], &s->streams[i]);
+	}
+	rank = tui_xcalloc(n, sizeof(*rank));
+	for (i = 0, n = 0; i < s->n_calls; i++) {
+		if (keep[i])
+			continue;
+		verdict_call_from(sums[i], &v);
+		rank[n].impaired = v.impaired;
+		rank[n].have_mos = v.have_mos;
+		rank[n].mos = v.mos;
+		rank[n].end_s = s->calls[i].end_s;
+		rank[n].order = s->calls[i].order;
+		rank[n].call = i;
+		n++;
+	}
+	free(sums);
+	qsort(rank, n, sizeof(*rank), tui_compare_worst);
+	for (i = 0; i < n && kept < keep_ended / 2 && rank[i].impaired; i++) {
+		keep[rank[i].call] = 1;
+		kept++;
+	}
+	qsort(rank, n, sizeof(*rank), tui_compare_latest);
+	for (i = 0; i < n && kept < keep_ended; i++)
+		if (!keep[rank[i].call]) {
+			keep[rank[i].call] = 1;
+			kept++;
+		}
+	free(rank);
+	return n - kept;
+}
+
+/* An array cut down to n objects of size bytes (NULL for none). */
+static void *
+tui_shrink(void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (n == 0) {
+		free(p);
+		return NULL;
+	}
+	/* A failed shrink leaves the larger block, which is as good. */
+	if ((q = realloc(p, n * size)) == NULL)
+		return p;
+	return q;
+}
+
+/*
+ * Let go of the calls a snapshot does not keep (see tui_keep_mark), with
+ * their streams, in place: the others keep their order.  Returns how many
+ * calls went; *streams_gone (if not NULL): how many streams.
+ */
+static size_t
+tui_trim(struct snapshot *s, size_t keep_ended, size_t pin,
+    size_t *streams_gone)
+{
+	unsigned char *keep;
+	size_t i, gone, n_calls = 0, n_streams = 0, *at;
+
+	if (streams_gone != NULL)
+		*streams_gone = 0;
+	keep = tui_xcalloc(s->n_calls, 1);
+	gone = tui_keep_mark(s, keep_ended, pin, keep);
+	if (gone == 0) {
+		free(keep);
+		return 0;
+	}
+	at = tui_xcalloc(s->n_calls, sizeof(*at));
+	for (i = 0; i < s->n_calls; i++) {
+		if (!keep[i]) {
+			snap_call_release(&s->calls[i]);
+			at[i] = SNAP_NO_CALL;
+			continue;
+		}
+		at[i] = n_calls;
+		s->calls[n_calls++] = s->calls[i];
+	}
+	for (i = 0; i < s->n_streams; i++) {
+		struct snap_stream *st = &s->streams[i];
+
+		if (st->call < s->n_calls) {
+			if (at[st->call] == SNAP_NO_CALL) {
+				free(st->points);
+				continue;
+			}
+			st->call = at[st->call];
+		}
+		s->streams[n_streams++] = *st;
+	}
+	if (streams_gone != NULL)
+		*streams_gone = s->n_streams - n_streams;
+	s->calls = tui_shrink(s->calls, n_calls, sizeof(*s->calls));
+	s->n_calls = n_calls;
+	s->streams = tui_shrink(s->streams, n_streams, sizeof(*s->streams));
+	s->n_streams = n_streams;
+	free(at);
+	free(keep);
+	return gone;
+}
+
+size_t
+tui_keep_calls(struct snapshot *s, size_t keep_ended)
+{
+	return tui_trim(s, keep_ended, SNAP_NO_CALL, NULL);
 }
 
 /* Group the streams by call and find those without one. */
@@ -345,7 +550,8 @@ tui_find_call(const struct snapshot *s, const struct snap_call *old)
 
 	for (i = 0; i < s->n_calls; i++)
 		if (s->calls[i].order == old->order &&
-		    strcmp(s->calls[i].call_id, old->call_id) == 0)
+		    strncmp(s->calls[i].call_id, old->call_id,
+		    sizeof(old->call_id)) == 0)
 			return i;
 	return SNAP_NO_CALL;
 }
@@ -363,20 +569,32 @@ tui_find_stream(const struct snapshot *s, const struct snap_stream *old)
 	return SNAP_NO_CALL;
 }
 
-/* Take over a snapshot, keep the selections on the same calls, redraw. */
-void
-tui_update_take(struct tui *t, struct snapshot *snap,
-    const struct snap_status *status)
+/*
+ * Take over a snapshot, trimmed to the bound (calls_gone and streams_gone:
+ * what was already left out of it), keep the selections on the same
+ * calls, redraw.
+ */
+static void
+tui_take(struct tui *t, struct snapshot *snap, const struct snap_status *status,
+    size_t calls_gone, size_t streams_gone)
 {
 	struct snapshot old = t->snap;
 	size_t list_call = tui_selected_call(t), stream = SNAP_NO_CALL;
 	size_t detail_call = SNAP_NO_CALL, detail_stream = SNAP_NO_CALL;
+	size_t pin = SNAP_NO_CALL, more_streams;
 
 	/* Where the selections were, in the new snapshot's indexes. */
 	if (snap != &t->snap) {
 		t->snap = *snap;
 		memset(snap, 0, sizeof(*snap));
 		tui_terminate_strings(&t->snap);
+		/* The call open in the detail stays, whatever the bound. */
+		if (t->detail_call != SNAP_NO_CALL)
+			pin = tui_find_call(&t->snap, &old.calls[t->detail_call]);
+		calls_gone += tui_trim(&t->snap, t->keep_ended, pin,
+		    &more_streams);
+		t->calls_not_kept = calls_gone;
+		t->streams_not_kept = streams_gone + more_streams;
 		if (list_call != SNAP_NO_CALL)
 			list_call = tui_find_call(&t->snap, &old.calls[list_call]);
 		if (t->streams.sel < t->n_orphans)
@@ -421,17 +639,42 @@ tui_update_take(struct tui *t, struct snapshot *snap,
 	tui_draw(t);
 }
 
-/* A deep copy of a snapshot, then as tui_update_take(). */
+/* Take over a snapshot, keep the selections on the same calls, redraw. */
+void
+tui_update_take(struct tui *t, struct snapshot *snap,
+    const struct snap_status *status)
+{
+	tui_take(t, snap, status, 0, 0);
+}
+
+/*
+ * A deep copy of what the view keeps of a snapshot (never the whole of a
+ * big one, which would double it for a moment), then as tui_update_take().
+ */
 void
 tui_update(struct tui *t, const struct snapshot *snap,
     const struct snap_status *status)
 {
 	struct snapshot copy;
+	unsigned char *keep;
+	size_t pin = SNAP_NO_CALL, calls_gone, streams_gone;
 
 	if (snap == &t->snap) {
-		tui_update_take(t, &t->snap, status);
+		tui_take(t, &t->snap, status, 0, 0);
 		return;
 	}
-	tui_copy_snapshot(&copy, snap);
-	tui_update_take(t, &copy, status);
+	if (t->detail_call != SNAP_NO_CALL)
+		pin = tui_find_call(snap, &t->snap.calls[t->detail_call]);
+	keep = tui_xcalloc(snap->n_calls, 1);
+	calls_gone = tui_keep_mark(snap, t->keep_ended, pin, keep);
+	streams_gone = tui_copy_snapshot(&copy, snap, keep);
+	free(keep);
+	tui_take(t, &copy, status, calls_gone, streams_gone);
+}
+
+/* The ended calls kept from the next update on. */
+void
+tui_keep(struct tui *t, size_t ended_calls)
+{
+	t->keep_ended = ended_calls;
 }

@@ -280,6 +280,7 @@ tui_open(const char **cause)
 	t->screen_id = TUI_LIST;
 	t->detail_call = SNAP_NO_CALL;
 	t->detail_stream = SNAP_NO_CALL;
+	t->keep_ended = TUI_KEEP_ENDED;
 
 	tui_save_restore();
 	tui_saved.armed = 1;

@@ -50,6 +50,12 @@ void		 tui_update_take(struct tui *, struct snapshot *,
  * a hangup every later call returns 1 at once, without waiting.
  */
 int		 tui_poll(struct tui *, int timeout_ms);
+/*
+ * What the view keeps, from the next update on: every call still up, and
+ * ended_calls of the ended ones (TUI_KEEP_ENDED until told otherwise); see
+ * tui_keep_calls.  The call open in the detail stays while it is open.
+ */
+void		 tui_keep(struct tui *, size_t ended_calls);
 /* Give the terminal back as it was, remove the handlers, free the view. */
 void		 tui_close(struct tui *);
 /*
@@ -62,6 +68,27 @@ void		 tui_close(struct tui *);
  * view is open, and nothing the second time.
  */
 void		 tui_restore_terminal(void);
+
+/*
+ * The ended calls a view keeps by default.  A kept call costs the view its
+ * SIP messages (a few kilobytes) and its streams' figures per interval (80
+ * bytes each, up to 360 a stream): about 7.5 kB for a short call, 65 kB
+ * for one of an hour, so 1000 take 8 to 65 MB.  A thousand rows is more
+ * than anyone pages through, and the worst and the latest are what a
+ * person looks for.
+ */
+#define TUI_KEEP_ENDED		1000
+
+/*
+ * Trim a snapshot to what the view keeps of it: every call still up (no
+ * end time), and at most keep_ended of the ended calls: first the worst
+ * by the verdict (metrics/verdict.h), up to half of them: impaired calls,
+ * the lowest MOS first; then the latest to end, until keep_ended are kept.
+ * The calls let go are freed with their streams, SIP messages and figures
+ * per interval; the streams without a call stay.  Returns how many calls
+ * it let go.  Needs no open view: the view does the same at each update.
+ */
+size_t		 tui_keep_calls(struct snapshot *, size_t keep_ended);
 
 /* One figure of the list: as printed ("-": none) and its colour's band. */
 struct tui_cell {
