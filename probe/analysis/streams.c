@@ -55,6 +55,7 @@ struct stream {
 	uint64_t		 rep_discards;
 	uint32_t		 rep_intervals;	/* MOS intervals rated */
 	struct snap_point	*points;	/* the latest keep_points */
+	size_t			 cap_points;	/* room in points */
 	size_t			 n_points;
 	/* All streams, least recently active first: timeouts, eviction. */
 	TAILQ_ENTRY(stream)	 lru;
@@ -514,8 +515,19 @@ stream_keep_point(const struct stream_table *st, struct stream *s,
 {
 	struct snap_point *p;
 
-	if (s->points == NULL)
-		s->points = xcalloc(st->cfg.keep_points, sizeof(*s->points));
+	/*
+	 * Room as the intervals come, not keep_points (an hour's) at once:
+	 * most calls are over long before, and 20 000 streams up at once
+	 * held 576 MB of room mostly never used.
+	 */
+	if (s->n_points == s->cap_points &&
+	    s->cap_points < st->cfg.keep_points) {
+		s->cap_points = s->cap_points ? s->cap_points * 2 : 4;
+		if (s->cap_points > st->cfg.keep_points)
+			s->cap_points = st->cfg.keep_points;
+		s->points = xreallocarray(s->points, s->cap_points,
+		    sizeof(*s->points));
+	}
 	if (s->n_points == st->cfg.keep_points) {
 		memmove(s->points, s->points + 1,
 		    (s->n_points - 1) * sizeof(*s->points));
