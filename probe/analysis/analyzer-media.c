@@ -48,13 +48,17 @@ new_stream(struct analyzer *a, const struct pkt_meta *meta, uint32_t ssrc,
 	    a->frame_order);
 }
 
-/* Account for a packet in its stream, and in its call's activity. */
+/*
+ * Account for a packet in its stream, and in its call's activity when the
+ * stream moved in its own (once a second): writing the call on every
+ * packet missed the cache at thousands of calls.
+ */
 static void
 account(struct analyzer *a, struct stream *s, const struct stream_pkt *r)
 {
-	stream_account(a->streams, s, r);
-	if (stream_call(s) != NULL)
-		calls_touch_media(a->calls, stream_call(s), r->ts_us);
+	if (stream_account(a->streams, s, r) && stream_call(s) != NULL)
+		calls_touch_media(a->calls, stream_call(s),
+		    stream_last_us(s));
 }
 
 static void
@@ -138,7 +142,9 @@ handle_known(struct analyzer *a, const struct pkt_meta *meta)
 		r.dscp = meta->dscp;
 		stream_pkt_classify(&r, NULL);
 	} else {
-		keep_packet(a, f->media->call, meta);
+		/* Its call's line is cold at thousands of calls: only if kept. */
+		if (a->pcap != NULL)
+			keep_packet(a, f->media->call, meta);
 		if (parse_rtp(a, meta, &r) != 0)
 			return 1;
 		/* What its payload type means, looked up once. */
@@ -196,6 +202,21 @@ handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
 			streams_rtcp_xr(a->streams, &pkt.u.xr);
 	}
 	count_result(a, it.result, PROTO_RTCP);
+}
+
+void
+analyzer_prefetch(const struct analyzer *a, const struct pkt_meta *meta,
+    const uint8_t *payload, unsigned ahead)
+{
+	if (meta->ip_proto != DECODE_IPPROTO_UDP || meta->payload_len < 12)
+		return;
+	if (ahead == 6)
+		flows_prefetch(a->flows, meta);
+	else if (ahead == 4)
+		flows_prefetch_stream(a->flows, meta);
+	else if (ahead == 2)
+		flows_prefetch_figures(a->flows, meta,
+		    (uint16_t)(payload[2] << 8 | payload[3]));
 }
 
 void

@@ -179,6 +179,9 @@ pending_add(struct analyzer *a)
 void
 end_stream(struct analyzer *a, struct stream *s)
 {
+	/* What the call knows of its media is as late as the stream's. */
+	if (stream_call(s) != NULL)
+		call_media_until(stream_call(s), stream_last_us(s));
 	stream_finish(s);
 	if (a->emit_interval != NULL)
 		stream_interval(a->streams, s, stream_last_us(s), 1,
@@ -186,6 +189,19 @@ end_stream(struct analyzer *a, struct stream *s)
 	emit_part(a, stream_call(s), s);
 	flows_forget(a->flows, s);
 	streams_remove(a->streams, s);
+}
+
+/*
+ * The call's latest packet, SIP or media: its streams still held know
+ * their own latest, which the call learns only when they move or end.
+ */
+static int64_t
+call_activity_us(const struct call *c)
+{
+	int64_t media_us = streams_call_last_us(c);
+
+	return media_us > call_last_activity_us(c) ? media_us :
+	    call_last_activity_us(c);
 }
 
 /* The call is over: its streams, then the call itself, leave the tables. */
@@ -437,8 +453,9 @@ analyzer_flush(struct analyzer *a, int64_t now_us)
 void
 analyzer_tick(struct analyzer *a, int64_t now_us)
 {
-	struct stream *s;
+	struct stream *s, *next_s;
 	struct call *c, *next;
+	int64_t active_us, idle_us;
 	int full_scan;
 
 	if (a->emit == NULL)
@@ -460,9 +477,14 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 			a->next_interval_us = (now_us / a->cfg.interval_us + 1) *
 			    a->cfg.interval_us;
 	}
-	while ((s = streams_least_active(a->streams)) != NULL &&
-	    now_us - stream_last_us(s) > a->cfg.stream_timeout_us)
-		end_stream(a, s);
+	/* In the order of their latest moves: see streams_least_active. */
+	for (s = streams_least_active(a->streams); s != NULL &&
+	    now_us - stream_moved_us(s) > a->cfg.stream_timeout_us;
+	    s = next_s) {
+		next_s = stream_more_active(s);
+		if (now_us - stream_last_us(s) > a->cfg.stream_timeout_us)
+			end_stream(a, s);
+	}
 	streams_expire_candidates(a->streams, now_us,
 	    a->cfg.stream_timeout_us);
 
@@ -475,17 +497,21 @@ analyzer_tick(struct analyzer *a, int64_t now_us)
 	if (full_scan)
 		a->next_session_check_us = now_us + 60 * 1000000LL;
 	for (c = calls_least_active(a->calls); c != NULL; c = next) {
-		int64_t idle_us = now_us - call_last_activity_us(c);
-
 		next = call_more_active(c);
-		if (idle_us < ANALYZER_LINGER_US && !full_scan)
+		/* In the order of their latest moves: see calls_least_active. */
+		if (now_us - call_moved_us(c) < ANALYZER_LINGER_US &&
+		    !full_scan)
 			break;
+		active_us = call_activity_us(c);
+		idle_us = now_us - active_us;
+		if (idle_us < ANALYZER_LINGER_US && !full_scan)
+			continue;
 		if (call_has_ended(c)) {
 			if (idle_us >= ANALYZER_LINGER_US)
 				call_end(a, c);
 		} else if (idle_us >= a->cfg.call_timeout_us) {
 			a->calls_timed_out++;
-			call_end_now(c, call_last_activity_us(c), "timeout");
+			call_end_now(c, active_us, "timeout");
 			call_end(a, c);
 		} else if (now_us - call_last_sip_us(c) >=
 		    a->cfg.session_timer_us) {

@@ -56,6 +56,7 @@ struct call {
 	uint64_t	 order;		/* capture frame of the INVITE */
 	int64_t		 last_sip_us;
 	int64_t		 last_media_us;
+	int64_t		 moved_us;	/* its latest move in the lru */
 	void		*user;		/* the caller's, see call_user */
 	void		*evidence;	/* the caller's, see call_evidence */
 	struct verdict_sums media[2];	/* its ended streams, per side */
@@ -124,10 +125,12 @@ lru_unlink(struct call_table *t, struct call *c)
 	c->lru_prev = c->lru_next = NULL;
 }
 
-/* The call was active: it goes to the end of the activity list. */
+/* The call was active at ts_us: it goes to the end of the activity list. */
 static void
-lru_touch(struct call_table *t, struct call *c)
+lru_touch(struct call_table *t, struct call *c, int64_t ts_us)
 {
+	if (ts_us > c->moved_us)
+		c->moved_us = ts_us;
 	if (t->lru_tail == c)
 		return;
 	if (c->lru_prev != NULL || c->lru_next != NULL || t->lru_head == c)
@@ -481,7 +484,7 @@ calls_sip(struct call_table *t, const struct sip_msg *m,
 	}
 
 	c->last_sip_us = ts_us;
-	lru_touch(t, c);
+	lru_touch(t, c, ts_us);
 	if (m->is_request) {
 		request_in_call(c, m, ts_us);
 		by_caller = safe_equal(&m->from_tag, c->caller_tag);
@@ -526,9 +529,21 @@ calls_rtcp_find(const struct call_table *t, const struct vq_endpoint *ep)
 void
 calls_touch_media(struct call_table *t, struct call *c, int64_t ts_us)
 {
+	call_media_until(c, ts_us);
+	lru_touch(t, c, ts_us);
+}
+
+void
+call_media_until(struct call *c, int64_t ts_us)
+{
 	if (ts_us > c->last_media_us)
 		c->last_media_us = ts_us;
-	lru_touch(t, c);
+}
+
+int64_t
+call_moved_us(const struct call *c)
+{
+	return c->moved_us;
 }
 
 struct call *

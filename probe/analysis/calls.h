@@ -70,18 +70,29 @@ const struct call_media *calls_media_find(const struct call_table *,
 const struct call_media *calls_rtcp_find(const struct call_table *,
 		    const struct vq_endpoint *);
 
-/* Media of the call was seen at ts_us: it is still going on. */
+/*
+ * Media of the call was seen at ts_us: it is still going on, and the call
+ * moves to the end of the activity list.  call_media_until only learns
+ * the time (a stream that ends), and the call stays where it is.
+ */
 void		 calls_touch_media(struct call_table *, struct call *,
 		    int64_t ts_us);
-/* The least recently active call, and the next more active one; or NULL. */
+void		 call_media_until(struct call *, int64_t ts_us);
+/*
+ * The least recently active call, and the next more active one; or NULL.
+ * The order is of each call's latest move (call_moved_us): by SIP, or by
+ * its media, which its analyzer reports at most once a second a stream;
+ * none after a call in the order moved before it.
+ */
 struct call	*calls_least_active(const struct call_table *);
 struct call	*call_more_active(const struct call *);
+int64_t		 call_moved_us(const struct call *);
 /* Calls in the table (not removed). */
 size_t		 calls_active(const struct call_table *);
 /* Is there a call with this message's Call-ID? */
 int		 calls_known(const struct call_table *, const struct sip_msg *);
 int64_t		 call_last_sip_us(const struct call *);
-/* The last SIP message or media packet of the call. */
+/* The last SIP message of the call, or media packet reported to it. */
 int64_t		 call_last_activity_us(const struct call *);
 /* A BYE or a final failure was seen (or call_end_now said so). */
 int		 call_has_ended(const struct call *);

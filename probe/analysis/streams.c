@@ -27,6 +27,14 @@
 #define STREAM_KEY_LEN	(2 * ENDPOINT_KEY_LEN + 4 + 4)
 /* Bounds the memory that unconfirmed unsignalled flows can take. */
 #define STREAMS_MAX_CANDIDATES	4096
+/*
+ * A stream moves to the end of the activity list at most once a second of
+ * capture time.  A move writes the lines of its neighbours and of the
+ * list's tail, which at thousands of streams miss the cache on every
+ * packet; the list is then in order of the latest move, each at most this
+ * long before the stream's latest packet (see streams.h).
+ */
+#define STREAMS_MOVE_US		1000000
 
 struct stream {
 	uint8_t			 key[STREAM_KEY_LEN];
@@ -48,6 +56,7 @@ struct stream {
 	int			 vlan;		/* outermost VLAN id, -1 none */
 	uint64_t		 order;		/* frame it was made on */
 	int64_t			 last_us;	/* its latest packet */
+	int64_t			 moved_us;	/* last_us at its latest move */
 	/* Totals at the latest interval report, for the next one's deltas. */
 	uint64_t		 rep_packets;
 	uint64_t		 rep_expected;
@@ -288,7 +297,7 @@ streams_add(struct stream_table *st, const struct pkt_meta *meta,
 	st->n_streams++;
 	s->id = ++st->next_id;
 	s->order = order;
-	s->last_us = meta->ts_us;
+	s->last_us = s->moved_us = meta->ts_us;
 	TAILQ_INSERT_TAIL(&st->lru, s, lru);
 	stream_order_insert(st, s);
 	if (s->call != NULL) {
@@ -363,6 +372,40 @@ stream_last_us(const struct stream *s)
 	return s->last_us;
 }
 
+void
+stream_prefetch(const struct stream *s)
+{
+	__builtin_prefetch(s);
+	__builtin_prefetch((const char *)s + 64);
+}
+
+void
+stream_prefetch_figures(const struct stream *s, uint16_t seq)
+{
+	if (s->stat == NULL)
+		return;
+	rtpstat_prefetch(s->stat);
+	quality_prefetch(s->quality, seq);
+}
+
+int64_t
+stream_moved_us(const struct stream *s)
+{
+	return s->moved_us;
+}
+
+int64_t
+streams_call_last_us(const struct call *c)
+{
+	const struct stream *s;
+	int64_t last_us = 0;
+
+	for (s = call_user(c); s != NULL; s = s->call_next)
+		if (s->last_us > last_us)
+			last_us = s->last_us;
+	return last_us;
+}
+
 const struct vq_endpoint *
 stream_src(const struct stream *s)
 {
@@ -415,21 +458,29 @@ stream_start(struct stream_table *st, struct stream *s,
 		fatal("%s", cause);
 }
 
-/* The stream had a packet: it goes to the end of the activity list. */
-static void
+/*
+ * The stream had a packet: once a second it goes to the end of the
+ * activity list.  1 when it moved.
+ */
+static int
 stream_lru_touch(struct stream_table *st, struct stream *s)
 {
-	if (TAILQ_LAST(&st->lru, stream_list) == s)
-		return;
-	TAILQ_REMOVE(&st->lru, s, lru);
-	TAILQ_INSERT_TAIL(&st->lru, s, lru);
+	if (s->last_us - s->moved_us < STREAMS_MOVE_US)
+		return 0;
+	s->moved_us = s->last_us;
+	if (TAILQ_LAST(&st->lru, stream_list) != s) {
+		TAILQ_REMOVE(&st->lru, s, lru);
+		TAILQ_INSERT_TAIL(&st->lru, s, lru);
+	}
+	return 1;
 }
 
-void
+int
 stream_account(struct stream_table *st, struct stream *s,
     const struct stream_pkt *r)
 {
 	struct rtpstat_pkt pkt;
+	int moved;
 
 	if (s->stat == NULL) {
 		stream_start(st, s, r->clock_rate_hz);
@@ -453,7 +504,7 @@ stream_account(struct stream_table *st, struct stream *s,
 	}
 	if (r->ts_us > s->last_us)
 		s->last_us = r->ts_us;
-	stream_lru_touch(st, s);
+	moved = stream_lru_touch(st, s);
 	pkt.kind = r->kind;
 	pkt.arrival_us = r->ts_us;
 	pkt.seq = r->hdr.seq;
@@ -464,6 +515,7 @@ stream_account(struct stream_table *st, struct stream *s,
 	quality_packet(s->quality, r->hdr.seq, r->hdr.timestamp, r->ts_us,
 	    r->hdr.marker, r->kind == RTPSTAT_VOICE ||
 	    r->kind == RTPSTAT_COMFORT_NOISE);
+	return moved;
 }
 
 void

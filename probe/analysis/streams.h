@@ -74,7 +74,13 @@ struct stream	*streams_add(struct stream_table *, const struct pkt_meta *,
 /* Take a stream out of the table and out of its call, and free it. */
 void		 streams_remove(struct stream_table *, struct stream *);
 
-/* The least recently active stream, and the next more active; or NULL. */
+/*
+ * The least recently active stream, and the next more active; or NULL.
+ * The order is of each stream's latest move (stream_moved_us), which is
+ * at most a second of capture time before its latest packet: a stream
+ * whose latest move is older than T ago may have had packets since, but
+ * none after it in the order has been idle longer than T.
+ */
 struct stream	*streams_least_active(const struct stream_table *);
 struct stream	*stream_more_active(const struct stream *);
 /* The lowest order of a stream held (UINT64_MAX: none), in O(1). */
@@ -82,12 +88,25 @@ uint64_t	 streams_lowest_order(const struct stream_table *);
 /* A stream of the call, or NULL when it has none left. */
 struct stream	*streams_of_call(const struct call *);
 
-/* Account for a packet of the stream: its figures and its activity. */
-void		 stream_account(struct stream_table *, struct stream *,
+/*
+ * Account for a packet of the stream: its figures and its activity.  1
+ * when the stream moved in the activity list (once a second at most).
+ */
+int		 stream_account(struct stream_table *, struct stream *,
 		    const struct stream_pkt *);
 /* Its call (NULL: media without signalling) and its latest packet. */
 struct call	*stream_call(const struct stream *);
 int64_t		 stream_last_us(const struct stream *);
+/*
+ * Prefetching for a packet of the stream to come: the stream's own lines
+ * that a packet reads; once they are loaded, its figures'.
+ */
+void		 stream_prefetch(const struct stream *);
+void		 stream_prefetch_figures(const struct stream *, uint16_t seq);
+/* Its latest packet's time when it last moved in the activity list. */
+int64_t		 stream_moved_us(const struct stream *);
+/* The latest packet of the call's streams still held (0: none). */
+int64_t		 streams_call_last_us(const struct call *);
 /* The endpoints its packets go from and to. */
 const struct vq_endpoint *stream_src(const struct stream *);
 const struct vq_endpoint *stream_dst(const struct stream *);
