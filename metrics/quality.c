@@ -128,27 +128,29 @@ part_size(size_t size)
 	return (size + 7) & ~(size_t)7;
 }
 
-struct quality *
-quality_new(const struct quality_config *cfg, const char **cause)
+size_t
+quality_size(const struct quality_config *cfg)
 {
-	struct quality *q;
+	return part_size(sizeof(struct quality)) +
+	    part_size(jbuf_size(&cfg->jbuf)) + part_size(burst_size());
+}
+
+struct quality *
+quality_init(void *mem, const struct quality_config *cfg, const char **cause)
+{
+	struct quality *q = mem;
 	size_t own = part_size(sizeof(*q));
-	size_t jb = part_size(jbuf_size(&cfg->jbuf));
 
 	if (cfg->interval_us <= 0) {
 		*cause = "the MOS interval must be positive";
 		return NULL;
 	}
+	memset(q, 0, sizeof(*q));
 	/* One block: a packet's updates fall on neighbouring lines. */
-	if ((q = calloc(1, own + jb + part_size(burst_size()))) == NULL) {
-		*cause = "out of memory";
+	if ((q->jb = jbuf_init((char *)q + own, &cfg->jbuf, cause)) == NULL)
 		return NULL;
-	}
-	if ((q->jb = jbuf_init((char *)q + own, &cfg->jbuf, cause)) == NULL) {
-		free(q);
-		return NULL;
-	}
-	q->whole = burst_init((char *)q + own + jb);
+	q->whole = burst_init((char *)q + own +
+	    part_size(jbuf_size(&cfg->jbuf)));
 	q->codec = cfg->codec;
 	q->clock_rate_hz = cfg->clock_rate_hz;
 	q->interval_us = cfg->interval_us;
@@ -158,11 +160,33 @@ quality_new(const struct quality_config *cfg, const char **cause)
 }
 
 void
-quality_free(struct quality *q)
+quality_release(struct quality *q)
 {
 	if (q == NULL)
 		return;
 	free(q->arrival_wide);
+	q->arrival_wide = NULL;
+}
+
+struct quality *
+quality_new(const struct quality_config *cfg, const char **cause)
+{
+	struct quality *q;
+	void *mem;
+
+	if ((mem = malloc(quality_size(cfg))) == NULL) {
+		*cause = "out of memory";
+		return NULL;
+	}
+	if ((q = quality_init(mem, cfg, cause)) == NULL)
+		free(mem);
+	return q;
+}
+
+void
+quality_free(struct quality *q)
+{
+	quality_release(q);
 	free(q);
 }
 
