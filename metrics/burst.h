@@ -14,6 +14,7 @@
 #ifndef VQ_BURST_H
 #define VQ_BURST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* RFC 3611's Gmin: a gap is at least this many packets received. */
@@ -67,6 +68,13 @@ struct burst;
 /* A new, empty stream; NULL when out of memory. */
 struct burst	*burst_new(void);
 void		 burst_free(struct burst *);
+/*
+ * For a caller that keeps a stream inside a block of its own: the room it
+ * takes (a multiple of 8), and an empty stream made in that room at mem,
+ * aligned for a uint64_t.  Nothing to free but the block.
+ */
+size_t		 burst_size(void);
+struct burst	*burst_init(void *mem);
 /* Empty a stream for reuse, as burst_new() makes it. */
 void		 burst_reset(struct burst *);
 /* The next sequence number's fate. */

@@ -70,45 +70,52 @@ _Static_assert((SEEN_SEQS & (SEEN_SEQS - 1)) == 0 && SEEN_SEQS % 64 == 0,
 /* packets that far off for this much media time, at their pace, show it. */
 #define RESYNC_SPAN_US	200000
 
+/*
+ * The fields each packet reads or moves come first, so that a packet
+ * touches few cache lines; the configuration, read at talk-spurt starts
+ * and in summaries, and the duplicate window, one word of it a packet,
+ * come after them.  Packets fed are not kept: each is counted in exactly
+ * one of played, discarded, duplicates and untimed.
+ */
 struct jbuf {
-	struct jbuf_config cfg;
-	int		 started;
-	uint32_t	 clock_rate_hz;
-
-	/* Media time: the timestamp extended from the last packet in time. */
-	uint32_t	 ref_ts;
-	int64_t		 ref_ts_ext;	/* ticks since the first packet */
-
 	int64_t		 offset_us;	/* P */
-	int64_t		 depth_us;	/* P less the reference transit */
-	/* Packets far from their playout time: -1 early, 1 late, 0 none. */
-	int		 off_side;
-	int64_t		 off_transit_us;	/* the first one's transit */
-	int64_t		 off_media_us;		/* and media time */
+	/* Media time: the timestamp extended from the last packet in time. */
+	int64_t		 ref_ts_ext;	/* ticks since the first packet */
+	uint32_t	 ref_ts;
+	uint32_t	 clock_rate_hz;
+	int64_t		 seen_top;	/* end of the duplicate window */
 
 	/* The newest packet so far, for the spurt-start limit. */
 	int64_t		 top_seq;
 	int64_t		 top_media_us;
 	int64_t		 frame_us;	/* media time of one packet */
 
-	/* Sequence numbers seen, in a window ending at seen_top. */
-	int64_t		 seen_top;
-	uint64_t	 seen[SEEN_WORDS];
+	uint64_t	 played;
+	uint64_t	 held;		/* packets whose holding time counts */
+	double		 held_us;	/* their holding times, summed */
+	uint64_t	 discarded;
+	uint64_t	 duplicates;
+	uint64_t	 untimed;
 
-	/* Adaptive: a ring of recent transits. */
+	int32_t		 started;
+	/* Packets far from their playout time: -1 early, 1 late, 0 none. */
+	int32_t		 off_side;
+	int64_t		 off_transit_us;	/* the first one's transit */
+	int64_t		 off_media_us;		/* and media time */
+
+	int64_t		 depth_us;	/* P less the reference transit */
+	uint32_t	 resizes;
+	uint32_t	 resyncs;
+
+	/* Adaptive: a ring of recent transits, in the same block. */
 	int64_t		*transit;
 	unsigned	 n_transit;
 	unsigned	 next_transit;
 
-	uint64_t	 packets;
-	uint64_t	 played;
-	uint64_t	 discarded;
-	uint64_t	 duplicates;
-	uint64_t	 untimed;
-	uint32_t	 resizes;
-	uint32_t	 resyncs;
-	uint64_t	 held;		/* packets whose holding time counts */
-	double		 held_us;	/* their holding times, summed */
+	struct jbuf_config cfg;
+
+	/* Sequence numbers seen, in a window ending at seen_top. */
+	uint64_t	 seen[SEEN_WORDS];
 };
 
 /* Fill the defaults for a kind of buffer. */
@@ -143,6 +150,36 @@ config_check(const struct jbuf_config *cfg)
 	return NULL;
 }
 
+/* The room a buffer takes: its adaptive ring of transits follows it. */
+size_t
+jbuf_size(const struct jbuf_config *cfg)
+{
+	size_t	size = sizeof(struct jbuf);
+
+	if (cfg->kind == JBUF_ADAPTIVE && config_check(cfg) == NULL)
+		size += (size_t)cfg->window_packets * sizeof(int64_t);
+	return size;
+}
+
+/* A new buffer in jbuf_size() bytes at mem, or NULL with *cause set. */
+struct jbuf *
+jbuf_init(void *mem, const struct jbuf_config *cfg, const char **cause)
+{
+	struct jbuf	*jb = mem;
+	const char	*why;
+
+	if ((why = config_check(cfg)) != NULL) {
+		*cause = why;
+		return NULL;
+	}
+	memset(jb, 0, sizeof *jb);
+	jb->cfg = *cfg;
+	/* Only the transits pushed are read: the ring needs no clearing. */
+	if (cfg->kind == JBUF_ADAPTIVE)
+		jb->transit = (int64_t *)(jb + 1);
+	return jb;
+}
+
 /* A new buffer, or NULL with *cause saying why. */
 struct jbuf *
 jbuf_new(const struct jbuf_config *cfg, const char **cause)
@@ -154,30 +191,17 @@ jbuf_new(const struct jbuf_config *cfg, const char **cause)
 		*cause = why;
 		return NULL;
 	}
-	if ((jb = calloc(1, sizeof *jb)) == NULL)
-		goto nomem;
-	jb->cfg = *cfg;
-	if (cfg->kind == JBUF_ADAPTIVE) {
-		jb->transit = calloc(cfg->window_packets, sizeof *jb->transit);
-		if (jb->transit == NULL) {
-			jbuf_free(jb);
-			goto nomem;
-		}
+	if ((jb = malloc(jbuf_size(cfg))) == NULL) {
+		*cause = "out of memory";
+		return NULL;
 	}
-	return jb;
-
-nomem:
-	*cause = "out of memory";
-	return NULL;
+	return jbuf_init(jb, cfg, cause);
 }
 
-/* Free a buffer; NULL is allowed. */
+/* Free a buffer made by jbuf_new(); NULL is allowed. */
 void
 jbuf_free(struct jbuf *jb)
 {
-	if (jb == NULL)
-		return;
-	free(jb->transit);
 	free(jb);
 }
 
@@ -372,7 +396,6 @@ jbuf_update(struct jbuf *jb, const struct jbuf_pkt *pkt)
 	int64_t		ts_ext, media_us, transit_us, playout_us, far_us;
 	int		off_side = 0;
 
-	jb->packets++;
 	if (pkt->clock_rate_hz == 0) {
 		jb->untimed++;
 		return JBUF_UNTIMED;
@@ -451,7 +474,7 @@ void
 jbuf_summary(const struct jbuf *jb, struct jbuf_summary *s)
 {
 	memset(s, 0, sizeof *s);
-	s->packets = jb->packets;
+	s->packets = jb->played + jb->discarded + jb->duplicates + jb->untimed;
 	s->played = jb->played;
 	s->discarded = jb->discarded;
 	s->duplicates = jb->duplicates;

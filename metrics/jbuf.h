@@ -20,6 +20,7 @@
 #ifndef VQ_JBUF_H
 #define VQ_JBUF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum jbuf_kind {
@@ -75,6 +76,15 @@ void		 jbuf_config_default(struct jbuf_config *, enum jbuf_kind);
  */
 struct jbuf	*jbuf_new(const struct jbuf_config *, const char **cause);
 void		 jbuf_free(struct jbuf *);
+/*
+ * For a caller that keeps the buffer inside a block of its own: the room
+ * it takes (a multiple of 8), and the buffer made in that room at mem,
+ * aligned for an int64_t (NULL with *cause set, as jbuf_new).  Nothing
+ * to free but the block.
+ */
+size_t		 jbuf_size(const struct jbuf_config *);
+struct jbuf	*jbuf_init(void *mem, const struct jbuf_config *,
+		    const char **cause);
 /* Emulate one packet's arrival and say what became of it. */
 enum jbuf_verdict jbuf_update(struct jbuf *, const struct jbuf_pkt *);
 /* The figures so far; the buffer can go on being updated afterwards. */

@@ -10,6 +10,7 @@
 #ifndef VQ_QUALITY_H
 #define VQ_QUALITY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "metrics/burst.h"
@@ -45,6 +46,17 @@ void		 quality_config_default(struct quality_config *);
 /* A new stream; NULL with *cause set when the configuration is wrong. */
 struct quality	*quality_new(const struct quality_config *, const char **cause);
 void		 quality_free(struct quality *);
+/*
+ * For a caller that keeps the stream inside a block of its own (with its
+ * other per-stream state, say): the room it takes, a multiple of 8; the
+ * stream made in that room at mem, aligned for a uint64_t (NULL with
+ * *cause set, as quality_new); and, before the block is freed, the
+ * release of what the stream allocated on its own since.
+ */
+size_t		 quality_size(const struct quality_config *);
+struct quality	*quality_init(void *mem, const struct quality_config *,
+		    const char **cause);
+void		 quality_release(struct quality *);
 /*
  * One packet, in arrival order.  timed: a voice or comfort-noise packet,
  * whose timestamp is a sampling instant and goes through the jitter

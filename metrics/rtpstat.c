@@ -57,58 +57,65 @@ _Static_assert(WINDOW_SEQS > MAX_MISORDER &&
 /* The transit-time difference is smoothed over 16 packets (A.8). */
 #define JITTER_GAIN	16.0
 
+/*
+ * Ordered so that no field leaves a hole, with what every packet reads
+ * or moves first and the totals of ranges closed by restarts last.  The
+ * voice and comfort-noise packets that jitter's mean runs over are not
+ * counted apart: they are the packets that are neither events nor of an
+ * unannounced type.
+ */
 struct rtpstat {
-	uint32_t		clock_rate_hz;
 	uint64_t		packets;
-	int64_t			first_us;
 	int64_t			last_us;
-
-	/* Sequence extension, RFC 3550 A.1, from highest_seq below. */
-	uint32_t		bad_seq;	/* seq confirming a restart */
-	int			bad_seq_event;	/* the jump was an event */
 
 	/*
 	 * The current range of extended sequence numbers: from the restart
 	 * (or the first packet) to now.  lowest_seq can still go down when
 	 * a packet older than the first arrives late.
 	 */
-	int64_t			lowest_seq;
 	int64_t			highest_seq;
+	int64_t			lowest_seq;
 	uint64_t		range_received;	/* distinct seqs */
 	uint64_t		received[WINDOW_WORDS];
 	uint64_t		event[WINDOW_WORDS];	/* got as RFC 4733 */
+
+	/* Sequence extension, RFC 3550 A.1, from highest_seq above. */
+	uint32_t		bad_seq;	/* seq confirming a restart */
+	int32_t			bad_seq_event;	/* the jump was an event */
+
+	/* Timing. */
+	enum rtpstat_kind	prev_kind;	/* of the previous packet */
+	int32_t			has_prev_media;
+	int64_t			prev_us;	/* previous packet timed */
+	int64_t			prev_media_us;	/* last voice or CN packet */
+	int64_t			prev_media_offset; /* ts - first ts */
+	uint32_t		prev_media_ts;
+	uint32_t		clock_rate_hz;
+	double			jitter_ts;	/* J, in timestamp units */
+	double			jitter_max_ts;
+	double			jitter_mean_ts;
+	double			jitter_window_max_ts;	/* since rtpstat_window */
+	int64_t			max_delta_us;
+
 	uint64_t		final_lost;	/* lost, out of the window */
 	uint64_t		final_runs;
-	int			final_in_run;	/* the last one out was lost */
+	int32_t			final_in_run;	/* the last one out was lost */
+	uint32_t		last_event_ts;	/* an event's packets share it */
+
+	uint64_t		duplicates;
+	uint64_t		out_of_order;
+	uint64_t		events;
+	uint64_t		telephone_events;
+	uint64_t		comfort_noise;
+	uint64_t		unannounced;
+	int64_t			first_us;
 
 	/* Ranges closed by restarts. */
 	uint64_t		done_expected;
 	uint64_t		done_received;
 	uint64_t		done_lost;
 	uint64_t		done_runs;
-
-	uint64_t		duplicates;
-	uint64_t		events;
-	uint64_t		telephone_events;
-	uint32_t		last_event_ts;	/* an event's packets share it */
-	uint64_t		comfort_noise;
-	uint64_t		unannounced;
-	uint64_t		out_of_order;
 	uint32_t		restarts;
-
-	/* Timing. */
-	enum rtpstat_kind	prev_kind;	/* of the previous packet */
-	int64_t			prev_us;	/* previous packet timed */
-	int			has_prev_media;
-	uint64_t		media_packets;	/* not events: the mean's n */
-	int64_t			prev_media_us;	/* last voice or CN packet */
-	uint32_t		prev_media_ts;
-	int64_t			prev_media_offset; /* ts - first ts */
-	double			jitter_ts;	/* J, in timestamp units */
-	double			jitter_max_ts;
-	double			jitter_mean_ts;
-	double			jitter_window_max_ts;	/* since rtpstat_window */
-	int64_t			max_delta_us;
 };
 
 /* Whether seq is set in a window bitmap. */
@@ -304,6 +311,8 @@ jitter_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt, int regular)
 {
 	double	arrival_ts, d;
 	int64_t	sampled_ts;
+	/* n: the voice and comfort-noise packets before this one. */
+	uint64_t media_packets = rs->packets - rs->events - rs->unannounced;
 
 	/* Arrival time on the RTP clock: D = (Rj - Ri) - (Sj - Si). */
 	arrival_ts = (double)(pkt->arrival_us - rs->prev_media_us) *
@@ -318,8 +327,8 @@ jitter_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt, int regular)
 	if (rs->jitter_ts > rs->jitter_window_max_ts)
 		rs->jitter_window_max_ts = rs->jitter_ts;
 	rs->jitter_mean_ts = (rs->jitter_mean_ts *
-	    (double)(rs->media_packets - 1) + rs->jitter_ts) /
-	    (double)rs->media_packets;
+	    (double)(media_packets - 1) + rs->jitter_ts) /
+	    (double)media_packets;
 }
 
 /*
@@ -381,6 +390,24 @@ timing_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 	rs->prev_media_offset = offset;
 }
 
+/* The room a stream takes, for a caller that places it in its own block. */
+size_t
+rtpstat_size(void)
+{
+	return sizeof(struct rtpstat);
+}
+
+/* A new stream in rtpstat_size() bytes at mem, aligned for a uint64_t. */
+struct rtpstat *
+rtpstat_init(void *mem, uint32_t clock_rate_hz)
+{
+	struct rtpstat	*rs = memset(mem, 0, sizeof(struct rtpstat));
+
+	rs->clock_rate_hz = clock_rate_hz;
+	rs->bad_seq = NO_BAD_SEQ;
+	return rs;
+}
+
 /*
  * A new stream whose RTP clock runs at clock_rate_hz (0: unknown, no
  * jitter).  Returns NULL if out of memory; nothing else is allocated later.
@@ -388,16 +415,14 @@ timing_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 struct rtpstat *
 rtpstat_new(uint32_t clock_rate_hz)
 {
-	struct rtpstat	*rs;
+	void	*mem;
 
-	if ((rs = calloc(1, sizeof *rs)) == NULL)
+	if ((mem = malloc(sizeof(struct rtpstat))) == NULL)
 		return NULL;
-	rs->clock_rate_hz = clock_rate_hz;
-	rs->bad_seq = NO_BAD_SEQ;
-	return rs;
+	return rtpstat_init(mem, clock_rate_hz);
 }
 
-/* Free a stream; NULL is allowed. */
+/* Free a stream made by rtpstat_new(); NULL is allowed. */
 void
 rtpstat_free(struct rtpstat *rs)
 {
@@ -417,8 +442,6 @@ rtpstat_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 	rs->prev_kind = pkt->kind;
 	rs->last_us = pkt->arrival_us;
 	rs->packets++;
-	if (pkt->kind != RTPSTAT_EVENT && pkt->kind != RTPSTAT_UNANNOUNCED)
-		rs->media_packets++;
 	if (pkt->kind == RTPSTAT_EVENT) {
 		/* Each event keeps its start as timestamp (RFC 4733 2.5.1.1). */
 		if (rs->events == 0 || pkt->timestamp != rs->last_event_ts)

@@ -8,6 +8,7 @@
 #ifndef VQ_RTPSTAT_H
 #define VQ_RTPSTAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* What a packet carries, as far as loss and jitter are concerned. */
@@ -54,6 +55,13 @@ struct rtpstat;
  */
 struct rtpstat	*rtpstat_new(uint32_t clock_rate_hz);
 void		 rtpstat_free(struct rtpstat *);
+/*
+ * For a caller that keeps the stream inside a block of its own: the room
+ * it takes (a multiple of 8), and the stream made in that room at mem,
+ * aligned for a uint64_t.  Nothing to free but the block.
+ */
+size_t		 rtpstat_size(void);
+struct rtpstat	*rtpstat_init(void *mem, uint32_t clock_rate_hz);
 /* Account for one packet. */
 void		 rtpstat_update(struct rtpstat *, const struct rtpstat_pkt *);
 /*

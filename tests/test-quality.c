@@ -256,6 +256,49 @@ test_late_start_is_held(void)
 }
 
 /*
+ * The same with an untimed packet (an event: no buffer to miss) below
+ * the first, by `below': 1100..1199 wait undecided, then it comes, then
+ * 1200..1399.  Its fate is received whether the undecided numbers then
+ * span the whole ring or one more than it; nothing between it and 1100
+ * came.
+ */
+static void
+late_start_event(int below)
+{
+	struct quality *q = new_stream("PCMU");
+	struct quality_summary s;
+	int i;
+
+	for (i = 1100; i <= 1199; i++)
+		quality_packet(q, (uint16_t)i, (uint32_t)(160 * i),
+		    (int64_t)i * PKT_US + 30000, 0, 1);
+	quality_packet(q, (uint16_t)(1100 - below), 160 * 1100,
+	    1200LL * PKT_US + 30000, 1, 0);
+	for (i = 1200; i <= 1399; i++)
+		quality_packet(q, (uint16_t)i, (uint32_t)(160 * i),
+		    (int64_t)(i + 1) * PKT_US + 30000, 0, 1);
+	quality_finish(q);
+	quality_summary(q, &s);
+	CHECK_INT(s.burst.packets, 300 + below);
+	CHECK_INT(s.burst.received, 301);
+	CHECK_INT(s.burst.discarded, 0);
+	CHECK_INT(s.burst.lost, below - 1);
+	CHECK_INT(s.burst.runs, 1);
+	CHECK_INT(s.burst.longest_run, below - 1);
+	CHECK_INT(s.jb_discards, 0);
+	quality_free(q);
+}
+
+static void
+test_late_start_event(void)
+{
+	late_start_event(27);	/* 1073..1199 undecided: 127 numbers */
+	late_start_event(28);	/* 128 */
+	late_start_event(29);	/* 129 */
+	late_start_event(99);	/* as far down as a start may open */
+}
+
+/*
  * A loss far longer than the numbers held undecided: 500..2499 never
  * come.  One run of 2000, decided as the stream moves past it.
  */
@@ -349,6 +392,7 @@ main(void)
 	RUN(test_rtt_adds_half_to_delay);
 	RUN(test_renumbering_is_not_loss);
 	RUN(test_late_start_is_held);
+	RUN(test_late_start_event);
 	RUN(test_long_loss_run);
 	RUN(test_long_call);
 	RUN(test_hour_of_silence);

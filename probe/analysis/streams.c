@@ -171,8 +171,9 @@ static void
 stream_free(struct stream *s)
 {
 	free(s->points);
-	rtpstat_free(s->stat);
-	quality_free(s->quality);
+	/* The statistics head the block the listener's model shares. */
+	quality_release(s->quality);
+	free(s->stat);
 	free(s);
 }
 
@@ -446,15 +447,18 @@ stream_start(struct stream_table *st, struct stream *s,
 {
 	struct quality_config qc;
 	const char *cause;
+	char *block;
 
 	s->clock_rate_hz = clock_rate_hz;
-	if ((s->stat = rtpstat_new(clock_rate_hz)) == NULL)
-		fatal("out of memory");
 	quality_config_default(&qc);
 	qc.interval_us = st->cfg.interval_us;
 	qc.jbuf = st->cfg.jbuf;
 	qc.clock_rate_hz = clock_rate_hz;
-	if ((s->quality = quality_new(&qc, &cause)) == NULL)
+	/* One block for both: each packet updates one, then the other. */
+	block = xcalloc(1, rtpstat_size() + quality_size(&qc));
+	s->stat = rtpstat_init(block, clock_rate_hz);
+	if ((s->quality = quality_init(block + rtpstat_size(), &qc,
+	    &cause)) == NULL)
 		fatal("%s", cause);
 }
 
