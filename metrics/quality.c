@@ -547,21 +547,3 @@ quality_intervals(const struct quality *q)
 {
 	return q->intervals;
 }
-
-void
-quality_prefetch(const struct quality *q, uint16_t seq)
-{
-	/* The window's slots are by extended seq modulo a divisor of 2^16. */
-	size_t slot = seq & (QUALITY_WINDOW - 1);
-	size_t settle = (seq - QUALITY_MISORDER) & (QUALITY_WINDOW - 1);
-
-	__builtin_prefetch(q);
-	__builtin_prefetch((const char *)q + 64);
-	__builtin_prefetch(&q->state[slot]);
-	__builtin_prefetch(&q->arrival_off[slot]);
-	__builtin_prefetch(&q->state[settle]);
-	__builtin_prefetch(&q->arrival_off[settle]);
-	jbuf_prefetch(q->jb);
-	burst_prefetch(q->whole);
-	burst_prefetch(q->interval);
-}

@@ -103,44 +103,6 @@ worker_interval(void *arg, struct snap_interval *iv)
 	worker_send(w, WIRE_INTERVAL, iv);
 }
 
-/*
- * Looking ahead in the ring while a packet is analysed: the record
- * ANALYZER_PREFETCH_AHEAD + 2 places on (which the capture thread wrote
- * from the other core) is loaded, and each closer one takes its next step
- * (analyzer_prefetch).  At thousands of streams each packet's state is
- * cold; loaded this way its misses overlap instead of stalling in turn.
- */
-static void
-worker_prefetch(struct worker *w)
-{
-	const struct wire_payload *rec;
-	const uint8_t *payload;
-	const char *p;
-	unsigned ahead;
-	size_t len, at = 0;
-	uint32_t type;
-
-	for (ahead = 1; ahead <= ANALYZER_PREFETCH_AHEAD + 2; ahead++) {
-		if ((rec = ring_peek_ahead(w->in, &at, &len, &type)) == NULL)
-			return;
-		if (type != WIRE_PAYLOAD)
-			continue;
-		/* As in worker_main: the payload ends the record. */
-		payload = (const uint8_t *)rec + len - rec->meta.payload_len;
-		if (ahead <= ANALYZER_PREFETCH_AHEAD) {
-			analyzer_prefetch(w->analyzer, &rec->meta, payload,
-			    ahead);
-			continue;
-		}
-		if (ahead < ANALYZER_PREFETCH_AHEAD + 2)
-			continue;
-		/* The record up to the payload's first bytes. */
-		for (p = (const char *)rec; p < (const char *)payload + 16;
-		    p += 64)
-			__builtin_prefetch(p);
-	}
-}
-
 /* The thread: records until the end, then all the analyzer still holds. */
 static void *
 worker_main(void *arg)
@@ -162,7 +124,6 @@ worker_main(void *arg)
 			continue;
 		}
 		idle = 0;
-		worker_prefetch(w);
 		if (type == WIRE_PAYLOAD) {
 			const struct wire_payload *rec = p;
 			struct pkt_meta meta = rec->meta;
