@@ -41,6 +41,7 @@ struct analyzer {
 				    [SNAP_SIP_CLASSES];
 	int64_t			  next_session_check_us;
 	uint64_t		  version;	/* of the latest call copy */
+	struct hand_over	 *hand_over;	/* the end's, once begun */
 
 	uint64_t		  calls_evicted;
 	uint64_t		  streams_evicted;

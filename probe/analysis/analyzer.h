@@ -87,6 +87,14 @@ void		 analyzer_finish(struct analyzer *);
  */
 void		 analyzer_snapshot(struct analyzer *, struct snapshot *);
 /*
+ * The end of a run (after analyzer_flush): what analyzer_snapshot would
+ * give, in pieces, each freeing what it copies; call it until it returns
+ * 0.  A piece holds calls in INVITE order with their streams, or streams
+ * without a call; the last one has the counters.  Returns 1 while more
+ * pieces follow this one.
+ */
+int		 analyzer_hand_over(struct analyzer *, struct snapshot *);
+/*
  * The lowest order of a call and of a stream the analyzer still holds
  * (UINT64_MAX: none).  Whatever it reports from now on has that order, or
  * the order of a payload it has not seen yet.

@@ -652,6 +652,29 @@ calls_compact(struct call_table *t)
 }
 
 size_t
+calls_hand_over(struct call_table *t, struct snap_call *out, size_t n)
+{
+	size_t i;
+
+	calls_compact(t);
+	if (n > t->n_calls)
+		n = t->n_calls;
+	for (i = 0; i < n; i++) {
+		struct call *c = t->order[i];
+
+		call_snapshot(c, &out[i], 1);
+		calls_remove(t, c);
+		call_free(c);
+	}
+	t->n_removed -= n;
+	t->n_calls -= n;
+	memmove(t->order, t->order + n, t->n_calls * sizeof(*t->order));
+	for (i = 0; i < t->n_calls; i++)
+		t->order[i]->index = i;
+	return n;
+}
+
+size_t
 calls_removed(const struct call_table *t)
 {
 	return t->n_removed;

@@ -231,9 +231,13 @@ ordered_call(void *arg, const struct snap_call *c, const unsigned *ids,
 			ag->sinks[k].call_done(ag->sinks[k].arg, c, ids, n);
 }
 
-/* Worker w sent a part (final: all it still held, its last word). */
+/*
+ * Worker w sent a part (final: of what it still held at the end; last:
+ * its last word).
+ */
 static void
-part_add(struct aggregator *ag, int w, struct snapshot *part, int final)
+part_add(struct aggregator *ag, int w, struct snapshot *part, int final,
+    int last)
 {
 	int k;
 
@@ -243,11 +247,11 @@ part_add(struct aggregator *ag, int w, struct snapshot *part, int final)
 	merge_capture(&ag->analysed, &part->capture);
 	if (ag->reorder != NULL) {
 		reorder_part(ag->reorder, part, final);
-		if (final)
+		if (last)
 			reorder_watermarks(ag->reorder, w, UINT64_MAX,
 			    UINT64_MAX);
 	}
-	if (final)
+	if (last)
 		ag->n_finals++;
 	if (!ag->keep_results) {
 		snapshot_release(part);
@@ -307,7 +311,8 @@ gather(struct aggregator *ag)
 				free(obj);
 				continue;
 			}
-			part_add(ag, i, obj, type == WIRE_FINAL);
+			part_add(ag, i, obj, type == WIRE_FINAL ||
+			    type == WIRE_HELD, type == WIRE_FINAL);
 		}
 	return n;
 }
