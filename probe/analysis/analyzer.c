@@ -95,6 +95,12 @@ analyzer_set_part_msgs(struct analyzer *a, int with_msgs)
 	a->part_msgs = with_msgs;
 }
 
+void
+analyzer_set_interval_rows(struct analyzer *a, int with_rows)
+{
+	a->interval_rows = with_rows;
+}
+
 struct analyzer *
 analyzer_new(const struct analyzer_config *cfg)
 {
@@ -104,6 +110,7 @@ analyzer_new(const struct analyzer_config *cfg)
 	a = xcalloc(1, sizeof(*a));
 	a->cfg = *cfg;
 	a->part_msgs = 1;
+	a->interval_rows = 1;
 	a->calls = calls_new();
 	memset(&sc, 0, sizeof(sc));
 	sc.interval_us = cfg->interval_us;
@@ -187,10 +194,16 @@ emit_part(struct analyzer *a, struct call *c, const struct stream *s)
 	a->emit(a->emit_arg, part);
 }
 
-/* Room for one more entry in the interval being filled. */
+/*
+ * Room for one more entry in the interval being filled; when nobody reads
+ * them, the stream's figures for the interval are still made (it keeps
+ * them for the views), into a row that is not kept.
+ */
 static struct snap_stream_interval *
 pending_add(struct analyzer *a)
 {
+	if (!a->interval_rows)
+		return &a->row_unkept;
 	if (a->n_pending == a->cap_pending) {
 		a->cap_pending = a->cap_pending ? a->cap_pending * 2 : 64;
 		a->pending = xreallocarray(a->pending, a->cap_pending,

@@ -55,6 +55,12 @@ void		 analyzer_set_emit(struct analyzer *, analyzer_emit_fn *,
  */
 void		 analyzer_set_part_msgs(struct analyzer *, int with_msgs);
 /*
+ * Whether a metrics interval carries a row per stream (by default it
+ * does): only the exporter reads them, and at the end of a run there is
+ * one for every stream still up.
+ */
+void		 analyzer_set_interval_rows(struct analyzer *, int with_rows);
+/*
  * Capture time is now_us: end (emit, then forget) the streams and calls
  * whose time is up, per the configured timeouts.
  */

@@ -351,6 +351,17 @@ aggregator_wants_msgs(const struct aggregator *ag)
 	return 0;
 }
 
+int
+aggregator_wants_rows(const struct aggregator *ag)
+{
+	int i;
+
+	for (i = 0; i < ag->n_sinks; i++)
+		if (ag->sinks[i].streams != NULL)
+			return 1;
+	return 0;
+}
+
 void
 aggregator_run(struct aggregator *ag, pipeline_poll_fn *poll, void *arg)
 {

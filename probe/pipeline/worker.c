@@ -186,9 +186,11 @@ worker_main(void *arg)
 }
 
 void
-worker_start(struct worker *w, int part_msgs, int watermarks)
+worker_start(struct worker *w, int part_msgs, int interval_rows,
+    int watermarks)
 {
 	analyzer_set_part_msgs(w->analyzer, part_msgs);
+	analyzer_set_interval_rows(w->analyzer, interval_rows);
 	/* Read by the thread without a fence: pthread_create orders it. */
 	w->watermarks = watermarks;
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
