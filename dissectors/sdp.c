@@ -587,6 +587,10 @@ sdp_parse(const char *text, size_t len, struct sdp_session *out)
 	size_t			 i;
 
 	memset(out, 0, sizeof *out);
+	for (i = 0; i < SDP_MAX_MEDIA; i++) {
+		out->media[i].rtpmaps = out->rtpmap_room[i];
+		out->media[i].fmtps = out->fmtp_room[i];
+	}
 	if (len == 0)
 		return DISSECT_MALFORMED;
 	memset(&st, 0, sizeof st);

@@ -44,8 +44,15 @@ struct sdp_media {
 						   and port */
 	uint8_t			n_formats;
 	uint8_t			formats[SDP_MAX_FORMATS];	/* m= order */
+	/*
+	 * The rtpmaps and fmtps are held apart, in the session that parsed
+	 * them (sdp_parse points these at its own room) or wherever a
+	 * keeper of the section puts them: sixteen of each would make a
+	 * section 1.6 KB, most of it never used, and a call keeps one per
+	 * endpoint.  A copy of the struct shares them.
+	 */
 	uint8_t			n_rtpmaps;
-	struct sdp_rtpmap	rtpmaps[SDP_MAX_FORMATS];
+	struct sdp_rtpmap	*rtpmaps;	/* SDP_MAX_FORMATS of room */
 	int			rtcp_mux;	/* a=rtcp-mux */
 	uint16_t		rtcp_port;	/* a=rtcp: port, else rtp
 						   port + 1; 0 if not RTP */
@@ -66,7 +73,7 @@ struct sdp_media {
 	int			rtcp_attr;
 	struct vq_addr		rtcp_addr;	/* family 0: rtp.addr's */
 	uint8_t			n_fmtps;
-	struct sdp_fmtp		fmtps[SDP_MAX_FORMATS];
+	struct sdp_fmtp		*fmtps;		/* SDP_MAX_FORMATS of room */
 };
 
 struct sdp_session {
@@ -82,6 +89,9 @@ struct sdp_session {
 	uint64_t	   origin_version;
 	struct vq_addr	   connection;	/* session c=, family 0 if none */
 	enum sdp_direction direction;	/* session-level a=, the default */
+	/* What media[i].rtpmaps and fmtps point at. */
+	struct sdp_rtpmap  rtpmap_room[SDP_MAX_MEDIA][SDP_MAX_FORMATS];
+	struct sdp_fmtp	   fmtp_room[SDP_MAX_MEDIA][SDP_MAX_FORMATS];
 };
 
 /*

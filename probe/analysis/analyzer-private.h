@@ -31,6 +31,8 @@ struct analyzer {
 	analyzer_interval_fn	 *emit_interval;
 	void			 *emit_arg;
 	int			  part_msgs;	/* a call's part has its messages */
+	int			  interval_rows; /* an interval has its streams */
+	struct snap_stream_interval row_unkept;	/* else they go here */
 	/* The metrics interval being filled. */
 	int64_t			  next_interval_us;
 	struct snap_stream_interval *pending;	/* streams ended in it */
@@ -41,6 +43,7 @@ struct analyzer {
 				    [SNAP_SIP_CLASSES];
 	int64_t			  next_session_check_us;
 	uint64_t		  version;	/* of the latest call copy */
+	struct hand_over	 *hand_over;	/* the end's, once begun */
 
 	uint64_t		  calls_evicted;
 	uint64_t		  streams_evicted;

@@ -40,6 +40,30 @@
  * RTP and RTCP still in flight, before it is reported and forgotten.
  */
 #define ANALYZER_LINGER_US	(5 * 1000000LL)
+/*
+ * What the end of a run hands over at a time: this many calls with their
+ * streams, or this many streams that have no call.  Each piece is made
+ * from the state it frees, so memory at the end grows by a piece, not by
+ * a copy of every call and stream still up (30 MB for 10 000 calls).
+ */
+#define ANALYZER_PIECE_CALLS	64
+#define ANALYZER_PIECE_STREAMS	128
+
+/* A stream still up at the end, and the piece it goes in. */
+struct held_stream {
+	size_t		 piece;
+	size_t		 rank;		/* in the activity list */
+	struct stream	*s;
+};
+
+/* The end's hand-over under way (analyzer_hand_over). */
+struct hand_over {
+	struct held_stream *streams;	/* by piece, then rank */
+	size_t		  n_streams;
+	size_t		  next_stream;
+	size_t		  call_pieces;	/* the pieces with calls come first */
+	size_t		  next_piece;
+};
 
 
 void
@@ -71,6 +95,12 @@ analyzer_set_part_msgs(struct analyzer *a, int with_msgs)
 	a->part_msgs = with_msgs;
 }
 
+void
+analyzer_set_interval_rows(struct analyzer *a, int with_rows)
+{
+	a->interval_rows = with_rows;
+}
+
 struct analyzer *
 analyzer_new(const struct analyzer_config *cfg)
 {
@@ -80,6 +110,7 @@ analyzer_new(const struct analyzer_config *cfg)
 	a = xcalloc(1, sizeof(*a));
 	a->cfg = *cfg;
 	a->part_msgs = 1;
+	a->interval_rows = 1;
 	a->calls = calls_new();
 	memset(&sc, 0, sizeof(sc));
 	sc.interval_us = cfg->interval_us;
@@ -163,10 +194,16 @@ emit_part(struct analyzer *a, struct call *c, const struct stream *s)
 	a->emit(a->emit_arg, part);
 }
 
-/* Room for one more entry in the interval being filled. */
+/*
+ * Room for one more entry in the interval being filled; when nobody reads
+ * them, the stream's figures for the interval are still made (it keeps
+ * them for the views), into a row that is not kept.
+ */
 static struct snap_stream_interval *
 pending_add(struct analyzer *a)
 {
+	if (!a->interval_rows)
+		return &a->row_unkept;
 	if (a->n_pending == a->cap_pending) {
 		a->cap_pending = a->cap_pending ? a->cap_pending * 2 : 64;
 		a->pending = xreallocarray(a->pending, a->cap_pending,
@@ -236,6 +273,9 @@ analyzer_free(struct analyzer *a)
 	calls_free(a->calls);
 	dpi_free(a->dpi);
 	free(a->pending);
+	if (a->hand_over != NULL)
+		free(a->hand_over->streams);
+	free(a->hand_over);
 	free(a);
 }
 
@@ -566,6 +606,102 @@ analyzer_snapshot(struct analyzer *a, struct snapshot *snap)
 		if (snap->streams[i].call < snap->n_calls)
 			verdict_sums_add(snap->calls[snap->streams[i].call].media,
 			    &snap->streams[i]);
+}
+
+/* qsort's order of the streams held at the end: by piece, then as listed. */
+static int
+held_cmp(const void *x, const void *y)
+{
+	const struct held_stream *a = x, *b = y;
+
+	if (a->piece != b->piece)
+		return a->piece < b->piece ? -1 : 1;
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+/*
+ * Which piece each stream still up goes in: its call's (pieces of
+ * ANALYZER_PIECE_CALLS calls in INVITE order), or after them if it has
+ * none.  Within a piece the streams keep the order analyzer_snapshot
+ * gives them, so that a call's streams add up to the same verdict.
+ */
+static struct hand_over *
+hand_over_start(struct analyzer *a)
+{
+	struct hand_over *h = xcalloc(1, sizeof(*h));
+	struct stream *s;
+	size_t loose = 0, n = streams_count(a->streams);
+
+	calls_compact(a->calls);
+	h->call_pieces = (calls_count(a->calls) + ANALYZER_PIECE_CALLS - 1) /
+	    ANALYZER_PIECE_CALLS;
+	h->streams = xcalloc(n ? n : 1, sizeof(*h->streams));
+	for (s = streams_least_active(a->streams); s != NULL;
+	    s = stream_more_active(s)) {
+		struct held_stream *hs = &h->streams[h->n_streams];
+
+		hs->s = s;
+		hs->rank = h->n_streams++;
+		hs->piece = stream_call(s) != NULL ?
+		    call_index(stream_call(s)) / ANALYZER_PIECE_CALLS :
+		    h->call_pieces + loose++ / ANALYZER_PIECE_STREAMS;
+	}
+	qsort(h->streams, h->n_streams, sizeof(*h->streams), held_cmp);
+	/* One version for the lot: later than any part emitted before. */
+	a->version++;
+	return h;
+}
+
+int
+analyzer_hand_over(struct analyzer *a, struct snapshot *snap)
+{
+	struct hand_over *h = a->hand_over;
+	size_t i, first, end, piece;
+
+	if (h == NULL)
+		h = a->hand_over = hand_over_start(a);
+	memset(snap, 0, sizeof(*snap));
+	snap->capture.kernel_drops = -1;
+	piece = h->next_piece++;
+
+	/* Its streams first: their calls (at 0 .. up) give their indexes. */
+	first = h->next_stream;
+	for (end = first; end < h->n_streams && h->streams[end].piece == piece;
+	    end++)
+		;
+	snap->n_streams = end - first;
+	snap->streams = xcalloc(snap->n_streams ? snap->n_streams : 1,
+	    sizeof(*snap->streams));
+	for (i = first; i < end; i++) {
+		struct stream *s = h->streams[i].s;
+		struct call *c = stream_call(s);
+
+		stream_snapshot(s, c != NULL ? call_index(c) : SNAP_NO_CALL,
+		    &snap->streams[i - first]);
+		flows_forget(a->flows, s);
+		streams_remove(a->streams, s);
+	}
+	h->next_stream = end;
+
+	snap->calls = xcalloc(piece < h->call_pieces ? ANALYZER_PIECE_CALLS :
+	    1, sizeof(*snap->calls));
+	snap->n_calls = calls_hand_over(a->calls, snap->calls,
+	    piece < h->call_pieces ? ANALYZER_PIECE_CALLS : 0);
+	for (i = 0; i < snap->n_calls; i++)
+		snap->calls[i].version = a->version;
+	/* The streams still going end with the run: their calls count them. */
+	for (i = 0; i < snap->n_streams; i++)
+		if (snap->streams[i].call < snap->n_calls)
+			verdict_sums_add(snap->calls[snap->streams[i].call].media,
+			    &snap->streams[i]);
+	if (h->next_stream < h->n_streams || calls_count(a->calls) > 0)
+		return 1;
+	/* The last piece: the analyzer's counters go with it. */
+	snapshot_capture(a, &snap->capture);
+	free(h->streams);
+	free(h);
+	a->hand_over = NULL;
+	return 0;
 }
 
 void

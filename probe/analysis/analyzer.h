@@ -55,6 +55,12 @@ void		 analyzer_set_emit(struct analyzer *, analyzer_emit_fn *,
  */
 void		 analyzer_set_part_msgs(struct analyzer *, int with_msgs);
 /*
+ * Whether a metrics interval carries a row per stream (by default it
+ * does): only the exporter reads them, and at the end of a run there is
+ * one for every stream still up.
+ */
+void		 analyzer_set_interval_rows(struct analyzer *, int with_rows);
+/*
  * Capture time is now_us: end (emit, then forget) the streams and calls
  * whose time is up, per the configured timeouts.
  */
@@ -86,6 +92,14 @@ void		 analyzer_finish(struct analyzer *);
  * stage's to fill.
  */
 void		 analyzer_snapshot(struct analyzer *, struct snapshot *);
+/*
+ * The end of a run (after analyzer_flush): what analyzer_snapshot would
+ * give, in pieces, each freeing what it copies; call it until it returns
+ * 0.  A piece holds calls in INVITE order with their streams, or streams
+ * without a call; the last one has the counters.  Returns 1 while more
+ * pieces follow this one.
+ */
+int		 analyzer_hand_over(struct analyzer *, struct snapshot *);
 /*
  * The lowest order of a call and of a stream the analyzer still holds
  * (UINT64_MAX: none).  Whatever it reports from now on has that order, or

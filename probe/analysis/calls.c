@@ -14,6 +14,7 @@
 
 #include <uthash.h>
 
+#include "probe/analysis/calls-media.h"
 #include "probe/analysis/calls.h"
 #include "probe/text.h"
 #include "probe/vqprobe.h"
@@ -32,17 +33,23 @@
 #define CALL_TAG_LEN		64
 
 struct call {
-	char		 call_id[SNAP_TEXT_LEN];	/* hash key, made safe */
-	char		 from[SNAP_TEXT_LEN];
-	char		 to[SNAP_TEXT_LEN];
-	char		 caller_tag[SNAP_TEXT_LEN];
-	char		 end_reason[SNAP_TEXT_LEN];
+	/*
+	 * Its texts, made safe and cut to SNAP_TEXT_LEN as the snapshot
+	 * holds them, but each only as long as it is: the INVITE's in text[]
+	 * at the end of the call, the end reason on its own.  Room for the
+	 * longest of each made a call 2 KB, most of it never written.
+	 */
+	const char	*call_id;	/* hash key */
+	const char	*from;
+	const char	*to;
+	const char	*caller_tag;
+	char		*end_reason;	/* NULL while the call goes on */
 	int		 q850_cause;	/* -1: none given */
 	/*
 	 * The To tags of responses to the INVITE: a forking proxy makes one
 	 * early dialog per branch that answers (RFC 3261 12.1, 13.2.2.4).
 	 */
-	char		 dialog_tags[CALL_MAX_DIALOGS][CALL_TAG_LEN];
+	char		(*dialog_tags)[CALL_TAG_LEN];
 	unsigned	 n_dialogs;
 	const char	*state;
 	size_t		 index;
@@ -74,20 +81,7 @@ struct call {
 	uint8_t		(*media_keys)[ENDPOINT_KEY_LEN];
 	size_t		 n_media_keys;
 	UT_hash_handle	 hh;
-};
-
-/*
- * A media endpoint in the map: the hash key is its packed address and port.
- * It is in the RTCP map too, under the RTCP endpoint its SDP announced,
- * unless a later media line announced the same one.
- */
-struct media_entry {
-	uint8_t			key[ENDPOINT_KEY_LEN];
-	uint8_t			rtcp_key[ENDPOINT_KEY_LEN];
-	int			rtcp_indexed;	/* in the RTCP map */
-	struct call_media	media;
-	UT_hash_handle		hh;
-	UT_hash_handle		hh_rtcp;
+	char		 text[];	/* call_id, from, to, caller_tag */
 };
 
 struct call_table {
@@ -95,18 +89,16 @@ struct call_table {
 	struct call		**order;	/* INVITE order */
 	size_t			  n_calls;
 	size_t			  cap_calls;
-	struct media_entry	 *media;	/* uthash head */
-	struct media_entry	 *rtcp;		/* by RTCP endpoint */
+	struct media_map	 *media;	/* the endpoints SDP announced */
 	size_t			  n_removed;	/* in order[] until compaction */
 	struct call		 *lru_head;	/* least recently active */
 	struct call		 *lru_tail;
-	uint32_t		  stamps[CALLS_MEDIA_STAMPS];
 };
 
 const uint32_t *
 calls_media_stamps(const struct call_table *t)
 {
-	return t->stamps;
+	return media_map_stamps(t->media);
 }
 
 
@@ -143,45 +135,6 @@ lru_touch(struct call_table *t, struct call *c, int64_t ts_us)
 	t->lru_tail = c;
 }
 
-/* File a media entry under the RTCP endpoint its SDP announced. */
-static void
-rtcp_index(struct call_table *t, struct media_entry *e)
-{
-	struct sdp_endpoints ep;
-	struct media_entry *old;
-
-	if (sdp_media_endpoints(&e->media.sdp, &ep) != 0 || ep.rtcp.port == 0)
-		return;
-	endpoint_pack(&ep.rtcp, e->rtcp_key);
-	/* The latest media to announce it wins, as for RTP endpoints. */
-	HASH_FIND(hh_rtcp, t->rtcp, e->rtcp_key, ENDPOINT_KEY_LEN, old);
-	if (old != NULL) {
-		HASH_DELETE(hh_rtcp, t->rtcp, old);
-		old->rtcp_indexed = 0;
-	}
-	HASH_ADD(hh_rtcp, t->rtcp, rtcp_key, ENDPOINT_KEY_LEN, e);
-	e->rtcp_indexed = 1;
-}
-
-static void
-rtcp_unindex(struct call_table *t, struct media_entry *e)
-{
-	if (e->rtcp_indexed) {
-		HASH_DELETE(hh_rtcp, t->rtcp, e);
-		e->rtcp_indexed = 0;
-	}
-}
-
-/* Take a media entry out of both maps and free it. */
-static void
-media_entry_free(struct call_table *t, struct media_entry *e)
-{
-	t->stamps[calls_media_stamp_at(&e->media.endpoint)]++;
-	rtcp_unindex(t, e);
-	HASH_DEL(t->media, e);
-	free(e);
-}
-
 static void
 call_free(struct call *c)
 {
@@ -191,6 +144,8 @@ call_free(struct call *c)
 		free(c->msgs[i].text);
 	free(c->msgs);
 	free(c->media_keys);
+	free(c->dialog_tags);
+	free(c->end_reason);
 	free(c);
 }
 
@@ -200,6 +155,7 @@ calls_new(void)
 	struct call_table *t;
 
 	t = xcalloc(1, sizeof(*t));
+	t->media = media_map_new();
 	return t;
 }
 
@@ -207,12 +163,10 @@ void
 calls_free(struct call_table *t)
 {
 	struct call *c, *ctmp;
-	struct media_entry *m, *mtmp;
 
 	if (t == NULL)
 		return;
-	HASH_ITER(hh, t->media, m, mtmp)
-		media_entry_free(t, m);
+	media_map_free(t->media);
 	HASH_ITER(hh, t->by_id, c, ctmp) {
 		HASH_DEL(t->by_id, c);
 	}
@@ -237,14 +191,23 @@ static struct call *
 call_create(struct call_table *t, const char *call_id, const struct sip_msg *m,
     int64_t ts_us, uint64_t frame_order)
 {
+	char from[SNAP_TEXT_LEN], to[SNAP_TEXT_LEN], tag[SNAP_TEXT_LEN];
+	size_t n_id, n_from, n_to, n_tag;
 	struct call *c;
+	char *p;
 
-	c = xcalloc(1, sizeof(*c));
-	strcpy(c->call_id, call_id);
-	text_copy_safe(c->from, sizeof(c->from), m->from_uri.p, m->from_uri.len);
-	text_copy_safe(c->to, sizeof(c->to), m->to_uri.p, m->to_uri.len);
-	text_copy_safe(c->caller_tag, sizeof(c->caller_tag), m->from_tag.p,
-	    m->from_tag.len);
+	n_id = strlen(call_id) + 1;
+	n_from = text_copy_safe(from, sizeof(from), m->from_uri.p,
+	    m->from_uri.len) + 1;
+	n_to = text_copy_safe(to, sizeof(to), m->to_uri.p, m->to_uri.len) + 1;
+	n_tag = text_copy_safe(tag, sizeof(tag), m->from_tag.p,
+	    m->from_tag.len) + 1;
+	c = xcalloc(1, sizeof(*c) + n_id + n_from + n_to + n_tag);
+	p = c->text;
+	c->call_id = memcpy(p, call_id, n_id);
+	c->from = memcpy(p += n_id, from, n_from);
+	c->to = memcpy(p += n_from, to, n_to);
+	c->caller_tag = memcpy(p + n_to, tag, n_tag);
 	c->state = "setup";
 	c->q850_cause = -1;
 	c->invite_cseq = m->cseq;
@@ -258,7 +221,7 @@ call_create(struct call_table *t, const char *call_id, const struct sip_msg *m,
 	}
 	c->index = t->n_calls;
 	t->order[t->n_calls++] = c;
-	HASH_ADD_STR(t->by_id, call_id, c);
+	HASH_ADD_KEYPTR(hh, t->by_id, c->call_id, n_id - 1, c);
 	return c;
 }
 
@@ -275,20 +238,34 @@ failure_state(int code, int cancelled)
 	return "rejected";
 }
 
+/* Say why the call ended (NULL: it has not), cut as a snapshot's text. */
+static void
+keep_end_reason(struct call *c, const char *reason)
+{
+	char cut[SNAP_TEXT_LEN];
+
+	free(c->end_reason);
+	c->end_reason = NULL;
+	if (reason != NULL) {
+		snprintf(cut, sizeof(cut), "%s", reason);
+		c->end_reason = xstrdup(cut);
+	}
+}
+
 static void
 set_end_reason(struct call *c, const char *what, const struct sip_msg *m)
 {
-	char reason[SNAP_TEXT_LEN];
+	char reason[SNAP_TEXT_LEN], both[SNAP_TEXT_LEN];
 
 	c->q850_cause = m->reason_cause;
 	if (m->reason.len == 0) {
-		snprintf(c->end_reason, sizeof(c->end_reason), "%s", what);
+		keep_end_reason(c, what);
 		return;
 	}
 	/* The Reason header (RFC 3326) says why, e.g. Q.850 cause 16. */
 	text_copy_safe(reason, sizeof(reason), m->reason.p, m->reason.len);
-	snprintf(c->end_reason, sizeof(c->end_reason), "%.63s %.180s", what,
-	    reason);
+	snprintf(both, sizeof(both), "%.63s %.180s", what, reason);
+	keep_end_reason(c, both);
 }
 
 /* Count the dialog a response to the INVITE belongs to, once. */
@@ -304,8 +281,11 @@ note_dialog(struct call *c, const struct sip_msg *m)
 	for (i = 0; i < c->n_dialogs; i++)
 		if (strcmp(c->dialog_tags[i], tag) == 0)
 			return;
-	if (c->n_dialogs < CALL_MAX_DIALOGS)
+	if (c->n_dialogs < CALL_MAX_DIALOGS) {
+		c->dialog_tags = xreallocarray(c->dialog_tags, c->n_dialogs + 1,
+		    sizeof(*c->dialog_tags));
 		memcpy(c->dialog_tags[c->n_dialogs++], tag, sizeof(tag));
+	}
 }
 
 static void
@@ -350,7 +330,7 @@ invite_again(struct call *c, const struct sip_msg *m)
 		c->invite_cseq = m->cseq;
 		c->final_code = 0;
 		c->end_us = 0;
-		c->end_reason[0] = '\0';
+		keep_end_reason(c, NULL);
 		c->q850_cause = -1;
 		c->state = "setup";
 	}
@@ -385,12 +365,7 @@ request_in_call(struct call *c, const struct sip_msg *m, int64_t ts_us)
 static void
 forget_first_media(struct call_table *t, struct call *c)
 {
-	struct media_entry *e;
-
-	HASH_FIND(hh, t->media, c->media_keys[0], ENDPOINT_KEY_LEN, e);
-	/* A later call may have taken the endpoint over: leave it. */
-	if (e != NULL && e->media.call == c)
-		media_entry_free(t, e);
+	media_map_drop(t->media, c->media_keys[0], c);
 	c->n_media_keys--;
 	memmove(c->media_keys[0], c->media_keys[1],
 	    c->n_media_keys * sizeof(*c->media_keys));
@@ -401,9 +376,7 @@ static void
 learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
     int by_caller)
 {
-	struct media_entry *e;
 	uint8_t key[ENDPOINT_KEY_LEN];
-
 	size_t i;
 
 	endpoint_pack(&sm->rtp, key);
@@ -424,22 +397,7 @@ learn_one(struct call_table *t, struct call *c, const struct sdp_media *sm,
 		c->media_keys = xreallocarray(c->media_keys,
 		    c->n_media_keys + 1, sizeof(*c->media_keys));
 	memcpy(c->media_keys[c->n_media_keys++], key, sizeof(key));
-
-	HASH_FIND(hh, t->media, key, sizeof(key), e);
-	if (e == NULL) {
-		e = xcalloc(1, sizeof(*e));
-		memcpy(e->key, key, sizeof(key));
-		HASH_ADD(hh, t->media, key, sizeof(e->key), e);
-	} else if (e->media.sdp.not_rtp != sm->not_rtp)
-		e->media.period++;
-	/* A later call reusing the address and port takes it over. */
-	t->stamps[calls_media_stamp_at(&sm->rtp)]++;
-	rtcp_unindex(t, e);
-	e->media.endpoint = sm->rtp;
-	e->media.call = c;
-	e->media.by_caller = by_caller;
-	e->media.sdp = *sm;
-	rtcp_index(t, e);
+	media_map_put(t->media, c, sm, by_caller);
 }
 
 /*
@@ -502,28 +460,13 @@ calls_sip(struct call_table *t, const struct sip_msg *m,
 const struct call_media *
 calls_media_find(const struct call_table *t, const struct vq_endpoint *ep)
 {
-	struct media_entry *e;
-	uint8_t key[ENDPOINT_KEY_LEN];
-
-	endpoint_pack(ep, key);
-	HASH_FIND(hh, t->media, key, sizeof(key), e);
-	return e ? &e->media : NULL;
+	return media_map_find(t->media, ep);
 }
 
 const struct call_media *
 calls_rtcp_find(const struct call_table *t, const struct vq_endpoint *ep)
 {
-	struct sdp_endpoints announced;
-	struct media_entry *e;
-	uint8_t key[ENDPOINT_KEY_LEN];
-
-	endpoint_pack(ep, key);
-	HASH_FIND(hh, t->media, key, sizeof(key), e);
-	if (e != NULL && sdp_media_endpoints(&e->media.sdp, &announced) == 0 &&
-	    announced.rtcp_mux)
-		return &e->media;
-	HASH_FIND(hh_rtcp, t->rtcp, key, sizeof(key), e);
-	return e ? &e->media : NULL;
+	return media_map_rtcp_find(t->media, ep);
 }
 
 void
@@ -601,7 +544,7 @@ call_end_now(struct call *c, int64_t ts_us, const char *reason)
 		return;
 	c->end_us = ts_us;
 	c->q850_cause = -1;
-	snprintf(c->end_reason, sizeof(c->end_reason), "%s", reason);
+	keep_end_reason(c, reason);
 }
 
 void
@@ -690,17 +633,12 @@ calls_at(const struct call_table *t, size_t i)
 void
 calls_remove(struct call_table *t, struct call *c)
 {
-	struct media_entry *e;
 	size_t i;
 
 	if (c->removed)
 		return;
-	for (i = 0; i < c->n_media_keys; i++) {
-		HASH_FIND(hh, t->media, c->media_keys[i], ENDPOINT_KEY_LEN, e);
-		/* A later call may have taken the endpoint over: leave it. */
-		if (e != NULL && e->media.call == c)
-			media_entry_free(t, e);
-	}
+	for (i = 0; i < c->n_media_keys; i++)
+		media_map_drop(t->media, c->media_keys[i], c);
 	HASH_DEL(t->by_id, c);
 	lru_unlink(t, c);
 	c->removed = 1;
@@ -726,6 +664,29 @@ calls_compact(struct call_table *t)
 	}
 	t->n_calls = n;
 	t->n_removed = 0;
+}
+
+size_t
+calls_hand_over(struct call_table *t, struct snap_call *out, size_t n)
+{
+	size_t i;
+
+	calls_compact(t);
+	if (n > t->n_calls)
+		n = t->n_calls;
+	for (i = 0; i < n; i++) {
+		struct call *c = t->order[i];
+
+		call_snapshot(c, &out[i], 1);
+		calls_remove(t, c);
+		call_free(c);
+	}
+	t->n_removed -= n;
+	t->n_calls -= n;
+	memmove(t->order, t->order + n, t->n_calls * sizeof(*t->order));
+	for (i = 0; i < t->n_calls; i++)
+		t->order[i]->index = i;
+	return n;
 }
 
 size_t
@@ -765,10 +726,12 @@ call_snapshot(const struct call *c, struct snap_call *s, int with_msgs)
 {
 	memset(s, 0, sizeof(*s));
 	s->order = c->order;
-	memcpy(s->call_id, c->call_id, sizeof(s->call_id));
-	memcpy(s->from, c->from, sizeof(s->from));
-	memcpy(s->to, c->to, sizeof(s->to));
-	memcpy(s->end_reason, c->end_reason, sizeof(s->end_reason));
+	/* Each fits: it was cut to the snapshot's room when kept. */
+	strcpy(s->call_id, c->call_id);
+	strcpy(s->from, c->from);
+	strcpy(s->to, c->to);
+	if (c->end_reason != NULL)
+		strcpy(s->end_reason, c->end_reason);
 	s->state = c->state;
 	s->final_code = c->final_code;
 	s->q850_cause = c->q850_cause;

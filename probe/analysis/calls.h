@@ -131,6 +131,14 @@ struct call	*calls_at(const struct call_table *, size_t i);
  */
 void		 calls_remove(struct call_table *, struct call *);
 void		 calls_compact(struct call_table *);
+/*
+ * The end of a run: copy the first n calls (INVITE order) with their
+ * messages into out, then free them and their media endpoints, so that
+ * the copies and the calls need not all exist at once.  The rest move
+ * up.  Returns how many were copied.
+ */
+size_t		 calls_hand_over(struct call_table *, struct snap_call *out,
+		    size_t n);
 /* Calls removed and not compacted yet. */
 size_t		 calls_removed(const struct call_table *);
 

@@ -231,9 +231,13 @@ ordered_call(void *arg, const struct snap_call *c, const unsigned *ids,
 			ag->sinks[k].call_done(ag->sinks[k].arg, c, ids, n);
 }
 
-/* Worker w sent a part (final: all it still held, its last word). */
+/*
+ * Worker w sent a part (final: of what it still held at the end; last:
+ * its last word).
+ */
 static void
-part_add(struct aggregator *ag, int w, struct snapshot *part, int final)
+part_add(struct aggregator *ag, int w, struct snapshot *part, int final,
+    int last)
 {
 	int k;
 
@@ -243,11 +247,11 @@ part_add(struct aggregator *ag, int w, struct snapshot *part, int final)
 	merge_capture(&ag->analysed, &part->capture);
 	if (ag->reorder != NULL) {
 		reorder_part(ag->reorder, part, final);
-		if (final)
+		if (last)
 			reorder_watermarks(ag->reorder, w, UINT64_MAX,
 			    UINT64_MAX);
 	}
-	if (final)
+	if (last)
 		ag->n_finals++;
 	if (!ag->keep_results) {
 		snapshot_release(part);
@@ -307,7 +311,8 @@ gather(struct aggregator *ag)
 				free(obj);
 				continue;
 			}
-			part_add(ag, i, obj, type == WIRE_FINAL);
+			part_add(ag, i, obj, type == WIRE_FINAL ||
+			    type == WIRE_HELD, type == WIRE_FINAL);
 		}
 	return n;
 }
@@ -342,6 +347,17 @@ aggregator_wants_msgs(const struct aggregator *ag)
 		return 1;
 	for (i = 0; i < ag->n_sinks; i++)
 		if (ag->sinks[i].wants_msgs)
+			return 1;
+	return 0;
+}
+
+int
+aggregator_wants_rows(const struct aggregator *ag)
+{
+	int i;
+
+	for (i = 0; i < ag->n_sinks; i++)
+		if (ag->sinks[i].streams != NULL)
 			return 1;
 	return 0;
 }

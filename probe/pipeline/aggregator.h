@@ -33,6 +33,8 @@ void		 aggregator_add_sink(struct aggregator *,
 int		 aggregator_prepare(struct aggregator *);
 /* Whether the calls in parts must carry their SIP messages. */
 int		 aggregator_wants_msgs(const struct aggregator *);
+/* Whether a sink takes the per-stream rows of metrics intervals. */
+int		 aggregator_wants_rows(const struct aggregator *);
 /*
  * Gather until every worker has sent its final part, calling poll (if not
  * NULL) about every 100 ms.

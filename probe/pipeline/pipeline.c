@@ -146,7 +146,7 @@ pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
     char **cause)
 {
 	sigset_t block, old;
-	int i, ordered, msgs, rc;
+	int i, ordered, msgs, rows, rc;
 
 	ordered = aggregator_prepare(pl->aggregator);
 	/*
@@ -159,8 +159,9 @@ pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	msgs = aggregator_wants_msgs(pl->aggregator);
+	rows = aggregator_wants_rows(pl->aggregator);
 	for (i = 0; i < pl->n_workers; i++)
-		worker_start(pl->workers[i], msgs, ordered);
+		worker_start(pl->workers[i], msgs, rows, ordered);
 	capthread_start(pl->capture, ordered);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 

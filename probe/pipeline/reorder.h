@@ -42,8 +42,8 @@ struct reorder;
 struct reorder	*reorder_new(int n_workers, const struct reorder_out *);
 void		 reorder_free(struct reorder *);
 /*
- * A part a worker sent (a call or stream that ended, or, final, all that
- * it still held): what is needed of it is copied.
+ * A part a worker sent (a call or stream that ended, or, final, a piece
+ * of what it still held): what is needed of it is copied.
  */
 void		 reorder_part(struct reorder *, const struct snapshot *,
 		    int final);

@@ -23,7 +23,8 @@ typedef void pipeline_poll_fn(void *arg);
 /*
  * Where results go as the run goes, in the aggregator's thread (the one
  * calling pipeline_run); any may be NULL.  part: a call or stream ended
- * (final: what a worker still held at the end); streams: per-stream
+ * (final: a piece of what a worker still held at the end, each call
+ * there with all its streams still up); streams: per-stream
  * figures of a metrics interval, worker by worker; interval: the totals
  * of a metrics interval once every worker has reported it.
  *

@@ -26,7 +26,12 @@ enum wire_to_aggregator {
 	WIRE_INTERVAL,		/* struct snap_interval *: a metrics interval */
 	WIRE_LIVE,		/* struct snapshot *: what the worker holds now */
 	WIRE_FINAL,		/* struct snapshot *: all the worker still has */
-	WIRE_WATERMARKS		/* struct wire_watermarks, in the record */
+	WIRE_WATERMARKS,	/* struct wire_watermarks, in the record */
+	/*
+	 * struct snapshot *: a piece of what the worker still has at the
+	 * end; the rest follows, WIRE_FINAL last.
+	 */
+	WIRE_HELD
 };
 
 struct wire_payload {

@@ -113,6 +113,7 @@ worker_main(void *arg)
 	size_t len;
 	uint32_t type;
 	unsigned idle = 0;
+	int more;
 	int64_t now_us = 0, published_us = 0;
 
 	analyzer_set_emit(w->analyzer, worker_emit, worker_interval, w);
@@ -171,17 +172,25 @@ worker_main(void *arg)
 	}
 	analyzer_finish(w->analyzer);
 	analyzer_flush(w->analyzer, now_us);
-	snap = xcalloc(1, sizeof(*snap));
-	analyzer_snapshot(w->analyzer, snap);
-	worker_send(w, WIRE_FINAL, snap);
-	ring_flush(w->out);
+	/*
+	 * In pieces, each taken as soon as sent: the aggregator frees one
+	 * while the next is made from the state the last one freed.
+	 */
+	do {
+		snap = xcalloc(1, sizeof(*snap));
+		more = analyzer_hand_over(w->analyzer, snap);
+		worker_send(w, more ? WIRE_HELD : WIRE_FINAL, snap);
+		ring_flush(w->out);
+	} while (more);
 	return NULL;
 }
 
 void
-worker_start(struct worker *w, int part_msgs, int watermarks)
+worker_start(struct worker *w, int part_msgs, int interval_rows,
+    int watermarks)
 {
 	analyzer_set_part_msgs(w->analyzer, part_msgs);
+	analyzer_set_interval_rows(w->analyzer, interval_rows);
 	/* Read by the thread without a fence: pthread_create orders it. */
 	w->watermarks = watermarks;
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)

@@ -20,10 +20,12 @@ struct worker	*worker_new(const struct analyzer_config *, struct ring *in,
 void		 worker_free(struct worker *);
 /*
  * Start its thread.  part_msgs: the calls in parts carry their SIP
- * messages; watermarks: after each tick and mark, say how far its results
- * have come (a sink wants them in capture order).
+ * messages; interval_rows: metrics intervals carry a row per stream;
+ * watermarks: after each tick and mark, say how far its results have come
+ * (a sink wants them in capture order).
  */
-void		 worker_start(struct worker *, int part_msgs, int watermarks);
+void		 worker_start(struct worker *, int part_msgs, int interval_rows,
+		    int watermarks);
 /* Wait for the thread, which ends once it has sent its final part. */
 void		 worker_join(struct worker *);
 
