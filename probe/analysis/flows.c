@@ -1,7 +1,9 @@
 /*
  * The flow table (see flows.h).
  *
- * Linear probing in a power-of-two array at most half full, deletion by
+ * Linear probing in a power-of-two array at most three quarters full
+ * (a lookup that hits then reads about two entries; half full, the
+ * table at 10 000 calls took twice the 3 MB), deletion by
  * shifting back the entries after (no tombstones), so a lookup stops at
  * the first free slot.  A table grows as streams do and holds one entry
  * per stream at most: entries go with their streams.
@@ -137,7 +139,7 @@ flows_put(struct flow_table *t, const struct pkt_meta *meta, struct stream *s,
 	struct flow *f;
 	unsigned at;
 
-	if (2 * (t->n + 1) > t->mask + 1)
+	if (4 * (t->n + 1) > 3 * (t->mask + 1))
 		grow(t);
 	flow_key(key, &meta->src, &meta->dst);
 	hash = flow_hash(key);

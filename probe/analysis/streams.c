@@ -75,7 +75,8 @@ struct stream {
 	struct stream		*call_next;
 	struct rtpstat		*stat;
 	struct quality		*quality;
-	struct snap_far_end	 far;
+	/* What RTCP said of it; NULL until it says something (most never). */
+	struct snap_far_end	*far;
 	int64_t			 last_sr_us;	/* capture time of its last SR */
 	uint32_t		 last_sr_mid32;	/* that SR's NTP, middle bits */
 	UT_hash_handle		 hh;
@@ -171,6 +172,7 @@ static void
 stream_free(struct stream *s)
 {
 	free(s->points);
+	free(s->far);
 	/* The statistics head the block the listener's model shares. */
 	quality_release(s->quality);
 	free(s->stat);
@@ -528,7 +530,10 @@ stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
 	o->vlan = s->vlan;
 	o->period = s->period;
 	rtpstat_summary(s->stat, &o->rtp);
-	o->far = s->far;
+	if (s->far != NULL)
+		o->far = *s->far;
+	else
+		memset(&o->far, 0, sizeof(o->far));
 	quality_summary(s->quality, &o->quality);
 	if (s->n_points > 0) {
 		o->points = xcalloc(s->n_points, sizeof(*o->points));
@@ -643,35 +648,47 @@ stream_interval(const struct stream_table *st, struct stream *s,
  * (DLSR).  That is the round trip between the probe and the receiver; the
  * two directions' figures together make the end-to-end round trip.
  */
+/* What RTCP says of the stream, made when it first says something. */
+static struct snap_far_end *
+far_end(struct stream *s)
+{
+	if (s->far == NULL)
+		s->far = xcalloc(1, sizeof(*s->far));
+	return s->far;
+}
+
 static void
 rtcp_report_block(struct stream_table *st, uint32_t reporter_ssrc,
     const struct rtcp_report_block *b, int64_t ts_us)
 {
 	struct stream *s = stream_by_ssrc(st, b->ssrc), *back;
+	struct snap_far_end *far;
 	int64_t rtt_us;
 
 	if (s == NULL)
 		return;
-	s->far.reports++;
-	s->far.fraction_lost_pct = b->fraction_lost * 100.0 / 256.0;
-	s->far.cumulative_lost = b->cumulative_lost;
+	far = far_end(s);
+	far->reports++;
+	far->fraction_lost_pct = b->fraction_lost * 100.0 / 256.0;
+	far->cumulative_lost = b->cumulative_lost;
 	if (s->clock_rate_hz != 0)
-		s->far.jitter_ms = b->jitter * 1000.0 / s->clock_rate_hz;
+		far->jitter_ms = b->jitter * 1000.0 / s->clock_rate_hz;
 	if (b->lsr == 0 || s->last_sr_us == 0 || b->lsr != s->last_sr_mid32)
 		return;
 	rtt_us = ts_us - s->last_sr_us - (int64_t)rtcp_q16_to_us(b->dlsr);
 	if (rtt_us < 0)
 		return;
-	s->far.have_rtt = 1;
-	s->far.rtt_ms = (double)rtt_us / 1000.0;
+	far->have_rtt = 1;
+	far->rtt_ms = (double)rtt_us / 1000.0;
 	/*
 	 * The reporter's own stream runs the other way; once its leg is
 	 * known too, the E-model gets the end-to-end round trip.
 	 */
 	back = stream_by_ssrc(st, reporter_ssrc);
-	if (back != NULL && back != s && back->far.have_rtt) {
-		quality_set_rtt(s->quality, s->far.rtt_ms + back->far.rtt_ms);
-		quality_set_rtt(back->quality, s->far.rtt_ms + back->far.rtt_ms);
+	if (back != NULL && back != s && back->far != NULL &&
+	    back->far->have_rtt) {
+		quality_set_rtt(s->quality, far->rtt_ms + back->far->rtt_ms);
+		quality_set_rtt(back->quality, far->rtt_ms + back->far->rtt_ms);
 	}
 }
 
@@ -686,8 +703,8 @@ streams_rtcp_report(struct stream_table *st, const struct rtcp_report *r,
 		s->last_sr_us = ts_us;
 		s->last_sr_mid32 = rtcp_ntp_middle32(r->sender.ntp_sec,
 		    r->sender.ntp_frac);
-		s->far.have_sender = 1;
-		s->far.sender_packets = r->sender.packet_count;
+		far_end(s)->have_sender = 1;
+		far_end(s)->sender_packets = r->sender.packet_count;
 	}
 	for (i = 0; i < r->n_blocks; i++)
 		rtcp_report_block(st, r->ssrc, &r->blocks[i], ts_us);
@@ -698,20 +715,22 @@ static void
 rtcp_xr_voip(struct stream_table *st, const struct rtcp_xr_voip *v)
 {
 	struct stream *s = stream_by_ssrc(st, v->ssrc);
+	struct snap_far_end *far;
 
 	if (s == NULL)
 		return;
-	s->far.have_xr = 1;
-	s->far.xr_loss_pct = v->loss_rate_q8 * 100.0 / 256.0;
-	s->far.xr_discard_pct = v->discard_rate_q8 * 100.0 / 256.0;
-	s->far.xr_r_factor = v->r_factor == RTCP_XR_UNAVAILABLE ? -1 :
+	far = far_end(s);
+	far->have_xr = 1;
+	far->xr_loss_pct = v->loss_rate_q8 * 100.0 / 256.0;
+	far->xr_discard_pct = v->discard_rate_q8 * 100.0 / 256.0;
+	far->xr_r_factor = v->r_factor == RTCP_XR_UNAVAILABLE ? -1 :
 	    v->r_factor;
-	s->far.xr_mos_lq = v->mos_lq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
+	far->xr_mos_lq = v->mos_lq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
 	    v->mos_lq_x10 / 10.0;
-	s->far.xr_mos_cq = v->mos_cq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
+	far->xr_mos_cq = v->mos_cq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
 	    v->mos_cq_x10 / 10.0;
-	s->far.xr_rtt_ms = v->round_trip_delay_ms;
-	s->far.xr_end_system_delay_ms = v->end_system_delay_ms;
+	far->xr_rtt_ms = v->round_trip_delay_ms;
+	far->xr_end_system_delay_ms = v->end_system_delay_ms;
 }
 
 void
