@@ -8,103 +8,16 @@
  * head is the call's user pointer, so that ending a call finds them
  * without a search.
  */
-#include <sys/queue.h>
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <uthash.h>
-
 #include "metrics/emodel.h"
 #include "metrics/quality.h"
-#include "probe/analysis/streams.h"
+#include "probe/analysis/streams-private.h"
 #include "probe/vqprobe.h"
-
-/* Hash key of a stream: packed source, destination, SSRC, media period. */
-#define STREAM_KEY_LEN	(2 * ENDPOINT_KEY_LEN + 4 + 4)
-/* Bounds the memory that unconfirmed unsignalled flows can take. */
-#define STREAMS_MAX_CANDIDATES	4096
-/*
- * A stream moves to the end of the activity list at most once a second of
- * capture time.  A move writes the lines of its neighbours and of the
- * list's tail, which at thousands of streams miss the cache on every
- * packet; the list is then in order of the latest move, each at most this
- * long before the stream's latest packet (see streams.h).
- */
-#define STREAMS_MOVE_US		1000000
-
-struct stream {
-	uint8_t			 key[STREAM_KEY_LEN];
-	unsigned		 id;
-	struct call		*call;
-	const char		*direction;
-	struct vq_endpoint	 src;
-	struct vq_endpoint	 dst;
-	uint32_t		 ssrc;
-	uint32_t		 period;	/* media period of its endpoint */
-	int			 payload_type;	/* first voice packet's */
-	int			 first_payload_type;
-	char			 codec[SNAP_CODEC_LEN];
-	char			 first_codec[SNAP_CODEC_LEN];
-	uint32_t		 clock_rate_hz;
-	int			 dscp;		/* of the first packet */
-	int			 last_dscp;
-	uint32_t		 dscp_changes;	/* times it differed from the last */
-	int			 vlan;		/* outermost VLAN id, -1 none */
-	uint64_t		 order;		/* frame it was made on */
-	int64_t			 last_us;	/* its latest packet */
-	int64_t			 moved_us;	/* last_us at its latest move */
-	/* Totals at the latest interval report, for the next one's deltas. */
-	uint64_t		 rep_packets;
-	uint64_t		 rep_expected;
-	uint64_t		 rep_lost;
-	uint64_t		 rep_discards;
-	uint32_t		 rep_intervals;	/* MOS intervals rated */
-	struct snap_point	*points;	/* the latest keep_points */
-	size_t			 cap_points;	/* room in points */
-	size_t			 n_points;
-	/* All streams, least recently active first: timeouts, eviction. */
-	TAILQ_ENTRY(stream)	 lru;
-	/* All streams, lowest order first: the watermark, in O(1). */
-	TAILQ_ENTRY(stream)	 by_order;
-	/* The streams of one call (the head is the call's user pointer). */
-	struct stream		*call_prev;
-	struct stream		*call_next;
-	struct rtpstat		*stat;
-	struct quality		*quality;
-	/* What RTCP said of it; NULL until it says something (most never). */
-	struct snap_far_end	*far;
-	int64_t			 last_sr_us;	/* capture time of its last SR */
-	uint32_t		 last_sr_mid32;	/* that SR's NTP, middle bits */
-	UT_hash_handle		 hh;
-	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
-};
-
-/* A UDP flow that looked like RTP once, with no SDP behind it. */
-struct candidate {
-	uint8_t			 key[STREAM_KEY_LEN];
-	struct stream_pkt	 first;
-	UT_hash_handle		 hh;
-};
-
-TAILQ_HEAD(stream_list, stream);
-
-struct stream_table {
-	struct stream_config	 cfg;
-	struct emodel_options	 emodel;
-	struct stream		*by_key;	/* uthash head */
-	struct stream		*by_ssrc;	/* an SSRC's latest stream */
-	struct stream_list	 lru;		/* least recently active 1st */
-	struct stream_list	 by_order;	/* lowest order first */
-	size_t			 n_streams;
-	unsigned		 next_id;
-	struct candidate	*candidates;	/* unsignalled, unconfirmed */
-	size_t			 n_candidates;
-	uint64_t		 candidates_dropped;
-};
 
 /* How loss and jitter should treat a payload type of this encoding. */
 static enum rtpstat_kind
@@ -262,7 +175,7 @@ stream_index_ssrc(struct stream_table *st, struct stream *s)
 	HASH_ADD(hh_ssrc, st->by_ssrc, ssrc, sizeof(s->ssrc), s);
 }
 
-static struct stream *
+struct stream *
 stream_by_ssrc(const struct stream_table *st, uint32_t ssrc)
 {
 	struct stream *s;
@@ -639,108 +552,6 @@ stream_interval(const struct stream_table *st, struct stream *s,
 	s->rep_lost = rs.lost;
 	s->rep_discards = qs.jb_discards;
 	s->rep_intervals = qs.intervals;
-}
-
-/*
- * A report block from a stream's receiver.  Its RTT is measured on the
- * probe's own clock: from the sender's SR passing the probe to the
- * receiver's report on it passing back, less the receiver's hold time
- * (DLSR).  That is the round trip between the probe and the receiver; the
- * two directions' figures together make the end-to-end round trip.
- */
-/* What RTCP says of the stream, made when it first says something. */
-static struct snap_far_end *
-far_end(struct stream *s)
-{
-	if (s->far == NULL)
-		s->far = xcalloc(1, sizeof(*s->far));
-	return s->far;
-}
-
-static void
-rtcp_report_block(struct stream_table *st, uint32_t reporter_ssrc,
-    const struct rtcp_report_block *b, int64_t ts_us)
-{
-	struct stream *s = stream_by_ssrc(st, b->ssrc), *back;
-	struct snap_far_end *far;
-	int64_t rtt_us;
-
-	if (s == NULL)
-		return;
-	far = far_end(s);
-	far->reports++;
-	far->fraction_lost_pct = b->fraction_lost * 100.0 / 256.0;
-	far->cumulative_lost = b->cumulative_lost;
-	if (s->clock_rate_hz != 0)
-		far->jitter_ms = b->jitter * 1000.0 / s->clock_rate_hz;
-	if (b->lsr == 0 || s->last_sr_us == 0 || b->lsr != s->last_sr_mid32)
-		return;
-	rtt_us = ts_us - s->last_sr_us - (int64_t)rtcp_q16_to_us(b->dlsr);
-	if (rtt_us < 0)
-		return;
-	far->have_rtt = 1;
-	far->rtt_ms = (double)rtt_us / 1000.0;
-	/*
-	 * The reporter's own stream runs the other way; once its leg is
-	 * known too, the E-model gets the end-to-end round trip.
-	 */
-	back = stream_by_ssrc(st, reporter_ssrc);
-	if (back != NULL && back != s && back->far != NULL &&
-	    back->far->have_rtt) {
-		quality_set_rtt(s->quality, far->rtt_ms + back->far->rtt_ms);
-		quality_set_rtt(back->quality, far->rtt_ms + back->far->rtt_ms);
-	}
-}
-
-void
-streams_rtcp_report(struct stream_table *st, const struct rtcp_report *r,
-    int is_sr, int64_t ts_us)
-{
-	struct stream *s;
-	size_t i;
-
-	if (is_sr && (s = stream_by_ssrc(st, r->ssrc)) != NULL) {
-		s->last_sr_us = ts_us;
-		s->last_sr_mid32 = rtcp_ntp_middle32(r->sender.ntp_sec,
-		    r->sender.ntp_frac);
-		far_end(s)->have_sender = 1;
-		far_end(s)->sender_packets = r->sender.packet_count;
-	}
-	for (i = 0; i < r->n_blocks; i++)
-		rtcp_report_block(st, r->ssrc, &r->blocks[i], ts_us);
-}
-
-/* An RFC 3611 VoIP Metrics block: the receiver's own quality figures. */
-static void
-rtcp_xr_voip(struct stream_table *st, const struct rtcp_xr_voip *v)
-{
-	struct stream *s = stream_by_ssrc(st, v->ssrc);
-	struct snap_far_end *far;
-
-	if (s == NULL)
-		return;
-	far = far_end(s);
-	far->have_xr = 1;
-	far->xr_loss_pct = v->loss_rate_q8 * 100.0 / 256.0;
-	far->xr_discard_pct = v->discard_rate_q8 * 100.0 / 256.0;
-	far->xr_r_factor = v->r_factor == RTCP_XR_UNAVAILABLE ? -1 :
-	    v->r_factor;
-	far->xr_mos_lq = v->mos_lq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
-	    v->mos_lq_x10 / 10.0;
-	far->xr_mos_cq = v->mos_cq_x10 == RTCP_XR_UNAVAILABLE ? -1 :
-	    v->mos_cq_x10 / 10.0;
-	far->xr_rtt_ms = v->round_trip_delay_ms;
-	far->xr_end_system_delay_ms = v->end_system_delay_ms;
-}
-
-void
-streams_rtcp_xr(struct stream_table *st, const struct rtcp_xr *xr)
-{
-	size_t i;
-
-	for (i = 0; i < xr->n_blocks; i++)
-		if (xr->blocks[i].type == RTCP_XR_BLOCK_VOIP)
-			rtcp_xr_voip(st, &xr->blocks[i].u.voip);
 }
 
 int

@@ -1,0 +1,104 @@
+/*
+ * What the stream table's files share (streams.c keeps the table,
+ * streams-rtcp.c files what RTCP says under its streams): the table and
+ * its streams.  Nothing outside the two includes this.
+ */
+#ifndef VQ_STREAMS_PRIVATE_H
+#define VQ_STREAMS_PRIVATE_H
+
+#include <sys/queue.h>
+
+#include <stdint.h>
+
+#include <uthash.h>
+
+#include "metrics/emodel.h"
+#include "probe/analysis/streams.h"
+
+/* Hash key of a stream: packed source, destination, SSRC, media period. */
+#define STREAM_KEY_LEN	(2 * ENDPOINT_KEY_LEN + 4 + 4)
+/* Bounds the memory that unconfirmed unsignalled flows can take. */
+#define STREAMS_MAX_CANDIDATES	4096
+/*
+ * A stream moves to the end of the activity list at most once a second of
+ * capture time.  A move writes the lines of its neighbours and of the
+ * list's tail, which at thousands of streams miss the cache on every
+ * packet; the list is then in order of the latest move, each at most this
+ * long before the stream's latest packet (see streams.h).
+ */
+#define STREAMS_MOVE_US		1000000
+
+struct stream {
+	uint8_t			 key[STREAM_KEY_LEN];
+	unsigned		 id;
+	struct call		*call;
+	const char		*direction;
+	struct vq_endpoint	 src;
+	struct vq_endpoint	 dst;
+	uint32_t		 ssrc;
+	uint32_t		 period;	/* media period of its endpoint */
+	int			 payload_type;	/* first voice packet's */
+	int			 first_payload_type;
+	char			 codec[SNAP_CODEC_LEN];
+	char			 first_codec[SNAP_CODEC_LEN];
+	uint32_t		 clock_rate_hz;
+	int			 dscp;		/* of the first packet */
+	int			 last_dscp;
+	uint32_t		 dscp_changes;	/* times it differed from the last */
+	int			 vlan;		/* outermost VLAN id, -1 none */
+	uint64_t		 order;		/* frame it was made on */
+	int64_t			 last_us;	/* its latest packet */
+	int64_t			 moved_us;	/* last_us at its latest move */
+	/* Totals at the latest interval report, for the next one's deltas. */
+	uint64_t		 rep_packets;
+	uint64_t		 rep_expected;
+	uint64_t		 rep_lost;
+	uint64_t		 rep_discards;
+	uint32_t		 rep_intervals;	/* MOS intervals rated */
+	struct snap_point	*points;	/* the latest keep_points */
+	size_t			 cap_points;	/* room in points */
+	size_t			 n_points;
+	/* All streams, least recently active first: timeouts, eviction. */
+	TAILQ_ENTRY(stream)	 lru;
+	/* All streams, lowest order first: the watermark, in O(1). */
+	TAILQ_ENTRY(stream)	 by_order;
+	/* The streams of one call (the head is the call's user pointer). */
+	struct stream		*call_prev;
+	struct stream		*call_next;
+	struct rtpstat		*stat;
+	struct quality		*quality;
+	/* What RTCP said of it; NULL until it says something (most never). */
+	struct snap_far_end	*far;
+	int64_t			 last_sr_us;	/* capture time of its last SR */
+	uint32_t		 last_sr_mid32;	/* that SR's NTP, middle bits */
+	UT_hash_handle		 hh;
+	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
+};
+
+/* A UDP flow that looked like RTP once, with no SDP behind it. */
+struct candidate {
+	uint8_t			 key[STREAM_KEY_LEN];
+	struct stream_pkt	 first;
+	UT_hash_handle		 hh;
+};
+
+TAILQ_HEAD(stream_list, stream);
+
+struct stream_table {
+	struct stream_config	 cfg;
+	struct emodel_options	 emodel;
+	struct stream		*by_key;	/* uthash head */
+	struct stream		*by_ssrc;	/* an SSRC's latest stream */
+	struct stream_list	 lru;		/* least recently active 1st */
+	struct stream_list	 by_order;	/* lowest order first */
+	size_t			 n_streams;
+	unsigned		 next_id;
+	struct candidate	*candidates;	/* unsignalled, unconfirmed */
+	size_t			 n_candidates;
+	uint64_t		 candidates_dropped;
+};
+
+/* The latest stream of an SSRC, or NULL. */
+struct stream	*stream_by_ssrc(const struct stream_table *, uint32_t ssrc);
+
+#endif /* VQ_STREAMS_PRIVATE_H */
