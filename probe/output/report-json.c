@@ -17,6 +17,7 @@
  */
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -391,14 +392,18 @@ apps_json(const struct snapshot *snap)
 static int
 write_indented(FILE *f, json_object *o, int depth)
 {
+	static const char spaces[] = "                ";
 	const char *text = o == NULL ? "null" :
 	    json_object_to_json_string_ext(o, JSON_FLAGS);
 	const char *nl;
+	size_t indent = 2 * (size_t)depth;
 
+	/* Not fprintf per line: formatting the indent took most of it. */
+	assert(indent < sizeof(spaces));
 	while ((nl = strchr(text, '\n')) != NULL) {
 		if (fwrite(text, 1, (size_t)(nl - text) + 1, f) !=
 		    (size_t)(nl - text) + 1 ||
-		    fprintf(f, "%*s", 2 * depth, "") < 0)
+		    fwrite(spaces, 1, indent, f) != indent)
 			return -1;
 		text = nl + 1;
 	}
