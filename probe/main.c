@@ -164,6 +164,15 @@ view_status(struct view *v, const struct pipeline_progress *pr,
 	}
 }
 
+/* What the pipeline keeps for the view: no more than the view shows. */
+static void
+view_prune(void *arg, struct snapshot *kept)
+{
+	struct view *v = arg;
+
+	tui_prune(v->tui, kept);
+}
+
 /* From the aggregator, every 100 ms: keys; once a second, new figures. */
 static void
 view_poll(void *arg)
@@ -300,6 +309,7 @@ main(int argc, char **argv)
 			exit(VQ_EXIT_USAGE);
 		}
 		tui_keep(view.tui, opt.tui_calls);
+		pipeline_set_prune(pl, view_prune, &view);
 		view.pipeline = pl;
 		view.influx = influx;
 		view.source = source;

@@ -77,9 +77,12 @@ struct tui {
 	struct snap_status	 status;
 	/*
 	 * The bound: every call still up, keep_ended ended ones; what the
-	 * last update let go of (ended calls, and their streams).
+	 * pipeline let go of for good (tui_prune), and what is not kept in
+	 * all (those, and what the last update let go of).
 	 */
 	size_t			 keep_ended;
+	size_t			 calls_pruned;
+	size_t			 streams_pruned;
 	size_t			 calls_not_kept;
 	size_t			 streams_not_kept;
 	int			 have_status;

@@ -593,8 +593,9 @@ tui_take(struct tui *t, struct snapshot *snap, const struct snap_status *status,
 			pin = tui_find_call(&t->snap, &old.calls[t->detail_call]);
 		calls_gone += tui_trim(&t->snap, t->keep_ended, pin,
 		    &more_streams);
-		t->calls_not_kept = calls_gone;
-		t->streams_not_kept = streams_gone + more_streams;
+		t->calls_not_kept = t->calls_pruned + calls_gone;
+		t->streams_not_kept = t->streams_pruned + streams_gone +
+		    more_streams;
 		if (list_call != SNAP_NO_CALL)
 			list_call = tui_find_call(&t->snap, &old.calls[list_call]);
 		if (t->streams.sel < t->n_orphans)
@@ -677,4 +678,16 @@ void
 tui_keep(struct tui *t, size_t ended_calls)
 {
 	t->keep_ended = ended_calls;
+}
+
+void
+tui_prune(struct tui *t, struct snapshot *s)
+{
+	size_t pin = SNAP_NO_CALL, streams_gone;
+
+	/* The call open in the detail stays here too. */
+	if (t->detail_call != SNAP_NO_CALL)
+		pin = tui_find_call(s, &t->snap.calls[t->detail_call]);
+	t->calls_pruned += tui_trim(s, t->keep_ended, pin, &streams_gone);
+	t->streams_pruned += streams_gone;
 }

@@ -56,6 +56,12 @@ int		 tui_poll(struct tui *, int timeout_ms);
  * tui_keep_calls.  The call open in the detail stays while it is open.
  */
 void		 tui_keep(struct tui *, size_t ended_calls);
+/*
+ * Trim a snapshot that is kept for the view (not the view's own) to what
+ * the view keeps, counting what goes among the calls not kept: the
+ * pipeline need not hold what the view would drop.
+ */
+void		 tui_prune(struct tui *, struct snapshot *);
 /* Give the terminal back as it was, remove the handlers, free the view. */
 void		 tui_close(struct tui *);
 /*

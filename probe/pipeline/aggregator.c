@@ -22,6 +22,13 @@
  */
 #define AGGREGATOR_MAX_SLEEP_US	20000
 
+/*
+ * With keep_results, the parts kept are merged into one (and pruned) once
+ * this many have come: the merge costs what is kept, so doing it every
+ * thousand parts costs little, and the parts wait at most this many.
+ */
+#define AGGREGATOR_KEEP_BATCH	1024
+
 /* One metrics interval as the workers report it, until all of them have. */
 struct interval_sum {
 	struct snap_interval	 sum;	/* its streams are not kept */
@@ -37,10 +44,13 @@ struct aggregator {
 	struct pipeline_sink	 sinks[PIPELINE_MAX_SINKS];
 	int			 n_sinks;
 	/*
-	 * With keep_results only (the terminal view's final state): every
-	 * part, ended pieces then finals.  Without, parts go to the sinks
-	 * and the reorder and are let go.
+	 * With keep_results only (the terminal view's final state): the
+	 * parts, ended pieces then finals, every AGGREGATOR_KEEP_BATCH of
+	 * them merged into the first and pruned.  Without, parts go to the
+	 * sinks and the reorder and are let go.
 	 */
+	pipeline_prune_fn	 *prune;
+	void			 *prune_arg;
 	struct snapshot		*parts;
 	size_t			 n_parts;
 	size_t			 cap_parts;
@@ -232,6 +242,33 @@ ordered_call(void *arg, const struct snap_call *c, const unsigned *ids,
 }
 
 /*
+ * The parts kept as one, pruned: a call in several parts is its latest
+ * version (merge_snapshots), and what prune lets go is gone for good.
+ */
+static void
+keep_merge(struct aggregator *ag)
+{
+	struct snapshot merged;
+	size_t i;
+
+	merge_snapshots(&merged, ag->parts, ag->n_parts);
+	for (i = 0; i < ag->n_parts; i++)
+		snapshot_release(&ag->parts[i]);
+	if (ag->prune != NULL)
+		ag->prune(ag->prune_arg, &merged);
+	ag->parts[0] = merged;
+	ag->n_parts = 1;
+}
+
+void
+aggregator_set_prune(struct aggregator *ag, pipeline_prune_fn *prune,
+    void *arg)
+{
+	ag->prune = prune;
+	ag->prune_arg = arg;
+}
+
+/*
  * Worker w sent a part (final: of what it still held at the end; last:
  * its last word).
  */
@@ -270,6 +307,8 @@ part_add(struct aggregator *ag, int w, struct snapshot *part, int final,
 	 */
 	ag->parts[ag->n_parts++] = *part;
 	free(part);
+	if (ag->n_parts >= AGGREGATOR_KEEP_BATCH)
+		keep_merge(ag);
 }
 
 /* Take what the workers sent; returns how many records. */

@@ -15,8 +15,9 @@ struct aggregator;
 
 /*
  * An aggregator reading n rings, one per worker (not owned).
- * keep_results: keep every part, for aggregator_view and for
- * aggregator_snapshot's calls and streams; dpi: the parts count
+ * keep_results: keep the parts, for aggregator_view and for
+ * aggregator_snapshot's calls and streams (see aggregator_set_prune);
+ * dpi: the parts count
  * applications, and the snapshots list them.
  */
 struct aggregator *aggregator_new(struct ring *const *from_workers, int n,
@@ -42,6 +43,14 @@ int		 aggregator_wants_rows(const struct aggregator *);
 void		 aggregator_run(struct aggregator *, pipeline_poll_fn *poll,
 		    void *arg);
 /*
+ * With keep_results, what to keep of the ended calls: every so many parts
+ * the parts kept are merged into one and prune (if set) trims it as it
+ * likes (to what a view shows), so that the parts kept do not grow with
+ * the calls that go by.
+ */
+void		 aggregator_set_prune(struct aggregator *,
+		    pipeline_prune_fn *prune, void *arg);
+/*
  * With keep_results: every call and stream as the workers last reported
  * them, ended ones included, and the applications; not the capture's
  * figures, which are the capture thread's.
@@ -49,7 +58,7 @@ void		 aggregator_run(struct aggregator *, pipeline_poll_fn *poll,
 void		 aggregator_view(struct aggregator *, struct snapshot *);
 /*
  * After aggregator_run: the counters of every part and the applications,
- * and with keep_results every call and stream, in first-seen order.
+ * and with keep_results every call and stream kept, in first-seen order.
  */
 void		 aggregator_snapshot(struct aggregator *, struct snapshot *);
 

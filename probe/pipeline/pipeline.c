@@ -173,6 +173,12 @@ pipeline_run(struct pipeline *pl, pipeline_poll_fn *poll, void *arg,
 }
 
 void
+pipeline_set_prune(struct pipeline *pl, pipeline_prune_fn *prune, void *arg)
+{
+	aggregator_set_prune(pl->aggregator, prune, arg);
+}
+
+void
 pipeline_view(struct pipeline *pl, struct snapshot *out,
     struct pipeline_progress *pr)
 {

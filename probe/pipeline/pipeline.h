@@ -24,7 +24,8 @@ struct pipeline_config {
 	int			live_view;	/* workers publish what they
 						   hold, once a second, for
 						   pipeline_view */
-	int			keep_results;	/* every call and stream, for
+	int			keep_results;	/* the calls and streams, for
+						   pipeline_view and
 						   pipeline_snapshot */
 };
 
@@ -51,6 +52,14 @@ void		 pipeline_add_sink(struct pipeline *,
 int		 pipeline_run(struct pipeline *, pipeline_poll_fn *poll,
 		    void *arg, char **cause);
 /*
+ * With keep_results, before pipeline_run: what the pipeline keeps of the
+ * ended calls is trimmed by prune (in the aggregator's thread, every so
+ * many calls) to what the view will show, so that it stays bounded
+ * however many calls go by.  Without, every call is kept.
+ */
+void		 pipeline_set_prune(struct pipeline *, pipeline_prune_fn *prune,
+		    void *arg);
+/*
  * From poll, with live_view: every call and stream as the workers last
  * published them (ended ones included), and the capture's figures.
  */
@@ -60,8 +69,8 @@ void		 pipeline_view(struct pipeline *, struct snapshot *,
 void		 pipeline_stop(struct pipeline *);
 /*
  * After pipeline_run: the capture's figures and applications, and with
- * keep_results every call and stream, in first-seen order (without it,
- * none: the sinks have had them).
+ * keep_results every call and stream kept (see pipeline_set_prune), in
+ * first-seen order (without it, none: the sinks have had them).
  */
 void		 pipeline_snapshot(struct pipeline *, struct snapshot *);
 /* After pipeline_run: the capture's totals at its end. */

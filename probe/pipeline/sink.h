@@ -19,6 +19,11 @@ struct pipeline_progress {
 
 /* Called by the aggregator about every 100 ms of the clock. */
 typedef void pipeline_poll_fn(void *arg);
+/*
+ * Trims what the pipeline keeps for a view to what the view will show
+ * (see pipeline_set_prune), in place.
+ */
+typedef void pipeline_prune_fn(void *arg, struct snapshot *);
 
 /*
  * Where results go as the run goes, in the aggregator's thread (the one
