@@ -270,3 +270,12 @@ burst_summary(const struct burst *b, double ms_per_packet,
 
 	rfc3611_summary(b, ms_per_packet, s);
 }
+
+void
+burst_prefetch(const struct burst *b)
+{
+	size_t off;
+
+	for (off = 0; off < sizeof(*b); off += 64)
+		__builtin_prefetch((const char *)b + off);
+}

@@ -91,4 +91,7 @@ double		 burst_ratio_g107(uint64_t lost, uint64_t runs, uint64_t seqs);
 void		 burst_summary(const struct burst *, double ms_per_packet,
 		    struct burst_summary *);
 
+/* Start loading the state a packet will update (a hint for speed). */
+void		 burst_prefetch(const struct burst *);
+
 #endif /* VQ_BURST_H */

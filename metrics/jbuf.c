@@ -486,3 +486,12 @@ jbuf_summary(const struct jbuf *jb, struct jbuf_summary *s)
 	if (jb->held > 0)
 		s->mean_ms = jb->held_us / (double)jb->held / 1000;
 }
+
+void
+jbuf_prefetch(const struct jbuf *jb)
+{
+	size_t off;
+
+	for (off = 0; off < sizeof(*jb); off += 64)
+		__builtin_prefetch((const char *)jb + off);
+}

@@ -90,4 +90,7 @@ enum jbuf_verdict jbuf_update(struct jbuf *, const struct jbuf_pkt *);
 /* The figures so far; the buffer can go on being updated afterwards. */
 void		 jbuf_summary(const struct jbuf *, struct jbuf_summary *);
 
+/* Start loading the state a packet will update (a hint for speed). */
+void		 jbuf_prefetch(const struct jbuf *);
+
 #endif /* VQ_JBUF_H */

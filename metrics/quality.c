@@ -547,3 +547,20 @@ quality_intervals(const struct quality *q)
 {
 	return q->intervals;
 }
+
+void
+quality_prefetch(const struct quality *q, uint16_t seq)
+{
+	/* The window's slots are by extended seq modulo a divisor of 2^16. */
+	size_t slot = seq & (QUALITY_WINDOW - 1);
+	size_t settle = (size_t)(seq - QUALITY_MISORDER) & (QUALITY_WINDOW - 1);
+	/* The buffer is next in the block: no need to read q for where. */
+	const char *jb = (const char *)q + part_size(sizeof(*q));
+
+	__builtin_prefetch(q);
+	__builtin_prefetch((const char *)q + 64);
+	__builtin_prefetch((const char *)q + 128);
+	__builtin_prefetch(&q->arrival_off[slot]);
+	__builtin_prefetch(&q->arrival_off[settle]);
+	jbuf_prefetch((const struct jbuf *)jb);
+}

@@ -75,4 +75,7 @@ void		 quality_summary(const struct quality *, struct quality_summary *);
 /* Intervals rated so far (the summary's intervals, cheaply). */
 uint32_t	 quality_intervals(const struct quality *);
 
+/* Start loading the state a packet will update (a hint for speed). */
+void		 quality_prefetch(const struct quality *, uint16_t seq);
+
 #endif /* VQ_QUALITY_H */

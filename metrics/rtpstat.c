@@ -512,3 +512,12 @@ rtpstat_packets(const struct rtpstat *rs)
 {
 	return rs->packets;
 }
+
+void
+rtpstat_prefetch(const struct rtpstat *s)
+{
+	size_t off;
+
+	for (off = 0; off < sizeof(*s); off += 64)
+		__builtin_prefetch((const char *)s + off);
+}

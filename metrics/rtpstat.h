@@ -76,4 +76,7 @@ uint64_t	 rtpstat_packets(const struct rtpstat *);
 /* The figures so far; the stream can go on being updated afterwards. */
 void		 rtpstat_summary(const struct rtpstat *, struct rtpstat_summary *);
 
+/* Start loading the state a packet will update (a hint for speed). */
+void		 rtpstat_prefetch(const struct rtpstat *);
+
 #endif /* VQ_RTPSTAT_H */

@@ -107,6 +107,55 @@ test_wrap_single_thread(void)
 	ring_free(r);
 }
 
+/*
+ * Looking ahead walks the records after the one peeked, in order, across
+ * the wrap (and its pad), up to the last committed, and takes nothing.
+ */
+static void
+test_peek_ahead(void)
+{
+	struct ring *r = ring_new(4096);
+	const uint8_t *p;
+	uint8_t *w;
+	size_t len, at, i, k, next = 0, sent = 0;
+	uint32_t type;
+
+	for (i = 0; i < 2000; i++) {
+		/* Keep up to 5 records in, of sizes that make pads. */
+		while (sent - next < 5) {
+			size_t want = (sent * 53) % 700 + 1;
+
+			if ((w = ring_reserve(r, want)) == NULL)
+				break;
+			memset(w, (int)(sent & 0xff), want);
+			ring_commit(r, (uint32_t)sent);
+			sent++;
+		}
+		p = ring_peek(r, &len, &type);
+		CHECK(p != NULL);
+		if (p == NULL)
+			break;
+		CHECK_INT(type, next);
+		at = 0;
+		for (k = next + 1; k < sent; k++) {
+			p = ring_peek_ahead(r, &at, &len, &type);
+			CHECK(p != NULL);
+			if (p == NULL)
+				break;
+			CHECK_INT(type, k);
+			CHECK_INT(len, (k * 53) % 700 + 1);
+			CHECK_INT(p[len - 1], k & 0xff);
+		}
+		CHECK(ring_peek_ahead(r, &at, &len, &type) == NULL);
+		/* Nothing was taken: the oldest is still the one peeked. */
+		p = ring_peek(r, &len, &type);
+		CHECK_INT(type, next);
+		ring_release(r);
+		next++;
+	}
+	ring_free(r);
+}
+
 #define STRESS_RECORDS	2000000
 
 struct stress {
@@ -313,6 +362,7 @@ main(void)
 	RUN(test_order_and_types);
 	RUN(test_full_and_too_big);
 	RUN(test_wrap_single_thread);
+	RUN(test_peek_ahead);
 	RUN(test_two_threads);
 	RUN(test_sleepers);
 	return unit_done("ring");

@@ -205,6 +205,21 @@ handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
 }
 
 void
+analyzer_prefetch(const struct analyzer *a, const struct pkt_meta *meta,
+    const uint8_t *payload, unsigned ahead)
+{
+	if (meta->ip_proto != DECODE_IPPROTO_UDP || meta->payload_len < 12)
+		return;
+	if (ahead == ANALYZER_PREFETCH_AHEAD)
+		flows_prefetch(a->flows, meta);
+	else if (ahead == ANALYZER_PREFETCH_AHEAD - 2)
+		flows_prefetch_stream(a->flows, meta);
+	else if (ahead == ANALYZER_PREFETCH_AHEAD - 4)
+		flows_prefetch_figures(a->flows, meta,
+		    (uint16_t)(payload[2] << 8 | payload[3]));
+}
+
+void
 analyzer_udp(struct analyzer *a, const struct pkt_meta *meta)
 {
 	const struct call_media *media;

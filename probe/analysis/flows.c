@@ -117,6 +117,51 @@ flows_find(struct flow_table *t, const struct pkt_meta *meta)
 	return f;
 }
 
+void
+flows_prefetch(const struct flow_table *t, const struct pkt_meta *meta)
+{
+	uint64_t key[FLOW_KEY_WORDS];
+	const char *slot;
+
+	flow_key(key, &meta->src, &meta->dst);
+	slot = (const char *)&t->slots[flow_hash(key) & t->mask];
+	/* An entry spans two lines, or three at the edge of one. */
+	__builtin_prefetch(slot);
+	__builtin_prefetch(slot + sizeof(struct flow) - 1);
+}
+
+/* The entry of meta's flow, if any; for prefetching, unchecked. */
+static const struct flow *
+flow_of(const struct flow_table *t, const struct pkt_meta *meta)
+{
+	uint64_t key[FLOW_KEY_WORDS];
+	const struct flow *f;
+
+	flow_key(key, &meta->src, &meta->dst);
+	f = slot_of(t, key, flow_hash(key));
+	return f->hash != 0 ? f : NULL;
+}
+
+void
+flows_prefetch_stream(const struct flow_table *t, const struct pkt_meta *meta)
+{
+	const struct flow *f;
+
+	if ((f = flow_of(t, meta)) == NULL)
+		return;
+	stream_prefetch(f->stream);
+}
+
+void
+flows_prefetch_figures(const struct flow_table *t, const struct pkt_meta *meta,
+    uint16_t seq)
+{
+	const struct flow *f;
+
+	if ((f = flow_of(t, meta)) != NULL)
+		stream_prefetch_figures(f->stream, seq);
+}
+
 static void
 grow(struct flow_table *t)
 {

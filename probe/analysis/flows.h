@@ -57,6 +57,17 @@ struct flow		*flows_find(struct flow_table *,
 void			 flows_put(struct flow_table *, const struct pkt_meta *,
 			    struct stream *s, uint32_t ssrc,
 			    const struct call_media *media, int media_is_dst);
+/*
+ * Prefetching (see analyzer_prefetch): the slot of meta's flow; once that
+ * is loaded, the stream it leads to; once that is, the stream's figures
+ * for a packet numbered seq.
+ */
+void			 flows_prefetch(const struct flow_table *,
+			    const struct pkt_meta *);
+void			 flows_prefetch_stream(const struct flow_table *,
+			    const struct pkt_meta *);
+void			 flows_prefetch_figures(const struct flow_table *,
+			    const struct pkt_meta *, uint16_t seq);
 /* The stream is ending: an entry that leads to it goes. */
 void			 flows_forget(struct flow_table *,
 			    const struct stream *s);

@@ -288,6 +288,22 @@ stream_last_us(const struct stream *s)
 	return s->last_us;
 }
 
+void
+stream_prefetch(const struct stream *s)
+{
+	__builtin_prefetch(s);
+	__builtin_prefetch((const char *)s + 64);
+}
+
+void
+stream_prefetch_figures(const struct stream *s, uint16_t seq)
+{
+	if (s->stat == NULL)
+		return;
+	rtpstat_prefetch(s->stat);
+	quality_prefetch(s->quality, seq);
+}
+
 int64_t
 stream_moved_us(const struct stream *s)
 {

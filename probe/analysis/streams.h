@@ -97,6 +97,12 @@ int		 stream_account(struct stream_table *, struct stream *,
 /* Its call (NULL: media without signalling) and its latest packet. */
 struct call	*stream_call(const struct stream *);
 int64_t		 stream_last_us(const struct stream *);
+/*
+ * Prefetching for a packet of the stream to come: the stream's own lines
+ * that a packet reads; once they are loaded, its figures'.
+ */
+void		 stream_prefetch(const struct stream *);
+void		 stream_prefetch_figures(const struct stream *, uint16_t seq);
 /* Its latest packet's time when it last moved in the activity list. */
 int64_t		 stream_moved_us(const struct stream *);
 /* The latest packet of the call's streams still held (0: none). */

@@ -312,6 +312,39 @@ ring_peek(struct ring *r, size_t *len, uint32_t *type)
 	return (const uint8_t *)h + RING_HDR;
 }
 
+/*
+ * At the end of what the consumer saw last it loads head again, as
+ * ring_peek would once there: a worker behind its producer then looks
+ * ahead across the whole backlog, one load of head per catch-up.
+ */
+const void *
+ring_peek_ahead(struct ring *r, size_t *at, size_t *len, uint32_t *type)
+{
+	const struct ring_hdr *h;
+
+	assert(r->peeked != 0);
+	if (*at == 0)
+		/* Relaxed: only this thread writes tail. */
+		*at = atomic_load_explicit(&r->tail, memory_order_relaxed) +
+		    r->peeked;
+	for (;;) {
+		if (*at == r->head_seen) {
+			/* Acquire, paired as in ring_peek. */
+			r->head_seen = atomic_load_explicit(&r->head,
+			    memory_order_acquire);
+			if (*at == r->head_seen)
+				return NULL;
+		}
+		h = (const struct ring_hdr *)(r->buf + (*at & r->mask));
+		*at += RING_HDR + round8(h->len);
+		if (h->type != RING_PAD)
+			break;
+	}
+	*len = h->len;
+	*type = h->type;
+	return (const uint8_t *)h + RING_HDR;
+}
+
 void
 ring_release(struct ring *r)
 {

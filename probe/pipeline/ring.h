@@ -38,6 +38,13 @@ void		 ring_commit(struct ring *, uint32_t type);
  * the ring is empty.  The bytes stay valid until ring_release.
  */
 const void	*ring_peek(struct ring *, size_t *len, uint32_t *type);
+/*
+ * Consumer, looking ahead (to prefetch) from the record ring_peek gave:
+ * with *at 0 the record after it, and each call with the same *at the
+ * next one; NULL past the last committed.  It takes nothing.
+ */
+const void	*ring_peek_ahead(struct ring *, size_t *at, size_t *len,
+		    uint32_t *type);
 /* Consumer: done with the record ring_peek gave. */
 void		 ring_release(struct ring *);
 
