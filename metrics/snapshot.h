@@ -89,6 +89,8 @@ struct snap_sip_msg {
 struct snap_call {
 	uint64_t	order;		/* capture frame of its INVITE */
 	uint64_t	version;	/* later copies of a call: higher */
+	int		settled;	/* the last copy: the call has left
+					   its analyzer */
 	char		call_id[SNAP_TEXT_LEN];
 	char		from[SNAP_TEXT_LEN];	/* From URI */
 	char		to[SNAP_TEXT_LEN];	/* To URI */

@@ -214,14 +214,15 @@ tui_compare_latest(const void *a, const void *b)
 
 /*
  * Which calls a snapshot keeps (keep[i] for call i): those still up, the
- * pinned one (or SNAP_NO_CALL), and keep_ended of the ended others, the
- * worst then the latest (see tui_keep_calls).  Returns how many are not
- * kept.  Only impaired calls compete for the worst half: a clean call's
+ * pinned one (or SNAP_NO_CALL), with settled_only those that may still
+ * come in a later copy, and keep_ended of the ended others, the worst
+ * then the latest (see tui_keep_calls).  Returns how many are not kept.
+ * Only impaired calls compete for the worst half: a clean call's
  * slightly lower MOS is no reason to keep it rather than a later one.
  */
 static size_t
 tui_keep_mark(const struct snapshot *s, size_t keep_ended, size_t pin,
-    unsigned char *keep)
+    int settled_only, unsigned char *keep)
 {
 	struct verdict_sums (*sums)[2];
 	struct verdict_call v;
@@ -229,7 +230,8 @@ tui_keep_mark(const struct snapshot *s, size_t keep_ended, size_t pin,
 	size_t i, n = 0, kept = 0;
 
 	for (i = 0; i < s->n_calls; i++) {
-		keep[i] = !tui_call_ended(&s->calls[i]) || i == pin;
+		keep[i] = !tui_call_ended(&s->calls[i]) || i == pin ||
+		    (settled_only && !s->calls[i].settled);
 		if (!keep[i])
 			n++;
 	}
@@ -297,7 +299,7 @@ tui_shrink(void *p, size_t n, size_t size)
  * calls went; *streams_gone (if not NULL): how many streams.
  */
 static size_t
-tui_trim(struct snapshot *s, size_t keep_ended, size_t pin,
+tui_trim(struct snapshot *s, size_t keep_ended, size_t pin, int settled_only,
     size_t *streams_gone)
 {
 	unsigned char *keep;
@@ -306,7 +308,7 @@ tui_trim(struct snapshot *s, size_t keep_ended, size_t pin,
 	if (streams_gone != NULL)
 		*streams_gone = 0;
 	keep = tui_xcalloc(s->n_calls, 1);
-	gone = tui_keep_mark(s, keep_ended, pin, keep);
+	gone = tui_keep_mark(s, keep_ended, pin, settled_only, keep);
 	if (gone == 0) {
 		free(keep);
 		return 0;
@@ -347,7 +349,7 @@ tui_trim(struct snapshot *s, size_t keep_ended, size_t pin,
 size_t
 tui_keep_calls(struct snapshot *s, size_t keep_ended)
 {
-	return tui_trim(s, keep_ended, SNAP_NO_CALL, NULL);
+	return tui_trim(s, keep_ended, SNAP_NO_CALL, 0, NULL);
 }
 
 /* Group the streams by call and find those without one. */
@@ -591,7 +593,7 @@ tui_take(struct tui *t, struct snapshot *snap, const struct snap_status *status,
 		/* The call open in the detail stays, whatever the bound. */
 		if (t->detail_call != SNAP_NO_CALL)
 			pin = tui_find_call(&t->snap, &old.calls[t->detail_call]);
-		calls_gone += tui_trim(&t->snap, t->keep_ended, pin,
+		calls_gone += tui_trim(&t->snap, t->keep_ended, pin, 0,
 		    &more_streams);
 		t->calls_not_kept = t->calls_pruned + calls_gone;
 		t->streams_not_kept = t->streams_pruned + streams_gone +
@@ -667,7 +669,7 @@ tui_update(struct tui *t, const struct snapshot *snap,
 	if (t->detail_call != SNAP_NO_CALL)
 		pin = tui_find_call(snap, &t->snap.calls[t->detail_call]);
 	keep = tui_xcalloc(snap->n_calls, 1);
-	calls_gone = tui_keep_mark(snap, t->keep_ended, pin, keep);
+	calls_gone = tui_keep_mark(snap, t->keep_ended, pin, 0, keep);
 	streams_gone = tui_copy_snapshot(&copy, snap, keep);
 	free(keep);
 	tui_take(t, &copy, status, calls_gone, streams_gone);
@@ -685,9 +687,13 @@ tui_prune(struct tui *t, struct snapshot *s)
 {
 	size_t pin = SNAP_NO_CALL, streams_gone;
 
-	/* The call open in the detail stays here too. */
+	/*
+	 * The call open in the detail stays here too, and so does a call
+	 * that may yet come again (one that hung up sends its own last
+	 * copy a while later): what goes from here goes once.
+	 */
 	if (t->detail_call != SNAP_NO_CALL)
 		pin = tui_find_call(s, &t->snap.calls[t->detail_call]);
-	t->calls_pruned += tui_trim(s, t->keep_ended, pin, &streams_gone);
+	t->calls_pruned += tui_trim(s, t->keep_ended, pin, 1, &streams_gone);
 	t->streams_pruned += streams_gone;
 }

@@ -190,6 +190,8 @@ emit_part(struct analyzer *a, struct call *c, const struct stream *s)
 		else
 			call_snapshot(c, &part->calls[0], 0);
 		part->calls[0].version = ++a->version;
+		/* Its own part is its last: no later copy comes. */
+		part->calls[0].settled = s == NULL;
 	}
 	a->emit(a->emit_arg, part);
 }
@@ -687,8 +689,10 @@ analyzer_hand_over(struct analyzer *a, struct snapshot *snap)
 	    1, sizeof(*snap->calls));
 	snap->n_calls = calls_hand_over(a->calls, snap->calls,
 	    piece < h->call_pieces ? ANALYZER_PIECE_CALLS : 0);
-	for (i = 0; i < snap->n_calls; i++)
+	for (i = 0; i < snap->n_calls; i++) {
 		snap->calls[i].version = a->version;
+		snap->calls[i].settled = 1;
+	}
 	/* The streams still going end with the run: their calls count them. */
 	for (i = 0; i < snap->n_streams; i++)
 		if (snap->streams[i].call < snap->n_calls)
