@@ -1032,3 +1032,57 @@ sip_status_phrase(int code)
 	}
 	return NULL;
 }
+
+/* Every slice of a parsed message, for sip_msg_rebase. */
+static const size_t sip_msg_slices[] = {
+	offsetof(struct sip_msg, method_text),
+	offsetof(struct sip_msg, request_uri),
+	offsetof(struct sip_msg, reason_phrase),
+	offsetof(struct sip_msg, call_id),
+	offsetof(struct sip_msg, from),
+	offsetof(struct sip_msg, to),
+	offsetof(struct sip_msg, from_uri),
+	offsetof(struct sip_msg, to_uri),
+	offsetof(struct sip_msg, from_tag),
+	offsetof(struct sip_msg, to_tag),
+	offsetof(struct sip_msg, reason),
+	offsetof(struct sip_msg, content_type),
+	offsetof(struct sip_msg, body),
+	offsetof(struct sip_msg, via),
+	offsetof(struct sip_msg, via_transport),
+	offsetof(struct sip_msg, via_sent_by),
+	offsetof(struct sip_msg, via_branch),
+	offsetof(struct sip_msg, contact),
+	offsetof(struct sip_msg, contact_uri),
+	offsetof(struct sip_msg, user_agent),
+	offsetof(struct sip_msg, server),
+	offsetof(struct sip_msg, supported),
+	offsetof(struct sip_msg, subject),
+	offsetof(struct sip_msg, content_encoding),
+	offsetof(struct sip_msg, event),
+	offsetof(struct sip_msg, allow_events),
+	offsetof(struct sip_msg, refer_to),
+	offsetof(struct sip_msg, reason_protocol),
+	offsetof(struct sip_msg, reason_text),
+	offsetof(struct sip_msg, sdp),
+};
+
+/*
+ * A slice that points nowhere (p NULL, an absent header) stays so; every
+ * other points into the message's bytes.  test-sip checks that the table
+ * names every slice: none still points into the old bytes after.
+ */
+void
+sip_msg_rebase(struct sip_msg *m, const uint8_t *from, const uint8_t *to)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sip_msg_slices) / sizeof(sip_msg_slices[0]);
+	    i++) {
+		struct sip_str *s = (struct sip_str *)((char *)m +
+		    sip_msg_slices[i]);
+
+		if (s->p != NULL)
+			s->p = (const char *)to + (s->p - (const char *)from);
+	}
+}

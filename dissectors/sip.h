@@ -123,6 +123,13 @@ int	sip_looks_like(const uint8_t *p, size_t len);
 enum dissect_result sip_parse(const uint8_t *p, size_t len,
 	    struct sip_msg *out);
 
+/*
+ * The message's bytes were copied from `from` to `to`: make its slices
+ * point into the copy (a parse handed to another thread with its bytes).
+ */
+void		 sip_msg_rebase(struct sip_msg *, const uint8_t *from,
+		    const uint8_t *to);
+
 /* "INVITE", ...; "UNKNOWN" for SIP_METHOD_UNKNOWN. */
 const char *sip_method_name(enum sip_method);
 /* Method from its text (case-sensitive, as RFC 3261 says). */

@@ -2,7 +2,9 @@
  * Unit tests for dissectors/sip.c.
  */
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dissectors/sip.h"
 #include "tests/unit.h"
@@ -1038,6 +1040,47 @@ test_prefixes(void)
 	    "Call-ID: x\nCSeq:\n 1\n INVITE\n\nbody");
 }
 
+/*
+ * A parse moved with its bytes: rebased, it is the parse of the copy,
+ * byte for byte, so no slice was left pointing into the old bytes.
+ */
+static void
+check_rebase(const char *text)
+{
+	size_t len = strlen(text);
+	uint8_t *a = malloc(len), *b = malloc(len);
+	struct sip_msg moved, fresh;
+
+	memcpy(a, text, len);
+	memcpy(b, text, len);
+	CHECK_INT(sip_parse(a, len, &moved), DISSECT_OK);
+	sip_msg_rebase(&moved, a, b);
+	/* The old bytes are gone: a slice left behind would read this. */
+	memset(a, 'X', len);
+	free(a);
+	CHECK_INT(sip_parse(b, len, &fresh), DISSECT_OK);
+	CHECK(memcmp(&moved, &fresh, sizeof(moved)) == 0);
+	CHECK(moved.call_id.len > 0 &&
+	    moved.call_id.p >= (const char *)b &&
+	    moved.call_id.p < (const char *)b + len);
+	free(b);
+}
+
+static void
+test_rebase(void)
+{
+	check_rebase(invite_full);
+	check_rebase(multipart_invite);
+	check_rebase("SIP/2.0 486 Busy Here\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK-1\r\n"
+	    "From: <sip:alice@example.net>;tag=fa1\r\n"
+	    "To: <sip:bob@example.org>;tag=tb2\r\n"
+	    "Call-ID: busy-1@192.0.2.10\r\nCSeq: 101 INVITE\r\n"
+	    "Server: Example-PBX/3\r\n"
+	    "Reason: Q.850;cause=17;text=\"User busy\"\r\n"
+	    "Content-Length: 0\r\n\r\n");
+}
+
 int
 main(void)
 {
@@ -1065,6 +1108,7 @@ main(void)
 	RUN(test_multipart_prefixes);
 	RUN(test_http);
 	RUN(test_prefixes);
+	RUN(test_rebase);
 	release_copy();
 	return unit_done("sip");
 }

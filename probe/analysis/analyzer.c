@@ -309,19 +309,17 @@ keep_packet(struct analyzer *a, struct call *c, const struct pkt_meta *meta)
 	callpcap_packet(a->pcap, f, meta);
 }
 
-void
-handle_sip(struct analyzer *a, const struct pkt_meta *meta)
+/* A SIP message parsed (msg, from meta's payload): the call it moves on. */
+static void
+sip_message(struct analyzer *a, const struct pkt_meta *meta,
+    const struct sip_msg *m)
 {
-	struct sip_msg msg;
+	const struct sip_msg msg = *m;
 	struct sdp_session sdp;
 	const struct sdp_session *body = NULL;
 	enum dissect_result r;
 	struct call *c;
 
-	r = sip_parse(meta->payload, meta->payload_len, &msg);
-	count_result(a, r, PROTO_SIP);
-	if (r != DISSECT_OK)
-		return;
 	a->sip_messages++;
 	if (msg.is_request)
 		a->sip_requests[msg.method < SNAP_SIP_METHODS ? msg.method : 0]++;
@@ -361,6 +359,26 @@ handle_sip(struct analyzer *a, const struct pkt_meta *meta)
 	if (c != NULL && a->cfg.keep_sip)
 		calls_note_message(c, &msg, meta->ts_us, &meta->src, &meta->dst,
 		    meta->payload, meta->payload_len);
+}
+
+void
+handle_sip(struct analyzer *a, const struct pkt_meta *meta)
+{
+	struct sip_msg msg;
+	enum dissect_result r;
+
+	r = sip_parse(meta->payload, meta->payload_len, &msg);
+	count_result(a, r, PROTO_SIP);
+	if (r == DISSECT_OK)
+		sip_message(a, meta, &msg);
+}
+
+void
+analyzer_sip(struct analyzer *a, const struct pkt_meta *meta,
+    const struct sip_msg *msg, uint64_t frame_order)
+{
+	a->frame_order = frame_order;
+	sip_message(a, meta, msg);
 }
 
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dissectors/decode.h"
+#include "dissectors/sip.h"
 #include "metrics/snapshot.h"
 
 struct analyzer;
@@ -85,6 +86,13 @@ void		 analyzer_payload(struct analyzer *, const struct pkt_meta *,
 void		 analyzer_prefetch(const struct analyzer *,
 		    const struct pkt_meta *, const uint8_t *payload,
 		    unsigned ahead);
+/*
+ * A SIP message that analyzer_payload would have parsed (sip_looks_like
+ * it, and sip_parse gave msg from its payload): parsed already by the
+ * capture thread, which had to read its Call-ID and SDP to route it.
+ */
+void		 analyzer_sip(struct analyzer *, const struct pkt_meta *,
+		    const struct sip_msg *msg, uint64_t frame_order);
 /*
  * The last metrics interval, up to now_us: every stream still open, as
  * ended (after analyzer_finish).

@@ -221,24 +221,28 @@ route_by_flow(const struct capthread *ct, const struct pkt_meta *meta)
 /*
  * SIP goes by its Call-ID; the media its SDP announces is noted as going
  * the same way (the analyzer learns the same endpoints from the same SDP).
+ * *parsed: msg is the message's parse, for the worker to take as is.
  */
 static int
-route_sip(struct capthread *ct, const struct pkt_meta *meta)
+route_sip(struct capthread *ct, const struct pkt_meta *meta,
+    struct sip_msg *msg, int *parsed)
 {
-	struct sip_msg msg;
 	struct sdp_session sdp;
 	enum dissect_result r;
 	int w;
 	size_t i;
 
-	if (sip_parse(meta->payload, meta->payload_len, &msg) != DISSECT_OK ||
-	    msg.call_id.len == 0)
+	if (sip_parse(meta->payload, meta->payload_len, msg) != DISSECT_OK)
 		return route_by_flow(ct, meta);
-	w = (int)(hash_bytes(msg.call_id.p, msg.call_id.len) %
+	/* The worker's own test for SIP: only then would it parse it. */
+	*parsed = sip_looks_like(meta->payload, meta->payload_len);
+	if (msg->call_id.len == 0)
+		return route_by_flow(ct, meta);
+	w = (int)(hash_bytes(msg->call_id.p, msg->call_id.len) %
 	    (unsigned)ct->n_workers);
-	if (msg.sdp.len == 0 || msg.sdp_truncated)
+	if (msg->sdp.len == 0 || msg->sdp_truncated)
 		return w;
-	r = sdp_parse(msg.sdp.p, msg.sdp.len, &sdp);
+	r = sdp_parse(msg->sdp.p, msg->sdp.len, &sdp);
 	if (r != DISSECT_OK && r != DISSECT_UNSUPPORTED)
 		return w;
 	for (i = 0; i < sdp.n_media; i++) {
@@ -246,29 +250,34 @@ route_sip(struct capthread *ct, const struct pkt_meta *meta)
 
 		if (sdp_media_endpoints(&sdp.media[i], &ep) != 0)
 			continue;
-		routes_learn(ct->routes, &ep.rtp, msg.call_id.p,
-		    msg.call_id.len, w, ct->now_us);
+		routes_learn(ct->routes, &ep.rtp, msg->call_id.p,
+		    msg->call_id.len, w, ct->now_us);
 		/* RTCP on the RTP port or the next is found by its route. */
 		if (ep.rtcp.port != 0 && (!addr_equal(&ep.rtcp.addr,
 		    &ep.rtp.addr) || (ep.rtcp.port != ep.rtp.port &&
 		    ep.rtcp.port != ep.rtp.port + 1)))
-			routes_learn(ct->routes, &ep.rtcp, msg.call_id.p,
-			    msg.call_id.len, w, ct->now_us);
+			routes_learn(ct->routes, &ep.rtcp, msg->call_id.p,
+			    msg->call_id.len, w, ct->now_us);
 	}
 	return w;
 }
 
-/* The worker that analyses this payload. */
+/*
+ * The worker that analyses this payload; *parsed: msg is its SIP parse
+ * (see route_sip).
+ */
 static int
-route(struct capthread *ct, const struct pkt_meta *meta)
+route(struct capthread *ct, const struct pkt_meta *meta, struct sip_msg *msg,
+    int *parsed)
 {
 	int w;
 
+	*parsed = 0;
 	if (ct->n_workers == 1)
 		return 0;
 	if (meta->ip_proto == DECODE_IPPROTO_TCP ||
 	    sip_looks_like(meta->payload, meta->payload_len))
-		return route_sip(ct, meta);
+		return route_sip(ct, meta, msg, parsed);
 	/* RTP to or from an SDP endpoint, RTCP on the port after it. */
 	if ((w = route_find(ct, &meta->dst, 0)) >= 0 ||
 	    (w = route_find(ct, &meta->src, 0)) >= 0 ||
@@ -317,12 +326,45 @@ queue_record(struct capthread *ct, struct ring *ring, uint32_t type,
 	ring_commit(ring, type);
 }
 
+/*
+ * As queue_record for a SIP message parsed to route it (msg): the parse
+ * goes along, its slices moved to the record's copy of the bytes, so the
+ * worker does not parse the message again.
+ */
+static void
+queue_sip(struct capthread *ct, struct ring *ring, const struct pkt_meta *meta,
+    const struct sip_msg *msg, const uint8_t *from, size_t n, uint32_t ip_len)
+{
+	struct wire_sip *rec;
+	uint8_t *bytes;
+
+	if ((rec = ring_reserve_wait(ring, sizeof(*rec) + n, ct->live)) ==
+	    NULL) {
+		count_drop(ct);
+		return;
+	}
+	rec->frame_order = ct->frames;
+	rec->meta = *meta;
+	rec->meta.payload = NULL;
+	rec->meta.ip = NULL;
+	rec->meta.ip_caplen = ip_len;
+	bytes = (uint8_t *)(rec + 1);
+	memcpy(bytes, from, n);
+	rec->msg = *msg;
+	/* The payload ends the bytes, as the worker finds it. */
+	sip_msg_rebase(&rec->msg, meta->payload, bytes + n -
+	    meta->payload_len);
+	ring_commit(ring, WIRE_SIP);
+}
+
 /* One payload out of the decoder: copy it to its worker's ring. */
 static void
 on_payload(void *arg, const struct pkt_meta *meta)
 {
 	struct capthread *ct = arg;
-	struct ring *ring = ct->rings[route(ct, meta)];
+	struct sip_msg msg;
+	int parsed;
+	struct ring *ring = ct->rings[route(ct, meta, &msg, &parsed)];
 	const uint8_t *from = meta->payload;
 	size_t n = meta->payload_len;
 	uint32_t ip_len = 0;
@@ -338,12 +380,16 @@ on_payload(void *arg, const struct pkt_meta *meta)
 		n = (size_t)(meta->payload - meta->ip) + meta->payload_len;
 		ip_len = (uint32_t)n;
 	}
-	if (sizeof(struct wire_payload) + n > ring_max_record(ring)) {
+	if ((parsed ? sizeof(struct wire_sip) : sizeof(struct wire_payload)) +
+	    n > ring_max_record(ring)) {
 		/* Bigger than any SIP message the reassembler makes. */
 		ct->truncated[PROTO_UDP]++;
 		return;
 	}
-	queue_record(ct, ring, WIRE_PAYLOAD, meta, from, n, ip_len);
+	if (parsed)
+		queue_sip(ct, ring, meta, &msg, from, n, ip_len);
+	else
+		queue_record(ct, ring, WIRE_PAYLOAD, meta, from, n, ip_len);
 }
 
 /* An IP packet nothing was delivered of: to a worker by its flow. */

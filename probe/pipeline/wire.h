@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "dissectors/decode.h"
+#include "dissectors/sip.h"
 #include "metrics/snapshot.h"
 
 /* Capture thread → worker records (the ring's record type). */
@@ -17,7 +18,8 @@ enum wire_to_worker {
 	WIRE_OTHER,		/* struct wire_payload, then the IP packet */
 	WIRE_TICK,		/* struct wire_tick: capture time goes on */
 	WIRE_MARK,		/* uint64_t: frames read, between ticks */
-	WIRE_END		/* the capture is over */
+	WIRE_END,		/* the capture is over */
+	WIRE_SIP		/* struct wire_sip, then the bytes */
 };
 
 /* Worker → aggregator records: a pointer to a heap object, but one. */
@@ -37,6 +39,17 @@ enum wire_to_aggregator {
 struct wire_payload {
 	uint64_t	frame_order;
 	struct pkt_meta	meta;		/* meta.payload is not used */
+};
+
+/*
+ * A SIP message the capture thread parsed to route it, with its parse:
+ * msg's slices point into the record's own bytes (sip_msg_rebase), which
+ * stay in place until the worker releases the record.
+ */
+struct wire_sip {
+	uint64_t	frame_order;
+	struct pkt_meta	meta;		/* meta.payload is not used */
+	struct sip_msg	msg;
 };
 
 /* Capture time, and the capture's totals at that time. */

@@ -166,6 +166,17 @@ worker_main(void *arg)
 			meta.payload = bytes + (len - sizeof(*rec) -
 			    meta.payload_len);
 			analyzer_payload(w->analyzer, &meta, rec->frame_order);
+		} else if (type == WIRE_SIP) {
+			const struct wire_sip *rec = p;
+			struct pkt_meta meta = rec->meta;
+			const uint8_t *bytes = (const uint8_t *)(rec + 1);
+
+			if (meta.ip_caplen > 0)
+				meta.ip = bytes;
+			meta.payload = bytes + (len - sizeof(*rec) -
+			    meta.payload_len);
+			analyzer_sip(w->analyzer, &meta, &rec->msg,
+			    rec->frame_order);
 		} else if (type == WIRE_OTHER) {
 			const struct wire_payload *rec = p;
 			struct pkt_meta meta = rec->meta;
