@@ -683,7 +683,9 @@ calls_hand_over(struct call_table *t, struct snap_call *out, size_t n)
 	}
 	t->n_removed -= n;
 	t->n_calls -= n;
-	memmove(t->order, t->order + n, t->n_calls * sizeof(*t->order));
+	/* A table that never held a call has no order array to move. */
+	if (n > 0)
+		memmove(t->order, t->order + n, t->n_calls * sizeof(*t->order));
 	for (i = 0; i < t->n_calls; i++)
 		t->order[i]->index = i;
 	return n;
