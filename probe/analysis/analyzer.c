@@ -312,41 +312,40 @@ keep_packet(struct analyzer *a, struct call *c, const struct pkt_meta *meta)
 /* A SIP message parsed (msg, from meta's payload): the call it moves on. */
 static void
 sip_message(struct analyzer *a, const struct pkt_meta *meta,
-    const struct sip_msg *m)
+    const struct sip_msg *msg)
 {
-	const struct sip_msg msg = *m;
 	struct sdp_session sdp;
 	const struct sdp_session *body = NULL;
 	enum dissect_result r;
 	struct call *c;
 
 	a->sip_messages++;
-	if (msg.is_request)
-		a->sip_requests[msg.method < SNAP_SIP_METHODS ? msg.method : 0]++;
-	else if (msg.status_code >= 100 &&
-	    msg.status_code < 100 * (SNAP_SIP_CLASSES + 1))
-		a->sip_responses[msg.cseq_method < SNAP_SIP_METHODS ?
-		    msg.cseq_method : 0][msg.status_code / 100 - 1]++;
+	if (msg->is_request)
+		a->sip_requests[msg->method < SNAP_SIP_METHODS ? msg->method : 0]++;
+	else if (msg->status_code >= 100 &&
+	    msg->status_code < 100 * (SNAP_SIP_CLASSES + 1))
+		a->sip_responses[msg->cseq_method < SNAP_SIP_METHODS ?
+		    msg->cseq_method : 0][msg->status_code / 100 - 1]++;
 	/* The SDP is the body, or its application/sdp part (multipart). */
-	if (msg.sdp.len > 0) {
+	if (msg->sdp.len > 0) {
 		/*
 		 * A body the capture cut short would give a wrong port from a
 		 * cut "m=" line: count it as truncated rather than learn it.
 		 */
-		if (msg.sdp_truncated)
+		if (msg->sdp_truncated)
 			r = DISSECT_TRUNCATED;
 		else
-			r = sdp_parse(msg.sdp.p, msg.sdp.len, &sdp);
+			r = sdp_parse(msg->sdp.p, msg->sdp.len, &sdp);
 		count_result(a, r, PROTO_SDP);
 		/* Media that is all fax (UNSUPPORTED) still ends RTP's period. */
 		if (r == DISSECT_OK ||
 		    (r == DISSECT_UNSUPPORTED && sdp.n_media > 0))
 			body = &sdp;
 	}
-	if (msg.is_request && msg.method == SIP_INVITE && msg.to_tag.len == 0 &&
+	if (msg->is_request && msg->method == SIP_INVITE && msg->to_tag.len == 0 &&
 	    calls_active(a->calls) >= a->cfg.max_calls &&
 	    calls_least_active(a->calls) != NULL &&
-	    !calls_known(a->calls, &msg)) {
+	    !calls_known(a->calls, msg)) {
 		/* Full: the least recently active call makes room. */
 		struct call *old = calls_least_active(a->calls);
 
@@ -354,10 +353,10 @@ sip_message(struct analyzer *a, const struct pkt_meta *meta,
 		call_end_now(old, meta->ts_us, "evicted");
 		call_end(a, old);
 	}
-	c = calls_sip(a->calls, &msg, body, meta->ts_us, a->frame_order);
+	c = calls_sip(a->calls, msg, body, meta->ts_us, a->frame_order);
 	keep_packet(a, c, meta);
 	if (c != NULL && a->cfg.keep_sip)
-		calls_note_message(c, &msg, meta->ts_us, &meta->src, &meta->dst,
+		calls_note_message(c, msg, meta->ts_us, &meta->src, &meta->dst,
 		    meta->payload, meta->payload_len);
 }
 

@@ -302,19 +302,20 @@ count_drop(struct capthread *ct)
 /*
  * Queue n bytes from `from` (the payload, or the IP packet around it when
  * ip_len says so) with its metadata, as a record of type for a worker's
- * ring; a full ring on a live capture is a probe drop.
+ * ring; a full ring on a live capture is a probe drop.  record_start
+ * reserves head bytes (a struct wire_payload first) then the n bytes and
+ * fills all but what follows the wire_payload in head; NULL: dropped.
  */
-static void
-queue_record(struct capthread *ct, struct ring *ring, uint32_t type,
+static struct wire_payload *
+record_start(struct capthread *ct, struct ring *ring, size_t head,
     const struct pkt_meta *meta, const uint8_t *from, size_t n,
     uint32_t ip_len)
 {
 	struct wire_payload *rec;
 
-	if ((rec = ring_reserve_wait(ring, sizeof(*rec) + n, ct->live)) ==
-	    NULL) {
+	if ((rec = ring_reserve_wait(ring, head + n, ct->live)) == NULL) {
 		count_drop(ct);
-		return;
+		return NULL;
 	}
 	rec->frame_order = ct->frames;
 	rec->meta = *meta;
@@ -322,8 +323,18 @@ queue_record(struct capthread *ct, struct ring *ring, uint32_t type,
 	rec->meta.payload = NULL;
 	rec->meta.ip = NULL;
 	rec->meta.ip_caplen = ip_len;
-	memcpy(rec + 1, from, n);
-	ring_commit(ring, type);
+	memcpy((uint8_t *)rec + head, from, n);
+	return rec;
+}
+
+static void
+queue_record(struct capthread *ct, struct ring *ring, uint32_t type,
+    const struct pkt_meta *meta, const uint8_t *from, size_t n,
+    uint32_t ip_len)
+{
+	if (record_start(ct, ring, sizeof(struct wire_payload), meta, from, n,
+	    ip_len) != NULL)
+		ring_commit(ring, type);
 }
 
 /*
@@ -336,23 +347,13 @@ queue_sip(struct capthread *ct, struct ring *ring, const struct pkt_meta *meta,
     const struct sip_msg *msg, const uint8_t *from, size_t n, uint32_t ip_len)
 {
 	struct wire_sip *rec;
-	uint8_t *bytes;
 
-	if ((rec = ring_reserve_wait(ring, sizeof(*rec) + n, ct->live)) ==
-	    NULL) {
-		count_drop(ct);
+	if ((rec = (struct wire_sip *)record_start(ct, ring, sizeof(*rec), meta,
+	    from, n, ip_len)) == NULL)
 		return;
-	}
-	rec->frame_order = ct->frames;
-	rec->meta = *meta;
-	rec->meta.payload = NULL;
-	rec->meta.ip = NULL;
-	rec->meta.ip_caplen = ip_len;
-	bytes = (uint8_t *)(rec + 1);
-	memcpy(bytes, from, n);
 	rec->msg = *msg;
 	/* The payload ends the bytes, as the worker finds it. */
-	sip_msg_rebase(&rec->msg, meta->payload, bytes + n -
+	sip_msg_rebase(&rec->msg, meta->payload, (uint8_t *)(rec + 1) + n -
 	    meta->payload_len);
 	ring_commit(ring, WIRE_SIP);
 }

@@ -47,9 +47,8 @@ struct wire_payload {
  * stay in place until the worker releases the record.
  */
 struct wire_sip {
-	uint64_t	frame_order;
-	struct pkt_meta	meta;		/* meta.payload is not used */
-	struct sip_msg	msg;
+	struct wire_payload	head;
+	struct sip_msg		msg;
 };
 
 /* Capture time, and the capture's totals at that time. */

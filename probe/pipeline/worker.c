@@ -132,6 +132,23 @@ worker_prefetch(struct worker *w)
 	}
 }
 
+/*
+ * The metadata of a payload record of len bytes whose bytes follow a head
+ * of head_len: the IP packet, when it came along, starts them, and the
+ * payload ends them.
+ */
+static struct pkt_meta
+record_meta(const struct wire_payload *rec, size_t head_len, size_t len)
+{
+	struct pkt_meta meta = rec->meta;
+	const uint8_t *bytes = (const uint8_t *)rec + head_len;
+
+	if (meta.ip_caplen > 0)
+		meta.ip = bytes;
+	meta.payload = bytes + (len - head_len - meta.payload_len);
+	return meta;
+}
+
 /* The thread: records until the end, then all the analyzer still holds. */
 static void *
 worker_main(void *arg)
@@ -157,26 +174,17 @@ worker_main(void *arg)
 		worker_prefetch(w);
 		if (type == WIRE_PAYLOAD) {
 			const struct wire_payload *rec = p;
-			struct pkt_meta meta = rec->meta;
-			const uint8_t *bytes = (const uint8_t *)(rec + 1);
+			struct pkt_meta meta = record_meta(rec, sizeof(*rec),
+			    len);
 
-			/* The IP packet, when it came along, ends in the payload. */
-			if (meta.ip_caplen > 0)
-				meta.ip = bytes;
-			meta.payload = bytes + (len - sizeof(*rec) -
-			    meta.payload_len);
 			analyzer_payload(w->analyzer, &meta, rec->frame_order);
 		} else if (type == WIRE_SIP) {
 			const struct wire_sip *rec = p;
-			struct pkt_meta meta = rec->meta;
-			const uint8_t *bytes = (const uint8_t *)(rec + 1);
+			struct pkt_meta meta = record_meta(&rec->head,
+			    sizeof(*rec), len);
 
-			if (meta.ip_caplen > 0)
-				meta.ip = bytes;
-			meta.payload = bytes + (len - sizeof(*rec) -
-			    meta.payload_len);
 			analyzer_sip(w->analyzer, &meta, &rec->msg,
-			    rec->frame_order);
+			    rec->head.frame_order);
 		} else if (type == WIRE_OTHER) {
 			const struct wire_payload *rec = p;
 			struct pkt_meta meta = rec->meta;
