@@ -233,14 +233,24 @@ sip_is_lws(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
-/* RFC 3261 §25.1 token characters. */
+/*
+ * RFC 3261 §25.1 token characters, by a switch rather than strchr: every
+ * UDP datagram is asked whether it looks like SIP, and an RTP packet's
+ * first byte (0x80 and up) must be turned away in a compare or two.
+ */
 static int
 sip_is_token(char ch)
 {
 	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 	    sip_is_digit(ch))
 		return 1;
-	return ch != '\0' && strchr("-.!%*_+`'~", ch) != NULL;
+	switch (ch) {
+	case '-': case '.': case '!': case '%': case '*':
+	case '_': case '+': case '`': case '\'': case '~':
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* Does [p, end) start with lit, ignoring ASCII case? */
