@@ -4,7 +4,10 @@
  * thousands of flows and every entry is still found, and forgetting
  * streams in any order (deletion shifts later entries back, with no
  * tombstones) leaves each remaining flow found and each forgotten one
- * gone, down to an empty table.
+ * gone, down to an empty table.  Every lookup is made three ways, with
+ * no hint, with a hint that holds the flow's hash and with one that holds
+ * its entry, and hints made before the table changed (a put, a growth, a
+ * forget) must not mislead a lookup after it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,16 +46,46 @@ flow_meta(unsigned n)
 	return m;
 }
 
-/* Is flow n found, leading to s (NULL: it must not be found)? */
+/* Does f lead to s, as flow n's entry (NULL: there must be none)? */
 static int
-found_as(struct flow_table *ft, unsigned n, const struct stream *s)
+leads_to(const struct flow *f, unsigned n, const struct stream *s)
 {
-	struct pkt_meta m = flow_meta(n);
-	struct flow *f = flows_find(ft, &m);
-
 	if (s == NULL)
 		return f == NULL;
 	return f != NULL && f->stream == s && f->ssrc == 1000 + n;
+}
+
+/* Looking ahead at flow n as analyzer_prefetch does, up to step 2. */
+static struct flow_hint
+hint_of(const struct flow_table *ft, unsigned n)
+{
+	struct pkt_meta m = flow_meta(n);
+	struct flow_hint hint;
+
+	memset(&hint, 0, sizeof(hint));
+	flows_hint_hash(ft, &m, &hint);
+	flows_hint_entry(ft, &m, &hint);
+	return hint;
+}
+
+/*
+ * Is flow n found, leading to s (NULL: it must not be found), without a
+ * hint, with its hash and with its entry?  stale, if not NULL, is a hint
+ * made earlier, which must not change the answer either.
+ */
+static int
+found_as(struct flow_table *ft, unsigned n, const struct stream *s,
+    const struct flow_hint *stale)
+{
+	struct pkt_meta m = flow_meta(n);
+	struct flow_hint hashed, entry = hint_of(ft, n);
+
+	memset(&hashed, 0, sizeof(hashed));
+	flows_hint_hash(ft, &m, &hashed);
+	return leads_to(flows_find(ft, &m, NULL), n, s) &&
+	    leads_to(flows_find(ft, &m, &hashed), n, s) &&
+	    leads_to(flows_find(ft, &m, &entry), n, s) &&
+	    (stale == NULL || leads_to(flows_find(ft, &m, stale), n, s));
 }
 
 static void
@@ -63,6 +96,7 @@ test_put_find_forget(void)
 	struct stream_table *st;
 	struct flow_table *ft = flows_new(calls);
 	struct stream **s = calloc(FLOWS, sizeof(*s));
+	struct flow_hint *before = calloc(FLOWS, sizeof(*before));
 	unsigned *order = calloc(FLOWS, sizeof(*order));
 	unsigned i, j, bad;
 
@@ -70,19 +104,24 @@ test_put_find_forget(void)
 	cfg.interval_us = 10 * 1000000LL;
 	jbuf_config_default(&cfg.jbuf, JBUF_FIXED);
 	st = streams_new(&cfg);
+	/*
+	 * Each flow looked ahead at before it is put (no entry then), while
+	 * the table grows past thousands: found all the same.
+	 */
 	for (i = 0; i < FLOWS; i++) {
 		struct pkt_meta m = flow_meta(i);
 
+		before[i] = hint_of(ft, i);
 		s[i] = streams_add(st, &m, 1000 + i, NULL, 0, i);
 		flows_put(ft, &m, s[i], 1000 + i, NULL, 0);
 	}
 	CHECK_INT(flows_count(ft), FLOWS);
 	for (i = 0, bad = 0; i < FLOWS; i++)
-		bad += !found_as(ft, i, s[i]);
+		bad += !found_as(ft, i, s[i], &before[i]);
 	CHECK_INT(bad, 0);
 	/* Endpoints no flow has: nothing, even in a crowded table. */
 	for (i = FLOWS, bad = 0; i < FLOWS + 500; i++)
-		bad += !found_as(ft, i, NULL);
+		bad += !found_as(ft, i, NULL, NULL);
 	CHECK_INT(bad, 0);
 	/* The same flow again: its entry is replaced, not doubled. */
 	{
@@ -102,13 +141,16 @@ test_put_find_forget(void)
 		order[i] = order[k];
 		order[k] = t;
 	}
+	/* Entries found before any goes, shifted back as others go. */
+	for (i = 0; i < FLOWS; i++)
+		before[i] = hint_of(ft, i);
 	for (i = 0; i < FLOWS; i++) {
 		flows_forget(ft, s[order[i]]);
 		if (i % 1500 != 0 && i != FLOWS - 1)
 			continue;
 		for (j = 0, bad = 0; j < FLOWS; j++)
 			bad += !found_as(ft, order[j], j <= i ? NULL :
-			    s[order[j]]);
+			    s[order[j]], &before[order[j]]);
 		CHECK_INT(bad, 0);
 		CHECK_INT(flows_count(ft), FLOWS - 1 - i);
 	}
@@ -119,6 +161,7 @@ test_put_find_forget(void)
 	for (i = 0; i < FLOWS; i++)
 		streams_remove(st, s[i]);
 	free(order);
+	free(before);
 	free(s);
 	flows_free(ft);
 	streams_free(st);

@@ -122,13 +122,14 @@ handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
  * 0: it takes the long way.
  */
 static int
-handle_known(struct analyzer *a, const struct pkt_meta *meta)
+handle_known(struct analyzer *a, const struct pkt_meta *meta,
+    const struct flow_hint *hint)
 {
 	const uint8_t *p = meta->payload;
 	struct stream_pkt r;
 	struct flow *f;
 
-	if (meta->payload_len < 12 || (f = flows_find(a->flows, meta)) ==
+	if (meta->payload_len < 12 || (f = flows_find(a->flows, meta, hint)) ==
 	    NULL || f->ssrc != ((uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 |
 	    (uint32_t)p[10] << 8 | p[11]))
 		return 0;
@@ -206,21 +207,25 @@ handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
 
 void
 analyzer_prefetch(const struct analyzer *a, const struct pkt_meta *meta,
-    const uint8_t *payload, unsigned ahead)
+    struct flow_hint *hint, unsigned ahead)
 {
+	const uint8_t *p = meta->payload;
+
 	if (meta->ip_proto != DECODE_IPPROTO_UDP || meta->payload_len < 12)
 		return;
-	if (ahead == ANALYZER_PREFETCH_AHEAD)
-		flows_prefetch(a->flows, meta);
-	else if (ahead == ANALYZER_PREFETCH_AHEAD - 2)
-		flows_prefetch_stream(a->flows, meta);
-	else if (ahead == ANALYZER_PREFETCH_AHEAD - 4)
-		flows_prefetch_figures(a->flows, meta,
-		    (uint16_t)(payload[2] << 8 | payload[3]));
+	/* A step a call; one that came late takes its first ones anyway. */
+	if (hint->step == 0)
+		flows_hint_hash(a->flows, meta, hint);
+	else if (hint->step == 1 && ahead <= ANALYZER_PREFETCH_AHEAD - 2)
+		flows_hint_entry(a->flows, meta, hint);
+	else if (hint->step == 2 && ahead <= ANALYZER_PREFETCH_AHEAD - 4)
+		flows_hint_figures(a->flows, hint,
+		    (uint16_t)(p[2] << 8 | p[3]));
 }
 
 void
-analyzer_udp(struct analyzer *a, const struct pkt_meta *meta)
+analyzer_udp(struct analyzer *a, const struct pkt_meta *meta,
+    const struct flow_hint *hint)
 {
 	const struct call_media *media;
 	int media_is_dst = 1;
@@ -241,7 +246,7 @@ analyzer_udp(struct analyzer *a, const struct pkt_meta *meta)
 		}
 		return;
 	}
-	if (handle_known(a, meta))
+	if (handle_known(a, meta, hint))
 		return;
 	media = calls_media_find(a->calls, &meta->dst);
 	if (media == NULL) {

@@ -68,6 +68,7 @@ void	count_result(struct analyzer *, enum dissect_result,
 void	keep_packet(struct analyzer *, struct call *, const struct pkt_meta *);
 void	handle_sip(struct analyzer *, const struct pkt_meta *);
 /* A UDP payload: SIP, RTCP, RTP, or something no call explains. */
-void	analyzer_udp(struct analyzer *, const struct pkt_meta *);
+void	analyzer_udp(struct analyzer *, const struct pkt_meta *,
+	    const struct flow_hint *);
 
 #endif /* VQ_ANALYZER_PRIVATE_H */

@@ -383,7 +383,7 @@ analyzer_sip(struct analyzer *a, const struct pkt_meta *meta,
 
 void
 analyzer_payload(struct analyzer *a, const struct pkt_meta *meta,
-    uint64_t frame_order)
+    uint64_t frame_order, const struct flow_hint *hint)
 {
 	a->frame_order = frame_order;
 	if (meta->ip_proto == DECODE_IPPROTO_TCP) {
@@ -392,7 +392,7 @@ analyzer_payload(struct analyzer *a, const struct pkt_meta *meta,
 			handle_sip(a, meta);
 		return;
 	}
-	analyzer_udp(a, meta);
+	analyzer_udp(a, meta, hint);
 }
 
 /* Add this analyzer's counts to what the capture stage counted. */

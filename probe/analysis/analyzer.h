@@ -10,6 +10,7 @@
 #include "dissectors/decode.h"
 #include "dissectors/sip.h"
 #include "metrics/snapshot.h"
+#include "probe/analysis/flows.h"
 
 struct analyzer;
 
@@ -73,18 +74,21 @@ void		 analyzer_tick(struct analyzer *, int64_t now_us);
  * several analyzers merge into the order one analyzer would have given.
  */
 void		 analyzer_payload(struct analyzer *, const struct pkt_meta *,
-		    uint64_t frame_order);
+		    uint64_t frame_order, const struct flow_hint *hint);
 /*
  * Looking ahead: meta's packet comes to analyzer_payload `ahead` packets
  * from now (ANALYZER_PREFETCH_AHEAD down to 1).  Start loading from
  * memory what it will read then, a step every two packets as it comes
  * closer (its flow's slot, its stream, its stream's figures), so that at
  * thousands of streams the misses overlap the work on the packets before
- * it instead of stalling it.  A hint: it changes nothing.
+ * it instead of stalling it.  hint (zeroed before the first call) keeps
+ * what each step learnt for the next and for analyzer_payload, which then
+ * neither hashes the flow again nor, if the flow table has not changed
+ * meanwhile, looks it up.  Otherwise a hint: it changes nothing.
  */
 #define ANALYZER_PREFETCH_AHEAD	6
 void		 analyzer_prefetch(const struct analyzer *,
-		    const struct pkt_meta *, const uint8_t *payload,
+		    const struct pkt_meta *, struct flow_hint *hint,
 		    unsigned ahead);
 /*
  * A SIP message that analyzer_payload would have parsed (sip_looks_like

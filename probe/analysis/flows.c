@@ -22,6 +22,7 @@ struct flow_table {
 	size_t		 mask;		/* slots - 1 */
 	size_t		 n;
 	const uint32_t	*stamps;	/* the call table's */
+	uint64_t	 epoch;		/* moves when an entry may have */
 };
 
 struct flow_table *
@@ -102,64 +103,75 @@ slot_of(const struct flow_table *t, const uint64_t key[FLOW_KEY_WORDS],
 	return &t->slots[i];
 }
 
-struct flow *
-flows_find(struct flow_table *t, const struct pkt_meta *meta)
+/* The entry of the key, found with the help of a hint; NULL: none. */
+static struct flow *
+entry_of(const struct flow_table *t, const uint64_t key[FLOW_KEY_WORDS],
+    const struct flow_hint *hint)
 {
-	uint64_t key[FLOW_KEY_WORDS], hash;
+	struct flow *f;
+
+	if (hint == NULL || hint->step == 0)
+		f = slot_of(t, key, flow_hash(key));
+	else if (hint->step == 1 || hint->epoch != t->epoch)
+		f = slot_of(t, key, hint->hash);
+	else
+		return hint->flow;
+	return f->hash != 0 ? f : NULL;
+}
+
+struct flow *
+flows_find(struct flow_table *t, const struct pkt_meta *meta,
+    const struct flow_hint *hint)
+{
+	uint64_t key[FLOW_KEY_WORDS];
 	struct flow *f;
 
 	flow_key(key, &meta->src, &meta->dst);
-	hash = flow_hash(key);
-	f = slot_of(t, key, hash);
-	if (f->hash == 0 || t->stamps[f->stamp_at[0]] != f->stamp[0] ||
+	if ((f = entry_of(t, key, hint)) == NULL ||
+	    t->stamps[f->stamp_at[0]] != f->stamp[0] ||
 	    t->stamps[f->stamp_at[1]] != f->stamp[1])
 		return NULL;
 	return f;
 }
 
 void
-flows_prefetch(const struct flow_table *t, const struct pkt_meta *meta)
+flows_hint_hash(const struct flow_table *t, const struct pkt_meta *meta,
+    struct flow_hint *hint)
 {
 	uint64_t key[FLOW_KEY_WORDS];
 	const char *slot;
 
 	flow_key(key, &meta->src, &meta->dst);
-	slot = (const char *)&t->slots[flow_hash(key) & t->mask];
+	hint->hash = flow_hash(key);
+	hint->step = 1;
+	slot = (const char *)&t->slots[hint->hash & t->mask];
 	/* An entry spans two lines, or three at the edge of one. */
 	__builtin_prefetch(slot);
 	__builtin_prefetch(slot + sizeof(struct flow) - 1);
 }
 
-/* The entry of meta's flow, if any; for prefetching, unchecked. */
-static const struct flow *
-flow_of(const struct flow_table *t, const struct pkt_meta *meta)
+void
+flows_hint_entry(const struct flow_table *t, const struct pkt_meta *meta,
+    struct flow_hint *hint)
 {
 	uint64_t key[FLOW_KEY_WORDS];
-	const struct flow *f;
 
 	flow_key(key, &meta->src, &meta->dst);
-	f = slot_of(t, key, flow_hash(key));
-	return f->hash != 0 ? f : NULL;
+	hint->flow = entry_of(t, key, hint);
+	hint->epoch = t->epoch;
+	hint->step = 2;
+	if (hint->flow != NULL)
+		stream_prefetch(hint->flow->stream);
 }
 
 void
-flows_prefetch_stream(const struct flow_table *t, const struct pkt_meta *meta)
-{
-	const struct flow *f;
-
-	if ((f = flow_of(t, meta)) == NULL)
-		return;
-	stream_prefetch(f->stream);
-}
-
-void
-flows_prefetch_figures(const struct flow_table *t, const struct pkt_meta *meta,
+flows_hint_figures(const struct flow_table *t, struct flow_hint *hint,
     uint16_t seq)
 {
-	const struct flow *f;
-
-	if ((f = flow_of(t, meta)) != NULL)
-		stream_prefetch_figures(f->stream, seq);
+	/* The entry, and so its stream, may have gone since. */
+	if (hint->epoch == t->epoch && hint->flow != NULL)
+		stream_prefetch_figures(hint->flow->stream, seq);
+	hint->step = 3;
 }
 
 static void
@@ -170,6 +182,7 @@ grow(struct flow_table *t)
 
 	t->slots = xcalloc(2 * n, sizeof(*t->slots));
 	t->mask = 2 * n - 1;
+	t->epoch++;
 	for (i = 0; i < n; i++)
 		if (old[i].hash != 0)
 			*slot_of(t, old[i].key, old[i].hash) = old[i];
@@ -191,6 +204,7 @@ flows_put(struct flow_table *t, const struct pkt_meta *meta, struct stream *s,
 	f = slot_of(t, key, hash);
 	if (f->hash == 0)
 		t->n++;
+	t->epoch++;
 	memset(f, 0, sizeof(*f));
 	memcpy(f->key, key, sizeof(key));
 	f->hash = hash;
@@ -233,4 +247,5 @@ flows_forget(struct flow_table *t, const struct stream *s)
 	}
 	memset(&t->slots[i], 0, sizeof(t->slots[i]));
 	t->n--;
+	t->epoch++;
 }

@@ -45,11 +45,27 @@ void			 flows_free(struct flow_table *);
 size_t			 flows_count(const struct flow_table *);
 
 /*
+ * What looking ahead learnt of one packet's flow before its turn (see
+ * analyzer_prefetch), a step at a time: its hash (step 1), then the entry
+ * it leads to (step 2; NULL: none), then its figures are on their way
+ * (step 3).  The entry found holds while the table has not changed since
+ * (its epoch): a put, a forget or a growth moves entries.  All zero:
+ * nothing learnt yet.
+ */
+struct flow_hint {
+	uint64_t	 hash;
+	struct flow	*flow;
+	uint64_t	 epoch;
+	uint8_t		 step;
+};
+
+/*
  * The entry for meta's two endpoints if it still holds, else NULL (and
  * the packet takes the long way).  The caller still checks the SSRC.
+ * hint, if not NULL, is what looking ahead learnt of meta's flow.
  */
 struct flow		*flows_find(struct flow_table *,
-			    const struct pkt_meta *);
+			    const struct pkt_meta *, const struct flow_hint *);
 /*
  * Remember that meta's packet, of SSRC ssrc, went to stream s, by the
  * media given (NULL: none, media_is_dst as streams_add has it).
@@ -58,16 +74,17 @@ void			 flows_put(struct flow_table *, const struct pkt_meta *,
 			    struct stream *s, uint32_t ssrc,
 			    const struct call_media *media, int media_is_dst);
 /*
- * Prefetching (see analyzer_prefetch): the slot of meta's flow; once that
- * is loaded, the stream it leads to; once that is, the stream's figures
- * for a packet numbered seq.
+ * Looking ahead (see analyzer_prefetch), each step of hint once, a packet
+ * or two apart: hash meta's flow and load its slot; once that is loaded,
+ * find the entry and load its stream; once that is, load the stream's
+ * figures for a packet numbered seq.  Hints: they change nothing.
  */
-void			 flows_prefetch(const struct flow_table *,
-			    const struct pkt_meta *);
-void			 flows_prefetch_stream(const struct flow_table *,
-			    const struct pkt_meta *);
-void			 flows_prefetch_figures(const struct flow_table *,
-			    const struct pkt_meta *, uint16_t seq);
+void			 flows_hint_hash(const struct flow_table *,
+			    const struct pkt_meta *, struct flow_hint *);
+void			 flows_hint_entry(const struct flow_table *,
+			    const struct pkt_meta *, struct flow_hint *);
+void			 flows_hint_figures(const struct flow_table *,
+			    struct flow_hint *, uint16_t seq);
 /* The stream is ending: an entry that leads to it goes. */
 void			 flows_forget(struct flow_table *,
 			    const struct stream *s);

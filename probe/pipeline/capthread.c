@@ -319,10 +319,16 @@ record_start(struct capthread *ct, struct ring *ring, size_t head,
 	}
 	rec->frame_order = ct->frames;
 	rec->meta = *meta;
-	/* Pointers into the frame mean nothing to the worker: offsets. */
-	rec->meta.payload = NULL;
-	rec->meta.ip = NULL;
+	/*
+	 * The pointers go to the record's own copy of the bytes, which stays
+	 * in place until the worker releases it: the IP packet, when it
+	 * came along, starts them and the payload ends them.  The worker
+	 * reads the metadata where it lies, without a copy to mend.
+	 */
+	rec->meta.ip = ip_len > 0 ? (const uint8_t *)rec + head : NULL;
 	rec->meta.ip_caplen = ip_len;
+	rec->meta.payload = meta->payload_len <= n ?
+	    (const uint8_t *)rec + head + n - meta->payload_len : NULL;
 	memcpy((uint8_t *)rec + head, from, n);
 	return rec;
 }
@@ -353,8 +359,7 @@ queue_sip(struct capthread *ct, struct ring *ring, const struct pkt_meta *meta,
 		return;
 	rec->msg = *msg;
 	/* The payload ends the bytes, as the worker finds it. */
-	sip_msg_rebase(&rec->msg, meta->payload, (uint8_t *)(rec + 1) + n -
-	    meta->payload_len);
+	sip_msg_rebase(&rec->msg, meta->payload, rec->head.meta.payload);
 	ring_commit(ring, WIRE_SIP);
 }
 
@@ -400,8 +405,14 @@ send_other(struct capthread *ct, const struct pkt_meta *meta)
 	uint32_t n = meta->ip_caplen < OTHER_MAX_BYTES ? meta->ip_caplen :
 	    OTHER_MAX_BYTES;
 
-	queue_record(ct, ct->rings[route_by_flow(ct, meta)], WIRE_OTHER,
-	    meta, meta->ip, n, n);
+	struct ring *ring = ct->rings[route_by_flow(ct, meta)];
+	struct wire_payload *rec;
+
+	if ((rec = record_start(ct, ring, sizeof(*rec), meta, meta->ip, n,
+	    n)) == NULL)
+		return;
+	rec->meta.payload = NULL;	/* nothing was delivered of it */
+	ring_commit(ring, WIRE_OTHER);
 }
 
 /* Fragments given up on, for whatever reason. */

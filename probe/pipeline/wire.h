@@ -38,7 +38,12 @@ enum wire_to_aggregator {
 
 struct wire_payload {
 	uint64_t	frame_order;
-	struct pkt_meta	meta;		/* meta.payload is not used */
+	/*
+	 * meta.ip (when the IP packet came along) and meta.payload point
+	 * into the record's own bytes: set by the capture thread where the
+	 * record lies in the ring, good until the worker releases it.
+	 */
+	struct pkt_meta	meta;
 };
 
 /*

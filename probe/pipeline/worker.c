@@ -19,6 +19,19 @@
  */
 #define WORKER_MAX_SLEEP_US	50000
 
+/*
+ * The records looked at ahead of their turn, oldest first (a power of two
+ * over ANALYZER_PREFETCH_AHEAD), each with what looking ahead learnt of
+ * it so far.
+ */
+#define WORKER_AHEAD_SLOTS	8
+
+struct worker_ahead {
+	const void	*rec;
+	uint32_t	 type;
+	struct flow_hint hint;
+};
+
 struct worker {
 	pthread_t	 thread;
 	struct ring	*in;		/* from the capture thread */
@@ -29,6 +42,11 @@ struct worker {
 	int		 watermarks;	/* set before the start */
 	struct wire_tick last_tick;	/* the worker's own copy */
 	uint64_t	 frames_bound;	/* later payloads' frames are >= */
+	struct worker_ahead ahead[WORKER_AHEAD_SLOTS];
+	unsigned	 ahead_first;	/* the oldest */
+	unsigned	 ahead_n;
+	size_t		 ahead_at;	/* ring_peek_ahead's, past the newest */
+	struct flow_hint hint;		/* the record in hand's */
 };
 
 struct worker *
@@ -110,43 +128,50 @@ worker_interval(void *arg, struct snap_interval *iv)
  * more a packet's state is cold; loaded this way its misses overlap the
  * work on the packets before it instead of stalling in turn.  (The
  * records themselves are read in order, which the processor's own
- * prefetcher follows.)
+ * prefetcher follows.)  The records looked at stay in w->ahead with
+ * their hints, so that each is found in the ring once and its flow hashed
+ * once; p is the record in hand, and what was learnt of it is returned
+ * (NULL: it came before it could be looked at).
  */
-static void
-worker_prefetch(struct worker *w)
+static const struct flow_hint *
+worker_prefetch(struct worker *w, const void *p)
 {
-	const struct wire_payload *rec;
-	const uint8_t *payload;
-	unsigned ahead;
-	size_t len, at = 0;
-	uint32_t type;
+	const unsigned mask = WORKER_AHEAD_SLOTS - 1;
+	const struct flow_hint *hint = NULL;
+	struct worker_ahead *e;
+	size_t len;
+	unsigned i;
 
-	for (ahead = 1; ahead <= ANALYZER_PREFETCH_AHEAD; ahead++) {
-		if ((rec = ring_peek_ahead(w->in, &at, &len, &type)) == NULL)
-			return;
-		if (type != WIRE_PAYLOAD)
-			continue;
-		/* As in worker_main: the payload ends the record. */
-		payload = (const uint8_t *)rec + len - rec->meta.payload_len;
-		analyzer_prefetch(w->analyzer, &rec->meta, payload, ahead);
+	_Static_assert(WORKER_AHEAD_SLOTS >= ANALYZER_PREFETCH_AHEAD &&
+	    (WORKER_AHEAD_SLOTS & (WORKER_AHEAD_SLOTS - 1)) == 0,
+	    "room for the look-ahead, a power of two");
+	e = &w->ahead[w->ahead_first];
+	if (w->ahead_n > 0 && e->rec == p) {
+		w->hint = e->hint;
+		hint = &w->hint;
+		w->ahead_first = (w->ahead_first + 1) & mask;
+		w->ahead_n--;
+	} else {
+		/* Nothing was ahead of it: start after it. */
+		w->ahead_n = 0;
+		w->ahead_at = 0;
 	}
-}
-
-/*
- * The metadata of a payload record of len bytes whose bytes follow a head
- * of head_len: the IP packet, when it came along, starts them, and the
- * payload ends them.
- */
-static struct pkt_meta
-record_meta(const struct wire_payload *rec, size_t head_len, size_t len)
-{
-	struct pkt_meta meta = rec->meta;
-	const uint8_t *bytes = (const uint8_t *)rec + head_len;
-
-	if (meta.ip_caplen > 0)
-		meta.ip = bytes;
-	meta.payload = bytes + (len - head_len - meta.payload_len);
-	return meta;
+	while (w->ahead_n < ANALYZER_PREFETCH_AHEAD) {
+		e = &w->ahead[(w->ahead_first + w->ahead_n) & mask];
+		if ((e->rec = ring_peek_ahead(w->in, &w->ahead_at, &len,
+		    &e->type)) == NULL)
+			break;
+		memset(&e->hint, 0, sizeof(e->hint));
+		w->ahead_n++;
+	}
+	for (i = 0; i < w->ahead_n; i++) {
+		e = &w->ahead[(w->ahead_first + i) & mask];
+		if (e->type == WIRE_PAYLOAD && e->hint.step < 3)
+			analyzer_prefetch(w->analyzer,
+			    &((const struct wire_payload *)e->rec)->meta,
+			    &e->hint, i + 1);
+	}
+	return hint;
 }
 
 /* The thread: records until the end, then all the analyzer still holds. */
@@ -156,6 +181,7 @@ worker_main(void *arg)
 	struct worker *w = arg;
 	struct snapshot *snap;
 	const void *p;
+	const struct flow_hint *hint;
 	size_t len;
 	uint32_t type;
 	unsigned idle = 0;
@@ -171,26 +197,22 @@ worker_main(void *arg)
 			continue;
 		}
 		idle = 0;
-		worker_prefetch(w);
+		hint = worker_prefetch(w, p);
+		/* The capture thread pointed the metadata at the bytes. */
 		if (type == WIRE_PAYLOAD) {
 			const struct wire_payload *rec = p;
-			struct pkt_meta meta = record_meta(rec, sizeof(*rec),
-			    len);
 
-			analyzer_payload(w->analyzer, &meta, rec->frame_order);
+			analyzer_payload(w->analyzer, &rec->meta,
+			    rec->frame_order, hint);
 		} else if (type == WIRE_SIP) {
 			const struct wire_sip *rec = p;
-			struct pkt_meta meta = record_meta(&rec->head,
-			    sizeof(*rec), len);
 
-			analyzer_sip(w->analyzer, &meta, &rec->msg,
+			analyzer_sip(w->analyzer, &rec->head.meta, &rec->msg,
 			    rec->head.frame_order);
 		} else if (type == WIRE_OTHER) {
 			const struct wire_payload *rec = p;
-			struct pkt_meta meta = rec->meta;
 
-			meta.ip = (const uint8_t *)(rec + 1);
-			analyzer_other(w->analyzer, &meta);
+			analyzer_other(w->analyzer, &rec->meta);
 		} else if (type == WIRE_TICK) {
 			const struct wire_tick *t = p;
 
