@@ -55,8 +55,10 @@ int		 ring_empty(const struct ring *);
  * Waiting.  A side that finds nothing to do spins a little (the other is
  * usually about to move), then sleeps until the other side wakes it: a
  * consumer on its bell, which the producers of its rings ring when they
- * publish, a producer on its ring, which the consumer wakes when it has
- * freed enough room.  Neither ever burns a core waiting.
+ * have published a batch (1/256 of the ring) since it fell asleep, or
+ * flush; a producer on its ring, which the consumer wakes when it has
+ * freed enough room.  Neither ever burns a core waiting, nor switches to
+ * the other for every record.
  *
  * A check that the other side sleeps costs one read of a line it writes
  * only when it sleeps; the read is not fenced on every record, so a wake
@@ -71,7 +73,8 @@ void		 ring_bell_free(struct ring_bell *);
 void		 ring_set_bell(struct ring *, struct ring_bell *);
 /*
  * Producer, before it may stop publishing for a while (its input is
- * quiet, or it is about to sleep itself): wake the consumer if it sleeps.
+ * quiet, or it is about to sleep itself), and between batches of its
+ * input: wake the consumer if it sleeps, on however little.
  */
 void		 ring_flush(struct ring *);
 /*
