@@ -20,7 +20,7 @@ struct pipeline_config {
 	struct analyzer_config	analysis;
 	int			realtime;	/* pace a file by its timestamps */
 	uint32_t		snaplen;	/* cut a file's frames; 0: as is */
-	size_t			ring_bytes;	/* per worker */
+	size_t			ring_bytes;	/* per worker; 0: by the capture */
 	int			live_view;	/* workers publish what they
 						   hold, once a second, for
 						   pipeline_view */
