@@ -92,6 +92,8 @@ decode_run_begin(struct decode_run *run, struct decode_ctx *ctx,
 	memset(&meta->src, 0, sizeof meta->src);
 	memset(&meta->dst, 0, sizeof meta->dst);
 	meta->ip_payload_wirelen = 0;
+	meta->ip = NULL;
+	meta->ip_caplen = 0;
 	meta->payload = NULL;
 	meta->payload_len = 0;
 	meta->payload_wirelen = 0;

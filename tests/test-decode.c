@@ -712,6 +712,10 @@ test_unsupported(void)
 	f_raw(&f, "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
 	CHECK_INT(decode_exact(LT_ETHERNET, &f, f.len, &meta, NULL),
 	    DISSECT_UNSUPPORTED);
+	/* No IP packet: its pointer reset too, the garbage gone. */
+	CHECK_INT(meta.ip == NULL, 1);
+	CHECK_INT(meta.ip_caplen, 0);
+	CHECK_INT(meta.payload == NULL, 1);
 
 	/* TCP over IPv4: the protocol is still reported. */
 	f_init(&f);
