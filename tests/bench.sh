@@ -20,7 +20,11 @@
 #     (default 5), so that the set-up is amortised: SIP under 2 % of the
 #     packets.  vqprobe's time per packet, its peak RSS, the bytes each
 #     stream costs over a one-call run, and the time per packet at the
-#     most calls over that at the fewest.
+#     most calls over that at the fewest.  With BENCH_SCALE_SPLIT=1 (the
+#     default) each file has a twin with calls half as long, run as many
+#     times: the two medians split the time into a cost per packet (the
+#     slope) and a cost per call (set-up, hang-up, report: what is left),
+#     which the time per packet of short calls mixes.
 #  3. Live.  Root only: a network namespace of its own with a veth pair in
 #     it, vqprobe capturing on one end.  (a) tcpreplay sends the clean file
 #     into the other at rising rates (BENCH_RATES packets/s, `max` = as
@@ -68,6 +72,7 @@ BENCH_SECONDS=${BENCH_SECONDS:-60}
 BENCH_SCALE=${BENCH_SCALE:-100 1000 10000}
 BENCH_SCALE_PACKETS=${BENCH_SCALE_PACKETS:-2000000}
 BENCH_SCALE_MIN_SECONDS=${BENCH_SCALE_MIN_SECONDS:-5}
+BENCH_SCALE_SPLIT=${BENCH_SCALE_SPLIT:-1}
 BENCH_RATES=${BENCH_RATES:-50000 100000 200000 300000 max}
 BENCH_RATE_SECONDS=${BENCH_RATE_SECONDS:-4}
 BENCH_CEILING_CALLS=${BENCH_CEILING_CALLS:-50}
@@ -365,31 +370,38 @@ for calls in $BENCH_SCALE; do
 	# 2 directions x 50 packets a second per call.
 	seconds=$(awk -v p="$BENCH_SCALE_PACKETS" -v c="$calls" -v m="$BENCH_SCALE_MIN_SECONDS" \
 	    'BEGIN { s = p / (100 * c); if (s < m) s = m; printf "%g", s }')
+	half=$(awk -v s="$seconds" 'BEGIN { printf "%g", s / 2 }')
 	for name in clean impaired; do
-		file=$work/scale-$calls-$name.pcap
 		impair="" impaired=0
 		[ $name = clean ] || impair=--impair impaired=1
-		generate "$file" "$calls" "$seconds" "scale-$calls-$name" scale "$impair"
-		share=$(awk -v s="$gen_sip" -v p="$gen_packets" 'BEGIN { printf "%.2f", 100 * s / p }')
-		line="   $calls calls, $name, SIP $share % of the packets; ns/packet:"
-		i=1
-		while [ $i -le "$BENCH_RUNS" ]; do
-			measure "$work/scale.log" section=scale capture="scale-$calls-$name" \
-			    calls="$calls" impaired=$impaired \
-			    tool=vqprobe run=$i -- "$VQPROBE" -r "$file" --no-tui \
-			    --json "$work/scale.json"
-			if [ "$rc" -ne 0 ]; then
-				tail_log vqprobe "$work/scale.log"
-				break
-			fi
-			[ $i -gt 1 ] || check_report "$work/scale.json" "$gen_packets" "$calls" \
-			    "scale-$calls-$name"
-			line="$line $(awk -v w="$wall_s" -v p="$gen_packets" \
-			    'BEGIN { printf "%.0f", w * 1e9 / p }')"
-			i=$((i + 1))
+		for part in full half; do
+			[ $part = full ] || [ "$BENCH_SCALE_SPLIT" = 1 ] || continue
+			tag=scale-$calls-$name section=scale secs=$seconds
+			[ $part = full ] || tag=$tag-half section=scale-half secs=$half
+			file=$work/$tag.pcap
+			generate "$file" "$calls" "$secs" "$tag" $section "$impair"
+			share=$(awk -v s="$gen_sip" -v p="$gen_packets" \
+			    'BEGIN { printf "%.2f", 100 * s / p }')
+			line="   $calls calls, $name, $secs s, SIP $share % of the packets; ns/packet:"
+			i=1
+			while [ $i -le "$BENCH_RUNS" ]; do
+				measure "$work/scale.log" section=$section capture="$tag" \
+				    calls="$calls" impaired=$impaired \
+				    tool=vqprobe run=$i -- "$VQPROBE" -r "$file" --no-tui \
+				    --json "$work/scale.json"
+				if [ "$rc" -ne 0 ]; then
+					tail_log vqprobe "$work/scale.log"
+					break
+				fi
+				[ $i -gt 1 ] || check_report "$work/scale.json" "$gen_packets" \
+				    "$calls" "$tag"
+				line="$line $(awk -v w="$wall_s" -v p="$gen_packets" \
+				    'BEGIN { printf "%.0f", w * 1e9 / p }')"
+				i=$((i + 1))
+			done
+			echo "$line"
+			rm -f "$file"
 		done
-		echo "$line"
-		rm -f "$file"
 	done
 done
 echo
@@ -910,6 +922,66 @@ if points:
     if out["scale"]["ratios"]:
         md.append("")
 
+# The split: the same calls for half as long.  Two medians make a line,
+# time = start + per_packet * packets + per_call * calls, where start is
+# the one-call run's time (a process's start and end, whatever the file);
+# the spread is the line's through the two files' fastest and slowest runs.
+start_s = spread([r["wall_s"] for r in runs if r.get("section") == "baseline"])
+start_s = start_s["median"] if start_s else 0.0
+split = []
+for p in points:
+    name = p["capture"]["name"] + "-half"
+    cap = next((r for r in records if r["kind"] == "capture" and r["name"] == name), None)
+    walls = [x["wall_s"] for x in runs if x.get("section") == "scale-half"
+             and x["capture"] == name]
+    if cap is None or not walls or not p["runs"]:
+        continue
+    full_w = spread([x["wall_s"] for x in p["runs"]])
+    half_w = spread(walls)
+    dp = p["capture"]["packets"] - cap["packets"]
+    if dp <= 0:
+        continue
+    def line(tf, th):
+        slope = (tf - th) / dp
+        return slope * 1e9, (th - start_s - slope * cap["packets"]) * 1e6 / p["calls"]
+    med = line(full_w["median"], half_w["median"])
+    lo = line(full_w["min"], half_w["max"])
+    hi = line(full_w["max"], half_w["min"])
+    split.append({"calls": p["calls"], "impaired": p["impaired"],
+                  "half_capture": cap, "half_runs": walls,
+                  "ns_per_packet": {"median": med[0], "n": len(walls), "min": min(lo[0], hi[0]),
+                                    "max": max(lo[0], hi[0])},
+                  "us_per_call": {"median": med[1], "n": len(walls), "min": min(lo[1], hi[1]),
+                                  "max": max(lo[1], hi[1])}})
+out["scale"]["split"] = split
+out["scale"]["start_s"] = start_s
+if split:
+    md.append("**Cost per packet and per call**: each file above against its twin "
+              "with calls half as long (same calls, same seed), medians of the runs, "
+              "less the one-call run's %.3f s (starting and ending the process); "
+              "the spread is that of the line through the two files' extreme runs."
+              % start_s)
+    md.append("")
+    md.append("| calls | capture | half: media s, packets | ns/packet, marginal | µs/call |")
+    md.append("|---|---|---|---|---|")
+    for x in split:
+        md.append("| %s | %s | %g, %s | %s | %s |"
+                  % (thousands(x["calls"]), "impaired" if x["impaired"] else "clean",
+                     x["half_capture"]["seconds"], thousands(x["half_capture"]["packets"]),
+                     fmt(x["ns_per_packet"], 0), fmt(x["us_per_call"], 1)))
+    md.append("")
+    for impaired in (False, True):
+        mine = [x for x in split if x["impaired"] == impaired]
+        if len(mine) < 2:
+            continue
+        lo = min(mine, key=lambda x: x["calls"])
+        hi = max(mine, key=lambda x: x["calls"])
+        md.append("Marginal ns/packet at %s calls over that at %s, %s: %.2f."
+                  % (thousands(hi["calls"]), thousands(lo["calls"]),
+                     "impaired" if impaired else "clean",
+                     hi["ns_per_packet"]["median"] / lo["ns_per_packet"]["median"]))
+    md.append("")
+
 # 3. Live.
 live = {"skipped": [{"section": r["section"], "why": r["why"]}
                     for r in records if r["kind"] == "skip"]}
@@ -972,7 +1044,7 @@ else
 	how="sh tests/bench.sh"
 fi
 settings=$(for v in BENCH_RUNS BENCH_TSHARK_RUNS BENCH_CALLS BENCH_SECONDS BENCH_SCALE \
-    BENCH_SCALE_PACKETS BENCH_SCALE_MIN_SECONDS BENCH_RATES BENCH_RATE_SECONDS \
+    BENCH_SCALE_PACKETS BENCH_SCALE_MIN_SECONDS BENCH_SCALE_SPLIT BENCH_RATES BENCH_RATE_SECONDS \
     BENCH_CEILING_CALLS BENCH_CEILING_RATES BENCH_CEILING_BUFFERS BENCH_CEILING_SECONDS \
     BENCH_LIVE; do
 	eval "echo \"$v=\$$v\""
