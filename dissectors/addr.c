@@ -58,14 +58,51 @@ addr_format(const struct vq_addr *a, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
-/* Write an address and port; IPv6 goes in brackets so the port stays apart. */
+/* Write n's decimal digits at p; the end of what was written. */
+static char *
+put_decimal(char *p, unsigned n)
+{
+	char	digits[10];
+	int	i = 0;
+
+	do
+		digits[i++] = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	while (i > 0)
+		*p++ = digits[--i];
+	return p;
+}
+
+/*
+ * Write an address and port; IPv6 goes in brackets so the port stays apart.
+ * IPv4 is written here digit by digit, as inet_ntop and "%s:%u" would (a
+ * short buffer is cut and terminated the same way): every stream's two
+ * endpoints are written for each report of it, and through printf that
+ * was a sixth of the time a worker spends handing 20 000 streams over.
+ */
 void
 addr_format_endpoint(const struct vq_endpoint *e, char *buf, size_t size)
 {
-	char	host[INET6_ADDRSTRLEN];
+	char	host[INET6_ADDRSTRLEN], text[sizeof("255.255.255.255:65535")];
+	char	*p = text;
+	size_t	len;
+	int	i;
 
 	if (size == 0)
 		return;
+	if (e->addr.family == 4) {
+		for (i = 0; i < 4; i++) {
+			p = put_decimal(p, e->addr.bytes[i]);
+			*p++ = i < 3 ? '.' : ':';
+		}
+		p = put_decimal(p, e->port);
+		len = (size_t)(p - text);
+		if (len > size - 1)
+			len = size - 1;
+		memcpy(buf, text, len);
+		buf[len] = '\0';
+		return;
+	}
 	addr_format(&e->addr, host, sizeof host);
 	if (e->addr.family == 6)
 		snprintf(buf, size, "[%s]:%u", host, (unsigned)e->port);

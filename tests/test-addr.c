@@ -2,7 +2,12 @@
  * Unit tests for dissectors/addr.c.
  */
 
+#include <arpa/inet.h>
+
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dissectors/addr.h"
 #include "tests/unit.h"
@@ -132,6 +137,39 @@ test_format_endpoint(void)
 	CHECK_STR(buf, "192.0");
 }
 
+/*
+ * IPv4 endpoints are written without printf: the same text as inet_ntop
+ * and "%s:%u" for every size of buffer, over addresses whose octets take
+ * one to three digits and ports of one to five.
+ */
+static void
+test_format_endpoint_ipv4(void)
+{
+	static const uint8_t	octets[] = { 0, 1, 9, 10, 99, 100, 199, 255 };
+	static const uint16_t	ports[] = { 0, 7, 80, 5060, 10000, 65535 };
+	struct vq_endpoint	e;
+	char			got[32], host[INET_ADDRSTRLEN], want[32];
+	unsigned		i, j, k, size, bad = 0;
+
+	memset(&e, 0, sizeof e);
+	e.addr.family = 4;
+	for (i = 0; i < 8 * 8 * 8 * 8; i++) {
+		for (k = 0; k < 4; k++)
+			e.addr.bytes[k] = octets[(i >> (3 * k)) & 7];
+		inet_ntop(AF_INET, e.addr.bytes, host, sizeof host);
+		for (j = 0; j < sizeof(ports) / sizeof(ports[0]); j++) {
+			e.port = ports[j];
+			for (size = 1; size <= 24; size++) {
+				snprintf(want, size, "%s:%u", host, e.port);
+				memset(got, 'x', sizeof got);
+				addr_format_endpoint(&e, got, size);
+				bad += strcmp(got, want) != 0;
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
 static void
 test_equal(void)
 {
@@ -173,6 +211,7 @@ main(void)
 	RUN(test_parse_rejects);
 	RUN(test_format);
 	RUN(test_format_endpoint);
+	RUN(test_format_endpoint_ipv4);
 	RUN(test_equal);
 	return unit_done("addr");
 }
