@@ -1,6 +1,8 @@
 /*
  * Making attacker-controlled text safe to keep and show.
  */
+#include <string.h>
+
 #include "probe/text.h"
 
 size_t
@@ -28,4 +30,17 @@ text_copy_safe(char *out, size_t size, const char *p, size_t len)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+void
+text_copy(char *out, size_t size, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (size == 0)
+		return;
+	if (len > size - 1)
+		len = size - 1;
+	memcpy(out, s, len);
+	out[len] = '\0';
 }

@@ -16,5 +16,12 @@
  * stops before an escape that would not fit.  Returns the length written.
  */
 size_t	text_copy_safe(char *out, size_t size, const char *p, size_t len);
+/*
+ * Copy the string s (text already made safe) into out, cut to size - 1
+ * bytes and always NUL-terminated when size is not 0: what
+ * snprintf(out, size, "%s", s) writes, without printf's machinery on a
+ * path taken for every call and stream.
+ */
+void	text_copy(char *out, size_t size, const char *s);
 
 #endif /* VQ_TEXT_H */

@@ -1,4 +1,5 @@
 /* Unit tests for probe/text.c: attacker-controlled text made safe. */
+#include <stdio.h>
 #include <string.h>
 
 #include "probe/text.h"
@@ -57,6 +58,31 @@ test_truncates_whole_escapes(void)
 	CHECK_STR(out, "");
 }
 
+/* text_copy writes what snprintf("%s") would, for every size. */
+static void
+test_copy_like_snprintf(void)
+{
+	static const char *const texts[] = { "", "a", "abc@example.com",
+	    "0123456789012345678901234567890" };
+	char got[40], want[40];
+	size_t i, size;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		for (size = 1; size <= sizeof(got); size++) {
+			snprintf(want, size, "%s", texts[i]);
+			memset(got, 'x', sizeof(got));
+			text_copy(got, size, texts[i]);
+			bad += strcmp(got, want) != 0;
+		}
+	}
+	CHECK_INT(bad, 0);
+	/* No room: nothing written, not even the terminator. */
+	got[0] = 'x';
+	text_copy(got, 0, "abc");
+	CHECK_INT(got[0], 'x');
+}
+
 int
 main(void)
 {
@@ -65,5 +91,6 @@ main(void)
 	RUN(test_non_ascii_encoded);
 	RUN(test_distinct_inputs_stay_distinct);
 	RUN(test_truncates_whole_escapes);
+	RUN(test_copy_like_snprintf);
 	return unit_done("text");
 }

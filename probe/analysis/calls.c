@@ -591,7 +591,7 @@ calls_note_message(struct call *c, const struct sip_msg *m, int64_t ts_us,
 void
 call_copy_id(const struct call *c, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s", c->call_id);
+	text_copy(buf, size, c->call_id);
 }
 
 void
