@@ -118,32 +118,32 @@ struct rtpstat {
 	uint32_t		restarts;
 };
 
-/* Whether seq is set in a window bitmap. */
-static int
-window_test(const uint64_t *map, int64_t seq)
-{
-	return (map[seqmath_word(seq, WINDOW_SEQS)] & seqmath_bit(seq)) != 0;
-}
-
 /*
  * Count the lost sequence numbers and the runs they form in [from, to],
- * continuing a run if in_run says the one before from was lost.
+ * continuing a run if in_run says the one before from was lost.  A word
+ * of the window at a time: the lost are its clear bits, a run starts at
+ * a lost bit whose lower neighbour (or in_run, at the first) was not.
  */
 static void
 count_runs(const struct rtpstat *rs, int64_t from, int64_t to,
     uint64_t *lost, uint64_t *runs, int *in_run)
 {
-	int64_t	seq;
+	int64_t	seq = from;
+	uint64_t mask, gone, starts;
+	unsigned lo, n;
 
-	for (seq = from; seq <= to; seq++) {
-		if (window_test(rs->received, seq)) {
-			*in_run = 0;
-			continue;
-		}
-		(*lost)++;
-		if (!*in_run)
-			(*runs)++;
-		*in_run = 1;
+	while (seq <= to) {
+		lo = (unsigned)((uint64_t)seq % 64);
+		n = 64 - lo;
+		if (to - seq + 1 < (int64_t)n)
+			n = (unsigned)(to - seq + 1);
+		mask = (n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1) << lo;
+		gone = ~rs->received[seqmath_word(seq, WINDOW_SEQS)] & mask;
+		starts = gone & ~((gone << 1) | ((uint64_t)(*in_run != 0) << lo));
+		*lost += (uint64_t)__builtin_popcountll(gone);
+		*runs += (uint64_t)__builtin_popcountll(starts);
+		*in_run = (int)((gone >> (lo + n - 1)) & 1);
+		seq += n;
 	}
 }
 
