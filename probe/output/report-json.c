@@ -1,12 +1,15 @@
 /*
- * The JSON report (keys as DESIGN.md fixes them), written with json-c.
+ * The JSON report (keys as DESIGN.md fixes them): its head and tail (the
+ * capture's figures, the KPIs, the applications) printed by json-c, its
+ * calls and streams, the bulk of it, by the streaming writer of jsonw.h,
+ * which makes json-c's text without json-c's tree (why, in jsonw.c).
  *
  * A figure that cannot be computed (MOS of an unknown codec, RTT without
  * RTCP) is null, never a made-up number.
  *
  * Written as the run goes, so that a run of months takes no more memory
- * than a run of minutes: each call and stream is made into text by json-c
- * as it comes (in capture order, see probe/pipeline/reorder.h) and spilled to a
+ * than a run of minutes: each call and stream is made into text as it
+ * comes (in capture order, see probe/pipeline/reorder.h) and spilled to a
  * file of calls and one of streams; at the end the report is put together
  * from the head (the capture's figures, known only then), the two files
  * and the tail, through a small buffer.  The text is what json-c prints
@@ -26,11 +29,11 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <json-c/printbuf.h>
 
 #include "config.h"
 #include "metrics/kpi.h"
 #include "metrics/verdict.h"
+#include "probe/output/jsonw.h"
 #include "probe/output/report.h"
 #include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
@@ -46,6 +49,7 @@ struct report_json {
 	FILE			*streams;
 	size_t			 n_calls;
 	size_t			 n_streams;
+	struct jsonw		*w;	/* an entry's text, reused */
 	struct kpi_summary	 kpis;	/* of the calls written */
 	char			*cause;	/* the first error, for the end */
 };
@@ -73,12 +77,6 @@ static json_object *
 jint(uint64_t v)
 {
 	return json_object_new_int64((int64_t)v);
-}
-
-static json_object *
-jstr_or_null(const char *s)
-{
-	return (s == NULL || *s == '\0') ? NULL : json_object_new_string(s);
 }
 
 static void
@@ -132,218 +130,266 @@ capture_json(const struct snap_capture *c)
 	return o;
 }
 
+/* A time or duration that may be absent (SNAP_NONE). */
+static void
+w_opt(struct jsonw *w, const char *key, double v, int decimals)
+{
+	if (v < 0)
+		jsonw_null(w, key);
+	else
+		jsonw_fixed(w, key, v, decimals);
+}
+
+static void
+w_str_or_null(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_string(w, key, (s == NULL || *s == '\0') ? NULL : s);
+}
+
+/* A figure that only have makes (null without it). */
+static void
+w_have(struct jsonw *w, const char *key, int have, double v, int decimals)
+{
+	if (have)
+		jsonw_fixed(w, key, v, decimals);
+	else
+		jsonw_null(w, key);
+}
+
 /*
  * One side's verdict: its figures (null without the media to make them)
  * and, when impaired, the reasons in the verdict's order.
  */
-static json_object *
-verdict_dir_json(const struct verdict_dir *d)
+static void
+verdict_dir_write(struct jsonw *w, const char *key,
+    const struct verdict_dir *d)
 {
-	json_object *o = json_object_new_object(), *why;
 	size_t i;
 
-	add(o, "impaired", json_object_new_boolean(d->impaired));
-	why = json_object_new_array();
+	jsonw_object_begin(w, key);
+	jsonw_bool(w, "impaired", d->impaired);
+	jsonw_array_begin(w, "reasons");
 	for (i = 0; i < VERDICT_REASONS; i++)
 		if (d->reasons & verdict_reason_at(i))
-			json_object_array_add(why, json_object_new_string(
-			    verdict_reason_name(verdict_reason_at(i))));
-	add(o, "reasons", why);
-	add(o, "loss_pct", d->have_loss ? jnum(d->loss_pct, 3) : NULL);
-	add(o, "mos", d->have_mos ? jnum(d->mos, 3) : NULL);
-	add(o, "jitter_ms", d->have_jitter ? jnum(d->jitter_ms, 3) : NULL);
-	return o;
+			jsonw_string(w, NULL,
+			    verdict_reason_name(verdict_reason_at(i)));
+	jsonw_array_end(w);
+	w_have(w, "loss_pct", d->have_loss, d->loss_pct, 3);
+	w_have(w, "mos", d->have_mos, d->mos, 3);
+	w_have(w, "jitter_ms", d->have_jitter, d->jitter_ms, 3);
+	jsonw_object_end(w);
 }
 
-static json_object *
-verdict_json(const struct verdict_call *v)
+static void
+verdict_write(struct jsonw *w, const struct verdict_call *v)
 {
-	json_object *o = json_object_new_object();
-
-	add(o, "impaired", json_object_new_boolean(v->impaired));
-	add(o, verdict_side_name(VERDICT_CALLER),
-	    verdict_dir_json(&v->dir[VERDICT_CALLER]));
-	add(o, verdict_side_name(VERDICT_CALLEE),
-	    verdict_dir_json(&v->dir[VERDICT_CALLEE]));
-	return o;
+	jsonw_object_begin(w, "verdict");
+	jsonw_bool(w, "impaired", v->impaired);
+	verdict_dir_write(w, verdict_side_name(VERDICT_CALLER),
+	    &v->dir[VERDICT_CALLER]);
+	verdict_dir_write(w, verdict_side_name(VERDICT_CALLEE),
+	    &v->dir[VERDICT_CALLEE]);
+	jsonw_object_end(w);
 }
 
-static json_object *
-call_json(const struct snap_call *c, const unsigned *stream_ids,
-    size_t n_streams, const struct verdict_call *v)
+static void
+call_write(struct jsonw *w, const struct snap_call *c,
+    const unsigned *stream_ids, size_t n_streams,
+    const struct verdict_call *v)
 {
-	json_object *o = json_object_new_object(), *ids = json_object_new_array();
 	size_t i;
 
-	add(o, "call_id", json_object_new_string(c->call_id));
-	add(o, "from", json_object_new_string(c->from));
-	add(o, "to", json_object_new_string(c->to));
-	add(o, "start", jnum(c->start_s, 6));
-	add(o, "end", jopt(c->end_s, 6));
-	add(o, "state", json_object_new_string(c->state));
-	add(o, "final_code", c->final_code ?
-	    json_object_new_int(c->final_code) : NULL);
-	add(o, "pdd_ms", jopt(c->pdd_ms, 3));
-	add(o, "setup_ms", jopt(c->setup_ms, 3));
-	add(o, "duration_s", jopt(c->duration_s, 3));
-	add(o, "end_reason", jstr_or_null(c->end_reason));
-	add(o, "q850_cause", c->q850_cause < 0 ? NULL :
-	    json_object_new_int(c->q850_cause));
-	add(o, "dialogs", json_object_new_int((int)c->dialogs));
+	jsonw_object_begin(w, NULL);
+	jsonw_string(w, "call_id", c->call_id);
+	jsonw_string(w, "from", c->from);
+	jsonw_string(w, "to", c->to);
+	jsonw_fixed(w, "start", c->start_s, 6);
+	w_opt(w, "end", c->end_s, 6);
+	jsonw_string(w, "state", c->state);
+	if (c->final_code)
+		jsonw_int(w, "final_code", c->final_code);
+	else
+		jsonw_null(w, "final_code");
+	w_opt(w, "pdd_ms", c->pdd_ms, 3);
+	w_opt(w, "setup_ms", c->setup_ms, 3);
+	w_opt(w, "duration_s", c->duration_s, 3);
+	w_str_or_null(w, "end_reason", c->end_reason);
+	if (c->q850_cause < 0)
+		jsonw_null(w, "q850_cause");
+	else
+		jsonw_int(w, "q850_cause", c->q850_cause);
+	jsonw_int(w, "dialogs", (int)c->dialogs);
+	jsonw_array_begin(w, "streams");
 	for (i = 0; i < n_streams; i++)
-		json_object_array_add(ids, json_object_new_int((int)stream_ids[i]));
-	add(o, "streams", ids);
-	add(o, "verdict", verdict_json(v));
-	return o;
+		jsonw_int(w, NULL, (int)stream_ids[i]);
+	jsonw_array_end(w);
+	verdict_write(w, v);
+	jsonw_object_end(w);
 }
 
 /*
  * The loss pattern as the decoder met it (lost and discarded, in sequence
  * order): run histogram, and RFC 3611 bursts and gaps with Gmin 16.
  */
-static json_object *
-burst_json(const struct burst_summary *b)
+static void
+burst_write(struct jsonw *w, const struct burst_summary *b)
 {
-	json_object *o = json_object_new_object(), *h = json_object_new_array();
 	size_t i;
 
-	add(o, "sequence_numbers", jint(b->packets));
-	add(o, "lost", jint(b->lost));
-	add(o, "discarded", jint(b->discarded));
-	add(o, "runs", jint(b->runs));
-	add(o, "longest_run", jint(b->longest_run));
+	jsonw_object_begin(w, "loss_pattern");
+	jsonw_int(w, "sequence_numbers", (int64_t)b->packets);
+	jsonw_int(w, "lost", (int64_t)b->lost);
+	jsonw_int(w, "discarded", (int64_t)b->discarded);
+	jsonw_int(w, "runs", (int64_t)b->runs);
+	jsonw_int(w, "longest_run", (int64_t)b->longest_run);
+	/* Runs of 1..9, then 10 or more. */
+	jsonw_array_begin(w, "run_histogram");
 	for (i = 0; i < BURST_HIST_BINS; i++)
-		json_object_array_add(h, jint(b->run_hist[i]));
-	add(o, "run_histogram", h);	/* runs of 1..9, then 10 or more */
-	add(o, "burst_ratio", jnum(b->burst_ratio, 4));
-	add(o, "markov_burst_ratio", jnum(b->markov_burst_ratio, 4));
-	add(o, "burst_density_pct", jnum(b->burst_density * 100.0 / 256.0, 2));
-	add(o, "gap_density_pct", jnum(b->gap_density * 100.0 / 256.0, 2));
-	add(o, "burst_ms", jnum(b->burst_ms, 1));
-	add(o, "gap_ms", jnum(b->gap_ms, 1));
-	return o;
+		jsonw_int(w, NULL, (int64_t)b->run_hist[i]);
+	jsonw_array_end(w);
+	jsonw_fixed(w, "burst_ratio", b->burst_ratio, 4);
+	jsonw_fixed(w, "markov_burst_ratio", b->markov_burst_ratio, 4);
+	jsonw_fixed(w, "burst_density_pct", b->burst_density * 100.0 / 256.0,
+	    2);
+	jsonw_fixed(w, "gap_density_pct", b->gap_density * 100.0 / 256.0, 2);
+	jsonw_fixed(w, "burst_ms", b->burst_ms, 1);
+	jsonw_fixed(w, "gap_ms", b->gap_ms, 1);
+	jsonw_object_end(w);
 }
 
 /* What the receiver reported in RTCP, beside the probe's own figures. */
-static json_object *
-far_end_json(const struct snap_far_end *f)
+static void
+far_end_write(struct jsonw *w, const struct snap_far_end *f)
 {
-	json_object *o, *xr;
-
-	if (f->reports == 0 && !f->have_sender && !f->have_xr)
-		return NULL;
-	o = json_object_new_object();
-	add(o, "reports", jint(f->reports));
-	add(o, "fraction_lost_pct", f->reports ?
-	    jnum(f->fraction_lost_pct, 2) : NULL);
-	add(o, "cumulative_lost", f->reports ?
-	    json_object_new_int(f->cumulative_lost) : NULL);
-	add(o, "jitter_ms", f->reports ? jnum(f->jitter_ms, 3) : NULL);
-	add(o, "rtt_ms", f->have_rtt ? jnum(f->rtt_ms, 3) : NULL);
-	add(o, "sender_packets", f->have_sender ?
-	    jint(f->sender_packets) : NULL);
-	if (!f->have_xr) {
-		add(o, "xr", NULL);
-		return o;
+	if (f->reports == 0 && !f->have_sender && !f->have_xr) {
+		jsonw_null(w, "far_end");
+		return;
 	}
-	xr = json_object_new_object();
-	add(xr, "loss_pct", jnum(f->xr_loss_pct, 2));
-	add(xr, "discard_pct", jnum(f->xr_discard_pct, 2));
-	add(xr, "r_factor", f->xr_r_factor < 0 ? NULL :
-	    json_object_new_int(f->xr_r_factor));
-	add(xr, "mos_lq", f->xr_mos_lq < 0 ? NULL : jnum(f->xr_mos_lq, 1));
-	add(xr, "mos_cq", f->xr_mos_cq < 0 ? NULL : jnum(f->xr_mos_cq, 1));
-	add(xr, "rtt_ms", json_object_new_int(f->xr_rtt_ms));
-	add(xr, "end_system_delay_ms",
-	    json_object_new_int(f->xr_end_system_delay_ms));
-	add(o, "xr", xr);
-	return o;
+	jsonw_object_begin(w, "far_end");
+	jsonw_int(w, "reports", f->reports);
+	w_have(w, "fraction_lost_pct", f->reports != 0, f->fraction_lost_pct,
+	    2);
+	if (f->reports)
+		jsonw_int(w, "cumulative_lost", f->cumulative_lost);
+	else
+		jsonw_null(w, "cumulative_lost");
+	w_have(w, "jitter_ms", f->reports != 0, f->jitter_ms, 3);
+	w_have(w, "rtt_ms", f->have_rtt, f->rtt_ms, 3);
+	if (f->have_sender)
+		jsonw_int(w, "sender_packets", f->sender_packets);
+	else
+		jsonw_null(w, "sender_packets");
+	if (!f->have_xr)
+		jsonw_null(w, "xr");
+	else {
+		jsonw_object_begin(w, "xr");
+		jsonw_fixed(w, "loss_pct", f->xr_loss_pct, 2);
+		jsonw_fixed(w, "discard_pct", f->xr_discard_pct, 2);
+		if (f->xr_r_factor < 0)
+			jsonw_null(w, "r_factor");
+		else
+			jsonw_int(w, "r_factor", f->xr_r_factor);
+		w_have(w, "mos_lq", f->xr_mos_lq >= 0, f->xr_mos_lq, 1);
+		w_have(w, "mos_cq", f->xr_mos_cq >= 0, f->xr_mos_cq, 1);
+		jsonw_int(w, "rtt_ms", f->xr_rtt_ms);
+		jsonw_int(w, "end_system_delay_ms", f->xr_end_system_delay_ms);
+		jsonw_object_end(w);
+	}
+	jsonw_object_end(w);
 }
 
-/* Prints the mark spill_copy settles (see the top of the file). */
-static int
-print_mark(json_object *o, struct printbuf *pb, int level, int flags)
+/* "0x" and the SSRC in eight hex digits, as "0x%08x" prints it. */
+static void
+ssrc_text(char buf[11], uint32_t ssrc)
 {
-	(void)o;
-	(void)level;
-	(void)flags;
-	return printbuf_memappend(pb, (const char []){ SPILL_MARK }, 1);
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 0; i < 8; i++)
+		buf[2 + i] = hex[(ssrc >> (28 - 4 * i)) & 0xf];
+	buf[10] = '\0';
 }
 
-static json_object *
-stream_json(const struct snap_stream *s, const char *call_id)
+static void
+stream_write(struct jsonw *w, const struct snap_stream *s,
+    const char *call_id)
 {
 	const struct rtpstat_summary *r = &s->rtp;
 	const struct quality_summary *q = &s->quality;
-	json_object *o = json_object_new_object(), *jit, *mos, *suspect;
-	char ssrc[16];
+	char ssrc[11];
 	int have_clock = s->clock_rate_hz != 0;
 
-	add(o, "id", json_object_new_int((int)s->id));
-	add(o, "call_id", call_id == NULL ? NULL :
-	    json_object_new_string(call_id));
-	add(o, "direction", jstr_or_null(s->direction));
-	add(o, "media_period", jint(s->period));
-	add(o, "src", json_object_new_string(s->src));
-	add(o, "dst", json_object_new_string(s->dst));
-	snprintf(ssrc, sizeof(ssrc), "0x%08x", s->ssrc);
-	add(o, "ssrc", json_object_new_string(ssrc));
-	add(o, "payload_type", s->payload_type < 0 ? NULL :
-	    json_object_new_int(s->payload_type));
-	add(o, "codec", jstr_or_null(s->codec));
-	add(o, "clock_rate", have_clock ?
-	    json_object_new_int64(s->clock_rate_hz) : NULL);
-	add(o, "start", jnum((double)r->first_us / 1e6, 6));
-	add(o, "end", jnum((double)r->last_us / 1e6, 6));
-	add(o, "packets", jint(r->packets));
-	add(o, "expected", jint(r->expected));
-	add(o, "lost", jint(r->lost));
-	add(o, "duplicates", jint(r->duplicates));
-	add(o, "out_of_order", jint(r->out_of_order));
-	add(o, "events", jint(r->events));
-	add(o, "telephone_events", jint(r->telephone_events));
-	add(o, "comfort_noise", jint(r->comfort_noise));
-	add(o, "unannounced", jint(r->unannounced));
-	add(o, "loss_pct", jnum(r->loss_pct, 3));
-	add(o, "burst_ratio", jnum(r->burst_ratio, 4));
+	jsonw_object_begin(w, NULL);
+	jsonw_int(w, "id", (int)s->id);
+	jsonw_string(w, "call_id", call_id);
+	w_str_or_null(w, "direction", s->direction);
+	jsonw_int(w, "media_period", s->period);
+	jsonw_string(w, "src", s->src);
+	jsonw_string(w, "dst", s->dst);
+	ssrc_text(ssrc, s->ssrc);
+	jsonw_string(w, "ssrc", ssrc);
+	if (s->payload_type < 0)
+		jsonw_null(w, "payload_type");
+	else
+		jsonw_int(w, "payload_type", s->payload_type);
+	w_str_or_null(w, "codec", s->codec);
+	if (have_clock)
+		jsonw_int(w, "clock_rate", s->clock_rate_hz);
+	else
+		jsonw_null(w, "clock_rate");
+	jsonw_fixed(w, "start", (double)r->first_us / 1e6, 6);
+	jsonw_fixed(w, "end", (double)r->last_us / 1e6, 6);
+	jsonw_int(w, "packets", (int64_t)r->packets);
+	jsonw_int(w, "expected", (int64_t)r->expected);
+	jsonw_int(w, "lost", (int64_t)r->lost);
+	jsonw_int(w, "duplicates", (int64_t)r->duplicates);
+	jsonw_int(w, "out_of_order", (int64_t)r->out_of_order);
+	jsonw_int(w, "events", (int64_t)r->events);
+	jsonw_int(w, "telephone_events", (int64_t)r->telephone_events);
+	jsonw_int(w, "comfort_noise", (int64_t)r->comfort_noise);
+	jsonw_int(w, "unannounced", (int64_t)r->unannounced);
+	jsonw_fixed(w, "loss_pct", r->loss_pct, 3);
+	jsonw_fixed(w, "burst_ratio", r->burst_ratio, 4);
 	if (have_clock) {
-		jit = json_object_new_object();
-		add(jit, "mean", jnum(r->jitter_mean_ms, 3));
-		add(jit, "max", jnum(r->jitter_max_ms, 3));
-		add(o, "jitter_ms", jit);
+		jsonw_object_begin(w, "jitter_ms");
+		jsonw_fixed(w, "mean", r->jitter_mean_ms, 3);
+		jsonw_fixed(w, "max", r->jitter_max_ms, 3);
+		jsonw_object_end(w);
 	} else
-		add(o, "jitter_ms", NULL);
-	add(o, "max_delta_ms", jnum(r->max_delta_ms, 3));
-	add(o, "jb_discards", jint(q->jb_discards));
-	add(o, "jb_delay_ms", jnum(q->jb_delay_ms, 3));
-	add(o, "delay_ms", jnum(q->delay_ms, 3));
-	add(o, "delay_includes_rtt", json_object_new_boolean(q->have_rtt));
-	mos = json_object_new_object();
-	add(mos, "call", q->have_mos ? jnum(q->mos_call, 3) : NULL);
-	add(mos, "min", q->have_mos ? jnum(q->mos_min, 3) : NULL);
-	add(mos, "avg", q->have_mos ? jnum(q->mos_avg, 3) : NULL);
-	add(mos, "intervals", jint(q->intervals));
-	add(o, "mos", mos);
-	add(o, "r_factor", q->have_mos ? jnum(q->r_call, 3) : NULL);
-	add(o, "loss_pattern", burst_json(&q->burst));
-	add(o, "far_end", far_end_json(&s->far));
+		jsonw_null(w, "jitter_ms");
+	jsonw_fixed(w, "max_delta_ms", r->max_delta_ms, 3);
+	jsonw_int(w, "jb_discards", (int64_t)q->jb_discards);
+	jsonw_fixed(w, "jb_delay_ms", q->jb_delay_ms, 3);
+	jsonw_fixed(w, "delay_ms", q->delay_ms, 3);
+	jsonw_bool(w, "delay_includes_rtt", q->have_rtt);
+	jsonw_object_begin(w, "mos");
+	w_have(w, "call", q->have_mos, q->mos_call, 3);
+	w_have(w, "min", q->have_mos, q->mos_min, 3);
+	w_have(w, "avg", q->have_mos, q->mos_avg, 3);
+	jsonw_int(w, "intervals", (int64_t)q->intervals);
+	jsonw_object_end(w);
+	w_have(w, "r_factor", q->have_mos, q->r_call, 3);
+	burst_write(w, &q->burst);
+	far_end_write(w, &s->far);
 	/*
 	 * Loss while the probe itself dropped packets may be the probe's:
 	 * say so, so nobody blames an ISP for it.  The capture's drops are
 	 * not yet known per interval, so any drop in it makes loss suspect:
 	 * known at the end, so a stream with loss gets a mark until then.
 	 */
-	suspect = json_object_new_boolean(0);
-	if (r->lost > 0)
-		json_object_set_serializer(suspect, print_mark, NULL, NULL);
-	add(o, "probe_loss_suspect", suspect);
-	add(o, "dscp", json_object_new_int(s->dscp));
-	add(o, "dscp_changes", jint(s->dscp_changes));
+	jsonw_raw(w, "probe_loss_suspect", r->lost > 0 ?
+	    (const char []){ SPILL_MARK, '\0' } : "false");
+	jsonw_int(w, "dscp", s->dscp);
+	jsonw_int(w, "dscp_changes", s->dscp_changes);
 	/* Voice not marked EF (46) is at the mercy of every queue on the path. */
-	add(o, "dscp_ef", json_object_new_boolean(s->dscp == 46 &&
-	    s->dscp_changes == 0));
-	add(o, "vlan", s->vlan < 0 ? NULL : json_object_new_int(s->vlan));
-	return o;
+	jsonw_bool(w, "dscp_ef", s->dscp == 46 && s->dscp_changes == 0);
+	if (s->vlan < 0)
+		jsonw_null(w, "vlan");
+	else
+		jsonw_int(w, "vlan", s->vlan);
+	jsonw_object_end(w);
 }
 
 /* ASR and NER over every call of the report. */
@@ -410,16 +456,18 @@ write_indented(FILE *f, json_object *o, int depth)
 	return fputs(text, f) == EOF ? -1 : 0;
 }
 
-/* One more entry of an array two levels down (calls[], streams[]). */
+/* The entry w holds, one more of an array two levels down (calls[], streams[]). */
 static void
-spill_entry(struct report_json *rj, FILE *f, size_t *n, json_object *o)
+spill_entry(struct report_json *rj, FILE *f, size_t *n)
 {
+	size_t len;
+	const char *text = jsonw_text(rj->w, &len);
+
 	if (rj->cause == NULL &&
 	    (fputs(*n > 0 ? ",\n    " : "    ", f) == EOF ||
-	    write_indented(f, o, 2) != 0))
+	    fwrite(text, 1, len, f) != len))
 		rj->cause = cause_errno("write", "a spill file of the report");
 	(*n)++;
-	json_object_put(o);
 }
 
 static void
@@ -429,7 +477,9 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
 	struct report_json *rj = arg;
 
 	(void)call_order;
-	spill_entry(rj, rj->streams, &rj->n_streams, stream_json(s, call_id));
+	jsonw_clear(rj->w, 2);
+	stream_write(rj->w, s, call_id);
+	spill_entry(rj, rj->streams, &rj->n_streams);
 }
 
 static void
@@ -441,8 +491,9 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 
 	kpi_add(&rj->kpis, c->final_code);
 	verdict_call_from(c->media, &v);
-	spill_entry(rj, rj->calls, &rj->n_calls, call_json(c, stream_ids,
-	    n_streams, &v));
+	jsonw_clear(rj->w, 2);
+	call_write(rj->w, c, stream_ids, n_streams, &v);
+	spill_entry(rj, rj->calls, &rj->n_calls);
 }
 
 struct report_json *
@@ -453,6 +504,7 @@ report_json_new(const char *path, char **cause)
 	struct stat st;
 
 	rj->path = xstrdup(path);
+	rj->w = jsonw_new();
 	kpi_summarise(NULL, 0, &rj->kpis);
 	/* Beside the report (its disk), unless it goes to a pipe or device. */
 	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 &&
@@ -606,6 +658,7 @@ report_json_free(struct report_json *rj)
 		fclose(rj->calls);
 	if (rj->streams != NULL)
 		fclose(rj->streams);
+	jsonw_free(rj->w);
 	free(rj->cause);
 	free(rj->path);
 	free(rj);
