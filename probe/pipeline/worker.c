@@ -247,10 +247,19 @@ worker_main(void *arg)
 	 * In pieces, each taken as soon as sent: the aggregator frees one
 	 * while the next is made from the state the last one freed.
 	 */
+	/*
+	 * No frame comes any more, so after each piece what the analyzer
+	 * still holds is all it will ever report: its watermarks let the
+	 * aggregator hand each piece on as it comes, rather than hold (and
+	 * spill to disk) tens of thousands of results until the last.
+	 */
+	w->frames_bound = UINT64_MAX;
 	do {
 		snap = xcalloc(1, sizeof(*snap));
 		more = analyzer_hand_over(w->analyzer, snap);
 		worker_send(w, more ? WIRE_HELD : WIRE_FINAL, snap);
+		if (more && w->watermarks)
+			worker_watermarks(w);
 		ring_flush(w->out);
 	} while (more);
 	return NULL;
