@@ -118,11 +118,28 @@ struct rtpstat {
 	uint32_t		restarts;
 };
 
+/* One sequence number leaving the window: lost, and a run begun? */
+static void
+count_one(const struct rtpstat *rs, int64_t seq, uint64_t *lost,
+    uint64_t *runs, int *in_run)
+{
+	if ((rs->received[seqmath_word(seq, WINDOW_SEQS)] &
+	    seqmath_bit(seq)) != 0) {
+		*in_run = 0;
+		return;
+	}
+	(*lost)++;
+	if (!*in_run)
+		(*runs)++;
+	*in_run = 1;
+}
+
 /*
  * Count the lost sequence numbers and the runs they form in [from, to],
  * continuing a run if in_run says the one before from was lost.  A word
  * of the window at a time: the lost are its clear bits, a run starts at
  * a lost bit whose lower neighbour (or in_run, at the first) was not.
+ * For a summary's scan of the window; a packet's step is count_one.
  */
 static void
 count_runs(const struct rtpstat *rs, int64_t from, int64_t to,
@@ -204,7 +221,7 @@ window_advance(struct rtpstat *rs, int64_t seq)
 	for (next = rs->highest_seq + 1; next <= seq; next++) {
 		leaving = next - WINDOW_SEQS;
 		if (leaving >= rs->lowest_seq)
-			count_runs(rs, leaving, leaving, &rs->final_lost,
+			count_one(rs, leaving, &rs->final_lost,
 			    &rs->final_runs, &rs->final_in_run);
 		rs->received[seqmath_word(next, WINDOW_SEQS)] &=
 		    ~seqmath_bit(next);
