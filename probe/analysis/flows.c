@@ -103,19 +103,22 @@ slot_of(const struct flow_table *t, const uint64_t key[FLOW_KEY_WORDS],
 	return &t->slots[i];
 }
 
-/* The entry of the key, found with the help of a hint; NULL: none. */
+/*
+ * The entry of meta's flow, found with the help of a hint; NULL: none.
+ * A hint still good gives it without the key being made at all.
+ */
 static struct flow *
-entry_of(const struct flow_table *t, const uint64_t key[FLOW_KEY_WORDS],
+entry_of(const struct flow_table *t, const struct pkt_meta *meta,
     const struct flow_hint *hint)
 {
+	uint64_t key[FLOW_KEY_WORDS];
 	struct flow *f;
 
-	if (hint == NULL || hint->step == 0)
-		f = slot_of(t, key, flow_hash(key));
-	else if (hint->step == 1 || hint->epoch != t->epoch)
-		f = slot_of(t, key, hint->hash);
-	else
+	if (hint != NULL && hint->step >= 2 && hint->epoch == t->epoch)
 		return hint->flow;
+	flow_key(key, &meta->src, &meta->dst);
+	f = slot_of(t, key, hint != NULL && hint->step >= 1 ? hint->hash :
+	    flow_hash(key));
 	return f->hash != 0 ? f : NULL;
 }
 
@@ -123,11 +126,9 @@ struct flow *
 flows_find(struct flow_table *t, const struct pkt_meta *meta,
     const struct flow_hint *hint)
 {
-	uint64_t key[FLOW_KEY_WORDS];
 	struct flow *f;
 
-	flow_key(key, &meta->src, &meta->dst);
-	if ((f = entry_of(t, key, hint)) == NULL ||
+	if ((f = entry_of(t, meta, hint)) == NULL ||
 	    t->stamps[f->stamp_at[0]] != f->stamp[0] ||
 	    t->stamps[f->stamp_at[1]] != f->stamp[1])
 		return NULL;
@@ -154,10 +155,7 @@ void
 flows_hint_entry(const struct flow_table *t, const struct pkt_meta *meta,
     struct flow_hint *hint)
 {
-	uint64_t key[FLOW_KEY_WORDS];
-
-	flow_key(key, &meta->src, &meta->dst);
-	hint->flow = entry_of(t, key, hint);
+	hint->flow = entry_of(t, meta, hint);
 	hint->epoch = t->epoch;
 	hint->step = 2;
 	if (hint->flow != NULL)
