@@ -36,14 +36,18 @@
 #define RING_BYTES	(16u << 20)
 #define FILE_RING_BYTES	(4u << 20)
 /*
- * Ring from one worker to the aggregator: pointers to parts, 1 024 of
- * them (16 bytes a record).  What waits there is memory that comes and
- * goes with the aggregator's lag.  Measured on 100 000 calls with the
- * reorder's REORDER_IN_MEMORY: 4 096 parts and 8 192 results made the
- * peak 20 to 35 MB higher than 1 024 and 2 048 at the same speed; 256 and
- * 1 024 made one worker a quarter slower.
+ * Ring from one worker to the aggregator: pointers to parts, 256 of them
+ * (16 bytes a record).  What waits there is memory that comes and goes
+ * with the aggregator's lag: a part is a call or a stream, 2 to 3 kB
+ * with its snapshot.  Measured on 100 000 calls with the reorder's
+ * REORDER_IN_MEMORY: 4 096 parts and 8 192 results made the peak 20 to
+ * 35 MB higher than 1 024 and 2 048 at the same speed.  On the 2-core
+ * machines, where the aggregator shares a core, 1 024 parts filled now
+ * and then, 2 MB more than usual (a tenth of a long run's peak); 256
+ * bound that to under 1 MB at the same speed, once the aggregator is
+ * woken for a few parts rather than for each (RING_BELL_MIN in ring.c).
  */
-#define OUT_RING_BYTES	(16u << 10)
+#define OUT_RING_BYTES	(4u << 10)
 
 struct pipeline {
 	struct pipeline_config	 cfg;

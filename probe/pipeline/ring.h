@@ -55,9 +55,9 @@ int		 ring_empty(const struct ring *);
  * Waiting.  A side that finds nothing to do spins a little (the other is
  * usually about to move), then sleeps until the other side wakes it: a
  * consumer on its bell, which the producers of its rings ring when they
- * have published a batch (1/256 of the ring) since it fell asleep, or
- * flush; a producer on its ring, which the consumer wakes when it has
- * freed enough room.  Neither ever burns a core waiting, nor switches to
+ * have published a batch (1/256 of the ring, at least 64 bytes) since it
+ * fell asleep, or flush; a producer on its ring, which the consumer wakes
+ * when it has freed enough room.  Neither ever burns a core waiting, nor switches to
  * the other for every record.
  *
  * A check that the other side sleeps costs one read of a line it writes
