@@ -6,8 +6,8 @@
  * (link.c); each layer lives in its own file, and the plumbing they share
  * (the context, a frame's run) in decode.c.  Between the link and the
  * innermost IP header there may be VLAN tags, MPLS labels, PPPoE, and
- * tunnels: IP in IP (either version in either), GRE (with ERSPAN) and
- * VXLAN.  IP fragments are reassembled and TCP streams followed, which
+ * tunnels: IP in IP (either version in either), GRE (with ERSPAN), VXLAN
+ * and GTP-U.  IP fragments are reassembled and TCP streams followed, which
  * needs state kept from frame to frame: a decode context, passed in
  * explicitly, one per capture thread.
  */
@@ -201,7 +201,10 @@ enum dissect_result decode_ipv4(struct decode_run *, const uint8_t *p,
 	    uint32_t len);
 enum dissect_result decode_ipv6(struct decode_run *, const uint8_t *p,
 	    uint32_t len);
-/* UDP; delivers the payload, or goes into VXLAN on port 4789 (udp.c). */
+/*
+ * UDP; delivers the payload, or goes into VXLAN on port 4789 or GTP-U on
+ * 2152 (udp.c).
+ */
 enum dissect_result decode_udp(struct decode_run *, const uint8_t *p,
 	    uint32_t len);
 /* TCP; feeds the stream reassembler, which delivers SIP (tcp.c). */
@@ -210,6 +213,9 @@ enum dissect_result decode_tcp(struct decode_run *, const uint8_t *p,
 enum dissect_result decode_gre(struct decode_run *, const uint8_t *p,
 	    uint32_t len);
 enum dissect_result decode_vxlan(struct decode_run *, const uint8_t *p,
+	    uint32_t len);
+/* A G-PDU's user packet, from the UDP payload to port 2152 (gtpu.c). */
+enum dissect_result decode_gtpu(struct decode_run *, const uint8_t *p,
 	    uint32_t len);
 
 #endif /* VQ_DECODE_H */

@@ -24,6 +24,7 @@ static const struct {
 	{ PROTO_VXLAN,	"vxlan" },
 	{ PROTO_TCP,	"tcp" },
 	{ PROTO_IPFRAG,	"ipfrag" },
+	{ PROTO_GTPU,	"gtpu" },
 	{ PROTO_COUNT,	NULL }
 };
 

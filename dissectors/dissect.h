@@ -30,6 +30,7 @@ enum dissect_proto {
 	PROTO_VXLAN,
 	PROTO_TCP,
 	PROTO_IPFRAG,	/* IP fragments and their reassembly */
+	PROTO_GTPU,
 	PROTO_COUNT
 };
 

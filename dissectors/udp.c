@@ -13,7 +13,8 @@
  *
  * The length counts the header.  The checksum is not verified, for the
  * same offload reason as IPv4's.  Datagrams to port 4789 are VXLAN
- * (RFC 7348, the IANA port), unwrapped rather than delivered.
+ * (RFC 7348, the IANA port) and to 2152 GTP-U (3GPP TS 29.281, the
+ * IANA port), unwrapped rather than delivered.
  */
 
 #include "dissectors/cursor.h"
@@ -21,6 +22,7 @@
 
 #define UDP_HDR_LEN	8
 #define UDP_PORT_VXLAN	4789
+#define UDP_PORT_GTPU	2152
 
 /* Decode a UDP header; deliver the payload, clipped to the capture. */
 enum dissect_result
@@ -59,6 +61,11 @@ decode_udp(struct decode_run *run, const uint8_t *p, uint32_t len)
 		if (decode_tunnel_enter(run, PROTO_VXLAN) != 0)
 			return DISSECT_MALFORMED;
 		return decode_vxlan(run, meta->payload, meta->payload_len);
+	}
+	if (dst_port == UDP_PORT_GTPU) {
+		if (decode_tunnel_enter(run, PROTO_GTPU) != 0)
+			return DISSECT_MALFORMED;
+		return decode_gtpu(run, meta->payload, meta->payload_len);
 	}
 	decode_deliver(run);
 	return DISSECT_OK;

@@ -126,6 +126,7 @@ ETH_P_ERSPAN2 = 0x88BE          # GRE protocol of ERSPAN type II (and I)
 ETH_P_ERSPAN3 = 0x22EB          # GRE protocol of ERSPAN type III
 PPP_IPV4, PPP_IPV6 = 0x0021, 0x0057
 VXLAN_PORT = 4789
+GTPU_PORT = 2152
 IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_GRE = 4, 41, 47
 VLAN_TPIDS = {ETH_P_8021Q: "802.1q", ETH_P_8021AD: "802.1ad", ETH_P_9100: "vlan-0x9100"}
 
@@ -324,6 +325,9 @@ GRE_KEY = 0x0000BEEF
 ERSPAN_SESSION = 100
 ERSPAN_VLAN = 42
 VXLAN_VNI = 5001
+ENODEB = Host("203.0.113.1", 0x41)          # GTP-U ends: the radio side
+SGW = Host("203.0.113.2", 0x42)             # and the core's
+GTPU_TEID = (0x00001001, 0x00002002)        # uplink (to the core), downlink
 MPLS_LABELS = (16004, 24017)                # transport label, service label
 
 
@@ -336,6 +340,7 @@ class EncapState:
         self.ip_id = {}
         self.first_id = rng.randint(0, 0xFFFF)
         self.gre_seq = 0
+        self.gtpu_seq = {}
 
     def next_id(self, host):
         ident = self.ip_id.get(host, self.first_id + 0x100 * len(self.ip_id))
@@ -453,6 +458,28 @@ def link_vxlan(cap, fr, ip):
     payload = struct.pack("!II", 0x08 << 24, VXLAN_VNI << 8) + inner
     udp = struct.pack("!HHHH", sport, VXLAN_PORT, 8 + len(payload), 0) + payload
     return _ether(b, a, ETH_P_IPV4, _outer_ipv4(cap, a, b, 17, udp, fr.tos))
+
+
+def link_gtpu(cap, fr, ip):
+    """A mobile core's user plane (3GPP TS 29.281): the caller is the phone.
+    Outer Ethernet / IPv4 / UDP 2152 to 2152, checksum 0 / GTP-U G-PDU with
+    the direction's TEID, then the call's IP packet.  Uplink (the phone to
+    the core), as 5G's N3 carries it: a sequence number and two extension
+    headers, the PDU session container (0x85, QFI 9) and a UDP port (0x40),
+    so the chain must be walked; downlink the plain 8-byte header."""
+    up = fr.src is cap.local_host
+    a, b = (ENODEB, SGW) if up else (SGW, ENODEB)
+    if up:
+        state = _encap(cap)
+        seq = state.gtpu_seq.get(up, 0)
+        state.gtpu_seq[up] = seq + 1
+        ext = bytes([1, 0x10, 9, 0x40]) + bytes([1, GTPU_PORT >> 8, GTPU_PORT & 0xFF, 0])
+        body = struct.pack("!HBB", seq & 0xFFFF, 0, 0x85) + ext + ip
+        gtp = struct.pack("!BBHI", 0x34, 255, len(body), GTPU_TEID[0]) + body
+    else:
+        gtp = struct.pack("!BBHI", 0x30, 255, len(ip), GTPU_TEID[1]) + ip
+    udp = struct.pack("!HHHH", GTPU_PORT, GTPU_PORT, 8 + len(gtp), 0) + gtp
+    return _ether(b, a, ETH_P_IPV4, _outer_ipv4(cap, a, b, 17, udp, 0))
 
 
 # ---------------------------------------------------------------------------
@@ -2300,6 +2327,10 @@ scenario("erspan3", LINK_SEED, sc_link, link_erspan3,
 scenario("vxlan", LINK_SEED, sc_link, link_vxlan,
          doc="Ethernet / IPv4 / UDP 4789 / VXLAN / Ethernet / IPv4")
 scenario("ipip", LINK_SEED, sc_link, link_ipip, doc="IPv4 in IPv4 (protocol 4)")
+scenario("gtpu", LINK_SEED, sc_link, link_gtpu,
+         doc="Ethernet / IPv4 / UDP 2152 / GTP-U (uplink: sequence, 2 extensions) / IPv4")
+scenario("gtpu6", LINK_SEED, sc_link_v6, link_gtpu,
+         doc="sc_link's call over IPv6 in GTP-U over IPv4")
 scenario("ip6in4", LINK_SEED, sc_link_v6, link_ipip,
          doc="IPv6 call in IPv4 (protocol 41)")
 scenario("qinq_9100", LINK_SEED, sc_link, link_qinq_9100,
@@ -2495,6 +2526,23 @@ def _decode_gre(d, gre):
         raise AssertionError("GRE protocol %#x" % proto)
 
 
+def _gtpu_user_packet(gtp):
+    """The user packet of a GTP-U G-PDU, its extension chain walked."""
+    flags, mtype, length = struct.unpack_from("!BBH", gtp)
+    assert flags >> 5 == 1 and flags & 0x10 and mtype == 255, "GTP-U G-PDU"
+    assert len(gtp) == 8 + length, "GTP-U length"
+    at, nxt = 8, 0
+    if flags & 0x07:
+        nxt = gtp[11] if flags & 0x04 else 0
+        at = 12
+    while nxt:
+        units = gtp[at]
+        assert units, "GTP-U extension length"
+        nxt = gtp[at + 4 * units - 1]
+        at += 4 * units
+    return gtp[at:]
+
+
 def _decode_ip(d, ip):
     if ip[0] >> 4 == 4:
         ihl = (ip[0] & 15) * 4
@@ -2512,7 +2560,7 @@ def _decode_ip(d, ip):
                           bool(frag & 0x2000), l4)
             return
         if proto in (IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_GRE) or (
-                proto == 17 and struct.unpack_from("!H", l4, 2)[0] == VXLAN_PORT):
+                proto == 17 and struct.unpack_from("!H", l4, 2)[0] in (VXLAN_PORT, GTPU_PORT)):
             d.layers.append("ipv4")
             if proto == IPPROTO_GRE:
                 _decode_gre(d, l4)
@@ -2520,6 +2568,10 @@ def _decode_ip(d, ip):
                 if struct.unpack_from("!H", l4, 6)[0]:
                     assert inet_checksum(pseudo_header(src, dst, 17, len(l4)) + l4) == 0
                 assert struct.unpack_from("!H", l4, 4)[0] == len(l4), "UDP length"
+                if struct.unpack_from("!H", l4, 2)[0] == GTPU_PORT:
+                    d.layers += ["udp", "gtpu"]
+                    _decode_ip(d, _gtpu_user_packet(l4[8:]))
+                    return
                 assert l4[8] & 0x08, "VXLAN I flag"
                 d.layers += ["udp", "vxlan"]
                 _decode_ether(d, l4[16:])

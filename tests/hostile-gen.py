@@ -14,7 +14,7 @@ and the large captures are written as they are made (never held whole).
 Deterministic: the same files every time.
 
 Classes (see --list): capfile, giant-sip, via, sdp, ipfrag, tcp, ssrc,
-invite, rtcp, text, reinvite.
+invite, rtcp, text, reinvite, gtpu.
 """
 
 import argparse
@@ -685,6 +685,78 @@ def gen_text(out):
     write_hostile_html(os.path.join(out, "text-html.pcap"))
 
 
+# ---------------------------------------------------------------------------
+# Class 12: GTP-U whose lengths and chains lie
+# ---------------------------------------------------------------------------
+
+ENB = ipaddress.ip_address("192.0.2.101")
+SGW = ipaddress.ip_address("192.0.2.102")
+
+
+def gtpu4(inner, flags=0x30, mtype=255, opt=b"", length=None, up=True):
+    """Ethernet / IPv4 / UDP 2152 / a GTP-U header (length as given, else
+    true) / opt (the optional word and extensions) / inner."""
+    body = opt + inner
+    hdr = struct.pack("!BBHI", flags, mtype, len(body) if length is None else length, 7)
+    src, dst = (ENB, SGW) if up else (SGW, ENB)
+    return ether(ipv4_packet(src, dst, 17, udp_segment(src, dst, 2152, 2152, hdr + body), 1, 0))
+
+
+def inner_udp4(src, dst, sport, dport, payload):
+    return ipv4_packet(src, dst, 17, udp_segment(src, dst, sport, dport, payload), 1, 0)
+
+
+def gen_gtpu(out, repeat=2000):
+    """A call carried in GTP-U, its packets between G-PDUs whose headers
+    lie: a length past the datagram; an extension header of length 0 (a
+    walk that never moves); an extension chain past the length; E set
+    with no room for the chain; a G-PDU with no packet; a header cut
+    short; GTP-U in GTP-U nine deep (past the tunnel limit); echo
+    requests.  Every hundredth of the caller's RTP packets comes behind a
+    chain of 16 000 extension headers, which is walked and delivered."""
+    probe = inner_udp4(CALLER, CALLEE, 7, 7, b"x" * 20)
+
+    def lies():
+        yield "past", gtpu4(probe, length=4000)
+        yield "ext0", gtpu4(probe, 0x34, opt=struct.pack("!HBB", 1, 0, 0x85) + b"\0\0\0\0")
+        yield "extpast", gtpu4(probe, 0x34, opt=struct.pack("!HBB", 1, 0, 0x85)
+                               + bytes([200, 0, 0, 0]))
+        yield "noroom", gtpu4(b"", 0x34, opt=struct.pack("!HBB", 1, 0, 0x85))
+        yield "empty", gtpu4(b"")
+        yield "short", ether(ipv4_packet(ENB, SGW, 17, udp_segment(
+            ENB, SGW, 2152, 2152, b"\x30\xff\x00"), 1, 0))
+        nested = probe
+        for _ in range(9):
+            nested = inner_udp4(SGW, ENB, 2152, 2152, struct.pack(
+                "!BBHI", 0x30, 255, len(nested), 7) + nested)
+        yield "deep", ether(nested)
+        yield "echo", gtpu4(b"", 0x32, 1, opt=struct.pack("!HBB", 9, 0, 0))
+
+    def long_chain(inner):
+        # 16 000 headers of one unit (4 bytes), each naming the next.
+        chain = bytes([1, 0, 0, 0x40]) * 15999 + bytes([1, 0, 0, 0])
+        return gtpu4(inner, 0x34, opt=struct.pack("!HBB", 1, 0, 0x40) + chain)
+
+    def frames():
+        t = T0_US
+        for t_us, frame in one_call(t, "gtpu-lies@10.0.0.1"):
+            yield t_us, gtpu4(frame[14:], up=frame[26:30] == CALLER.packed)
+        t += 200000
+        rows = list(lies())
+        fwd = media(t, repeat, CALLER, 40000, CALLEE, 50000, ssrc=0x1234)
+        rev = media(t + 5000, repeat, CALLEE, 50000, CALLER, 40000, ssrc=0x5678)
+        for i in range(repeat):
+            # Every hundredth of the caller's packets behind the long chain.
+            if i % 100 == 0:
+                yield fwd[i][0], long_chain(fwd[i][1][14:])
+            else:
+                yield fwd[i][0], gtpu4(fwd[i][1][14:])
+            _, lie = rows[i % len(rows)]
+            yield fwd[i][0] + 1, lie
+            yield rev[i][0], gtpu4(rev[i][1][14:], up=False)
+    write_pcap(os.path.join(out, "gtpu.pcap"), LINKTYPE_ETHERNET, frames())
+
+
 CLASSES = {
     "capfile": (gen_capfile, "pcap and pcapng files whose framing lies"),
     "giant-sip": (gen_giant_sip, "1 MiB SIP over TCP, 64 KiB SIP over UDP"),
@@ -697,6 +769,7 @@ CLASSES = {
     "rtcp": (gen_rtcp, "RTCP with lying length fields"),
     "reinvite": (gen_reinvite, "20 000 re-INVITEs in one dialog, 8 new endpoints each"),
     "text": (gen_text, "SIP text with escapes and metacharacters (capgen.py's)"),
+    "gtpu": (gen_gtpu, "GTP-U with lying lengths and chains, nested past the limit"),
 }
 
 

@@ -42,7 +42,8 @@ enum fix_kind {
 	FIX_IPV4_TOTAL,
 	FIX_IPV6_PAYLOAD,
 	FIX_UDP_LEN,
-	FIX_PPPOE_LEN
+	FIX_PPPOE_LEN,
+	FIX_GTPU_LEN
 };
 
 struct frame {
@@ -304,6 +305,10 @@ f_finish(struct frame *f)
 		case FIX_UDP_LEN:
 			v = f->len - off;
 			off += 4;
+			break;
+		case FIX_GTPU_LEN:
+			v = f->len - off - 8;
+			off += 2;
 			break;
 		case FIX_PPPOE_LEN:
 		default:
@@ -1428,6 +1433,140 @@ test_vxlan(void)
 	CHECK(meta.payload == NULL);
 }
 
+/*
+ * A GTP-U header with flags and type, its length fixed later; with any
+ * of E, S or PN the optional word, its next-extension type first_ext.
+ */
+static void
+f_gtpu(struct frame *f, uint8_t flags, uint8_t type, uint8_t first_ext)
+{
+	f_mark(f, PROTO_GTPU);
+	f_fix(f, f->len, FIX_GTPU_LEN);
+	f_u8(f, flags);
+	f_u8(f, type);
+	f_be16(f, 0);			/* length, fixed later */
+	f_be32(f, 0x0badcafe);		/* TEID */
+	if (flags & 0x07) {
+		f_be16(f, 0x1234);	/* sequence number */
+		f_u8(f, 0);		/* N-PDU number */
+		f_u8(f, first_ext);
+	}
+	f->tunnels++;
+}
+
+/*
+ * The user packet's first byte names its version: a cut before it is
+ * the tunnel's, not the inner IP's.  mark: the inner IP's, moved one on.
+ */
+static void
+f_user_packet(struct frame *f, size_t mark)
+{
+	f->marks[mark].off++;
+}
+
+static void
+test_gtpu(void)
+{
+	struct frame	f;
+	struct pkt_meta	meta;
+	size_t		gtp, inner;
+
+	/* A plain G-PDU over Ethernet and IPv4: the user's IPv4. */
+	f_init(&f);
+	f_ether(&f, 0x0800);
+	f_ipv4_outer(&f, 17);
+	f_udp_outer(&f, 2152);
+	f_gtpu(&f, 0x30, 255, 0);
+	inner = f.n_marks;
+	f_ipv4_udp(&f);
+	f_finish(&f);
+	f_user_packet(&f, inner);
+	check_frame(LT_ETHERNET, &f);
+
+	/* With a sequence number, over IPv6, the user's IPv6. */
+	f_init(&f);
+	f_ipv6_outer(&f, 17);
+	f_udp_outer(&f, 2152);
+	f_gtpu(&f, 0x32, 255, 0);
+	inner = f.n_marks;
+	f_ipv6_udp(&f, 1);
+	f_finish(&f);
+	f_user_packet(&f, inner);
+	check_frame(LT_IPV6, &f);
+
+	/*
+	 * 5G's PDU session container (0x85), then a second header (UDP
+	 * port, 0x40): the chain is followed to its end.
+	 */
+	f_init(&f);
+	f_ipv4_outer(&f, 17);
+	f_udp_outer(&f, 2152);
+	gtp = f.len;
+	f_gtpu(&f, 0x34, 255, 0x85);
+	f_raw(&f, "\x01\x10\x09\x40", 4);	/* QFI 9; next 0x40 */
+	f_raw(&f, "\x01\x08\x68\x00", 4);	/* port 2152; the last */
+	inner = f.n_marks;
+	f_ipv4_udp(&f);
+	f_finish(&f);
+	f_user_packet(&f, inner);
+	check_frame(LT_RAW, &f);
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL), DISSECT_OK);
+	CHECK_INT(meta.n_tunnels, 1);
+
+	/* An extension header of length 0 never ends: malformed. */
+	f.bytes[gtp + 12] = 0;
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL),
+	    DISSECT_MALFORMED);
+	CHECK_INT(meta.fail_proto, PROTO_GTPU);
+	/* One longer than what the length leaves: malformed. */
+	f.bytes[gtp + 12] = 200;
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL),
+	    DISSECT_MALFORMED);
+	CHECK_INT(meta.fail_proto, PROTO_GTPU);
+	f.bytes[gtp + 12] = 1;
+	/* A length past the datagram: malformed, not a short capture. */
+	f.bytes[gtp + 2] = 0x7f;
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL),
+	    DISSECT_MALFORMED);
+	CHECK_INT(meta.fail_proto, PROTO_GTPU);
+	CHECK(meta.payload == NULL);
+	f.bytes[gtp + 2] = 0;
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL), DISSECT_OK);
+
+	/* Echo, GTP' and other versions carry no user packet. */
+	f.bytes[gtp + 1] = 1;		/* echo request */
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL),
+	    DISSECT_UNSUPPORTED);
+	CHECK(meta.payload == NULL);
+	f.bytes[gtp + 1] = 255;
+	f.bytes[gtp] = 0x24;		/* PT clear: GTP' */
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL),
+	    DISSECT_UNSUPPORTED);
+	f.bytes[gtp] = 0x54;		/* version 2 */
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL),
+	    DISSECT_UNSUPPORTED);
+
+	/* A G-PDU with nothing after its header: malformed. */
+	f_init(&f);
+	f_ipv4_outer(&f, 17);
+	f_udp_outer(&f, 2152);
+	f_gtpu(&f, 0x30, 255, 0);
+	f_finish(&f);
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL),
+	    DISSECT_MALFORMED);
+	CHECK_INT(meta.fail_proto, PROTO_GTPU);
+
+	/* E set with only the optional word's room: the chain is cut. */
+	f_init(&f);
+	f_ipv4_outer(&f, 17);
+	f_udp_outer(&f, 2152);
+	f_gtpu(&f, 0x34, 255, 0x85);
+	f_finish(&f);
+	CHECK_INT(decode_exact(LT_RAW, &f, f.len, &meta, NULL),
+	    DISSECT_MALFORMED);
+	CHECK_INT(meta.fail_proto, PROTO_GTPU);
+}
+
 static void
 test_ip_in_ip(void)
 {
@@ -1954,6 +2093,7 @@ test_proto_names(void)
 	CHECK_STR(dissect_proto_name(PROTO_PPPOE), "pppoe");
 	CHECK_STR(dissect_proto_name(PROTO_GRE), "gre");
 	CHECK_STR(dissect_proto_name(PROTO_VXLAN), "vxlan");
+	CHECK_STR(dissect_proto_name(PROTO_GTPU), "gtpu");
 	CHECK_STR(dissect_proto_name(PROTO_TCP), "tcp");
 	CHECK_STR(dissect_proto_name(PROTO_IPFRAG), "ipfrag");
 	CHECK_STR(dissect_proto_name(PROTO_COUNT), "unknown");
@@ -1983,6 +2123,7 @@ main(void)
 	RUN(test_gre);
 	RUN(test_erspan);
 	RUN(test_vxlan);
+	RUN(test_gtpu);
 	RUN(test_ip_in_ip);
 	RUN(test_too_deep);
 	RUN(test_reassembly);

@@ -15,6 +15,10 @@ import struct
 import sys
 
 PER_KIND = 200
+# Frames of each capture for the decode seeds: every link type and tunnel
+# the captures hold starts the fuzzer off, not only the first files'.
+DECODE_PER_FILE = 6
+DECODE_MAX = 600
 
 
 def frames(path):
@@ -57,15 +61,16 @@ def main(argv):
     count = {k: 0 for k in out}
 
     def keep(kind, blob):
-        if count[kind] < PER_KIND and blob:
+        if count[kind] < (DECODE_MAX if kind == "decode" else PER_KIND) and blob:
             name = os.path.join(out[kind], "%s-%04d" % (kind, count[kind]))
             with open(name, "wb") as f:
                 f.write(blob)
             count[kind] += 1
 
     for path in sorted(glob.glob(os.path.join(argv[1], "*.pcap"))):
-        for linktype, frame in frames(path):
-            keep("decode", frame)
+        for n, (linktype, frame) in enumerate(frames(path)):
+            if n < DECODE_PER_FILE:
+                keep("decode", frame)
             payload = udp_payload(linktype, frame)
             if payload is None:
                 continue
