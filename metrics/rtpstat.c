@@ -95,7 +95,8 @@ struct rtpstat {
 	double			jitter_max_ts;
 	double			jitter_mean_ts;
 	double			jitter_window_max_ts;	/* since rtpstat_window */
-	int64_t			max_delta_us;
+	int64_t			max_delta_us;	/* -1: no gap measured */
+	int			voice_seen;
 
 	uint64_t		final_lost;	/* lost, out of the window */
 	uint64_t		final_runs;
@@ -393,7 +394,16 @@ timing_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 
 	regular = rs->packets > 0 && pkt->kind == RTPSTAT_VOICE &&
 	    !pkt->marker && rs->prev_kind != RTPSTAT_COMFORT_NOISE;
-	if (regular && pkt->arrival_us - rs->prev_us > rs->max_delta_us)
+	/*
+	 * A gap needs no clock rate: in a stream whose payload type nobody
+	 * announced (no voice in it so far), its packets are what the gaps
+	 * are between, as tshark takes them.
+	 */
+	if (pkt->kind == RTPSTAT_VOICE)
+		rs->voice_seen = 1;
+	if ((regular || (pkt->kind == RTPSTAT_UNANNOUNCED && !rs->voice_seen &&
+	    rs->packets > 0 && !pkt->marker)) &&
+	    pkt->arrival_us - rs->prev_us > rs->max_delta_us)
 		rs->max_delta_us = pkt->arrival_us - rs->prev_us;
 	rs->prev_us = pkt->arrival_us;
 
@@ -422,6 +432,7 @@ rtpstat_init(void *mem, uint32_t clock_rate_hz)
 
 	rs->clock_rate_hz = clock_rate_hz;
 	rs->bad_seq = NO_BAD_SEQ;
+	rs->max_delta_us = -1;
 	return rs;
 }
 
@@ -509,7 +520,8 @@ rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
 		sum->jitter_max_ms = rs->jitter_max_ts * 1000.0 /
 		    rs->clock_rate_hz;
 	}
-	sum->max_delta_ms = (double)rs->max_delta_us / 1000.0;
+	sum->max_delta_ms = rs->max_delta_us < 0 ? -1.0 :
+	    (double)rs->max_delta_us / 1000.0;
 	sum->first_us = rs->first_us;
 	sum->last_us = rs->last_us;
 }

@@ -42,7 +42,8 @@ struct rtpstat_summary {
 	double		burst_ratio;	/* G.107 BurstR from loss runs; 1 if no loss */
 	double		jitter_mean_ms;	/* as tshark -z rtp,streams prints it */
 	double		jitter_max_ms;
-	double		max_delta_ms;	/* longest gap between voice packets */
+	double		max_delta_ms;	/* longest gap between voice packets;
+					   -1: none measured (one packet) */
 	int64_t		first_us;
 	int64_t		last_us;
 };

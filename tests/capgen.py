@@ -599,6 +599,10 @@ class Codec:
             return [rng.randbytes(160) for _ in range(50)]
         if self.name == "G729":
             return [rng.randbytes(20) for _ in range(50)]
+        if self.name is None:
+            # A codec nobody names (no SDP): 33-byte frames, as AMR-WB's
+            # lowest mode sends, which no event or comfort noise looks like.
+            return [rng.randbytes(33) for _ in range(50)]
         if self.name == "opus":
             # TOC byte: config 31 (CELT-only fullband, 20 ms), mono, code 0
             # (one frame); then the frame, sized as a ~28 kbit/s VBR stream.
@@ -616,6 +620,9 @@ CODECS = {
     "opus": Codec("opus", 111, 48000, 960, "opus/48000/2",
                   "minptime=10;useinbandfec=1"),
 }
+# RTP on a dynamic payload type that no SDP names (the codec and its clock
+# unknown to a receiver): a mobile leg seen without its signalling.
+UNNAMED_96 = Codec(None, 96, None, 160, None)
 PT_CN = 13
 PT_TELEPHONE_EVENT = 101
 # The stream of a sender of RFC 4733 events only (rtp_sends voice=False).
@@ -2240,6 +2247,32 @@ def sc_unsignalled_padded(cap):
         transmit(cap, stream, sends, clean)
 
 
+def sc_unsignalled_span(cap):
+    """RTP that no SIP or SDP announces, captured where a span port or tap
+    sees some packets twice: each stream's first packet is captured twice,
+    the copy 0.2 ms later.  One way a mobile leg on a dynamic payload type
+    nobody names (96, 20 ms) loses 2.8 s of packets in an outage (140 in a
+    row); the other way PCMA loses its second packet.  Gaps need no clock
+    rate: the truth has each stream's max_delta_ms."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    cap.truth_max_delta = True
+    rng = cap.rng
+    for src, sport, dst, dport, start_s, codec, drops in (
+            (h1, 40000, h2, 50000, 0.1, UNNAMED_96, range(50, 190)),
+            (h2, 50000, h1, 40000, 0.112, CODECS["PCMA"], (1,))):
+        seq0, ssrc = rng.randint(0, 0xFFFF), rng.getrandbits(32)
+        stream = Stream(None, src, sport, dst, dport, ssrc, codec)
+        sends = rtp_sends(codec, src is h1, cap.at(start_s), 300, ssrc, seq0,
+                          rng.getrandbits(32))
+        path = Path(delay_ms=20, jitter_ms=0.5, drop_ext={seq0 + i for i in drops})
+        for i, (snd, arr, _) in enumerate(path.apply(rng, sends)):
+            fr = cap.udp(src, sport, dst, dport, snd.rtp, snd.t_us, arr, tos=TOS_RTP,
+                         meta=(stream, snd.ext_seq, snd.kind))
+            if i == 0:
+                cap.duplicate(fr, arr + 200)
+
+
 def write_hostile_sip(path):
     """One ordinary call whose SIP text is full of what breaks naive outputs:
     line-protocol separators and escapes, quotes, backslashes (one at the
@@ -2327,6 +2360,8 @@ scenario("erspan3", LINK_SEED, sc_link, link_erspan3,
 scenario("vxlan", LINK_SEED, sc_link, link_vxlan,
          doc="Ethernet / IPv4 / UDP 4789 / VXLAN / Ethernet / IPv4")
 scenario("ipip", LINK_SEED, sc_link, link_ipip, doc="IPv4 in IPv4 (protocol 4)")
+scenario("unsignalled_span", 1213, sc_unsignalled_span,
+         doc="unsignalled RTP, first packets captured twice; PT 96 outage of 2.8 s")
 scenario("gtpu", LINK_SEED, sc_link, link_gtpu,
          doc="Ethernet / IPv4 / UDP 2152 / GTP-U (uplink: sequence, 2 extensions) / IPv4")
 scenario("gtpu6", LINK_SEED, sc_link_v6, link_gtpu,
@@ -2685,12 +2720,20 @@ def truth(cap, records):
                stream.ssrc)
         if key not in stats:
             stats[key] = dict(stream=stream, packets=0, dups=0, repeats=0, seen=set(),
-                              vlans=set(), events=0, cn=0, tev={})
+                              vlans=set(), events=0, cn=0, tev={}, prev_us=None,
+                              max_delta_us=None)
             order.append(key)
         st = stats[key]
         assert st["stream"] is stream, "two generators share (src, dst, ssrc)"
         rtp_packets += 1
         st["packets"] += 1
+        # The largest gap, on the packets tshark and vqprobe time: not the
+        # first, not one with the marker bit (scenarios that opt in have
+        # no comfort noise or events, which also stay out).
+        if st["prev_us"] is not None and not d.udp_payload[1] & 0x80:
+            gap = fr.arr_us - st["prev_us"]
+            st["max_delta_us"] = max(gap, st["max_delta_us"] or 0)
+        st["prev_us"] = fr.arr_us
         st["vlans"].add(d.vlans[0] if d.vlans else None)
         if kind.startswith("event"):
             st["events"] += 1
@@ -2747,6 +2790,9 @@ def truth(cap, records):
                 for ts, ev in sorted(st["tev"].items())]
         if st["cn"]:
             entry["comfort_noise"] = st["cn"]
+        if getattr(cap, "truth_max_delta", False):
+            entry["max_delta_ms"] = (None if st["max_delta_us"] is None
+                                     else st["max_delta_us"] / 1000)
         streams.append(entry)
         repeats[key] = st["repeats"]
     return repeats, {"scenario": cap.name, "linktype": cap.linktype,

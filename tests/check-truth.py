@@ -13,6 +13,7 @@ TRUTH.json is written by tests/capgen.py next to each capture.  The check:
   * the report holds no stream of more than 5 packets that the truth lacks;
   * where the truth has "apps" (the application counts of traffic no call
     explains), the report's "apps" equal them;
+  * where the truth has it, each stream's max_delta_ms within 0.001 ms;
   * where the report has them: each stream's vlan, events and
     comfort_noise, and the capture's rtp_packets and sip_messages, equal
     (a truth stream without vlan/events/comfort_noise is not checked for
@@ -36,12 +37,15 @@ STREAM_EXACT = ("packets", "expected", "lost", "duplicates", "codec",
                 "payload_type", "clock_rate")
 # Checked when the truth has them and the report has them (--strict: must).
 STREAM_OPTIONAL = ("vlan", "events", "comfort_noise")
+# Where the truth has it: within 1 us (the report prints 3 decimals), a
+# null only as a null.
+STREAM_CLOSE_MS = ("max_delta_ms",)
 CAPTURE_OPTIONAL = ("rtp_packets", "sip_messages")
 # Keys with a rule above (or identifying the entry); the others are unknown.
 KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams", "rtcp", "apps"}
 KNOWN_CAPTURE = {"frames"} | set(CAPTURE_OPTIONAL)
 KNOWN_STREAM = {"call_id", "src", "dst", "ssrc", "burst_ratio"} \
-    | set(STREAM_EXACT) | set(STREAM_OPTIONAL)
+    | set(STREAM_EXACT) | set(STREAM_OPTIONAL) | set(STREAM_CLOSE_MS)
 KNOWN_CALL = {"call_id", "from", "to", "final_code", "pdd_ms", "setup_ms",
               "duration_s"}
 BURST_TOLERANCE = 0.01
@@ -138,6 +142,9 @@ def check(report, truth, strict=False, unchecked=None):
         if strict and got.get("call_id") != want["call_id"]:
             mismatch(name, "call_id", got.get("call_id"), want["call_id"])
         optional(name, got, want, STREAM_OPTIONAL)
+        for field in STREAM_CLOSE_MS:
+            if field in want and not close(got.get(field), want[field], 0.0011):
+                mismatch(name, field, got.get(field, "(absent)"), want[field])
         unknown(name, got, want, KNOWN_STREAM)
     for key, got in reported.items():
         packets = got.get("packets")

@@ -582,6 +582,47 @@ test_jitter_no_clock(void)
 }
 
 /*
+ * A payload type nobody announced, and no voice: the gaps are measured
+ * between its packets, with no clock rate (2.8 s of silence is 2 800 ms,
+ * not 0).  In a voice stream such packets stay out of the gaps, as
+ * events do.  One packet has no gap at all: -1, not a made-up 0.
+ */
+static void
+test_gaps_unannounced(void)
+{
+	struct rtpstat		*rs = new_stream(0);
+	struct rtpstat_summary	 s;
+	unsigned		 i;
+
+	feed(rs, 1000000, 500, 0, 0, RTPSTAT_UNANNOUNCED);
+	rtpstat_summary(rs, &s);
+	CHECK_NEAR(s.max_delta_ms, -1.0, 1e-12);
+	for (i = 1; i < 20; i++)
+		feed(rs, 1000000 + (int64_t)i * PTIME_US + (i >= 10 ? 2800000 :
+		    0), (uint16_t)(500 + i), i * TS_PER_PKT, 0,
+		    RTPSTAT_UNANNOUNCED);
+	rtpstat_summary(rs, &s);
+	CHECK_NEAR(s.max_delta_ms, 2820.0, 1e-9);
+	CHECK_INT(s.packets, 20);
+	rtpstat_free(rs);
+
+	/*
+	 * Voice first: an unannounced packet 320 ms after the last voice is
+	 * no gap, and the voice 20 ms after it is timed from it.
+	 */
+	rs = new_stream(8000);
+	for (i = 0; i < 10; i++)
+		feed_voice(rs, 100, i, 0);
+	feed(rs, 1000000 + 9 * PTIME_US + 320000, 110, 0, 0,
+	    RTPSTAT_UNANNOUNCED);
+	feed(rs, 1000000 + 9 * PTIME_US + 340000, 111, 10 * TS_PER_PKT, 0,
+	    RTPSTAT_VOICE);
+	rtpstat_summary(rs, &s);
+	CHECK_NEAR(s.max_delta_ms, 20.0, 1e-9);
+	rtpstat_free(rs);
+}
+
+/*
  * Against tshark 4.0.17 ("-z rtp,streams" on a capture of these packets):
  * delays of (7i mod 5) ms, a marker on packet 15, comfort noise on 25 and
  * 26, and packet 10 sent twice, the copy 1 ms later.  The duplicate counts
@@ -944,6 +985,7 @@ main(void)
 	RUN(test_jitter_clock_scaling);
 	RUN(test_jitter_ts_wrap);
 	RUN(test_jitter_no_clock);
+	RUN(test_gaps_unannounced);
 	RUN(test_jitter_tshark_marker_cn_dup);
 	RUN(test_jitter_tshark_reorder);
 	RUN(test_jitter_tshark_ts_reset);

@@ -82,14 +82,15 @@ handle_rtp(struct analyzer *a, const struct pkt_meta *meta,
 
 /*
  * RTP that no SDP announced: the stream it continues, or a flow that may
- * become one (streams_candidate).  When a flow does, both its packets are
- * accounted for, the first one as it was seen.
+ * become one (streams_candidate).  When a flow does, the packets that
+ * waited are accounted for as they were seen, then this one.
  */
 static void
 handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
 {
-	struct stream_pkt r, first;
+	struct stream_pkt r, held[STREAMS_CANDIDATE_HELD];
 	struct stream *s;
+	int i, n;
 
 	if (meta->src.port < 1024 || meta->dst.port < 1024 ||
 	    meta->payload_len < 12 || (meta->payload[0] >> 6) != 2)
@@ -106,11 +107,12 @@ handle_unsignalled(struct analyzer *a, const struct pkt_meta *meta)
 		a->rtp_packets++;
 		account(a, s, &r);
 	} else {
-		if (!streams_candidate(a->streams, meta, &r, &first))
+		if ((n = streams_candidate(a->streams, meta, &r, held)) == 0)
 			return;
 		s = new_stream(a, meta, r.hdr.ssrc, NULL, 0);
-		a->rtp_packets += 2;
-		account(a, s, &first);
+		a->rtp_packets += (uint64_t)n + 1;
+		for (i = 0; i < n; i++)
+			account(a, s, &held[i]);
 		account(a, s, &r);
 	}
 	flows_put(a->flows, meta, s, r.hdr.ssrc, NULL, 0);

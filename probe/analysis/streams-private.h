@@ -86,7 +86,8 @@ struct stream {
 /* A UDP flow that looked like RTP once, with no SDP behind it. */
 struct candidate {
 	uint8_t			 key[STREAM_KEY_LEN];
-	struct stream_pkt	 first;
+	unsigned		 n;		/* packets in held */
+	struct stream_pkt	 held[STREAMS_CANDIDATE_HELD];
 	UT_hash_handle		 hh;
 };
 

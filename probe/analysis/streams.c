@@ -575,10 +575,11 @@ stream_interval(const struct stream_table *st, struct stream *s,
 
 int
 streams_candidate(struct stream_table *st, const struct pkt_meta *meta,
-    const struct stream_pkt *pkt, struct stream_pkt *first)
+    const struct stream_pkt *pkt, struct stream_pkt held[STREAMS_CANDIDATE_HELD])
 {
 	uint8_t key[STREAM_KEY_LEN];
 	struct candidate *c;
+	unsigned i, n;
 
 	stream_key(key, meta, pkt->hdr.ssrc, 0);
 	HASH_FIND(hh, st->candidates, key, sizeof(key), c);
@@ -599,19 +600,32 @@ streams_candidate(struct stream_table *st, const struct pkt_meta *meta,
 		memcpy(c->key, key, sizeof(key));
 		HASH_ADD(hh, st->candidates, key, sizeof(c->key), c);
 		st->n_candidates++;
-	} else if (pkt->hdr.payload_type == c->first.hdr.payload_type &&
-	    pkt->hdr.seq == (uint16_t)(c->first.hdr.seq + 1)) {
-		*first = c->first;
-		HASH_DEL(st->candidates, c);
-		free(c);
-		st->n_candidates--;
-		return 1;
+	} else {
+		for (i = 0; i < c->n; i++)
+			if (pkt->hdr.payload_type ==
+			    c->held[i].hdr.payload_type &&
+			    pkt->hdr.seq == (uint16_t)(c->held[i].hdr.seq + 1))
+				break;
+		if (i < c->n) {
+			n = c->n;
+			memcpy(held, c->held, n * sizeof(held[0]));
+			HASH_DEL(st->candidates, c);
+			free(c);
+			st->n_candidates--;
+			return (int)n;
+		}
 	}
-	/* A new flow, or no continuation: start over from this packet. */
-	c->first = *pkt;
+	/* No continuation yet: the packet waits, the oldest making room. */
+	if (c->n == STREAMS_CANDIDATE_HELD) {
+		memmove(&c->held[0], &c->held[1],
+		    (STREAMS_CANDIDATE_HELD - 1) * sizeof(c->held[0]));
+		c->n--;
+	}
+	c->held[c->n] = *pkt;
 	/* Its bytes are the capture's, gone once this call returns. */
-	c->first.hdr.ext = NULL;
-	c->first.hdr.payload = NULL;
+	c->held[c->n].hdr.ext = NULL;
+	c->held[c->n].hdr.payload = NULL;
+	c->n++;
 	return 0;
 }
 
@@ -622,7 +636,7 @@ streams_expire_candidates(struct stream_table *st, int64_t now_us,
 	struct candidate *c, *ctmp;
 
 	HASH_ITER(hh, st->candidates, c, ctmp)
-		if (now_us - c->first.ts_us > idle_us) {
+		if (now_us - c->held[c->n - 1].ts_us > idle_us) {
 			HASH_DEL(st->candidates, c);
 			free(c);
 			st->n_candidates--;

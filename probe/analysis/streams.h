@@ -142,16 +142,22 @@ void		 streams_rtcp_xr(struct stream_table *, const struct rtcp_xr *);
 
 /*
  * RTP that no SDP announced and no stream holds.  Its flow (source,
- * destination, SSRC) becomes a stream only when a second packet continues
- * the first one's payload type and sequence number: arbitrary UDP seldom
- * does, and a false stream is a false alarm.  Returns 1 when pkt does so,
- * the flow's first packet in *first and the flow forgotten (the caller
- * makes the stream); else 0, pkt kept as the flow's first.
+ * destination, SSRC) becomes a stream only when a packet continues the
+ * payload type and sequence number of one before it: arbitrary UDP
+ * seldom does, and a false stream is a false alarm.  Until then the
+ * flow's packets wait, the latest STREAMS_CANDIDATE_HELD of them, so that
+ * none is lost to the wait: a first packet captured twice (a span port or
+ * a tap that sees it on two legs), a packet lost or reordered among the
+ * first ones, all count as they would in a signalled stream.  Returns how
+ * many packets waited when pkt continues one of them, copied to held in
+ * the order they came, the flow forgotten (the caller makes the stream
+ * and accounts for them before pkt); else 0, pkt kept with them.
  */
+#define STREAMS_CANDIDATE_HELD	4
 int		 streams_candidate(struct stream_table *,
 		    const struct pkt_meta *, const struct stream_pkt *pkt,
-		    struct stream_pkt *first);
-/* Forget the flows whose first packet is older than idle_us at now_us. */
+		    struct stream_pkt held[STREAMS_CANDIDATE_HELD]);
+/* Forget the flows whose latest packet is older than idle_us at now_us. */
 void		 streams_expire_candidates(struct stream_table *,
 		    int64_t now_us, int64_t idle_us);
 /* Flows forgotten to keep the table bounded, since streams_new. */

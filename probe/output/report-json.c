@@ -359,7 +359,7 @@ stream_write(struct jsonw *w, const struct snap_stream *s,
 		jsonw_object_end(w);
 	} else
 		jsonw_null(w, "jitter_ms");
-	jsonw_fixed(w, "max_delta_ms", r->max_delta_ms, 3);
+	w_opt(w, "max_delta_ms", r->max_delta_ms, 3);
 	jsonw_int(w, "jb_discards", (int64_t)q->jb_discards);
 	jsonw_fixed(w, "jb_delay_ms", q->jb_delay_ms, 3);
 	jsonw_fixed(w, "delay_ms", q->delay_ms, 3);
