@@ -407,6 +407,38 @@ sdp_line_attribute(struct sdp_state *st, const char *p, const char *end)
 	}
 }
 
+/*
+ * Encoding names as IANA's RTP payload format media types spell them.
+ * The names are case-insensitive (RFC 4855), and phones write "pcma" as
+ * readily as "PCMA": reported as written, one codec would show under two
+ * names.  A name not listed here is kept as it came.
+ */
+static const char *const iana_encodings[] = {
+	"PCMU", "PCMA", "G722", "G723", "G728", "G729", "G729D", "G729E",
+	"G7221", "G719", "G726-16", "G726-24", "G726-32", "G726-40",
+	"AAL2-G726-16", "AAL2-G726-24", "AAL2-G726-32", "AAL2-G726-40",
+	"GSM", "GSM-EFR", "GSM-HR-08", "AMR", "AMR-WB", "AMR-WB+", "EVS",
+	"iLBC", "speex", "opus", "SILK", "L8", "L16", "L24", "LPC", "QCELP",
+	"EVRC", "EVRC0", "EVRCB", "EVRCWB", "MPA", "telephone-event", "tone",
+	"CN", "red", "ulpfec", "rtx", "H261", "H263", "H263-1998", "H263-2000",
+	"H264", "H265", "VP8", "VP9", "AV1", "JPEG", "MP4V-ES", "MP4A-LATM",
+	"t140", NULL
+};
+
+/* The registry's spelling of an encoding name, in place. */
+static void
+sdp_encoding_canonical(char *name)
+{
+	const char *const *known;
+	size_t len = strlen(name);
+
+	for (known = iana_encodings; *known != NULL; known++)
+		if (scan_caseeq(name, len, *known)) {
+			memcpy(name, *known, len);
+			return;
+		}
+}
+
 /* a=rtpmap:<pt> <encoding>/<clock rate>[/<channels>], in a media part. */
 static void
 sdp_attr_rtpmap(struct sdp_state *st, const char *p, const char *end)
@@ -443,6 +475,7 @@ sdp_attr_rtpmap(struct sdp_state *st, const char *p, const char *end)
 	map->payload_type = (uint8_t)pt;
 	memcpy(map->encoding, name, name_len);
 	map->encoding[name_len] = '\0';
+	sdp_encoding_canonical(map->encoding);
 	map->clock_rate_hz = (uint32_t)rate;
 }
 

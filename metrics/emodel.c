@@ -144,6 +144,12 @@ emodel_codec_find(const char *encoding, uint32_t clock_rate_hz,
 		c = codec_search(opt->codecs, encoding, clock_rate_hz, plc);
 	if (c == NULL)
 		c = codec_search(codec_table, encoding, clock_rate_hz, plc);
+	/*
+	 * AAL2-G726-nn (RFC 3551 4.5.4) is G.726 with its code words packed
+	 * the other way round: the same coder, the same impairment.
+	 */
+	if (c == NULL && strncasecmp(encoding, "AAL2-", 5) == 0)
+		c = emodel_codec_find(encoding + 5, clock_rate_hz, opt);
 	return c;
 }
 

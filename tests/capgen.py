@@ -599,6 +599,8 @@ class Codec:
             return [rng.randbytes(160) for _ in range(50)]
         if self.name == "G729":
             return [rng.randbytes(20) for _ in range(50)]
+        if self.name == "AAL2-G726-32":
+            return [rng.randbytes(80) for _ in range(50)]   # 32 kbit/s
         if self.name is None:
             # A codec nobody names (no SDP): 33-byte frames, as AMR-WB's
             # lowest mode sends, which no event or comfort noise looks like.
@@ -1324,6 +1326,10 @@ class SipCall:
 
 
 CODECS_BY_PT = {c.pt: c for c in CODECS.values()}
+# G.726 at 32 kbit/s in AAL2 packing (RFC 3551 4.5.4), on a dynamic type:
+# only scenario media_quirks sends it.
+AAL2_G726_32 = Codec("AAL2-G726-32", 112, 8000, 160, "AAL2-G726-32/8000")
+CODECS_BY_PT[AAL2_G726_32.pt] = AAL2_G726_32
 
 
 # ---------------------------------------------------------------------------
@@ -2273,6 +2279,34 @@ def sc_unsignalled_span(cap):
                 cap.duplicate(fr, arr + 200)
 
 
+def sc_media_quirks(cap):
+    """Media as real phones describe and send it.  The first call's SDP
+    spells PCMA in lower case ("pcma/8000": encoding names are
+    case-insensitive), and both phones send 5-byte NAT keep-alives to the
+    other's media port, once the call is answered and every 2 s during the
+    media (6 in all: not RTP, not broken RTP).  The second call sends
+    G.726-32 in AAL2 packing (AAL2-G726-32, PT 112), rated as G.726.  The
+    truth has the capture's not_rtp_packets."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    rng = cap.rng
+    a, b = users(h1, h2, 0)
+    call = SipCall(cap, a, b, 40000, 50000, offer=(8, 101), answer=(8, 101))
+    call.pts[8] = ("pcma/8000", None)
+    media_call(cap, call, cap.at(0.1), 6, Path(**CLEAN), Path(**CLEAN),
+               pdd_ms=200, answer_ms=1500)
+    keepalive = b"\x00\x00\x00\x00\x00"
+    for t in (3.0, 5.0, 7.0):
+        for src, sport, dst, dport in ((h1, 40000, h2, 50000), (h2, 50000, h1, 40000)):
+            send = cap.at(t) + ms(rng.uniform(0, 5))
+            cap.udp(src, sport, dst, dport, keepalive, send, send + ms(20))
+    cap.truth_not_rtp = 6
+    a, b = users(h1, h2, 1)
+    call = SipCall(cap, a, b, 40002, 50002, offer=(112, 101), answer=(112, 101))
+    call.pts[112] = (AAL2_G726_32.rtpmap, None)
+    media_call(cap, call, cap.at(10.0), 6, Path(**CLEAN), Path(**CLEAN))
+
+
 def write_hostile_sip(path):
     """One ordinary call whose SIP text is full of what breaks naive outputs:
     line-protocol separators and escapes, quotes, backslashes (one at the
@@ -2362,6 +2396,8 @@ scenario("vxlan", LINK_SEED, sc_link, link_vxlan,
 scenario("ipip", LINK_SEED, sc_link, link_ipip, doc="IPv4 in IPv4 (protocol 4)")
 scenario("unsignalled_span", 1213, sc_unsignalled_span,
          doc="unsignalled RTP, first packets captured twice; PT 96 outage of 2.8 s")
+scenario("media_quirks", 1214, sc_media_quirks,
+         doc="rtpmap in lower case, NAT keep-alives on media ports, AAL2-G726-32")
 scenario("gtpu", LINK_SEED, sc_link, link_gtpu,
          doc="Ethernet / IPv4 / UDP 2152 / GTP-U (uplink: sequence, 2 extensions) / IPv4")
 scenario("gtpu6", LINK_SEED, sc_link_v6, link_gtpu,
@@ -2797,7 +2833,9 @@ def truth(cap, records):
         repeats[key] = st["repeats"]
     return repeats, {"scenario": cap.name, "linktype": cap.linktype,
             "capture": {"frames": len(records), "rtp_packets": rtp_packets,
-                        "sip_messages": len(cap.sip_log), "encapsulation": layers},
+                        "sip_messages": len(cap.sip_log), "encapsulation": layers,
+                        **({"not_rtp_packets": cap.truth_not_rtp}
+                           if getattr(cap, "truth_not_rtp", None) is not None else {})},
             "calls": sip_truth(cap), "streams": streams,
             **({"rtcp": cap.rtcp_truth} if cap.rtcp_truth is not None else {}),
             **({"apps": cap.apps_truth} if cap.apps_truth is not None else {})}

@@ -15,7 +15,8 @@ TRUTH.json is written by tests/capgen.py next to each capture.  The check:
     explains), the report's "apps" equal them;
   * where the truth has it, each stream's max_delta_ms within 0.001 ms;
   * where the report has them: each stream's vlan, events and
-    comfort_noise, and the capture's rtp_packets and sip_messages, equal
+    comfort_noise, and the capture's rtp_packets, sip_messages and
+    not_rtp_packets, equal
     (a truth stream without vlan/events/comfort_noise is not checked for
     them; a report without the field is not checked either, unless
     --strict).
@@ -40,7 +41,7 @@ STREAM_OPTIONAL = ("vlan", "events", "comfort_noise")
 # Where the truth has it: within 1 us (the report prints 3 decimals), a
 # null only as a null.
 STREAM_CLOSE_MS = ("max_delta_ms",)
-CAPTURE_OPTIONAL = ("rtp_packets", "sip_messages")
+CAPTURE_OPTIONAL = ("rtp_packets", "sip_messages", "not_rtp_packets")
 # Keys with a rule above (or identifying the entry); the others are unknown.
 KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams", "rtcp", "apps"}
 KNOWN_CAPTURE = {"frames"} | set(CAPTURE_OPTIONAL)

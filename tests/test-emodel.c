@@ -287,6 +287,11 @@ test_codec_find(void)
 	CHECK(c != NULL && c->ie == 15 && c->bpl == 16.1);
 	c = emodel_codec_find("G726-32", 8000, NULL);
 	CHECK(c != NULL && c->ie == 7);
+	/* AAL2 packing is the same coder: rated as G.726 at its rate. */
+	CHECK(emodel_codec_find("AAL2-G726-32", 8000, NULL) == c);
+	c = emodel_codec_find("aal2-g726-16", 8000, NULL);
+	CHECK(c != NULL && c->ie == 50);
+	CHECK(emodel_codec_find("AAL2-", 8000, NULL) == NULL);
 	c = emodel_codec_find("GSM", 8000, NULL);
 	CHECK(c != NULL && c->ie == 20);
 	c = emodel_codec_find("AMR", 8000, NULL);

@@ -56,6 +56,39 @@ static const char answer[] =
 	"a=rtpmap:8 PCMA/8000\r\n"
 	"a=rtpmap:101 telephone-event/8000\r\n";
 
+/* Encoding names as the IANA registry spells them; others as written. */
+static void
+test_encoding_names(void)
+{
+	static const char text[] =
+	    "v=0\r\n"
+	    "o=- 1 1 IN IP4 192.0.2.1\r\n"
+	    "s=-\r\n"
+	    "c=IN IP4 192.0.2.1\r\n"
+	    "t=0 0\r\n"
+	    "m=audio 4000 RTP/AVP 8 97 98 99 100\r\n"
+	    "a=rtpmap:8 pcma/8000\r\n"
+	    "a=rtpmap:97 ILBC/8000\r\n"
+	    "a=rtpmap:98 aal2-g726-32/8000\r\n"
+	    "a=rtpmap:99 X-Vendor-Codec/8000\r\n"
+	    "a=rtpmap:100 Telephone-Event/8000\r\n";
+	struct sdp_session	 s;
+	const char		*enc;
+	uint32_t		 rate;
+
+	CHECK_INT(parse(text, &s), DISSECT_OK);
+	CHECK_INT(sdp_media_codec(&s.media[0], 8, &enc, &rate), 0);
+	CHECK_STR(enc, "PCMA");
+	CHECK_INT(sdp_media_codec(&s.media[0], 97, &enc, &rate), 0);
+	CHECK_STR(enc, "iLBC");
+	CHECK_INT(sdp_media_codec(&s.media[0], 98, &enc, &rate), 0);
+	CHECK_STR(enc, "AAL2-G726-32");
+	CHECK_INT(sdp_media_codec(&s.media[0], 99, &enc, &rate), 0);
+	CHECK_STR(enc, "X-Vendor-Codec");
+	CHECK_INT(sdp_media_codec(&s.media[0], 100, &enc, &rate), 0);
+	CHECK_STR(enc, "telephone-event");
+}
+
 static void
 test_offer_answer(void)
 {
@@ -684,6 +717,7 @@ int
 main(void)
 {
 	RUN(test_offer_answer);
+	RUN(test_encoding_names);
 	RUN(test_ipv6);
 	RUN(test_media_connection);
 	RUN(test_opus);

@@ -12,13 +12,24 @@
 #include "dissectors/sip.h"
 #include "probe/analysis/analyzer-private.h"
 
-/* Parse RTP; 0, or -1 (counted) when it is not well-formed RTP. */
+/*
+ * Parse RTP; 0, or -1 (counted) when it is not well-formed RTP.  What is
+ * no RTP at all on a media port is counted as such, not as broken RTP: a
+ * datagram shorter than an RTP header on the wire (the few bytes phones
+ * send to keep a NAT binding open), or one whose first two bits are not
+ * version 2 (STUN, DTLS, ZRTP).
+ */
 static int
 parse_rtp(struct analyzer *a, const struct pkt_meta *meta,
     struct stream_pkt *r)
 {
 	enum dissect_result res;
 
+	if (meta->payload_wirelen < 12 ||
+	    (meta->payload_len > 0 && meta->payload[0] >> 6 != 2)) {
+		a->not_rtp_packets++;
+		return -1;
+	}
 	res = rtp_parse(meta->payload, meta->payload_len,
 	    meta->payload_wirelen, &r->hdr);
 	count_result(a, res, PROTO_RTP);
