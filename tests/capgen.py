@@ -2307,6 +2307,53 @@ def sc_media_quirks(cap):
     media_call(cap, call, cap.at(10.0), 6, Path(**CLEAN), Path(**CLEAN))
 
 
+def sc_rtcp_relay(cap):
+    """A media relay (a B2BUA, as an SBC is) between two phones, both of
+    its legs captured: alice (10.0.0.1) calls the relay (10.0.0.5), which
+    calls bob (10.0.0.2), and forwards the media keeping each sender's
+    SSRC, sequence numbers and timestamps on the other leg.  Each leg's
+    ends send RTCP to each other (the relay terminates it), so every
+    SSRC is reported on twice, once per leg, by different receivers:
+    alice's stream loses 2 % to the relay and bob's 1 % on leg 2, with
+    different losses on each leg.  RTCP must land on its own leg's
+    stream, not by SSRC alone on whichever came last."""
+    h1, h2 = two_hosts()
+    relay = Host("10.0.0.5", 5)
+    cap.local_host = h1
+    rng = cap.rng
+    alice, bob = users(h1, h2)
+    r_in = Endpoint(relay, "sbc-in")
+    r_out = Endpoint(relay, "sbc-out")
+    leg1 = SipCall(cap, alice, r_in, 40000, 30000)
+    leg2 = SipCall(cap, r_out, bob, 30002, 50000)
+    t1_ok, t1_ack = setup(cap, leg1, cap.at(0.1), 300, 1800)
+    t2_ok, t2_ack = setup(cap, leg2, cap.at(0.1) + ms(5), 250, 1750)
+    x, y = rng.getrandbits(32), rng.getrandbits(32)
+    xs, ys = rng.randint(0, 0xFFFF), rng.randint(0, 0xFFFF)
+    xt, yt = rng.getrandbits(32), rng.getrandbits(32)
+    start = max(t1_ack, t2_ack) + ms(10)
+    n = 500
+    legs = []
+    for call, fwd_path, rev_path, skew in (
+            (leg1, Path(delay_ms=20, jitter_ms=3, loss=0.02), Path(**CLEAN), 0),
+            (leg2, Path(delay_ms=15, jitter_ms=2, loss=0.01),
+             Path(delay_ms=25, jitter_ms=3, loss=0.03), ms(2))):
+        fwd = send_stream(cap, call, True, start + skew, n, fwd_path,
+                          ssrc=x, seq0=xs, ts0=xt)
+        rev = send_stream(cap, call, False, start + ms(7) - skew, n, rev_path,
+                          ssrc=y, seq0=ys, ts0=yt)
+        legs.append((call, fwd, rev))
+    t_end = max(max(f[0], r[0]) for _, f, r in legs) + ms(40)
+    entries = []
+    for call, fwd, rev in legs:
+        rtcp_session(cap, call, fwd[2], rev[2], t_end, Path(delay_ms=20, jitter_ms=0))
+        entries += cap.rtcp_truth
+    cap.rtcp_truth = sorted(entries, key=lambda e: e["time"])
+    t_bye = max(max(f[1], r[1]) for _, f, r in legs) + ms(100)
+    teardown(cap, leg1, t_bye)
+    teardown(cap, leg2, t_bye + ms(4))
+
+
 def write_hostile_sip(path):
     """One ordinary call whose SIP text is full of what breaks naive outputs:
     line-protocol separators and escapes, quotes, backslashes (one at the
@@ -2398,6 +2445,8 @@ scenario("unsignalled_span", 1213, sc_unsignalled_span,
          doc="unsignalled RTP, first packets captured twice; PT 96 outage of 2.8 s")
 scenario("media_quirks", 1214, sc_media_quirks,
          doc="rtpmap in lower case, NAT keep-alives on media ports, AAL2-G726-32")
+scenario("rtcp_relay", 1215, sc_rtcp_relay,
+         doc="a relay keeping SSRCs on both legs; RTCP per leg")
 scenario("gtpu", LINK_SEED, sc_link, link_gtpu,
          doc="Ethernet / IPv4 / UDP 2152 / GTP-U (uplink: sequence, 2 extensions) / IPv4")
 scenario("gtpu6", LINK_SEED, sc_link_v6, link_gtpu,

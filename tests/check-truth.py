@@ -239,25 +239,45 @@ def check_mos(report, mismatch):
 
 def check_rtcp(report, rtcp, mismatch):
     """The far end's view: each stream's last RTCP report block and XR
-    VoIP Metrics block as the generator wrote them, and the end-to-end
-    round trip as the sum of the two directions' probe-to-receiver RTTs."""
+    VoIP Metrics block as the generator wrote them, and each leg's
+    end-to-end round trip as the sum of its two directions' probe-to-
+    receiver RTTs.  A block is about the stream of its SSRC that the
+    reporter receives (the stream's destination is the RTCP's source):
+    a relay keeps one SSRC on both of its legs."""
     if not rtcp:
         return
+
+    def ip(hostport):
+        return endpoint(hostport).rsplit(":", 1)[0]
+
     by_ssrc = {}
     for s in report.get("streams") or []:
-        by_ssrc[ssrc_value(s["ssrc"])] = s
-    last_block, last_xr, last_rtt = {}, {}, None
+        by_ssrc.setdefault(ssrc_value(s["ssrc"]), []).append(s)
+
+    def stream_for(ssrc, reporter):
+        cands = by_ssrc.get(ssrc, [])
+        mine = [s for s in cands if ip(s["dst"]) == reporter]
+        if len(mine) == 1:
+            return mine[0]
+        return cands[0] if len(cands) == 1 else None
+
+    def leg(a, b):
+        return tuple(sorted((a, b)))
+
+    last_block, last_xr, last_rtt = {}, {}, {}
     for pkt in rtcp:
+        reporter = ip(pkt["src"])
         for b in pkt.get("report_blocks", []):
-            last_block[ssrc_value(b["ssrc"])] = b
+            last_block[(ssrc_value(b["ssrc"]), reporter)] = b
             if b.get("rtt_ms") is not None:
-                last_rtt = b["rtt_ms"]
+                last_rtt[leg(reporter, ip(pkt["dst"]))] = b["rtt_ms"]
         for x in pkt.get("xr", []):
-            last_xr[ssrc_value(x["ssrc"])] = x
-    rtts = []
-    for ssrc, b in last_block.items():
-        name = "stream 0x%08x far_end" % ssrc
-        far = (by_ssrc.get(ssrc) or {}).get("far_end")
+            last_xr[(ssrc_value(x["ssrc"]), reporter)] = x
+    rtts = {}
+    for (ssrc, reporter), b in last_block.items():
+        name = "stream 0x%08x far_end (reported by %s)" % (ssrc, reporter)
+        stream = stream_for(ssrc, reporter) or {}
+        far = stream.get("far_end")
         if not far:
             mismatch(name, "entry", "missing", "present")
             continue
@@ -269,8 +289,9 @@ def check_rtcp(report, rtcp, mismatch):
             mismatch(name, "fraction_lost_pct", far.get("fraction_lost_pct"),
                      b["fraction_lost"] * 100.0 / 256)
         if far.get("rtt_ms") is not None:
-            rtts.append(far["rtt_ms"])
-        x = last_xr.get(ssrc)
+            rtts.setdefault(leg(ip(stream["src"]), ip(stream["dst"])),
+                            []).append(far["rtt_ms"])
+        x = last_xr.get((ssrc, reporter))
         if x is not None:
             xr = far.get("xr") or {}
             for field, want in (("r_factor", x["r_factor"]),
@@ -282,9 +303,11 @@ def check_rtcp(report, rtcp, mismatch):
             if not close(xr.get("loss_pct"), x["loss_rate"] * 100.0 / 256, 0.01):
                 mismatch(name, "xr.loss_pct", xr.get("loss_pct"),
                          x["loss_rate"] * 100.0 / 256)
-    if last_rtt is not None:
-        if len(rtts) != 2 or not close(sum(rtts), last_rtt, 1.0):
-            mismatch("rtcp", "round trip (sum of both directions)", rtts, last_rtt)
+    for which, want in sorted(last_rtt.items()):
+        got = rtts.get(which, [])
+        if len(got) != 2 or not close(sum(got), want, 1.0):
+            mismatch("rtcp %s-%s" % which, "round trip (sum of both directions)",
+                     got, want)
 
 
 def load(path):

@@ -211,9 +211,9 @@ handle_rtcp(struct analyzer *a, const struct pkt_meta *meta)
 	while (rtcp_next(&it, &pkt)) {
 		if (pkt.type == RTCP_SR || pkt.type == RTCP_RR)
 			streams_rtcp_report(a->streams, &pkt.u.report,
-			    pkt.type == RTCP_SR, meta->ts_us);
+			    pkt.type == RTCP_SR, meta);
 		else if (pkt.type == RTCP_XR)
-			streams_rtcp_xr(a->streams, &pkt.u.xr);
+			streams_rtcp_xr(a->streams, &pkt.u.xr, meta);
 	}
 	count_result(a, it.result, PROTO_RTCP);
 }

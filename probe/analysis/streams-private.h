@@ -81,6 +81,9 @@ struct stream {
 	uint32_t		 last_sr_mid32;	/* that SR's NTP, middle bits */
 	UT_hash_handle		 hh;
 	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
+	/* The other streams of its SSRC: a relay keeps one on both legs. */
+	struct stream		*ssrc_older;
+	struct stream		*ssrc_newer;
 };
 
 /* A UDP flow that looked like RTP once, with no SDP behind it. */
@@ -97,7 +100,8 @@ struct stream_table {
 	struct stream_config	 cfg;
 	struct emodel_options	 emodel;
 	struct stream		*by_key;	/* uthash head */
-	struct stream		*by_ssrc;	/* an SSRC's latest stream */
+	struct stream		*by_ssrc;	/* an SSRC's latest stream, the
+						   others chained from it */
 	struct stream_list	 lru;		/* least recently active 1st */
 	struct stream_list	 by_order;	/* lowest order first */
 	size_t			 n_streams;
@@ -107,7 +111,20 @@ struct stream_table {
 	uint64_t		 candidates_dropped;
 };
 
-/* The latest stream of an SSRC, or NULL. */
-struct stream	*stream_by_ssrc(const struct stream_table *, uint32_t ssrc);
+/*
+ * The stream of an SSRC that RTCP from `from` to `to` speaks of, or NULL.
+ * An SSRC is not unique: a media relay (gateway, SBC, B2BUA) often keeps
+ * it on both of its legs, and a load test may send one on every call.
+ * So the stream whose source and destination addresses are the ones
+ * given wins; else the one whose reporter's side is (reporter_is_src:
+ * the stream's source sends this RTCP, as with an SR's sender info; else
+ * its destination does, as with a report block); else the SSRC's only
+ * stream, when it has one.  Several that fit as well: none, rather than
+ * the wrong leg.  Addresses only, not ports: RTCP comes from RTP's port
+ * + 1, from the SDP's a=rtcp, or muxed.
+ */
+struct stream	*stream_by_ssrc(const struct stream_table *, uint32_t ssrc,
+		    const struct vq_addr *src, const struct vq_addr *dst,
+		    int reporter_is_src);
 
 #endif /* VQ_STREAMS_PRIVATE_H */

@@ -1,6 +1,7 @@
 /*
  * What RTCP says of the streams (see streams.h): its report blocks and
- * XR VoIP Metrics blocks, filed under the streams they name by SSRC.
+ * XR VoIP Metrics blocks, filed under the streams they name by SSRC and
+ * the RTCP's own addresses (stream_by_ssrc).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,9 +29,12 @@ far_end(struct stream *s)
  */
 static void
 rtcp_report_block(struct stream_table *st, uint32_t reporter_ssrc,
-    const struct rtcp_report_block *b, int64_t ts_us)
+    const struct rtcp_report_block *b, const struct pkt_meta *meta)
 {
-	struct stream *s = stream_by_ssrc(st, b->ssrc), *back;
+	/* The reporter receives the stream: it is the stream's destination. */
+	struct stream *s = stream_by_ssrc(st, b->ssrc, &meta->dst.addr,
+	    &meta->src.addr, 0), *back;
+	int64_t ts_us = meta->ts_us;
 	struct snap_far_end *far;
 	int64_t rtt_us;
 
@@ -53,7 +57,8 @@ rtcp_report_block(struct stream_table *st, uint32_t reporter_ssrc,
 	 * The reporter's own stream runs the other way; once its leg is
 	 * known too, the E-model gets the end-to-end round trip.
 	 */
-	back = stream_by_ssrc(st, reporter_ssrc);
+	back = stream_by_ssrc(st, reporter_ssrc, &meta->src.addr,
+	    &meta->dst.addr, 1);
 	if (back != NULL && back != s && back->far != NULL &&
 	    back->far->have_rtt) {
 		quality_set_rtt(s->quality, far->rtt_ms + back->far->rtt_ms);
@@ -63,27 +68,32 @@ rtcp_report_block(struct stream_table *st, uint32_t reporter_ssrc,
 
 void
 streams_rtcp_report(struct stream_table *st, const struct rtcp_report *r,
-    int is_sr, int64_t ts_us)
+    int is_sr, const struct pkt_meta *meta)
 {
 	struct stream *s;
 	size_t i;
 
-	if (is_sr && (s = stream_by_ssrc(st, r->ssrc)) != NULL) {
-		s->last_sr_us = ts_us;
+	/* An SR's sender info: the reporter sends the stream. */
+	if (is_sr && (s = stream_by_ssrc(st, r->ssrc, &meta->src.addr,
+	    &meta->dst.addr, 1)) != NULL) {
+		s->last_sr_us = meta->ts_us;
 		s->last_sr_mid32 = rtcp_ntp_middle32(r->sender.ntp_sec,
 		    r->sender.ntp_frac);
 		far_end(s)->have_sender = 1;
 		far_end(s)->sender_packets = r->sender.packet_count;
 	}
 	for (i = 0; i < r->n_blocks; i++)
-		rtcp_report_block(st, r->ssrc, &r->blocks[i], ts_us);
+		rtcp_report_block(st, r->ssrc, &r->blocks[i], meta);
 }
 
 /* An RFC 3611 VoIP Metrics block: the receiver's own quality figures. */
 static void
-rtcp_xr_voip(struct stream_table *st, const struct rtcp_xr_voip *v)
+rtcp_xr_voip(struct stream_table *st, const struct rtcp_xr_voip *v,
+    const struct pkt_meta *meta)
 {
-	struct stream *s = stream_by_ssrc(st, v->ssrc);
+	/* As a report block: from the stream's receiver. */
+	struct stream *s = stream_by_ssrc(st, v->ssrc, &meta->dst.addr,
+	    &meta->src.addr, 0);
 	struct snap_far_end *far;
 
 	if (s == NULL)
@@ -103,11 +113,12 @@ rtcp_xr_voip(struct stream_table *st, const struct rtcp_xr_voip *v)
 }
 
 void
-streams_rtcp_xr(struct stream_table *st, const struct rtcp_xr *xr)
+streams_rtcp_xr(struct stream_table *st, const struct rtcp_xr *xr,
+    const struct pkt_meta *meta)
 {
 	size_t i;
 
 	for (i = 0; i < xr->n_blocks; i++)
 		if (xr->blocks[i].type == RTCP_XR_BLOCK_VOIP)
-			rtcp_xr_voip(st, &xr->blocks[i].u.voip);
+			rtcp_xr_voip(st, &xr->blocks[i].u.voip, meta);
 }

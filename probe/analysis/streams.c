@@ -164,25 +164,71 @@ stream_order_insert(struct stream_table *st, struct stream *s)
 		TAILQ_INSERT_AFTER(&st->by_order, after, s, by_order);
 }
 
-/* RTCP names streams by SSRC only: the latest stream of one wins. */
+/* RTCP names streams by SSRC: the latest heads the SSRC's chain. */
 static void
 stream_index_ssrc(struct stream_table *st, struct stream *s)
 {
 	struct stream *old;
 
 	HASH_FIND(hh_ssrc, st->by_ssrc, &s->ssrc, sizeof(s->ssrc), old);
-	if (old != NULL)
+	if (old != NULL) {
 		HASH_DELETE(hh_ssrc, st->by_ssrc, old);
+		old->ssrc_newer = s;
+		s->ssrc_older = old;
+	}
 	HASH_ADD(hh_ssrc, st->by_ssrc, ssrc, sizeof(s->ssrc), s);
 }
 
-struct stream *
-stream_by_ssrc(const struct stream_table *st, uint32_t ssrc)
+/* The stream leaves its SSRC's chain; the next older heads it. */
+static void
+stream_unindex_ssrc(struct stream_table *st, struct stream *s)
 {
-	struct stream *s;
+	if (s->ssrc_newer != NULL)
+		s->ssrc_newer->ssrc_older = s->ssrc_older;
+	else {
+		HASH_DELETE(hh_ssrc, st->by_ssrc, s);
+		if (s->ssrc_older != NULL)
+			HASH_ADD(hh_ssrc, st->by_ssrc, ssrc,
+			    sizeof(s->ssrc_older->ssrc), s->ssrc_older);
+	}
+	if (s->ssrc_older != NULL)
+		s->ssrc_older->ssrc_newer = s->ssrc_newer;
+	s->ssrc_older = s->ssrc_newer = NULL;
+}
 
-	HASH_FIND(hh_ssrc, st->by_ssrc, &ssrc, sizeof(ssrc), s);
-	return s;
+/*
+ * Streams of one SSRC looked at for an RTCP packet, newest first: enough
+ * for the legs of any relay, bounded where a load test sends one SSRC on
+ * thousands of calls (the match is then by address among the newest).
+ */
+#define SSRC_CHAIN_WALK	64
+
+struct stream *
+stream_by_ssrc(const struct stream_table *st, uint32_t ssrc,
+    const struct vq_addr *src, const struct vq_addr *dst, int reporter_is_src)
+{
+	struct stream *s, *head, *both = NULL, *side = NULL;
+	unsigned n = 0, n_both = 0, n_side = 0;
+
+	HASH_FIND(hh_ssrc, st->by_ssrc, &ssrc, sizeof(ssrc), head);
+	for (s = head; s != NULL && n < SSRC_CHAIN_WALK; s = s->ssrc_older) {
+		int src_ok = addr_equal(&s->src.addr, src);
+		int dst_ok = addr_equal(&s->dst.addr, dst);
+
+		n++;
+		if (src_ok && dst_ok) {
+			if (n_both++ == 0)
+				both = s;
+		} else if (reporter_is_src ? src_ok : dst_ok) {
+			if (n_side++ == 0)
+				side = s;
+		}
+	}
+	if (n_both > 0)
+		return n_both == 1 ? both : NULL;
+	if (n_side > 0)
+		return n_side == 1 ? side : NULL;
+	return n == 1 ? head : NULL;
 }
 
 struct stream *
@@ -231,8 +277,6 @@ streams_add(struct stream_table *st, const struct pkt_meta *meta,
 void
 streams_remove(struct stream_table *st, struct stream *s)
 {
-	struct stream *cur;
-
 	TAILQ_REMOVE(&st->lru, s, lru);
 	TAILQ_REMOVE(&st->by_order, s, by_order);
 	if (s->call != NULL) {
@@ -244,9 +288,7 @@ streams_remove(struct stream_table *st, struct stream *s)
 			s->call_next->call_prev = s->call_prev;
 	}
 	HASH_DELETE(hh, st->by_key, s);
-	HASH_FIND(hh_ssrc, st->by_ssrc, &s->ssrc, sizeof(s->ssrc), cur);
-	if (cur == s)
-		HASH_DELETE(hh_ssrc, st->by_ssrc, s);
+	stream_unindex_ssrc(st, s);
 	st->n_streams--;
 	stream_free(s);
 }

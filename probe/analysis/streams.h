@@ -132,13 +132,16 @@ void		 streams_snapshot(const struct stream_table *,
 		    struct snap_stream *out);
 
 /*
- * RTCP: an SR's or RR's reports on the streams they name by SSRC (with
- * is_sr, its sender info on the sender's stream), seen at ts_us; an XR's
- * VoIP Metrics blocks.
+ * RTCP in the datagram meta describes (its addresses and capture time):
+ * an SR's or RR's reports on the streams they name by SSRC (with is_sr,
+ * its sender info on the sender's stream); an XR's VoIP Metrics blocks.
+ * Where several streams have the SSRC, the RTCP's addresses pick one.
  */
 void		 streams_rtcp_report(struct stream_table *,
-		    const struct rtcp_report *, int is_sr, int64_t ts_us);
-void		 streams_rtcp_xr(struct stream_table *, const struct rtcp_xr *);
+		    const struct rtcp_report *, int is_sr,
+		    const struct pkt_meta *meta);
+void		 streams_rtcp_xr(struct stream_table *, const struct rtcp_xr *,
+		    const struct pkt_meta *meta);
 
 /*
  * RTP that no SDP announced and no stream holds.  Its flow (source,
