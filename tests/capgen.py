@@ -2259,11 +2259,15 @@ def sc_unsignalled_span(cap):
     the copy 0.2 ms later.  One way a mobile leg on a dynamic payload type
     nobody names (96, 20 ms) loses 2.8 s of packets in an outage (140 in a
     row); the other way PCMA loses its second packet.  Gaps need no clock
-    rate: the truth has each stream's max_delta_ms."""
+    rate: the truth has each stream's max_delta_ms.  At the end the PCMA
+    receiver sends an RR about it, from RTP port + 1, followed by 3 stray
+    bytes: the compound is kept (its report is the stream's far end), the
+    tail counted malformed."""
     h1, h2 = two_hosts()
     cap.local_host = h1
     cap.truth_max_delta = True
     rng = cap.rng
+    streams = []
     for src, sport, dst, dport, start_s, codec, drops in (
             (h1, 40000, h2, 50000, 0.1, UNNAMED_96, range(50, 190)),
             (h2, 50000, h1, 40000, 0.112, CODECS["PCMA"], (1,))):
@@ -2277,6 +2281,23 @@ def sc_unsignalled_span(cap):
                          meta=(stream, snd.ext_seq, snd.kind))
             if i == 0:
                 cap.duplicate(fr, arr + 200)
+        streams.append(stream)
+    mine, pcma = streams
+    t = cap.at(6.5)
+    rx = Receiver(cap, pcma)
+    rx.advance(t)
+    fraction, cum, ext_max, jitter = rx.block()
+    rr = rtcp_header(1, 201, struct.pack("!IIIIIII", mine.ssrc, pcma.ssrc,
+                                         (fraction << 24) | (cum & 0xFFFFFF),
+                                         ext_max & 0xFFFFFFFF, jitter, 0, 0))
+    cap.udp(h1, 40001, h2, 50001, rr + b"\x00\x00\x00", t, t + ms(20), tos=TOS_RTP)
+    cap.rtcp_truth = [dict(
+        src=h1.hostport(40001), dst=h2.hostport(50001),
+        time=round((t + ms(20)) / US_PER_S, 6), sender_ssrc="0x%08x" % mine.ssrc,
+        sender_packets=None, sender_octets=None, bye=False,
+        report_blocks=[dict(ssrc="0x%08x" % pcma.ssrc, fraction_lost=fraction,
+                            cumulative_lost=cum, ext_highest_seq=ext_max & 0xFFFFFFFF,
+                            jitter=jitter, lsr=0, dlsr=0, rtt_ms=None)])]
 
 
 def sc_media_quirks(cap):

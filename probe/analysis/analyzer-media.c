@@ -179,23 +179,36 @@ handle_known(struct analyzer *a, const struct pkt_meta *meta,
 }
 
 /*
- * RTCP that no SDP announced is taken only when the whole datagram parses
- * as RTCP, between unprivileged ports: the checks of RFC 3550 A.2 (version,
- * lengths adding up) seldom hold for anything else.
+ * RTCP that no SDP announced is taken only when it parses as RTCP, between
+ * unprivileged ports: the checks of RFC 3550 A.2 (version, lengths adding
+ * up) seldom hold for anything else.  The whole datagram, or a compound
+ * that begins as RFC 3550 6.1 says one must (an SR or RR) and is followed
+ * by fewer stray bytes than it holds itself: its valid part then counts,
+ * and the tail is counted malformed (handle_rtcp), as on an announced leg.
  */
 static int
 rtcp_well_formed(const struct pkt_meta *meta)
 {
 	struct rtcp_iter it;
 	struct rtcp_packet pkt;
+	int first_type = 0;
+	size_t valid;
 
 	if (meta->src.port < 1024 || meta->dst.port < 1024)
 		return 0;
 	rtcp_iter_init(&it, meta->payload, meta->payload_len,
 	    meta->payload_wirelen);
 	while (rtcp_next(&it, &pkt))
-		;
-	return it.result == DISSECT_OK && it.n_packets > 0;
+		if (it.n_packets == 1)
+			first_type = pkt.type;
+	if (it.n_packets == 0)
+		return 0;
+	if (it.result == DISSECT_OK)
+		return 1;
+	valid = (size_t)(it.c.p - it.start);
+	return it.result == DISSECT_MALFORMED &&
+	    (first_type == RTCP_SR || first_type == RTCP_RR) &&
+	    meta->payload_wirelen - valid < valid;
 }
 
 /* Walk a compound RTCP datagram and file what it says under its streams. */
