@@ -2462,12 +2462,6 @@ scenario("erspan3", LINK_SEED, sc_link, link_erspan3,
 scenario("vxlan", LINK_SEED, sc_link, link_vxlan,
          doc="Ethernet / IPv4 / UDP 4789 / VXLAN / Ethernet / IPv4")
 scenario("ipip", LINK_SEED, sc_link, link_ipip, doc="IPv4 in IPv4 (protocol 4)")
-scenario("unsignalled_span", 1213, sc_unsignalled_span,
-         doc="unsignalled RTP, first packets captured twice; PT 96 outage of 2.8 s")
-scenario("media_quirks", 1214, sc_media_quirks,
-         doc="rtpmap in lower case, NAT keep-alives on media ports, AAL2-G726-32")
-scenario("rtcp_relay", 1215, sc_rtcp_relay,
-         doc="a relay keeping SSRCs on both legs; RTCP per leg")
 scenario("gtpu", LINK_SEED, sc_link, link_gtpu,
          doc="Ethernet / IPv4 / UDP 2152 / GTP-U (uplink: sequence, 2 extensions) / IPv4")
 scenario("gtpu6", LINK_SEED, sc_link_v6, link_gtpu,
@@ -2487,6 +2481,12 @@ scenario("rtcp_attr", 1211, sc_rtcp_attr,
          doc="RTCP on the ports a=rtcp announced, not RTP port + 1")
 scenario("unsignalled_padded", 1212, sc_unsignalled_padded,
          doc="padded RTP, no SIP, IPv6: RFC 4733 events only; G.729 with an event")
+scenario("unsignalled_span", 1213, sc_unsignalled_span,
+         doc="unsignalled RTP, first packets captured twice; PT 96 outage of 2.8 s")
+scenario("media_quirks", 1214, sc_media_quirks,
+         doc="rtpmap in lower case, NAT keep-alives on media ports, AAL2-G726-32")
+scenario("rtcp_relay", 1215, sc_rtcp_relay,
+         doc="a relay keeping SSRCs on both legs; RTCP per leg")
 scenario("evidence_10", 1301, sc_evidence_10, bundled=False,
          doc="10 calls, bursty loss caller->callee only, RTCP (not in pcaps/)")
 
