@@ -622,6 +622,8 @@ CODECS = {
     "opus": Codec("opus", 111, 48000, 960, "opus/48000/2",
                   "minptime=10;useinbandfec=1"),
 }
+# Encrypted media on opus's usual dynamic type, no SDP: nothing names it.
+UNNAMED_111 = Codec(None, 111, None, 960, None)
 # RTP on a dynamic payload type that no SDP names (the codec and its clock
 # unknown to a receiver): a mobile leg seen without its signalling.
 UNNAMED_96 = Codec(None, 96, None, 160, None)
@@ -2375,6 +2377,35 @@ def sc_rtcp_relay(cap):
     teardown(cap, leg2, t_bye + ms(4))
 
 
+def sc_unsignalled_srtp(cap):
+    """Encrypted media no SDP describes (SRTP keeps the RTP header clear):
+    two streams on dynamic payload type 111 whose payloads are random
+    bytes, half of them 4 to 16 bytes long (comfort noise and DTX frames
+    with their tags), some of which fit the shape of an RFC 4733 event by
+    chance; no events are sent.  The third stream, the other way, sends a
+    real digit (PT 101, three packets and the end repeated) between
+    voice.  The truth says each stream's events."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    cap.truth_events = True
+    rng = cap.rng
+    clean = Path(delay_ms=20, jitter_ms=0.5)
+    for src, sport, dst, dport, start_s in ((h1, 40000, h2, 50000, 0.1),
+                                            (h1, 40002, h2, 50002, 0.105)):
+        ssrc, seq0, ts0 = rng.getrandbits(32), rng.randint(0, 0xFFFF), rng.getrandbits(32)
+        stream = Stream(None, src, sport, dst, dport, ssrc, UNNAMED_111)
+        sends = []
+        for k in range(400):
+            size = rng.choice((4, 8, 12, 16)) if rng.random() < 0.5 else rng.randint(60, 80)
+            rtp = rtp_header(k == 0, 111, seq0 + k, ts0 + 960 * k, ssrc) + rng.randbytes(size)
+            sends.append(Send(cap.at(start_s) + k * SLOT_US, rtp, seq0 + k, "voice"))
+        transmit(cap, stream, sends, clean)
+    stream = Stream(None, h2, 50004, h1, 40004, rng.getrandbits(32), CODECS["PCMU"])
+    sends = rtp_sends(CODECS["PCMU"], False, cap.at(0.11), 100, stream.ssrc,
+                      rng.randint(0, 0xFFFF), rng.getrandbits(32), [(40, 3, 5)])
+    transmit(cap, stream, sends, clean)
+
+
 def write_hostile_sip(path):
     """One ordinary call whose SIP text is full of what breaks naive outputs:
     line-protocol separators and escapes, quotes, backslashes (one at the
@@ -2481,6 +2512,8 @@ scenario("rtcp_attr", 1211, sc_rtcp_attr,
          doc="RTCP on the ports a=rtcp announced, not RTP port + 1")
 scenario("unsignalled_padded", 1212, sc_unsignalled_padded,
          doc="padded RTP, no SIP, IPv6: RFC 4733 events only; G.729 with an event")
+scenario("unsignalled_srtp", 1216, sc_unsignalled_srtp,
+         doc="SRTP-like random payloads on PT 111 (some event-shaped), no SDP; a real digit")
 scenario("unsignalled_span", 1213, sc_unsignalled_span,
          doc="unsignalled RTP, first packets captured twice; PT 96 outage of 2.8 s")
 scenario("media_quirks", 1214, sc_media_quirks,
@@ -2896,6 +2929,8 @@ def truth(cap, records):
                 for ts, ev in sorted(st["tev"].items())]
         if st["cn"]:
             entry["comfort_noise"] = st["cn"]
+        if getattr(cap, "truth_events", False):
+            entry["events"] = st["events"]
         if getattr(cap, "truth_max_delta", False):
             entry["max_delta_ms"] = (None if st["max_delta_us"] is None
                                      else st["max_delta_us"] / 1000)

@@ -172,6 +172,7 @@ handle_known(struct analyzer *a, const struct pkt_meta *meta,
 		r.kind = (enum rtpstat_kind)f->kind;
 		r.encoding = f->encoding;
 		r.clock_rate_hz = f->clock_rate_hz;
+		r.event_shape = 0;	/* the SDP says what it is */
 	}
 	a->rtp_packets++;
 	account(a, f->stream, &r);

@@ -221,7 +221,7 @@ end_stream(struct analyzer *a, struct stream *s)
 	/* What the call knows of its media is as late as the stream's. */
 	if (stream_call(s) != NULL)
 		call_media_until(stream_call(s), stream_last_us(s));
-	stream_finish(s);
+	stream_finish(a->streams, s);
 	if (a->emit_interval != NULL)
 		stream_interval(a->streams, s, stream_last_us(s), 1,
 		    pending_add(a));

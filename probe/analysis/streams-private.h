@@ -81,6 +81,15 @@ struct stream {
 	uint32_t		 last_sr_mid32;	/* that SR's NTP, middle bits */
 	UT_hash_handle		 hh;
 	UT_hash_handle		 hh_ssrc;	/* by SSRC, for RTCP */
+	/*
+	 * RTP that no SDP describes: a dynamic payload type is taken for
+	 * RFC 4733 events only on evidence (stream_account), the packet of
+	 * that shape waiting for it in pending.
+	 */
+	int			 event_pt;	/* confirmed, -1 none yet */
+	int			 accounted;	/* a packet went in (first_*) */
+	int			 has_pending;
+	struct stream_pkt	 pending;
 	/* The other streams of its SSRC: a relay keeps one on both legs. */
 	struct stream		*ssrc_older;
 	struct stream		*ssrc_newer;

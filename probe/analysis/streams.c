@@ -43,6 +43,7 @@ stream_pkt_classify(struct stream_pkt *r, const struct sdp_media *sdp)
 
 	r->encoding = NULL;
 	r->clock_rate_hz = 0;
+	r->event_shape = 0;
 	if (sdp != NULL) {
 		if (sdp_media_codec(sdp, r->hdr.payload_type, &r->encoding,
 		    &r->clock_rate_hz) != 0)
@@ -57,13 +58,20 @@ stream_pkt_classify(struct stream_pkt *r, const struct sdp_media *sdp)
 		r->kind = payload_kind(r->encoding, r->hdr.payload_type);
 		return;
 	}
-	/* DTMF and flash are events 0 to 16 (RFC 4733 3.2). */
+	/*
+	 * DTMF and flash are events 0 to 16 (RFC 4733 3.2).  The shape alone
+	 * is weak (an encrypted payload of 4 to 16 bytes has it one time in
+	 * thirty): stream_account wants a second packet of the same event.
+	 */
 	if (r->hdr.payload_type >= 96 && r->hdr.payload_len >= 4 &&
 	    r->hdr.payload_len <= 16 && r->hdr.payload_len % 4 == 0 &&
 	    payload[0] <= 16 && (payload[1] & 0x40) == 0) {
 		r->encoding = "telephone-event";
 		r->clock_rate_hz = 0;	/* its clock is the voice's: unknown */
 		r->kind = RTPSTAT_EVENT;
+		r->event_shape = 1;
+		r->event_code = payload[0];
+		r->event_duration = (uint16_t)(payload[2] << 8 | payload[3]);
 		return;
 	}
 	r->kind = RTPSTAT_UNANNOUNCED;
@@ -255,6 +263,7 @@ streams_add(struct stream_table *st, const struct pkt_meta *meta,
 	s->dst = meta->dst;
 	s->ssrc = ssrc;
 	s->payload_type = -1;
+	s->event_pt = -1;
 	s->dscp = s->last_dscp = meta->dscp;
 	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
 	st->n_streams++;
@@ -385,21 +394,6 @@ stream_has_news(const struct stream *s)
 	return s->stat == NULL || rtpstat_packets(s->stat) != s->rep_packets;
 }
 
-void
-stream_finish(struct stream *s)
-{
-	quality_finish(s->quality);
-}
-
-void
-streams_finish(struct stream_table *st)
-{
-	struct stream *s;
-
-	TAILQ_FOREACH(s, &st->lru, lru)
-		stream_finish(s);
-}
-
 /* A stream's first packet: its statistics and its listener's model. */
 static void
 stream_start(struct stream_table *st, struct stream *s,
@@ -439,15 +433,18 @@ stream_lru_touch(struct stream_table *st, struct stream *s)
 	return 1;
 }
 
-int
-stream_account(struct stream_table *st, struct stream *s,
+/* One packet into the stream's figures, as it is classified. */
+static int
+account_one(struct stream_table *st, struct stream *s,
     const struct stream_pkt *r)
 {
 	struct rtpstat_pkt pkt;
 	int moved;
 
-	if (s->stat == NULL) {
+	if (s->stat == NULL)
 		stream_start(st, s, r->clock_rate_hz);
+	if (!s->accounted) {
+		s->accounted = 1;
 		s->first_payload_type = r->hdr.payload_type;
 		if (r->encoding != NULL)
 			snprintf(s->first_codec, sizeof(s->first_codec), "%s",
@@ -480,6 +477,81 @@ stream_account(struct stream_table *st, struct stream *s,
 	    r->hdr.marker, r->kind == RTPSTAT_VOICE ||
 	    r->kind == RTPSTAT_COMFORT_NOISE);
 	return moved;
+}
+
+/* The waiting packet had no second of its event: not an event, then. */
+static int
+pending_not_event(struct stream_table *st, struct stream *s)
+{
+	s->has_pending = 0;
+	s->pending.kind = RTPSTAT_UNANNOUNCED;
+	s->pending.encoding = NULL;
+	return account_one(st, s, &s->pending);
+}
+
+/*
+ * An event by its shape alone (no SDP) counts as one only when the next
+ * packet of its payload type carries the same event (same RTP timestamp,
+ * the event's start; same code; a duration that does not shrink), as
+ * every RFC 4733 event of more than one packet does; from then on that
+ * payload type is events.  Until then the packet waits, and a packet that
+ * does not continue it makes it an unannounced one.  A sender's random
+ * encrypted bytes seldom repeat an RTP timestamp.
+ */
+int
+stream_account(struct stream_table *st, struct stream *s,
+    const struct stream_pkt *r)
+{
+	int moved = 0;
+
+	if (!r->event_shape || r->hdr.payload_type == s->event_pt) {
+		if (s->has_pending)
+			moved |= pending_not_event(st, s);
+		return moved | account_one(st, s, r);
+	}
+	if (s->has_pending && s->pending.hdr.payload_type ==
+	    r->hdr.payload_type && s->pending.hdr.timestamp ==
+	    r->hdr.timestamp && s->pending.event_code == r->event_code &&
+	    r->event_duration >= s->pending.event_duration) {
+		s->event_pt = r->hdr.payload_type;
+		s->has_pending = 0;
+		moved = account_one(st, s, &s->pending);
+		return moved | account_one(st, s, r);
+	}
+	if (s->has_pending)
+		moved = pending_not_event(st, s);
+	if (s->stat == NULL)
+		stream_start(st, s, 0);
+	s->pending = *r;
+	/* Its bytes are the capture's, gone once this call returns. */
+	s->pending.hdr.ext = NULL;
+	s->pending.hdr.payload = NULL;
+	s->has_pending = 1;
+	return moved;
+}
+
+/* A packet still waiting for its event's second one: not an event. */
+static void
+stream_settle_pending(struct stream_table *st, struct stream *s)
+{
+	if (s->has_pending)
+		(void)pending_not_event(st, s);
+}
+
+void
+stream_finish(struct stream_table *st, struct stream *s)
+{
+	stream_settle_pending(st, s);
+	quality_finish(s->quality);
+}
+
+void
+streams_finish(struct stream_table *st)
+{
+	struct stream *s;
+
+	TAILQ_FOREACH(s, &st->lru, lru)
+		stream_finish(st, s);
 }
 
 void

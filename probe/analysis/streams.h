@@ -37,6 +37,9 @@ struct stream_pkt {
 	struct rtp_hdr		 hdr;
 	int64_t			 ts_us;
 	uint8_t			 dscp;
+	uint8_t			 event_shape;	/* an event by its shape alone: */
+	uint8_t			 event_code;	/* its event */
+	uint16_t		 event_duration;
 	enum rtpstat_kind	 kind;
 	const char		*encoding;	/* NULL: unknown */
 	uint32_t		 clock_rate_hz;
@@ -113,7 +116,7 @@ const struct vq_endpoint *stream_dst(const struct stream *);
 /* It had packets since its last interval report, or never had one. */
 int		 stream_has_news(const struct stream *);
 /* Settle what its listener's model still holds undecided. */
-void		 stream_finish(struct stream *);
+void		 stream_finish(struct stream_table *, struct stream *);
 void		 streams_finish(struct stream_table *);
 
 /*
