@@ -163,7 +163,10 @@ def check(t, r, jitter_ref):
     bad = []
     try:
         pkts, expected, lost = int(r["packets"]), int(r["expected"]), int(r["lost"])
-        jm, jx = float(r["jitter_ms"]["mean"]), float(r["jitter_ms"]["max"])
+        if r["jitter_ms"] is None:
+            jm = jx = None      # no clock rate known: no jitter in the report
+        else:
+            jm, jx = float(r["jitter_ms"]["mean"]), float(r["jitter_ms"]["max"])
     except (KeyError, TypeError, ValueError) as e:
         return "", ["report field missing or not a number: %s" % e]
     if pkts != t["packets"]:
@@ -175,7 +178,14 @@ def check(t, r, jitter_ref):
         bad.append("lost report=%d is negative" % lost)
     tj = jitter_ref["jitter_ms"]
     if tj["min"] < 0:   # tshark did not compute jitter (unknown clock rate)
-        jit = "jitter n/a (tshark has no clock rate) report mean %.3f max %.3f" % (jm, jx)
+        if jm is None:
+            jit = "jitter n/a (no clock rate: tshark -1, report null)"
+        else:
+            jit = "jitter n/a (tshark has no clock rate) report mean %.3f max %.3f" % (
+                jm, jx)
+    elif jm is None:
+        bad.append("jitter: tshark has it, the report has none")
+        jit = "jitter report null"
     else:
         jit = "jitter mean %.3f/%.3f max %.3f/%.3f" % (tj["mean"], jm, tj["max"], jx)
         if not jitter_ok(tj["mean"], jm):
