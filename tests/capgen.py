@@ -2264,8 +2264,9 @@ def sc_unsignalled_span(cap):
     rate: the truth has each stream's max_delta_ms.  At the end the PCMA
     receiver sends an RR about it, from RTP port + 1, followed by 3 stray
     bytes: the compound is kept (its report is the stream's far end), the
-    tail counted malformed."""
-    h1, h2 = two_hosts()
+    tail counted malformed.  Over IPv6, as unsignalled_padded, so that a
+    snaplen of 60 still cuts a header."""
+    h1, h2 = Host("2001:db8:10::1", 1), Host("2001:db8:20::2", 2)
     cap.local_host = h1
     cap.truth_max_delta = True
     rng = cap.rng
@@ -2384,8 +2385,9 @@ def sc_unsignalled_srtp(cap):
     with their tags), some of which fit the shape of an RFC 4733 event by
     chance; no events are sent.  The third stream, the other way, sends a
     real digit (PT 101, three packets and the end repeated) between
-    voice.  The truth says each stream's events."""
-    h1, h2 = two_hosts()
+    voice.  The truth says each stream's events.  Over IPv6, so that a
+    snaplen of 60 still cuts a header."""
+    h1, h2 = Host("2001:db8:10::1", 1), Host("2001:db8:20::2", 2)
     cap.local_host = h1
     cap.truth_events = True
     rng = cap.rng
