@@ -21,6 +21,12 @@
  * segment and no memory.  After a hole that will not be filled, or bytes
  * that are not SIP inside a stream that was, the half resynchronises: it
  * throws bytes away up to the next line that is a SIP start line.
+ *
+ * A connection that opens with an HTTP Upgrade to WebSocket (RFC 7118,
+ * on any port) is followed too: each half reads its HTTP head, then
+ * WebSocket frames (wsframe.h), whose data messages, unmasked and put
+ * together from their fragments, are SIP messages, one each.  A hole in
+ * such a half loses its framing: the rest of it is dropped, counted.
  */
 
 #include <stdlib.h>
@@ -28,6 +34,7 @@
 
 #include "dissectors/sipframe.h"
 #include "dissectors/tcpreasm.h"
+#include "dissectors/wsframe.h"
 
 #define TCPREASM_MIN_MESSAGE	16384
 #define TCPREASM_MAX_MESSAGE	(16u << 20)
@@ -41,6 +48,13 @@ enum resync {
 	RESYNC_NONE,		/* in step with the messages */
 	RESYNC_LINE_START,	/* at a line start: a start line? */
 	RESYNC_MID_LINE		/* drop bytes through the next LF */
+};
+
+/* What a half's in-order bytes are. */
+enum half_mode {
+	HALF_SIP,		/* SIP messages, framed by Content-Length */
+	HALF_HTTP,		/* an HTTP head, then WebSocket frames */
+	HALF_WS			/* WebSocket frames carrying SIP */
 };
 
 /* Bytes held ahead of a hole. */
@@ -69,6 +83,13 @@ struct half {
 	int		 fin;		/* fin_seq is known */
 	uint32_t	 fin_seq;
 	int		 closed;
+	enum half_mode	 mode;
+	uint8_t		*ws;		/* the WebSocket message so far */
+	uint32_t	 ws_len;
+	uint32_t	 ws_cap;
+	int		 ws_in_message;	/* a data frame began one */
+	int		 ws_skip;	/* ... that is not kept (too long,
+					   compressed) */
 };
 
 struct conn {
@@ -215,6 +236,11 @@ tcpreasm_half_clear(struct tcpreasm *t, struct conn *c, struct half *h)
 	h->len = 0;
 	h->cap = 0;
 	sipframe_init(&h->frame);
+	t->stats.bytes_dropped += h->ws_len;
+	tcpreasm_charge(t, c, -(int64_t)h->ws_cap);
+	free(h->ws);
+	h->ws = NULL;
+	h->ws_len = h->ws_cap = 0;
 }
 
 /* Unlink and free a connection; its bytes count as dropped. */
@@ -396,6 +422,18 @@ tcpreasm_starts_sip(const uint8_t *p, size_t len)
 	    &line_len) != SIPFRAME_NOT_SIP;
 }
 
+/* Does a connection open here with an HTTP Upgrade to WebSocket? */
+static int
+tcpreasm_starts_ws(const struct tcpreasm *t, const uint8_t *p, size_t len)
+{
+	size_t	head_len;
+	int	upgrade;
+
+	return len >= 4 && memcmp(p, "GET ", 4) == 0 &&
+	    wsframe_http_head(p, len, t->limits.max_message, &head_len,
+	    &upgrade) == WSFRAME_COMPLETE && upgrade;
+}
+
 /*
  * Throw bytes of p[*off..len) away until a start line begins at *off.
  * Returns 1 there, 0 when the bytes ran out first.
@@ -455,6 +493,9 @@ tcpreasm_deliver(struct tcpreasm *t, struct conn *c, int dir,
  * the rest begins an unfinished message (whose scan state is in
  * h->frame), or a possible start line while resynchronising.
  */
+static size_t tcpreasm_frame_ws(struct tcpreasm *, struct conn *, int,
+		    const uint8_t *, size_t, int64_t);
+
 static size_t
 tcpreasm_frame(struct tcpreasm *t, struct conn *c, int dir, const uint8_t *p,
     size_t len, int64_t ts_us)
@@ -463,6 +504,8 @@ tcpreasm_frame(struct tcpreasm *t, struct conn *c, int dir, const uint8_t *p,
 	size_t			 off = 0, msg_len;
 	enum sipframe_result	 r;
 
+	if (h->mode != HALF_SIP)
+		return tcpreasm_frame_ws(t, c, dir, p, len, ts_us);
 	while (off < len) {
 		if (h->resync != RESYNC_NONE &&
 		    !tcpreasm_resync(t, h, p, len, &off))
@@ -518,6 +561,132 @@ tcpreasm_reserve(struct tcpreasm *t, struct conn *c, struct half *h,
 	h->buf = buf;
 	h->cap = cap;
 	return 0;
+}
+
+/* Room for n more bytes of h's WebSocket message.  0, or -1. */
+static int
+tcpreasm_ws_reserve(struct tcpreasm *t, struct conn *c, struct half *h,
+    uint32_t n)
+{
+	uint32_t	 need = h->ws_len + n, cap;
+	uint8_t		*buf;
+
+	if (need <= h->ws_cap)
+		return 0;
+	if (need > t->limits.max_message)
+		return -1;
+	cap = h->ws_cap < TCPREASM_MIN_BUF ? TCPREASM_MIN_BUF : h->ws_cap;
+	while (cap < need)
+		cap *= 2;
+	if (cap > t->limits.max_message)
+		cap = t->limits.max_message;
+	if (tcpreasm_make_room(t, cap - h->ws_cap, c) != 0 ||
+	    (buf = realloc(h->ws, cap)) == NULL)
+		return -1;
+	tcpreasm_charge(t, c, cap - h->ws_cap);
+	h->ws = buf;
+	h->ws_cap = cap;
+	return 0;
+}
+
+/* A whole WebSocket message in h->ws: its SIP message out, if it is one. */
+static void
+tcpreasm_ws_message(struct tcpreasm *t, struct conn *c, int dir,
+    int64_t ts_us)
+{
+	struct half	*h = &c->half[dir];
+	size_t		 skip = tcpreasm_crlf(h->ws, h->ws_len), msg_len;
+
+	if (!h->ws_skip && skip < h->ws_len && sipframe_measure(h->ws + skip,
+	    h->ws_len - skip, t->limits.max_message, &msg_len) ==
+	    SIPFRAME_COMPLETE)
+		tcpreasm_deliver(t, c, dir, h->ws + skip, msg_len, ts_us);
+	else if (skip < h->ws_len)
+		t->stats.bytes_dropped += h->ws_len;
+	h->ws_len = 0;
+	h->ws_in_message = 0;
+	h->ws_skip = 0;
+}
+
+/*
+ * The WebSocket way of tcpreasm_frame: the HTTP head, then whole frames.
+ * A frame's payload is unmasked into the half's message, which goes out
+ * at its last frame; control frames (close, ping, pong) carry no SIP.  A
+ * head that is no upgrade, or a frame that breaks RFC 6455, ends the
+ * half's following (a frame longer than max_message, only its message).
+ */
+static size_t
+tcpreasm_frame_ws(struct tcpreasm *t, struct conn *c, int dir,
+    const uint8_t *p, size_t len, int64_t ts_us)
+{
+	struct half		*h = &c->half[dir];
+	struct wsframe		 f;
+	enum wsframe_result	 r;
+	size_t			 off = 0, head_len, avail;
+	uint64_t		 frame_len;
+	int			 upgrade;
+
+	if (h->resync != RESYNC_NONE) {
+		/* A hole lost the frames' boundaries for good. */
+		t->stats.bytes_dropped += len;
+		return len;
+	}
+	while (off < len) {
+		avail = len - off;
+		if (h->mode == HALF_HTTP) {
+			r = wsframe_http_head(p + off, avail,
+			    t->limits.max_message, &head_len, &upgrade);
+			if (r == WSFRAME_NEED_MORE)
+				break;
+			if (r == WSFRAME_BAD || !upgrade)
+				goto broken;
+			off += head_len;
+			h->mode = HALF_WS;
+			continue;
+		}
+		r = wsframe_header(p + off, avail, &f);
+		if (r == WSFRAME_NEED_MORE)
+			break;
+		if (r == WSFRAME_BAD)
+			goto broken;
+		frame_len = f.header_len + f.payload_len;
+		if (frame_len > t->limits.max_message)
+			goto broken;
+		if (frame_len > avail)
+			break;
+		if (f.opcode == WSFRAME_TEXT || f.opcode == WSFRAME_BINARY ||
+		    f.opcode == WSFRAME_CONTINUATION) {
+			if (f.opcode != WSFRAME_CONTINUATION) {
+				/* A new message: one left unfinished is lost. */
+				t->stats.bytes_dropped += h->ws_len;
+				h->ws_len = 0;
+				h->ws_skip = f.rsv;
+				h->ws_in_message = 1;
+			} else if (!h->ws_in_message)
+				h->ws_skip = 1;	/* its start was not seen */
+			if (!h->ws_skip && tcpreasm_ws_reserve(t, c, h,
+			    (uint32_t)f.payload_len) != 0)
+				h->ws_skip = 1;
+			if (!h->ws_skip && f.payload_len > 0) {
+				wsframe_unmask(h->ws + h->ws_len,
+				    p + off + f.header_len,
+				    (size_t)f.payload_len, f.masked ? f.mask :
+				    (const uint8_t[4]){ 0, 0, 0, 0 }, 0);
+				h->ws_len += (uint32_t)f.payload_len;
+			} else if (h->ws_skip)
+				t->stats.bytes_dropped += f.payload_len;
+			if (f.fin)
+				tcpreasm_ws_message(t, c, dir, ts_us);
+		}
+		off += (size_t)frame_len;
+	}
+	return off;
+broken:
+	if (c->messages == 0)
+		t->stats.not_sip++;
+	t->stats.bytes_dropped += len - off;
+	h->resync = RESYNC_MID_LINE;
+	return len;
 }
 
 /* Bytes lost in the middle of half h: drop its message, resynchronise. */
@@ -808,8 +977,13 @@ tcpreasm_segment(struct tcpreasm *t, const struct tcpreasm_segment *s,
 	t->stats.segments++;
 	tcpreasm_expire(t, s->ts_us);
 	if ((c = tcpreasm_find(t, s, &dir)) == NULL) {
-		if ((s->flags & TCPREASM_RST) != 0 ||
-		    !tcpreasm_starts_sip(s->data, s->len) ||
+		if ((s->flags & TCPREASM_RST) != 0)
+			return TCPREASM_IGNORED;
+		if (tcpreasm_starts_ws(t, s->data, s->len)) {
+			if ((c = tcpreasm_create(t, s, dir)) == NULL)
+				return TCPREASM_IGNORED;
+			c->half[0].mode = c->half[1].mode = HALF_HTTP;
+		} else if (!tcpreasm_starts_sip(s->data, s->len) ||
 		    (c = tcpreasm_create(t, s, dir)) == NULL)
 			return TCPREASM_IGNORED;
 	}
@@ -831,8 +1005,12 @@ tcpreasm_segment(struct tcpreasm *t, const struct tcpreasm_segment *s,
 		 */
 		seq++;
 		if (!h->has_syn || h->syn_next != seq) {
+			enum half_mode mode = h->mode;
+
 			tcpreasm_half_clear(t, c, h);
 			memset(h, 0, sizeof *h);
+			/* A new WebSocket connection opens with its head. */
+			h->mode = mode == HALF_SIP ? HALF_SIP : HALF_HTTP;
 			sipframe_init(&h->frame);
 			h->synced = 1;
 			h->next_seq = seq;
@@ -841,7 +1019,8 @@ tcpreasm_segment(struct tcpreasm *t, const struct tcpreasm_segment *s,
 		}
 	}
 	if (!h->synced && s->len > 0) {
-		if (tcpreasm_starts_sip(s->data, s->len)) {
+		if (h->mode == HALF_HTTP ? wsframe_http_start(s->data, s->len) :
+		    tcpreasm_starts_sip(s->data, s->len)) {
 			h->synced = 1;
 			h->next_seq = seq;
 		} else {

@@ -93,6 +93,7 @@ everything into frames; the truth; the scenarios; tshark cross-checking; main.
 """
 
 import argparse
+import base64
 import hashlib
 import ipaddress
 import json
@@ -1039,6 +1040,81 @@ class TcpTransport:
         return self.ports[ep]
 
 
+class WsTransport(TcpTransport):
+    """SIP over WebSocket (RFC 7118): a TCP connection from the caller to the
+    callee's port, opened by an HTTP Upgrade, then each SIP message in one
+    WebSocket message.  The caller's frames are masked (a fresh key each),
+    the callee's not, as RFC 6455 wants.  plan: {message index: how}, how
+    one of "fragments" (three frames: text, then two continuations, in one
+    segment), "split" (one frame cut over two segments), "ping" (a ping
+    frame before it in its segment), "binary" (a binary frame)."""
+    name = "WS"
+
+    def __init__(self, cap, caller, callee, caller_port, plan=None):
+        TcpTransport.__init__(self, cap, caller, callee, caller_port)
+        self.plan = plan or {}
+
+    def connect(self, t_us):
+        t_us = TcpTransport.connect(self, t_us)
+        key = base64.b64encode(self.cap.rng.randbytes(16)).decode()
+        accept = base64.b64encode(hashlib.sha1(
+            (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+        host = "%s:%d" % (self.b.host.sip, self.ports[self.b])
+        req = ("GET / HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
+               "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+               "Sec-WebSocket-Protocol: sip\r\nSec-WebSocket-Version: 13\r\n\r\n"
+               % (host, key)).encode()
+        rsp = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+               "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n"
+               "Sec-WebSocket-Protocol: sip\r\n\r\n" % accept).encode()
+        self._segment(t_us, self.a, TCP_PSH | TCP_ACK, req)
+        self._segment(t_us + 500, self.b, TCP_PSH | TCP_ACK, rsp)
+        self._segment(t_us + 800, self.a, TCP_ACK)
+        return t_us + 1000
+
+    def frame(self, src, opcode, payload, fin=True):
+        """One frame from src: masked from the caller, not from the callee."""
+        head = bytes([(0x80 if fin else 0) | opcode])
+        n = len(payload)
+        masked = src is self.a
+        bit = 0x80 if masked else 0
+        if n < 126:
+            head += bytes([bit | n])
+        elif n < 65536:
+            head += bytes([bit | 126]) + struct.pack("!H", n)
+        else:
+            head += bytes([bit | 127]) + struct.pack("!Q", n)
+        if not masked:
+            return head + payload
+        key = self.cap.rng.randbytes(4)
+        return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+    def send(self, t_us, src, dst, message):
+        index = self.count
+        self.count += 1
+        how = self.plan.get(index)
+        if how == "fragments":
+            a, b = len(message) // 3, 2 * len(message) // 3
+            data = (self.frame(src, 1, message[:a], False)
+                    + self.frame(src, 0, message[a:b], False)
+                    + self.frame(src, 0, message[b:]))
+        elif how == "ping":
+            data = self.frame(src, 9, b"keepalive") + self.frame(src, 1, message)
+        else:
+            data = self.frame(src, 2 if how == "binary" else 1, message)
+        if how == "split":
+            self._segment(t_us, src, TCP_PSH | TCP_ACK, data[:100])
+            t_us += 150
+            self._segment(t_us, src, TCP_PSH | TCP_ACK, data[100:])
+        else:
+            self._segment(t_us, src, TCP_PSH | TCP_ACK, data)
+        self.cap.log_sip(t_us, message)
+        self._segment(t_us + 300, dst, TCP_ACK)
+
+    def contact_param(self):
+        return ";transport=ws"
+
+
 class HardTcpTransport(TcpTransport):
     """SIP over TCP as a probe in the middle of a lossy path sees it.
 
@@ -1686,6 +1762,27 @@ def sc_sip_tcp(cap):
     path = Path(delay_ms=20, jitter_ms=1, loss=0.005)
     r = send_stream(cap, call, False, t_ok + ms(10), 400, path)
     f = send_stream(cap, call, True, t_ok + ms(12), 400, path)
+    teardown(cap, call, max(r[0], f[0], r[1], f[1]) + ms(90))
+
+
+def sc_sip_ws(cap):
+    """SIP over WebSocket (RFC 7118) from a browser phone to its proxy on
+    port 8080: the HTTP Upgrade, then the caller's masked frames and the
+    proxy's unmasked ones; the INVITE in three fragments, the 180 cut over
+    two segments, a ping before the 200 OK, the ACK in a binary frame.
+    Media over UDP as usual."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    caller, callee = users(h1, h2)
+    callee.port = 8080
+    tp = WsTransport(cap, caller, callee, 51000,
+                     plan={0: "fragments", 2: "split", 3: "ping", 4: "binary"})
+    call = SipCall(cap, caller, callee, 40000, 50000, transport=tp)
+    t = tp.connect(cap.at(0.1))
+    t_ok, t_ack = setup(cap, call, t, 240, 1600)
+    path = Path(delay_ms=20, jitter_ms=1, loss=0.01)
+    r = send_stream(cap, call, False, t_ok + ms(10), 300, path)
+    f = send_stream(cap, call, True, t_ack + ms(12), 300, path)
     teardown(cap, call, max(r[0], f[0], r[1], f[1]) + ms(90))
 
 
@@ -2482,6 +2579,8 @@ scenario("pcapng_call", LINK_SEED, sc_link, fmt="pcapng",
 scenario("failures", 1201, sc_failures, doc="404, 486, 302, CANCEL/487, 503")
 scenario("sip_auth", 1202, sc_sip_auth, doc="407 challenge, then answered")
 scenario("sip_tcp", 1203, sc_sip_tcp, doc="SIP over TCP, split and coalesced")
+scenario("sip_ws", 1207, sc_sip_ws,
+         doc="SIP over WebSocket: upgrade, masked and fragmented frames, ping")
 scenario("ip_frag", 1204, sc_ip_frag, mtu=1500, doc="fragmented SIP over IPv4")
 scenario("rtcp", 1205, sc_rtcp, doc="RTCP SR/RR with real loss, jitter and RTT")
 # Encapsulations: sc_link's call (same seed, same figures) in other wrappers.
@@ -2803,6 +2902,31 @@ class Reassembly:
         assert not self.pending, "incomplete fragmented datagrams"
 
 
+def ws_messages(stream):
+    """The SIP messages of one direction of a WebSocket connection: past
+    the HTTP head, frames unmasked and joined into messages, one each."""
+    stream = stream.partition(b"\r\n\r\n")[2]
+    messages, current = [], b""
+    while stream:
+        fin, opcode = stream[0] & 0x80, stream[0] & 0x0F
+        masked, n, at = stream[1] & 0x80, stream[1] & 0x7F, 2
+        if n == 126:
+            n, at = struct.unpack_from("!H", stream, 2)[0], 4
+        elif n == 127:
+            n, at = struct.unpack_from("!Q", stream, 2)[0], 10
+        key = stream[at:at + 4] if masked else b"\0\0\0\0"
+        at += 4 if masked else 0
+        payload = bytes(b ^ key[i % 4] for i, b in enumerate(stream[at:at + n]))
+        stream = stream[at + n:]
+        if opcode in (0, 1, 2):
+            current += payload
+            if fin:
+                messages.append(current)
+                current = b""
+    assert current == b"", "a WebSocket message left unfinished"
+    return messages
+
+
 def tcp_messages(cap, records):
     """The SIP messages the TCP segments written carry, per direction in
     sequence order (retransmissions and reordering undone, SYN and FIN
@@ -2830,6 +2954,9 @@ def tcp_messages(cap, records):
             stream += f["data"][pos]
             pos = (pos + len(f["data"][pos])) & 0xFFFFFFFF
         assert len(stream) == sum(len(v) for v in f["data"].values()), "TCP hole"
+        if stream.startswith((b"GET ", b"HTTP/1.1 101")):
+            messages += ws_messages(stream)
+            continue
         while stream:
             head, _, rest = stream.partition(b"\r\n\r\n")
             length = int(re.search(rb"\r\nContent-Length: *(\d+)", head).group(1))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "dissectors/tcpreasm.h"
+#include "dissectors/wsframe.h"
 #include "tests/unit.h"
 
 #define SEC		1000000LL
@@ -357,6 +358,131 @@ test_rst_syn(void)
 	CHECK_INT(r.n, 2);
 	CHECK_STR(r.msg[1], M1);
 	tcpreasm_free(t);
+}
+
+/* A WebSocket frame of data from a (masked with key) or b (unmasked). */
+static size_t
+ws_frame(char *out, int from_a, int fin, int opcode, const char *payload,
+    size_t n, const uint8_t key[4])
+{
+	size_t at = 0, i;
+
+	out[at++] = (char)((fin ? 0x80 : 0) | opcode);
+	if (n < 126)
+		out[at++] = (char)((from_a ? 0x80 : 0) | n);
+	else {
+		out[at++] = (char)((from_a ? 0x80 : 0) | 126);
+		out[at++] = (char)(n >> 8);
+		out[at++] = (char)n;
+	}
+	if (from_a) {
+		memcpy(out + at, key, 4);
+		at += 4;
+	}
+	for (i = 0; i < n; i++)
+		out[at + i] = (char)(payload[i] ^ (from_a ? key[i % 4] : 0));
+	return at + n;
+}
+
+/*
+ * SIP over WebSocket: the upgrade, masked frames from the client (one
+ * message in three fragments, with a ping between them), unmasked from
+ * the server, two messages in one segment, a frame cut over segments.
+ * A GET that is no upgrade is not followed; a hole ends the framing.
+ */
+static void
+test_websocket(void)
+{
+	static const uint8_t key[4] = { 0x37, 0xfa, 0x21, 0x3d };
+	struct tcpreasm	*t = new_reasm();
+	struct rec	 r;
+	const char	*up = "GET /ws HTTP/1.1\r\nHost: x\r\n"
+			    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+			    "Sec-WebSocket-Protocol: sip\r\n\r\n";
+	const char	*ok = "HTTP/1.1 101 Switching Protocols\r\n"
+			    "Upgrade: websocket\r\nConnection: upgrade\r\n\r\n";
+	char		 buf[2048];
+	size_t		 n, m1 = strlen(M1), m2 = strlen(M2), m3 = strlen(M3);
+	uint32_t	 a = ISN_A, b = ISN_B;
+
+	memset(&r, 0, sizeof r);
+	CHECK_INT(seg(t, &r, 1, a, up, strlen(up)), TCPREASM_FOLLOWED);
+	a += (uint32_t)strlen(up);
+	CHECK_INT(seg(t, &r, 0, b, ok, strlen(ok)), TCPREASM_FOLLOWED);
+	b += (uint32_t)strlen(ok);
+	n = ws_frame(buf, 1, 0, 1, M1, 40, key);
+	n += ws_frame(buf + n, 1, 1, 9, "ping", 4, key);
+	n += ws_frame(buf + n, 1, 0, 0, M1 + 40, 50, key);
+	n += ws_frame(buf + n, 1, 1, 0, M1 + 90, m1 - 90, key);
+	CHECK_INT(seg(t, &r, 1, a, buf, n), TCPREASM_FOLLOWED);
+	a += (uint32_t)n;
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.msg[0], M1);
+	CHECK(endpoint_equal(&r.src[0], &ep_a));
+	/* Two from the server in one segment, the second cut in two. */
+	n = ws_frame(buf, 0, 1, 1, M2, m2, key);
+	n += ws_frame(buf + n, 0, 1, 2, M3, m3, key);
+	CHECK_INT(seg(t, &r, 0, b, buf, n - 10), TCPREASM_FOLLOWED);
+	CHECK_INT(r.n, 2);
+	CHECK_INT(seg(t, &r, 0, b + (uint32_t)n - 10, buf + n - 10, 10),
+	    TCPREASM_FOLLOWED);
+	b += (uint32_t)n;
+	CHECK_INT(r.n, 3);
+	CHECK_STR(r.msg[1], M2);
+	CHECK_STR(r.msg[2], M3);
+	CHECK_INT(stats(t).sip_messages, 3);
+	/* A hole in the client's bytes: its frames are lost from there. */
+	n = ws_frame(buf, 1, 1, 1, M3, m3, key);
+	CHECK_INT(seg_full(t, &r, 1, a + 5, 0, 0, buf, n, n, 0),
+	    TCPREASM_FOLLOWED);
+	CHECK_INT(seg_full(t, &r, 0, b, a + 5 + (uint32_t)n, TCPREASM_ACK,
+	    "", 0, 0, 0), TCPREASM_FOLLOWED);
+	CHECK_INT(r.n, 3);
+	tcpreasm_free(t);
+
+	/* A plain GET, and an upgrade to something else: not followed. */
+	t = new_reasm();
+	up = "GET / HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n";
+	CHECK_INT(seg(t, &r, 1, ISN_A, up, strlen(up)), TCPREASM_IGNORED);
+	CHECK_INT(stats(t).streams, 0);
+	tcpreasm_free(t);
+}
+
+/* Frame headers that break RFC 6455 5.2 are refused. */
+static void
+test_wsframe_header(void)
+{
+	struct wsframe	f;
+
+	CHECK_INT(wsframe_header((const uint8_t *)"\x81", 1, &f),
+	    WSFRAME_NEED_MORE);
+	CHECK_INT(wsframe_header((const uint8_t *)"\x81\x85\x01\x02\x03", 5,
+	    &f), WSFRAME_NEED_MORE);
+	CHECK_INT(wsframe_header((const uint8_t *)"\x81\x85\x01\x02\x03\x04", 6,
+	    &f), WSFRAME_COMPLETE);
+	CHECK_INT(f.payload_len, 5);
+	CHECK_INT(f.header_len, 6);
+	CHECK_INT(f.masked, 1);
+	/* 16-bit length 100: not the minimal form. */
+	CHECK_INT(wsframe_header((const uint8_t *)"\x81\x7e\x00\x64", 4, &f),
+	    WSFRAME_BAD);
+	CHECK_INT(wsframe_header((const uint8_t *)"\x82\x7e\x01\x00", 4, &f),
+	    WSFRAME_COMPLETE);
+	CHECK_INT(f.payload_len, 256);
+	/* 64-bit length with its top bit set, and one that fits 16 bits. */
+	CHECK_INT(wsframe_header((const uint8_t *)
+	    "\x82\x7f\x80\x00\x00\x00\x00\x00\x00\x01", 10, &f), WSFRAME_BAD);
+	CHECK_INT(wsframe_header((const uint8_t *)
+	    "\x82\x7f\x00\x00\x00\x00\x00\x00\x01\x00", 10, &f), WSFRAME_BAD);
+	/* A ping over 125 bytes, and a fragmented one. */
+	CHECK_INT(wsframe_header((const uint8_t *)"\x89\x7e\x00\x80", 4, &f),
+	    WSFRAME_BAD);
+	CHECK_INT(wsframe_header((const uint8_t *)"\x09\x00", 2, &f),
+	    WSFRAME_BAD);
+	/* A compressed frame parses; its payload is the reassembler's to skip. */
+	CHECK_INT(wsframe_header((const uint8_t *)"\xc1\x00", 2, &f),
+	    WSFRAME_COMPLETE);
+	CHECK_INT(f.rsv, 1);
 }
 
 static void
@@ -779,6 +905,8 @@ main(void)
 	RUN(test_fin);
 	RUN(test_rst_syn);
 	RUN(test_not_sip);
+	RUN(test_websocket);
+	RUN(test_wsframe_header);
 	RUN(test_resync);
 	RUN(test_gap_ack);
 	RUN(test_gap_timeout);

@@ -51,6 +51,27 @@ def udp_payload(linktype, frame):
     return frame[14 + ihl + 8:]
 
 
+def ws_seed():
+    """A client's side of SIP over WebSocket for the TCP harness: the
+    HTTP Upgrade, then an OPTIONS in one masked text frame, a ping, and the
+    same OPTIONS in two fragments."""
+    sip = (b"OPTIONS sip:proxy.example.com SIP/2.0\r\n"
+           b"Via: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK56sdasks\r\n"
+           b"Call-ID: ws1@df7jal23ls0d.invalid\r\nCSeq: 1 OPTIONS\r\n"
+           b"Content-Length: 0\r\n\r\n")
+    key = b"\x12\x34\x56\x78"
+
+    def frame(fin, opcode, payload):
+        n = len(payload)
+        head = bytes([(0x80 if fin else 0) | opcode])
+        head += bytes([0x80 | n]) if n < 126 else bytes([0x80 | 126]) + struct.pack("!H", n)
+        return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    return (b"GET / HTTP/1.1\r\nHost: proxy.example.com\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n"
+            + frame(True, 1, sip) + frame(True, 9, b"ping")
+            + frame(False, 1, sip[:50]) + frame(True, 0, sip[50:]))
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__)
@@ -67,6 +88,7 @@ def main(argv):
                 f.write(blob)
             count[kind] += 1
 
+    keep("sip", ws_seed())
     for path in sorted(glob.glob(os.path.join(argv[1], "*.pcap"))):
         for n, (linktype, frame) in enumerate(frames(path)):
             if n < DECODE_PER_FILE:
