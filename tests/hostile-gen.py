@@ -14,7 +14,7 @@ and the large captures are written as they are made (never held whole).
 Deterministic: the same files every time.
 
 Classes (see --list): capfile, giant-sip, via, sdp, ipfrag, tcp, ssrc,
-invite, rtcp, text, reinvite, gtpu.
+invite, rtcp, text, reinvite, gtpu, ws.
 """
 
 import argparse
@@ -757,6 +757,89 @@ def gen_gtpu(out, repeat=2000):
     write_pcap(os.path.join(out, "gtpu.pcap"), LINKTYPE_ETHERNET, frames())
 
 
+# ---------------------------------------------------------------------------
+# Class 13: SIP over WebSocket whose frames lie
+# ---------------------------------------------------------------------------
+
+WS_UPGRADE = (b"GET / HTTP/1.1\r\nHost: 10.0.0.2:8080\r\nUpgrade: websocket\r\n"
+              b"Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n")
+WS_ACCEPT = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+             b"Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n")
+
+
+def ws(opcode, payload, fin=True, masked=True, rsv=0):
+    """One frame, its length in the minimal form; masked as a client's."""
+    n = len(payload)
+    head = bytes([(0x80 if fin else 0) | rsv | opcode])
+    bit = 0x80 if masked else 0
+    if n < 126:
+        head += bytes([bit | n])
+    elif n < 65536:
+        head += bytes([bit | 126]) + struct.pack("!H", n)
+    else:
+        head += bytes([bit | 127]) + struct.pack("!Q", n)
+    if not masked:
+        return head + payload
+    key = b"\x5a\xa5\x3c\xc3"
+    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
+def gen_ws(out):
+    """Connections that open with a WebSocket upgrade, each with one lie
+    in its frames: a length not in its minimal form, a 64-bit length of
+    2^62, a ping of 128 bytes (each breaks the connection's framing, so
+    the OPTIONS after it is lost); a continuation frame with no start, a
+    compressed frame (RSV1), a message of 160 000 bytes in 40 fragments
+    (past the 64 KiB a SIP message may have), a text frame that is no SIP
+    (each dropped alone: the OPTIONS after it counts).  Then a call whose
+    INVITE, 200 OK and ACK go over WebSocket and its media over UDP."""
+    def frames():
+        t = T0_US
+        options = ws(1, sip_request("OPTIONS", "ws-options@10.0.0.1", transport="WS"))
+        lies = [
+            b"\x81\xfe\x00\x10" + b"\x00" * 16,
+            b"\x81\xff" + struct.pack("!Q", 1 << 62),
+            ws(9, b"p" * 128),
+            ws(0, b"orphan continuation"),
+            ws(1, b"\x00\xff compressed", rsv=0x40),
+            b"".join(ws(1 if i == 0 else 0, b"x" * 4000, fin=i == 39) for i in range(40)),
+            ws(1, b"hello, not SIP"),
+        ]
+        for i, lie in enumerate(lies):
+            recs, t = tcp_stream(t, CALLER, CALLEE, 52000 + i, 8080,
+                                 [WS_UPGRADE + lie + options], step_us=50)
+            yield from recs
+            t += 1000
+        # The call: the client's and the proxy's halves of one connection.
+        inv = sip_request("INVITE", "ws-call@10.0.0.1", body=sdp("10.0.0.1", 40000),
+                          transport="WS")
+        ok = sip_ok("ws-call@10.0.0.1", body=sdp("10.0.0.2", 50000))
+        ack = sip_request("ACK", "ws-call@10.0.0.1", transport="WS")
+        recs, t = tcp_stream(t, CALLER, CALLEE, 53000, 8080, [WS_UPGRADE], step_us=50)
+        yield from recs
+        a, b = 1000 + len(WS_UPGRADE), 5001
+        for src, sport, dport, data, mine in (
+                (CALLEE, 8080, 53000, WS_ACCEPT, False),
+                (CALLER, 53000, 8080, ws(1, inv), True),
+                (CALLEE, 8080, 53000, ws(1, ok, masked=False), False),
+                (CALLER, 53000, 8080, ws(1, ack), True)):
+            dst = CALLEE if src == CALLER else CALLER
+            seq, ack_no = (a, b) if mine else (b, a)
+            t += 20000
+            yield t, tcp4(src, dst, sport, dport, seq, ack_no, TCP_PSH | TCP_ACK, data)
+            if mine:
+                a += len(data)
+            else:
+                b += len(data)
+        t += 20000
+        fwd = media(t, 500, CALLER, 40000, CALLEE, 50000, ssrc=0x1234)
+        rev = media(t + 5000, 500, CALLEE, 50000, CALLER, 40000, ssrc=0x5678)
+        for i in range(500):
+            yield fwd[i]
+            yield rev[i]
+    write_pcap(os.path.join(out, "ws.pcap"), LINKTYPE_ETHERNET, frames())
+
+
 CLASSES = {
     "capfile": (gen_capfile, "pcap and pcapng files whose framing lies"),
     "giant-sip": (gen_giant_sip, "1 MiB SIP over TCP, 64 KiB SIP over UDP"),
@@ -770,6 +853,7 @@ CLASSES = {
     "reinvite": (gen_reinvite, "20 000 re-INVITEs in one dialog, 8 new endpoints each"),
     "text": (gen_text, "SIP text with escapes and metacharacters (capgen.py's)"),
     "gtpu": (gen_gtpu, "GTP-U with lying lengths and chains, nested past the limit"),
+    "ws": (gen_ws, "SIP over WebSocket with lying frames, then a call over it"),
 }
 
 
