@@ -33,89 +33,9 @@
 #include <string.h>
 
 #include "dissectors/sipframe.h"
-#include "dissectors/tcpreasm.h"
+#include "dissectors/tcpreasm-private.h"
 #include "dissectors/wsframe.h"
 
-#define TCPREASM_MIN_MESSAGE	16384
-#define TCPREASM_MAX_MESSAGE	(16u << 20)
-#define TCPREASM_MIN_BUF	1024
-#define TCPREASM_MAX_BUCKETS	65536
-/* Further ahead than any window can reach (2^30, RFC 7323): not this stream. */
-#define TCPREASM_MAX_AHEAD	(1u << 30)
-
-/* Where a resynchronising half stands in the bytes it throws away. */
-enum resync {
-	RESYNC_NONE,		/* in step with the messages */
-	RESYNC_LINE_START,	/* at a line start: a start line? */
-	RESYNC_MID_LINE		/* drop bytes through the next LF */
-};
-
-/* What a half's in-order bytes are. */
-enum half_mode {
-	HALF_SIP,		/* SIP messages, framed by Content-Length */
-	HALF_HTTP,		/* an HTTP head, then WebSocket frames */
-	HALF_WS			/* WebSocket frames carrying SIP */
-};
-
-/* Bytes held ahead of a hole. */
-struct seg {
-	struct seg	*next;
-	uint32_t	 seq;
-	uint32_t	 len;
-	int64_t		 ts_us;
-	uint8_t		 data[];
-};
-
-struct half {
-	int		 synced;	/* next_seq is known */
-	uint32_t	 next_seq;
-	uint8_t		*buf;		/* an unfinished message */
-	uint32_t	 len;
-	uint32_t	 cap;
-	struct sipframe	 frame;		/* scan state of buf's message */
-	enum resync	 resync;
-	struct seg	*held;		/* by seq, none overlapping */
-	uint32_t	 n_held;
-	uint32_t	 held_bytes;
-	int64_t		 stall_us;	/* last progress while holding */
-	int		 has_syn;	/* syn_next is known */
-	uint32_t	 syn_next;	/* the sequence number after SYN */
-	int		 fin;		/* fin_seq is known */
-	uint32_t	 fin_seq;
-	int		 closed;
-	enum half_mode	 mode;
-	uint8_t		*ws;		/* the WebSocket message so far */
-	uint32_t	 ws_len;
-	uint32_t	 ws_cap;
-	int		 ws_in_message;	/* a data frame began one */
-	int		 ws_skip;	/* ... that is not kept (too long,
-					   compressed) */
-};
-
-struct conn {
-	struct conn	*hash_next;
-	struct conn	*older;
-	struct conn	*newer;
-	uint32_t	 hash;
-	struct vq_endpoint ep[2];	/* half[d] carries ep[d] -> ep[!d] */
-	struct half	 half[2];
-	int64_t		 last_us;
-	uint64_t	 messages;	/* framed, both directions */
-	uint32_t	 charged;	/* counted against max_bytes */
-	int		 dead;		/* to free after this segment */
-};
-
-struct tcpreasm {
-	struct tcpreasm_limits	 limits;
-	struct conn		**buckets;
-	uint32_t		 n_buckets;	/* a power of two */
-	struct conn		*oldest;	/* by last activity */
-	struct conn		*newest;
-	struct tcpreasm_stats	 stats;
-	/* The delivery of the tcpreasm_segment call in progress. */
-	tcpreasm_deliver_fn	*deliver;
-	void			*deliver_arg;
-};
 
 static int
 seq_lt(uint32_t a, uint32_t b)
@@ -206,7 +126,7 @@ tcpreasm_ep_cmp(const struct vq_endpoint *a, const struct vq_endpoint *b)
 }
 
 /* Account for bytes the connection holds (delta may be negative). */
-static void
+void
 tcpreasm_charge(struct tcpreasm *t, struct conn *c, int64_t delta)
 {
 	c->charged = (uint32_t)((int64_t)c->charged + delta);
@@ -309,7 +229,7 @@ tcpreasm_stats(const struct tcpreasm *t, struct tcpreasm_stats *out)
  * Make room for charge more bytes by evicting the connections idle the
  * longest, keep excepted.  Returns 0, or -1 if that is not enough.
  */
-static int
+int
 tcpreasm_make_room(struct tcpreasm *t, uint32_t charge, const struct conn *keep)
 {
 	struct conn	*victim;
@@ -402,7 +322,7 @@ tcpreasm_touch(struct tcpreasm *t, struct conn *c, int64_t now_us)
 }
 
 /* The length of the CR and LF bytes at the start of p. */
-static size_t
+size_t
 tcpreasm_crlf(const uint8_t *p, size_t len)
 {
 	size_t	n;
@@ -422,17 +342,6 @@ tcpreasm_starts_sip(const uint8_t *p, size_t len)
 	    &line_len) != SIPFRAME_NOT_SIP;
 }
 
-/* Does a connection open here with an HTTP Upgrade to WebSocket? */
-static int
-tcpreasm_starts_ws(const struct tcpreasm *t, const uint8_t *p, size_t len)
-{
-	size_t	head_len;
-	int	upgrade;
-
-	return len >= 4 && memcmp(p, "GET ", 4) == 0 &&
-	    wsframe_http_head(p, len, t->limits.max_message, &head_len,
-	    &upgrade) == WSFRAME_COMPLETE && upgrade;
-}
 
 /*
  * Throw bytes of p[*off..len) away until a start line begins at *off.
@@ -470,7 +379,7 @@ tcpreasm_resync(struct tcpreasm *t, struct half *h, const uint8_t *p,
 }
 
 /* Hand one framed message to the caller. */
-static void
+void
 tcpreasm_deliver(struct tcpreasm *t, struct conn *c, int dir,
     const uint8_t *p, size_t len, int64_t ts_us)
 {
@@ -493,9 +402,6 @@ tcpreasm_deliver(struct tcpreasm *t, struct conn *c, int dir,
  * the rest begins an unfinished message (whose scan state is in
  * h->frame), or a possible start line while resynchronising.
  */
-static size_t tcpreasm_frame_ws(struct tcpreasm *, struct conn *, int,
-		    const uint8_t *, size_t, int64_t);
-
 static size_t
 tcpreasm_frame(struct tcpreasm *t, struct conn *c, int dir, const uint8_t *p,
     size_t len, int64_t ts_us)
@@ -561,132 +467,6 @@ tcpreasm_reserve(struct tcpreasm *t, struct conn *c, struct half *h,
 	h->buf = buf;
 	h->cap = cap;
 	return 0;
-}
-
-/* Room for n more bytes of h's WebSocket message.  0, or -1. */
-static int
-tcpreasm_ws_reserve(struct tcpreasm *t, struct conn *c, struct half *h,
-    uint32_t n)
-{
-	uint32_t	 need = h->ws_len + n, cap;
-	uint8_t		*buf;
-
-	if (need <= h->ws_cap)
-		return 0;
-	if (need > t->limits.max_message)
-		return -1;
-	cap = h->ws_cap < TCPREASM_MIN_BUF ? TCPREASM_MIN_BUF : h->ws_cap;
-	while (cap < need)
-		cap *= 2;
-	if (cap > t->limits.max_message)
-		cap = t->limits.max_message;
-	if (tcpreasm_make_room(t, cap - h->ws_cap, c) != 0 ||
-	    (buf = realloc(h->ws, cap)) == NULL)
-		return -1;
-	tcpreasm_charge(t, c, cap - h->ws_cap);
-	h->ws = buf;
-	h->ws_cap = cap;
-	return 0;
-}
-
-/* A whole WebSocket message in h->ws: its SIP message out, if it is one. */
-static void
-tcpreasm_ws_message(struct tcpreasm *t, struct conn *c, int dir,
-    int64_t ts_us)
-{
-	struct half	*h = &c->half[dir];
-	size_t		 skip = tcpreasm_crlf(h->ws, h->ws_len), msg_len;
-
-	if (!h->ws_skip && skip < h->ws_len && sipframe_measure(h->ws + skip,
-	    h->ws_len - skip, t->limits.max_message, &msg_len) ==
-	    SIPFRAME_COMPLETE)
-		tcpreasm_deliver(t, c, dir, h->ws + skip, msg_len, ts_us);
-	else if (skip < h->ws_len)
-		t->stats.bytes_dropped += h->ws_len;
-	h->ws_len = 0;
-	h->ws_in_message = 0;
-	h->ws_skip = 0;
-}
-
-/*
- * The WebSocket way of tcpreasm_frame: the HTTP head, then whole frames.
- * A frame's payload is unmasked into the half's message, which goes out
- * at its last frame; control frames (close, ping, pong) carry no SIP.  A
- * head that is no upgrade, or a frame that breaks RFC 6455, ends the
- * half's following (a frame longer than max_message, only its message).
- */
-static size_t
-tcpreasm_frame_ws(struct tcpreasm *t, struct conn *c, int dir,
-    const uint8_t *p, size_t len, int64_t ts_us)
-{
-	struct half		*h = &c->half[dir];
-	struct wsframe		 f;
-	enum wsframe_result	 r;
-	size_t			 off = 0, head_len, avail;
-	uint64_t		 frame_len;
-	int			 upgrade;
-
-	if (h->resync != RESYNC_NONE) {
-		/* A hole lost the frames' boundaries for good. */
-		t->stats.bytes_dropped += len;
-		return len;
-	}
-	while (off < len) {
-		avail = len - off;
-		if (h->mode == HALF_HTTP) {
-			r = wsframe_http_head(p + off, avail,
-			    t->limits.max_message, &head_len, &upgrade);
-			if (r == WSFRAME_NEED_MORE)
-				break;
-			if (r == WSFRAME_BAD || !upgrade)
-				goto broken;
-			off += head_len;
-			h->mode = HALF_WS;
-			continue;
-		}
-		r = wsframe_header(p + off, avail, &f);
-		if (r == WSFRAME_NEED_MORE)
-			break;
-		if (r == WSFRAME_BAD)
-			goto broken;
-		frame_len = f.header_len + f.payload_len;
-		if (frame_len > t->limits.max_message)
-			goto broken;
-		if (frame_len > avail)
-			break;
-		if (f.opcode == WSFRAME_TEXT || f.opcode == WSFRAME_BINARY ||
-		    f.opcode == WSFRAME_CONTINUATION) {
-			if (f.opcode != WSFRAME_CONTINUATION) {
-				/* A new message: one left unfinished is lost. */
-				t->stats.bytes_dropped += h->ws_len;
-				h->ws_len = 0;
-				h->ws_skip = f.rsv;
-				h->ws_in_message = 1;
-			} else if (!h->ws_in_message)
-				h->ws_skip = 1;	/* its start was not seen */
-			if (!h->ws_skip && tcpreasm_ws_reserve(t, c, h,
-			    (uint32_t)f.payload_len) != 0)
-				h->ws_skip = 1;
-			if (!h->ws_skip && f.payload_len > 0) {
-				wsframe_unmask(h->ws + h->ws_len,
-				    p + off + f.header_len,
-				    (size_t)f.payload_len, f.masked ? f.mask :
-				    (const uint8_t[4]){ 0, 0, 0, 0 }, 0);
-				h->ws_len += (uint32_t)f.payload_len;
-			} else if (h->ws_skip)
-				t->stats.bytes_dropped += f.payload_len;
-			if (f.fin)
-				tcpreasm_ws_message(t, c, dir, ts_us);
-		}
-		off += (size_t)frame_len;
-	}
-	return off;
-broken:
-	if (c->messages == 0)
-		t->stats.not_sip++;
-	t->stats.bytes_dropped += len - off;
-	h->resync = RESYNC_MID_LINE;
-	return len;
 }
 
 /* Bytes lost in the middle of half h: drop its message, resynchronise. */

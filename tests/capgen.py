@@ -1040,6 +1040,23 @@ class TcpTransport:
         return self.ports[ep]
 
 
+def ws_frame(opcode, payload, fin=True, key=None, rsv=0):
+    """One WebSocket frame (RFC 6455 5.2), its length in the minimal form;
+    masked with the 4-byte key when there is one (a client's frame)."""
+    n = len(payload)
+    head = bytes([(0x80 if fin else 0) | rsv | opcode])
+    bit = 0x80 if key else 0
+    if n < 126:
+        head += bytes([bit | n])
+    elif n < 65536:
+        head += bytes([bit | 126]) + struct.pack("!H", n)
+    else:
+        head += bytes([bit | 127]) + struct.pack("!Q", n)
+    if not key:
+        return head + payload
+    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
 class WsTransport(TcpTransport):
     """SIP over WebSocket (RFC 7118): a TCP connection from the caller to the
     callee's port, opened by an HTTP Upgrade, then each SIP message in one
@@ -1074,20 +1091,8 @@ class WsTransport(TcpTransport):
 
     def frame(self, src, opcode, payload, fin=True):
         """One frame from src: masked from the caller, not from the callee."""
-        head = bytes([(0x80 if fin else 0) | opcode])
-        n = len(payload)
-        masked = src is self.a
-        bit = 0x80 if masked else 0
-        if n < 126:
-            head += bytes([bit | n])
-        elif n < 65536:
-            head += bytes([bit | 126]) + struct.pack("!H", n)
-        else:
-            head += bytes([bit | 127]) + struct.pack("!Q", n)
-        if not masked:
-            return head + payload
-        key = self.cap.rng.randbytes(4)
-        return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+        key = self.cap.rng.randbytes(4) if src is self.a else None
+        return ws_frame(opcode, payload, fin, key)
 
     def send(self, t_us, src, dst, message):
         index = self.count

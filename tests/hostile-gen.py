@@ -28,7 +28,7 @@ from capgen import (BASE_EPOCH_S, LINKTYPE_ETHERNET, SNAPLEN, TCP_ACK,  # noqa: 
                     TCP_PSH, TCP_SYN, US_PER_S, _pcapng_block,
                     _pcapng_option, ipv4_fragments, ipv4_packet,
                     ipv6_fragments, tcp_segment, udp_segment, write_hostile_html,
-                    write_hostile_sip, write_pcap)
+                    write_hostile_sip, write_pcap, ws_frame)
 
 T0_US = BASE_EPOCH_S * US_PER_S
 
@@ -768,20 +768,8 @@ WS_ACCEPT = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
 
 
 def ws(opcode, payload, fin=True, masked=True, rsv=0):
-    """One frame, its length in the minimal form; masked as a client's."""
-    n = len(payload)
-    head = bytes([(0x80 if fin else 0) | rsv | opcode])
-    bit = 0x80 if masked else 0
-    if n < 126:
-        head += bytes([bit | n])
-    elif n < 65536:
-        head += bytes([bit | 126]) + struct.pack("!H", n)
-    else:
-        head += bytes([bit | 127]) + struct.pack("!Q", n)
-    if not masked:
-        return head + payload
-    key = b"\x5a\xa5\x3c\xc3"
-    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    """One frame, masked as a client's unless told otherwise."""
+    return ws_frame(opcode, payload, fin, b"\x5a\xa5\x3c\xc3" if masked else None, rsv)
 
 
 def gen_ws(out):
