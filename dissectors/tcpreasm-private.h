@@ -93,9 +93,8 @@ struct tcpreasm {
 };
 
 /* tcpreasm.c, for tcpreasm-ws.c. */
-void	tcpreasm_charge(struct tcpreasm *, struct conn *, int64_t delta);
-int	tcpreasm_make_room(struct tcpreasm *, uint32_t charge,
-	    const struct conn *keep);
+int	tcpreasm_grow(struct tcpreasm *, struct conn *, uint8_t **buf,
+	    uint32_t *cap, uint32_t need);
 size_t	tcpreasm_crlf(const uint8_t *p, size_t len);
 void	tcpreasm_deliver(struct tcpreasm *, struct conn *, int dir,
 	    const uint8_t *p, size_t len, int64_t ts_us);

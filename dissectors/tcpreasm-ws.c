@@ -5,7 +5,6 @@
  * their fragments, are one SIP message each.  A half's message so far is
  * held in its own buffer, charged to the reassembler's memory bound.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "dissectors/tcpreasm-private.h"
@@ -21,32 +20,6 @@ tcpreasm_starts_ws(const struct tcpreasm *t, const uint8_t *p, size_t len)
 	return len >= 4 && memcmp(p, "GET ", 4) == 0 &&
 	    wsframe_http_head(p, len, t->limits.max_message, &head_len,
 	    &upgrade) == WSFRAME_COMPLETE && upgrade;
-}
-
-/* Room for n more bytes of h's WebSocket message.  0, or -1. */
-static int
-tcpreasm_ws_reserve(struct tcpreasm *t, struct conn *c, struct half *h,
-    uint32_t n)
-{
-	uint32_t	 need = h->ws_len + n, cap;
-	uint8_t		*buf;
-
-	if (need <= h->ws_cap)
-		return 0;
-	if (need > t->limits.max_message)
-		return -1;
-	cap = h->ws_cap < TCPREASM_MIN_BUF ? TCPREASM_MIN_BUF : h->ws_cap;
-	while (cap < need)
-		cap *= 2;
-	if (cap > t->limits.max_message)
-		cap = t->limits.max_message;
-	if (tcpreasm_make_room(t, cap - h->ws_cap, c) != 0 ||
-	    (buf = realloc(h->ws, cap)) == NULL)
-		return -1;
-	tcpreasm_charge(t, c, cap - h->ws_cap);
-	h->ws = buf;
-	h->ws_cap = cap;
-	return 0;
 }
 
 /* A whole WebSocket message in h->ws: its SIP message out, if it is one. */
@@ -124,8 +97,10 @@ tcpreasm_frame_ws(struct tcpreasm *t, struct conn *c, int dir,
 				h->ws_in_message = 1;
 			} else if (!h->ws_in_message)
 				h->ws_skip = 1;	/* its start was not seen */
-			if (!h->ws_skip && tcpreasm_ws_reserve(t, c, h,
-			    (uint32_t)f.payload_len) != 0)
+			/* frame_len <= max_message: no overflow here. */
+			if (!h->ws_skip && (h->ws_len + f.payload_len >
+			    t->limits.max_message || tcpreasm_grow(t, c, &h->ws,
+			    &h->ws_cap, h->ws_len + (uint32_t)f.payload_len) != 0))
 				h->ws_skip = 1;
 			if (!h->ws_skip && f.payload_len > 0) {
 				wsframe_unmask(h->ws + h->ws_len,

@@ -36,7 +36,6 @@
 #include "dissectors/tcpreasm-private.h"
 #include "dissectors/wsframe.h"
 
-
 static int
 seq_lt(uint32_t a, uint32_t b)
 {
@@ -126,7 +125,7 @@ tcpreasm_ep_cmp(const struct vq_endpoint *a, const struct vq_endpoint *b)
 }
 
 /* Account for bytes the connection holds (delta may be negative). */
-void
+static void
 tcpreasm_charge(struct tcpreasm *t, struct conn *c, int64_t delta)
 {
 	c->charged = (uint32_t)((int64_t)c->charged + delta);
@@ -229,7 +228,7 @@ tcpreasm_stats(const struct tcpreasm *t, struct tcpreasm_stats *out)
  * Make room for charge more bytes by evicting the connections idle the
  * longest, keep excepted.  Returns 0, or -1 if that is not enough.
  */
-int
+static int
 tcpreasm_make_room(struct tcpreasm *t, uint32_t charge, const struct conn *keep)
 {
 	struct conn	*victim;
@@ -342,7 +341,6 @@ tcpreasm_starts_sip(const uint8_t *p, size_t len)
 	    &line_len) != SIPFRAME_NOT_SIP;
 }
 
-
 /*
  * Throw bytes of p[*off..len) away until a start line begins at *off.
  * Returns 1 there, 0 when the bytes ran out first.
@@ -444,29 +442,41 @@ tcpreasm_frame(struct tcpreasm *t, struct conn *c, int dir, const uint8_t *p,
 	return off;
 }
 
+/*
+ * Grow one of the connection's buffers (*buf of *cap bytes) to hold need
+ * bytes, doubling, at most max_message unless need is more; charged to
+ * it.  Returns 0, or -1 (limits, memory).
+ */
+int
+tcpreasm_grow(struct tcpreasm *t, struct conn *c, uint8_t **buf,
+    uint32_t *cap, uint32_t need)
+{
+	uint32_t	 n;
+	uint8_t		*p;
+
+	if (need <= *cap)
+		return 0;
+	n = *cap < TCPREASM_MIN_BUF ? TCPREASM_MIN_BUF : *cap;
+	while (n < need)
+		n *= 2;
+	if (n > t->limits.max_message)
+		n = need > t->limits.max_message ? need :
+		    t->limits.max_message;
+	if (tcpreasm_make_room(t, n - *cap, c) != 0 ||
+	    (p = realloc(*buf, n)) == NULL)
+		return -1;
+	tcpreasm_charge(t, c, n - *cap);
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
 /* Grow h's buffer for n more bytes.  Returns 0, or -1 (limits, memory). */
 static int
 tcpreasm_reserve(struct tcpreasm *t, struct conn *c, struct half *h,
     uint32_t n)
 {
-	uint32_t	 need = h->len + n, cap;
-	uint8_t		*buf;
-
-	if (need <= h->cap)
-		return 0;
-	cap = h->cap < TCPREASM_MIN_BUF ? TCPREASM_MIN_BUF : h->cap;
-	while (cap < need)
-		cap *= 2;
-	if (cap > t->limits.max_message)
-		cap = need > t->limits.max_message ? need :
-		    t->limits.max_message;
-	if (tcpreasm_make_room(t, cap - h->cap, c) != 0 ||
-	    (buf = realloc(h->buf, cap)) == NULL)
-		return -1;
-	tcpreasm_charge(t, c, cap - h->cap);
-	h->buf = buf;
-	h->cap = cap;
-	return 0;
+	return tcpreasm_grow(t, c, &h->buf, &h->cap, h->len + n);
 }
 
 /* Bytes lost in the middle of half h: drop its message, resynchronise. */

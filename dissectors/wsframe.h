@@ -28,13 +28,10 @@ int	wsframe_http_start(const uint8_t *p, size_t len);
 enum wsframe_result wsframe_http_head(const uint8_t *p, size_t len,
 	    size_t max_len, size_t *head_len, int *upgrade);
 
-/* RFC 6455 5.2 opcodes. */
+/* RFC 6455 5.2 data opcodes; those with 0x8 set are control frames. */
 #define WSFRAME_CONTINUATION	0x0
 #define WSFRAME_TEXT		0x1
 #define WSFRAME_BINARY		0x2
-#define WSFRAME_CLOSE		0x8
-#define WSFRAME_PING		0x9
-#define WSFRAME_PONG		0xa
 
 struct wsframe {
 	int		 fin;		/* the last frame of its message */
