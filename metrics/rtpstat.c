@@ -96,7 +96,6 @@ struct rtpstat {
 	double			jitter_mean_ts;
 	double			jitter_window_max_ts;	/* since rtpstat_window */
 	int64_t			max_delta_us;	/* -1: no gap measured */
-	int			voice_seen;
 
 	uint64_t		final_lost;	/* lost, out of the window */
 	uint64_t		final_runs;
@@ -399,10 +398,9 @@ timing_update(struct rtpstat *rs, const struct rtpstat_pkt *pkt)
 	 * announced (no voice in it so far), its packets are what the gaps
 	 * are between, as tshark takes them.
 	 */
-	if (pkt->kind == RTPSTAT_VOICE)
-		rs->voice_seen = 1;
-	if ((regular || (pkt->kind == RTPSTAT_UNANNOUNCED && !rs->voice_seen &&
-	    rs->packets > 0 && !pkt->marker)) &&
+	if ((regular || (pkt->kind == RTPSTAT_UNANNOUNCED && rs->packets > 0 &&
+	    !pkt->marker && rs->packets == rs->events + rs->unannounced +
+	    rs->comfort_noise)) &&
 	    pkt->arrival_us - rs->prev_us > rs->max_delta_us)
 		rs->max_delta_us = pkt->arrival_us - rs->prev_us;
 	rs->prev_us = pkt->arrival_us;

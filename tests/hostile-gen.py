@@ -53,10 +53,15 @@ def ether(ip, v6=False):
     return frame + b"\0" * (60 - len(frame)) if len(frame) < 60 else frame
 
 
+def ip_udp4(src, dst, sport, dport, payload, ident=1, tos=0):
+    """An IPv4/UDP packet (to put in a frame or a tunnel)."""
+    return ipv4_packet(src, dst, 17, udp_segment(src, dst, sport, dport, payload),
+                       ident & 0xFFFF, tos)
+
+
 def udp4(src, dst, sport, dport, payload, ident=1, tos=0):
     """A whole IPv4/UDP frame."""
-    return ether(ipv4_packet(src, dst, 17, udp_segment(src, dst, sport, dport, payload),
-                             ident & 0xFFFF, tos))
+    return ether(ip_udp4(src, dst, sport, dport, payload, ident, tos))
 
 
 def udp4_fragments(src, dst, sport, dport, payload, ident, mtu=1500):
@@ -699,11 +704,7 @@ def gtpu4(inner, flags=0x30, mtype=255, opt=b"", length=None, up=True):
     body = opt + inner
     hdr = struct.pack("!BBHI", flags, mtype, len(body) if length is None else length, 7)
     src, dst = (ENB, SGW) if up else (SGW, ENB)
-    return ether(ipv4_packet(src, dst, 17, udp_segment(src, dst, 2152, 2152, hdr + body), 1, 0))
-
-
-def inner_udp4(src, dst, sport, dport, payload):
-    return ipv4_packet(src, dst, 17, udp_segment(src, dst, sport, dport, payload), 1, 0)
+    return ether(ip_udp4(src, dst, 2152, 2152, hdr + body))
 
 
 def gen_gtpu(out, repeat=2000):
@@ -714,7 +715,7 @@ def gen_gtpu(out, repeat=2000):
     short; GTP-U in GTP-U nine deep (past the tunnel limit); echo
     requests.  Every hundredth of the caller's RTP packets comes behind a
     chain of 16 000 extension headers, which is walked and delivered."""
-    probe = inner_udp4(CALLER, CALLEE, 7, 7, b"x" * 20)
+    probe = ip_udp4(CALLER, CALLEE, 7, 7, b"x" * 20)
 
     def lies():
         yield "past", gtpu4(probe, length=4000)
@@ -723,11 +724,10 @@ def gen_gtpu(out, repeat=2000):
                                + bytes([200, 0, 0, 0]))
         yield "noroom", gtpu4(b"", 0x34, opt=struct.pack("!HBB", 1, 0, 0x85))
         yield "empty", gtpu4(b"")
-        yield "short", ether(ipv4_packet(ENB, SGW, 17, udp_segment(
-            ENB, SGW, 2152, 2152, b"\x30\xff\x00"), 1, 0))
+        yield "short", ether(ip_udp4(ENB, SGW, 2152, 2152, b"\x30\xff\x00"))
         nested = probe
         for _ in range(9):
-            nested = inner_udp4(SGW, ENB, 2152, 2152, struct.pack(
+            nested = ip_udp4(SGW, ENB, 2152, 2152, struct.pack(
                 "!BBHI", 0x30, 255, len(nested), 7) + nested)
         yield "deep", ether(nested)
         yield "echo", gtpu4(b"", 0x32, 1, opt=struct.pack("!HBB", 9, 0, 0))

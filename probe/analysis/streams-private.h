@@ -44,6 +44,7 @@ struct stream {
 	int			 payload_type;	/* first voice packet's */
 	int			 last_dscp;
 	uint32_t		 dscp_changes;	/* times it differed from the last */
+	uint8_t			 has_pending;	/* see pending, below */
 
 	uint8_t			 key[STREAM_KEY_LEN];
 	unsigned		 id;
@@ -87,9 +88,7 @@ struct stream {
 	 * that shape waiting for it in pending.
 	 */
 	int			 event_pt;	/* confirmed, -1 none yet */
-	int			 accounted;	/* a packet went in (first_*) */
-	int			 has_pending;
-	struct stream_pkt	 pending;
+	struct stream_pkt	 pending;	/* if has_pending */
 	/* The other streams of its SSRC: a relay keeps one on both legs. */
 	struct stream		*ssrc_older;
 	struct stream		*ssrc_newer;

@@ -443,8 +443,8 @@ account_one(struct stream_table *st, struct stream *s,
 
 	if (s->stat == NULL)
 		stream_start(st, s, r->clock_rate_hz);
-	if (!s->accounted) {
-		s->accounted = 1;
+	/* Its first packet (one that waited started it, see below). */
+	if (rtpstat_packets(s->stat) == 0) {
 		s->first_payload_type = r->hdr.payload_type;
 		if (r->encoding != NULL)
 			snprintf(s->first_codec, sizeof(s->first_codec), "%s",
