@@ -25,6 +25,7 @@ static const struct {
 	{ PROTO_TCP,	"tcp" },
 	{ PROTO_IPFRAG,	"ipfrag" },
 	{ PROTO_GTPU,	"gtpu" },
+	{ PROTO_VQREPORT, "vq_rtcpxr" },
 	{ PROTO_COUNT,	NULL }
 };
 

@@ -31,6 +31,7 @@ enum dissect_proto {
 	PROTO_TCP,
 	PROTO_IPFRAG,	/* IP fragments and their reassembly */
 	PROTO_GTPU,
+	PROTO_VQREPORT,	/* RFC 6035 reports in SIP bodies */
 	PROTO_COUNT
 };
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissectors/vqreport.h"
 #include "metrics/quality.h"
 #include "metrics/rtpstat.h"
 #include "metrics/verdict.h"
@@ -61,6 +62,10 @@ struct snap_capture {
 	uint64_t	media_routes_evicted;	/* SDP endpoints forgotten by
 						   the capture thread, past
 						   its bound */
+	/* Endpoints' own reports (RFC 6035) that parsed, and of them those
+	   no stream of a call held by then could take. */
+	uint64_t	vq_reports;
+	uint64_t	vq_reports_unmatched;
 	size_t		n_proto_errors;
 	struct snap_proto_errors proto_errors[16];
 };
@@ -122,6 +127,20 @@ struct snap_call {
 	int		 msgs_same;
 };
 
+/*
+ * What an endpoint reported of the stream itself (RFC 6035), the latest
+ * report: its receiver's own figures (LocalMetrics of a report from the
+ * receiver) rather than those its sender relays from the receiver's RTCP
+ * XR (RemoteMetrics of a report from the sender).
+ */
+struct snap_vq_report {
+	uint32_t	reports;	/* reports about this stream; 0: none */
+	int		kind;		/* enum vqr_kind of the latest */
+	int		by_receiver;	/* 1: the receiver's own figures */
+	char		reporter[SNAP_ENDPOINT_LEN];	/* its LocalAddr, or "" */
+	struct vqr_metrics metrics;
+};
+
 /* What the stream's receiver said about it in RTCP (RFC 3550, RFC 3611). */
 struct snap_far_end {
 	uint32_t	reports;	/* report blocks about this stream */
@@ -140,6 +159,7 @@ struct snap_far_end {
 	double		xr_mos_cq;
 	int		xr_rtt_ms;
 	int		xr_end_system_delay_ms;
+	struct snap_vq_report vq;
 };
 
 /* A stream over one metrics interval, for charts. */

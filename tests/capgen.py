@@ -831,7 +831,9 @@ class Capture:
         self.sip_log = []           # (capture time, order, message bytes)
         self.calls = []
         self.rtcp_truth = None
-        self.apps_truth = None      # what the report's "apps" must be
+        self.apps_truth = None
+        self.vq_truth = None        # {(src, dst): the stream's vq_report}
+        self.vq_counts = None       # the capture's vq_reports counts      # what the report's "apps" must be
         self.encap_state = None     # counters of an encapsulating network
         self.local_host = None
         self.t0_us = BASE_EPOCH_S * US_PER_S
@@ -2510,6 +2512,158 @@ def sc_unsignalled_srtp(cap):
     transmit(cap, stream, sends, clean)
 
 
+VQ_METRIC_LINES = (
+    ("JitterBuffer", (("JBN", "jb_nominal_ms"), ("JBM", "jb_max_ms"),
+                      ("JBX", "jb_abs_max_ms"))),
+    ("PacketLoss", (("NLR", "loss_pct"), ("JDR", "discard_pct"))),
+    ("BurstGapLoss", (("BLD", "burst_density_pct"), ("BD", "burst_ms"),
+                      ("GLD", "gap_density_pct"), ("GD", "gap_ms"), ("GMIN", "gmin"))),
+    ("Delay", (("RTD", "rtt_ms"), ("ESD", "end_system_delay_ms"),
+               ("OWD", "one_way_delay_ms"), ("SOWD", "symm_one_way_delay_ms"),
+               ("IAJ", "jitter_ms"), ("MAJ", "mean_abs_jitter_ms"))),
+    ("QualityEst", (("RLQ", "r_lq"), ("RCQ", "r_cq"), ("MOSLQ", "mos_lq"),
+                    ("MOSCQ", "mos_cq"))))
+
+
+def vq_metrics_lines(values):
+    """An RFC 6035 metrics block's lines from {param: text}, each line in
+    the order RFC 6035 lists them, params not given left out; with the
+    lines the phone writes and vqprobe does not read (SessionDesc,
+    Signal, the estimation algorithm)."""
+    lines = ["Timestamps: START=2026-12-04T10:00:00Z STOP=2026-12-04T10:00:12Z",
+             'SessionDesc: PT=0 PD=PCMU SR=8000 FD=20 FPP=1 PPS=50 FMTP="" PLC=3 SSUP=off']
+    for line, params in VQ_METRIC_LINES:
+        pairs = ["%s=%s" % (k, values[k]) for k, _ in params if k in values]
+        if line == "QualityEst" and pairs:
+            pairs.append("QoEEstAlg=P.564")
+        if pairs:
+            lines.append("%s: %s" % (line, " ".join(pairs)))
+    lines.append("Signal: SL=127 NL=127 RERL=127")
+    return lines
+
+
+def vq_truth_values(values):
+    """What a report's block says, as vqprobe's JSON keys: every key,
+    null where the block gave none."""
+    out = {}
+    for _, params in VQ_METRIC_LINES:
+        for k, key in params:
+            out[key] = float(values[k]) if k in values else None
+    return out
+
+
+def vq_body(kind, call_id, local, remote, local_metrics=None, remote_metrics=None):
+    """An RFC 6035 report body.  local and remote: (ip, port, ssrc)."""
+    lines = [kind, "CallID: " + call_id,
+             "LocalID: <sip:alice@example.com>", "RemoteID: <sip:bob@example.com>",
+             "OrigID: <sip:alice@example.com>", "LocalGroup: capgen-phones",
+             "RemoteGroup: capgen-phones",
+             "LocalAddr: IP=%s PORT=%d SSRC=0x%08X" % local,
+             "LocalMAC: 02:00:00:00:00:01",
+             "RemoteAddr: IP=%s PORT=%d SSRC=0x%08X" % remote]
+    if local_metrics is not None:
+        lines += ["LocalMetrics:"] + vq_metrics_lines(local_metrics)
+    if remote_metrics is not None:
+        lines += ["RemoteMetrics:"] + vq_metrics_lines(remote_metrics)
+    lines.append("DialogID: %s;to-tag=1;from-tag=2" % call_id)
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def publish_report(cap, reporter, collector, t_us, body, method="PUBLISH"):
+    """The reporter's PUBLISH (or NOTIFY) of a report to the collector, in a
+    dialog of its own (RFC 6035 6.1: Event vq-rtcpxr), and the collector's
+    200 OK."""
+    rng = cap.rng
+    cid, tag, branch = hexid(rng, 20), hexid(rng, 8), "z9hG4bK" + hexid(rng, 12)
+    via = "SIP/2.0/UDP %s:%d;branch=%s" % (reporter.host.sip, reporter.port, branch)
+    frm = "<%s>;tag=%s" % (reporter.aor, tag)
+    to = "<sip:collector@%s>" % collector.domain
+    head = ["%s sip:collector@%s SIP/2.0" % (method, collector.host.sip), "Via: " + via,
+            "Max-Forwards: 70", "From: " + frm, "To: " + to, "Call-ID: " + cid,
+            "CSeq: 1 " + method, "Event: vq-rtcpxr",
+            "Content-Type: application/vq-rtcpxr", "Content-Length: %d" % len(body)]
+    tp = UdpTransport(cap)
+    tp.send(t_us, reporter, collector, ("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    ok = ["SIP/2.0 200 OK", "Via: " + via, "From: " + frm, "To: %s;tag=%s" % (to, hexid(rng, 8)),
+          "Call-ID: " + cid, "CSeq: 1 " + method, "Content-Length: 0"]
+    tp.send(t_us + ms(2), collector, reporter, ("\r\n".join(ok) + "\r\n\r\n").encode())
+
+
+def sc_vq_report(cap):
+    """The phones' own reports (RFC 6035) beside the media they describe.
+    Call 1: alice (behind a NAT: she reports her private address, the probe
+    sees 10.0.0.1) and bob talk 12 s with loss both ways; bob PUBLISHes an
+    interval report mid-call and a session report after the BYE, alice a
+    session report (by NOTIFY) too.  The stream bob to alice is then
+    described twice: by alice, its receiver (LocalMetrics), and before her
+    by bob, its sender relaying alice's RTCP XR (RemoteMetrics); the
+    receiver's own figures are the ones kept.  Alice to bob, three times:
+    bob's interval and session reports (the later kept), then alice's
+    relayed copy, which does not replace them.  Alice's report is matched by SSRC, her
+    address being the NAT's inside.  Call 2 is answered and hung up; its
+    report names a Call-ID nobody saw, and arrives 20 s after the call's
+    last packet, when it is long over: both count as unmatched.  The truth
+    gives each stream's report and the counts."""
+    h1, h2 = two_hosts()
+    collector_host = Host("10.0.0.9", 9)
+    cap.local_host = h1
+    rng = cap.rng
+    alice, bob = users(h1, h2)
+    collector = Endpoint(collector_host, "collector")
+    call = SipCall(cap, alice, bob, 40000, 50000)
+    t_ok, t_ack = setup(cap, call, cap.at(0.1))
+    n = 600
+    fwd = send_stream(cap, call, True, t_ack + ms(10), n, Path(delay_ms=20, jitter_ms=2,
+                                                               loss=0.03))
+    rev = send_stream(cap, call, False, t_ok + ms(12), n, Path(delay_ms=20, jitter_ms=4,
+                                                               loss=0.01))
+    a_ssrc, b_ssrc = fwd[2].ssrc, rev[2].ssrc
+    alice_nat = ("192.168.1.10", 40000, a_ssrc)
+    bob_addr = ("10.0.0.2", 50000, b_ssrc)
+    alice_seen = ("10.0.0.1", 40000, a_ssrc)
+    # Mid-call, bob on what he receives (alice -> bob) so far.
+    interval = {"NLR": "2.5", "JDR": "0.5", "IAJ": "3", "MOSLQ": "3.9", "RLQ": "80"}
+    publish_report(cap, bob, collector, t_ack + ms(6000), vq_body(
+        "VQIntervalReport", call.call_id, bob_addr, alice_seen, interval))
+    t_bye = max(fwd[0], rev[0]) + ms(80)
+    t_bye = max(t_bye, fwd[1] + ms(15), rev[1] + ms(15))
+    teardown(cap, call, t_bye)
+    # Bob's session report: his own view of alice -> bob, and alice's view
+    # of bob -> alice as her RTCP XR told him.
+    bob_local = {"NLR": "3.0", "JDR": "0.8", "BLD": "0.0", "BD": "0", "GLD": "3.0",
+                 "GD": "11900", "GMIN": "16", "JBN": "40", "JBM": "80", "JBX": "200",
+                 "RTD": "42", "ESD": "60", "IAJ": "2", "MAJ": "1", "RLQ": "78",
+                 "RCQ": "77", "MOSLQ": "3.9", "MOSCQ": "3.8"}
+    bob_remote = {"NLR": "0.9", "JDR": "0.2", "RLQ": "88", "MOSLQ": "4.1"}
+    publish_report(cap, bob, collector, t_bye + ms(300), vq_body(
+        "VQSessionReport: CallTerm", call.call_id, bob_addr, alice_seen,
+        bob_local, bob_remote))
+    # Alice's session report, through her NAT: her view of bob -> alice.
+    alice_local = {"NLR": "1.0", "JDR": "0.3", "RTD": "41", "IAJ": "4", "MOSLQ": "4.2",
+                   "MOSCQ": "4.1", "RLQ": "89", "RCQ": "86", "OWD": "21"}
+    publish_report(cap, alice, collector, t_bye + ms(450), vq_body(
+        "VQSessionReport: CallTerm", call.call_id, alice_nat, bob_addr,
+        alice_local, {"NLR": "2.9"}), method="NOTIFY")
+    # A report on a call nobody saw.
+    publish_report(cap, bob, collector, t_bye + ms(600), vq_body(
+        "VQSessionReport", hexid(rng, 24) + "@10.0.0.7", bob_addr, alice_seen,
+        bob_local))
+    # Call 2 (other ports), reported long after it ended.
+    call2 = SipCall(cap, alice, bob, 40010, 50010)
+    t2 = media_call(cap, call2, t_bye + ms(1000), 2, Path(**CLEAN), Path(**CLEAN))
+    publish_report(cap, alice, collector, t2 + ms(20000), vq_body(
+        "VQSessionReport: CallTerm", call2.call_id, ("10.0.0.1", 40010, 1),
+        ("10.0.0.2", 50010, 2), alice_local))
+    cap.vq_truth = {
+        (h1.hostport(40000), h2.hostport(50000)): dict(
+            reports=3, type="VQSessionReport", source="receiver",
+            reporter="10.0.0.2:50000", **vq_truth_values(bob_local)),
+        (h2.hostport(50000), h1.hostport(40000)): dict(
+            reports=2, type="VQSessionReport", source="receiver",
+            reporter="192.168.1.10:40000", **vq_truth_values(alice_local))}
+    cap.vq_counts = {"vq_reports": 5, "vq_reports_unmatched": 2}
+
+
 def write_hostile_sip(path):
     """One ordinary call whose SIP text is full of what breaks naive outputs:
     line-protocol separators and escapes, quotes, backslashes (one at the
@@ -2626,6 +2780,8 @@ scenario("media_quirks", 1214, sc_media_quirks,
          doc="rtpmap in lower case, NAT keep-alives on media ports, AAL2-G726-32")
 scenario("rtcp_relay", 1215, sc_rtcp_relay,
          doc="a relay keeping SSRCs on both legs; RTCP per leg")
+scenario("vq_report", 1217, sc_vq_report,
+         doc="the phones' own RFC 6035 reports: interval, session, NAT, late, unknown call")
 scenario("evidence_10", 1301, sc_evidence_10, bundled=False,
          doc="10 calls, bursty loss caller->callee only, RTCP (not in pcaps/)")
 
@@ -2683,6 +2839,8 @@ def sip_truth(cap):
                 c["ok"] = t_us
     out = []
     for cid, c in calls.items():
+        if c["invite"] is None:
+            continue    # a PUBLISH's own dialog, not a call
         def delta_ms(t):
             return None if t is None else round((t - c["invite"]) / 1000, 3)
         duration = None
@@ -3068,13 +3226,16 @@ def truth(cap, records):
         if getattr(cap, "truth_max_delta", False):
             entry["max_delta_ms"] = (None if st["max_delta_us"] is None
                                      else st["max_delta_us"] / 1000)
+        if cap.vq_truth is not None:
+            entry["vq_report"] = cap.vq_truth.get((key[0], key[1]))
         streams.append(entry)
         repeats[key] = st["repeats"]
     return repeats, {"scenario": cap.name, "linktype": cap.linktype,
             "capture": {"frames": len(records), "rtp_packets": rtp_packets,
                         "sip_messages": len(cap.sip_log), "encapsulation": layers,
                         **({"not_rtp_packets": cap.truth_not_rtp}
-                           if getattr(cap, "truth_not_rtp", None) is not None else {})},
+                           if getattr(cap, "truth_not_rtp", None) is not None else {}),
+                        **(cap.vq_counts or {})},
             "calls": sip_truth(cap), "streams": streams,
             **({"rtcp": cap.rtcp_truth} if cap.rtcp_truth is not None else {}),
             **({"apps": cap.apps_truth} if cap.apps_truth is not None else {})}

@@ -14,6 +14,9 @@ TRUTH.json is written by tests/capgen.py next to each capture.  The check:
   * where the truth has "apps" (the application counts of traffic no call
     explains), the report's "apps" equal them;
   * where the truth has it, each stream's max_delta_ms within 0.001 ms;
+  * where the truth has it, each stream's far_end.vq_report (an endpoint's
+    own RFC 6035 report): null as null, else every key equal, figures
+    within 0.0005;
   * where the report has them: each stream's vlan, events and
     comfort_noise, and the capture's rtp_packets, sip_messages and
     not_rtp_packets, equal
@@ -41,12 +44,14 @@ STREAM_OPTIONAL = ("vlan", "events", "comfort_noise")
 # Where the truth has it: within 1 us (the report prints 3 decimals), a
 # null only as a null.
 STREAM_CLOSE_MS = ("max_delta_ms",)
-CAPTURE_OPTIONAL = ("rtp_packets", "sip_messages", "not_rtp_packets")
+CAPTURE_OPTIONAL = ("rtp_packets", "sip_messages", "not_rtp_packets",
+                    "vq_reports", "vq_reports_unmatched")
 # Keys with a rule above (or identifying the entry); the others are unknown.
 KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams", "rtcp", "apps"}
 KNOWN_CAPTURE = {"frames"} | set(CAPTURE_OPTIONAL)
 KNOWN_STREAM = {"call_id", "src", "dst", "ssrc", "burst_ratio"} \
-    | set(STREAM_EXACT) | set(STREAM_OPTIONAL) | set(STREAM_CLOSE_MS)
+    | set(STREAM_EXACT) | set(STREAM_OPTIONAL) | set(STREAM_CLOSE_MS) \
+    | {"vq_report"}
 KNOWN_CALL = {"call_id", "from", "to", "final_code", "pdd_ms", "setup_ms",
               "duration_s"}
 BURST_TOLERANCE = 0.01
@@ -146,6 +151,8 @@ def check(report, truth, strict=False, unchecked=None):
         for field in STREAM_CLOSE_MS:
             if field in want and not close(got.get(field), want[field], 0.0011):
                 mismatch(name, field, got.get(field, "(absent)"), want[field])
+        if "vq_report" in want:
+            check_vq_report(name, got, want["vq_report"], mismatch)
         unknown(name, got, want, KNOWN_STREAM)
     for key, got in reported.items():
         packets = got.get("packets")
@@ -193,6 +200,26 @@ def check(report, truth, strict=False, unchecked=None):
     check_mos(report, mismatch)
     unknown("report", report, truth, KNOWN_TOP)
     return problems
+
+
+def check_vq_report(name, got, want, mismatch):
+    """The stream's far_end.vq_report against the truth's: null as null,
+    else the same keys, strings equal and figures within 0.0005 (the
+    report prints 3 decimals)."""
+    far = got.get("far_end")
+    have = far.get("vq_report", "(absent)") if isinstance(far, dict) else None
+    if want is None or not isinstance(have, dict):
+        if have != want:
+            mismatch(name, "vq_report", json.dumps(have), json.dumps(want))
+        return
+    for key in sorted(set(want) | set(have)):
+        a, b = have.get(key, "(absent)"), want.get(key, "(absent)")
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) \
+                and not isinstance(a, bool):
+            if abs(a - b) > 0.0005:
+                mismatch(name, "vq_report." + key, a, b)
+        elif a != b:
+            mismatch(name, "vq_report." + key, a, b)
 
 
 # G.113 Appendix I (Ie, Bpl) of the narrowband codecs whose figures are

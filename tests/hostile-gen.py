@@ -34,6 +34,7 @@ T0_US = BASE_EPOCH_S * US_PER_S
 
 CALLER = ipaddress.ip_address("10.0.0.1")
 CALLEE = ipaddress.ip_address("10.0.0.2")
+COLLECTOR = ipaddress.ip_address("10.0.0.9")
 CALLER6 = ipaddress.ip_address("2001:db8::1")
 CALLEE6 = ipaddress.ip_address("2001:db8::2")
 MAC_CALLER = bytes([2, 0, 0, 0, 0, 1])
@@ -828,6 +829,87 @@ def gen_ws(out):
     write_pcap(os.path.join(out, "ws.pcap"), LINKTYPE_ETHERNET, frames())
 
 
+def vq_publish(n, body, content_length=None):
+    """A PUBLISH from the caller to a collector with an RFC 6035 body (bytes);
+    content_length: the header's value when it lies."""
+    head = ("PUBLISH sip:collector@10.0.0.9 SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKvq%08x\r\n"
+            "Max-Forwards: 70\r\n"
+            "From: <sip:alice@example.com>;tag=v%x\r\n"
+            "To: <sip:collector@example.com>\r\n"
+            "Call-ID: vq-publish-%d@10.0.0.1\r\n"
+            "CSeq: 1 PUBLISH\r\n"
+            "Event: vq-rtcpxr\r\n"
+            "Content-Type: application/vq-rtcpxr\r\n"
+            "Content-Length: %d\r\n\r\n" %
+            (n, n, n, len(body) if content_length is None else content_length))
+    return head.encode() + body
+
+
+def gen_vqreport(out, repeat=250):
+    """The phones' own reports (RFC 6035) made to hurt, about a call whose
+    media flows meanwhile: 8 kinds, each sent `repeat` times after the
+    call's media (in its linger): a body of one 48 000-byte line of
+    NLR pairs; 4 000 metric lines; NUL bytes and terminal escapes in
+    every field, values past their ranges, exponents, NaN, 400 digits,
+    an unterminated quote; a CallID of escapes and quotes naming no call;
+    no CallID (malformed); a first line that is no report (malformed);
+    a Content-Length past the body (truncated); addresses that do not
+    parse (no stream fits: unmatched).  Then one honest report.  The
+    figures kept must be the honest report's, in range."""
+    cid = "vq-call@10.0.0.1"
+    addrs = ("LocalAddr: IP=10.0.0.2 PORT=50000 SSRC=0x00005678\r\n"
+             "RemoteAddr: IP=10.0.0.1 PORT=40000 SSRC=0x00001234\r\n")
+    head = "VQSessionReport: CallTerm\r\nCallID: %s\r\n" % cid
+    kinds = [
+        ("ok", (head + addrs + "LocalMetrics:\r\nPacketLoss: " +
+                " ".join("NLR=%d.5" % (i % 90) for i in range(6000)) + "\r\n").encode()),
+        ("ok", (head + addrs + "LocalMetrics:\r\n" +
+                "Delay: RTD=7\r\n" * 4000).encode()),
+        ("ok", (head + addrs).encode() + b"LocalMetrics:\r\nPacketLoss: NLR=\x00 "
+         b"JDR=101 \x1b[2J\r\nQualityEst: MOSLQ=nan MOSCQ=5.1 RLQ=1e2 RCQ=" +
+         b"9" * 400 + b"\r\nDelay: RTD=-1 ESD=65536 IAJ=\"7 MAJ=1\r\n"
+         b"\x1b]0;pwned\x07: \x00\x00\r\n"),
+        ("unmatched", ("VQSessionReport\r\nCallID: \x1b[31m\"<b>x</b>\\\r\n" + addrs +
+                       "LocalMetrics:\r\nPacketLoss: NLR=1.0\r\n").encode()),
+        ("malformed", ("VQSessionReport\r\n" + addrs +
+                       "LocalMetrics:\r\nPacketLoss: NLR=1.0\r\n").encode()),
+        ("malformed", ("HTTP/1.1 200 OK\r\nCallID: %s\r\n" % cid).encode()),
+        ("truncated", (head + addrs + "LocalMetrics:\r\nPacketLoss: NLR=1.0\r\n").encode()),
+        ("unmatched", (head + "LocalAddr: IP=999.0.0.1 PORT=70000 SSRC=0xZZ\r\n"
+                       "RemoteAddr: IP=[::1 PORT=-1 SSRC=\r\n"
+                       "LocalMetrics:\r\nPacketLoss: NLR=1.0\r\n").encode()),
+    ]
+    honest = (head + addrs + "LocalMetrics:\r\nPacketLoss: NLR=2.5 JDR=0.5\r\n"
+              "QualityEst: MOSLQ=3.9 RLQ=80\r\n").encode()
+
+    def frames():
+        t = T0_US
+        yield from one_call(t, cid)
+        t += 200000
+        fwd = media(t, 500, CALLER, 40000, CALLEE, 50000, ssrc=0x1234)
+        rev = media(t + 5000, 500, CALLEE, 50000, CALLER, 40000, ssrc=0x5678)
+        for i in range(500):
+            yield fwd[i]
+            yield rev[i]
+        t += 500 * 20000
+        n = 0
+        for k in range(repeat):
+            for kind, body in kinds:
+                n += 1
+                msg = vq_publish(n, body, len(body) + 100 if kind == "truncated" else None)
+                t += 100
+                if len(msg) > 1400:
+                    for fr in udp4_fragments(CALLER, COLLECTOR, 5060, 5060, msg,
+                                             ident=n & 0xFFFF):
+                        yield t, fr
+                else:
+                    yield t, udp4(CALLER, COLLECTOR, 5060, 5060, msg, ident=n & 0xFFFF)
+        t += 1000
+        yield t, udp4(CALLEE, COLLECTOR, 5060, 5060, vq_publish(n + 1, honest))
+    write_pcap(os.path.join(out, "vqreport.pcap"), LINKTYPE_ETHERNET, frames())
+
+
 CLASSES = {
     "capfile": (gen_capfile, "pcap and pcapng files whose framing lies"),
     "giant-sip": (gen_giant_sip, "1 MiB SIP over TCP, 64 KiB SIP over UDP"),
@@ -842,6 +924,7 @@ CLASSES = {
     "text": (gen_text, "SIP text with escapes and metacharacters (capgen.py's)"),
     "gtpu": (gen_gtpu, "GTP-U with lying lengths and chains, nested past the limit"),
     "ws": (gen_ws, "SIP over WebSocket with lying frames, then a call over it"),
+    "vqreport": (gen_vqreport, "RFC 6035 reports with lying bodies about a call"),
 }
 
 

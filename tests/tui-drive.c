@@ -244,7 +244,9 @@ drive_stream(struct json_object *o, struct snap_stream *s)
 	struct json_object *mos = drive_get(o, "mos");
 	struct json_object *far = drive_get(o, "far_end");
 	struct json_object *xr = drive_get(far, "xr");
+	struct json_object *vq = drive_get(far, "vq_report");
 	char buf[SNAP_TEXT_LEN];
+	int m;
 
 	s->id = (unsigned)drive_num(o, "id", 0);
 	s->order = s->id;
@@ -294,6 +296,21 @@ drive_stream(struct json_object *o, struct snap_stream *s)
 		s->far.xr_r_factor = (int)drive_num(xr, "r_factor", -1);
 		s->far.xr_mos_lq = drive_num(xr, "mos_lq", -1);
 		s->far.xr_mos_cq = drive_num(xr, "mos_cq", -1);
+	}
+	if (vq != NULL) {
+		s->far.vq.reports = (uint32_t)drive_num(vq, "reports", 0);
+		drive_str(vq, "source", buf, sizeof(buf));
+		s->far.vq.by_receiver = strcmp(buf, "receiver") == 0;
+		drive_str(vq, "reporter", s->far.vq.reporter,
+		    sizeof(s->far.vq.reporter));
+		for (m = 0; m < VQR_METRICS; m++) {
+			const char *key = vqr_metric_info(m)->key;
+
+			if (drive_get(vq, key) == NULL)
+				continue;
+			s->far.vq.metrics.present |= 1u << m;
+			s->far.vq.metrics.value[m] = drive_num(vq, key, 0);
+		}
 	}
 }
 

@@ -47,12 +47,15 @@ static void
 tui_detail_layout(const struct tui *t, struct tui_detail_layout *l)
 {
 	const size_t *streams;
-	size_t n = tui_detail_streams(t, &streams);
+	size_t n = tui_detail_streams(t, &streams), i;
 	int avail, full, compact;
 
 	l->top = 2;
 	avail = LINES - l->top - 1;
 	full = 1 + (int)(n > 0 ? n : 1) * 5;
+	/* A stream an endpoint reported on itself has a line more. */
+	for (i = 0; i < n; i++)
+		full += t->snap.streams[streams[i]].far.vq.reports > 0;
 	compact = 1 + (int)(n > 0 ? n : 1) * 3;
 	l->ladder_width = COLS >= 100 ? COLS * 55 / 100 : COLS / 2;
 	if (t->detail_call == SNAP_NO_CALL) {
@@ -411,6 +414,45 @@ tui_far_figures(const struct tui *t, int y, int x, int w,
 	}
 }
 
+/*
+ * What an endpoint reported of the stream itself (RFC 6035), one line
+ * under both columns: whose figures, then those it gave of the few the
+ * view has room for.
+ */
+static void
+tui_vq_figures(const struct tui *t, int y, int x, int w,
+    const struct snap_stream *s)
+{
+	static const struct {
+		enum vqr_metric	 metric;
+		const char	*name;
+		int		 decimals;
+		const char	*unit;
+	} shown[] = {
+		{ VQR_NLR,	"loss",		1, "%" },
+		{ VQR_JDR,	"disc",		1, "%" },
+		{ VQR_IAJ,	"jit",		0, " ms" },
+		{ VQR_RTD,	"RTT",		0, " ms" },
+		{ VQR_MOSLQ,	"MOS-LQ",	1, "" },
+		{ VQR_MOSCQ,	"CQ",		1, "" },
+	};
+	const struct snap_vq_report *vq = &s->far.vq;
+	size_t i;
+	int n;
+
+	n = tui_put(y, x, w, tui_style(t, TUI_LABEL), vq->by_receiver ?
+	    "receiver's own report (RFC 6035):" :
+	    "receiver's report, sender's copy (RFC 6035):");
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]) && n < w; i++) {
+		if (!((vq->metrics.present >> shown[i].metric) & 1))
+			continue;
+		n += tui_putf(y, x + n, w - n, shown[i].metric == VQR_MOSLQ ?
+		    tui_mos_style(t, vq->metrics.value[VQR_MOSLQ]) : A_NORMAL,
+		    " %s %.*f%s", shown[i].name, shown[i].decimals,
+		    vq->metrics.value[shown[i].metric], shown[i].unit);
+	}
+}
+
 /* MOS, loss and jitter per interval side by side on one row. */
 static void
 tui_charts(const struct tui *t, int y, const struct snap_stream *s)
@@ -447,9 +489,13 @@ tui_compact_figures(const struct tui *t, int y, const struct snap_stream *s)
 		n += tui_putf(y, 3 + n, COLS - 3 - n, A_NORMAL, " R %.0f", q->r_call);
 	}
 	if (s->far.reports > 0)
-		tui_putf(y, 3 + n, COLS - 3 - n, tui_style(t, TUI_DIM),
+		n += tui_putf(y, 3 + n, COLS - 3 - n, tui_style(t, TUI_DIM),
 		    " | far: loss %.1f%% jit %.1f", s->far.fraction_lost_pct,
 		    s->far.jitter_ms);
+	if (s->far.vq.reports > 0 &&
+	    (s->far.vq.metrics.present >> VQR_NLR) & 1)
+		tui_putf(y, 3 + n, COLS - 3 - n, tui_style(t, TUI_DIM),
+		    " | phone: loss %.1f%%", s->far.vq.metrics.value[VQR_NLR]);
 }
 
 /* Each stream: title, figures beside the far end's, charts. */
@@ -459,6 +505,7 @@ tui_media_draw(const struct tui *t, const struct tui_detail_layout *l)
 	const size_t *list;
 	size_t n = tui_detail_streams(t, &list), i;
 	int y = l->media_top, end = l->media_top + l->media_rows, half = COLS / 2;
+	int vq;
 
 	tui_hline(y, 0, COLS, tui_style(t, TUI_DIM));
 	tui_put(y, 2, COLS - 2, tui_style(t, TUI_LABEL) | A_BOLD,
@@ -479,14 +526,17 @@ tui_media_draw(const struct tui *t, const struct tui_detail_layout *l)
 			y += 3;
 			continue;
 		}
-		if (y + 3 < end) {
+		vq = s->far.vq.reports > 0;
+		if (y + 3 + vq < end) {
 			tui_probe_figures(t, y + 1, 3, half - 4, s);
 			tui_vline(y + 1, half - 1, 3, tui_style(t, TUI_DIM));
 			tui_far_figures(t, y + 1, half + 1, COLS - half - 1, s);
+			if (vq)
+				tui_vq_figures(t, y + 4, 3, COLS - 3, s);
 		}
-		if (y + 4 < end)
-			tui_charts(t, y + 4, s);
-		y += 5;
+		if (y + 4 + vq < end)
+			tui_charts(t, y + 4 + vq, s);
+		y += 5 + vq;
 	}
 }
 

@@ -10,6 +10,7 @@
 #include "dissectors/rtcp.h"
 #include "dissectors/rtp.h"
 #include "dissectors/sip.h"
+#include "dissectors/vqreport.h"
 #include "probe/analysis/analyzer-private.h"
 
 /*
@@ -300,4 +301,38 @@ analyzer_udp(struct analyzer *a, const struct pkt_meta *meta,
 		 * what it carries: that is lost to the analysis, so count it.
 		 */
 		a->truncated[PROTO_UDP]++;
+}
+
+/*
+ * An endpoint's own report (RFC 6035) in a PUBLISH or NOTIFY: filed under
+ * the streams of the call its body names (the capture thread routes it
+ * by that Call-ID), which is usually over by then but still lingers
+ * (ANALYZER_LINGER_US).  The message goes in that call's ladder and pcap:
+ * it is the call's evidence too.
+ */
+void
+vq_report(struct analyzer *a, const struct pkt_meta *meta,
+    const struct sip_msg *msg)
+{
+	struct vqr_report r;
+	enum dissect_result res;
+	struct call *c;
+
+	if (msg->content_length > (long)msg->body.len)
+		res = DISSECT_TRUNCATED;
+	else
+		res = vqr_parse(msg->body.p, msg->body.len, &r);
+	count_result(a, res, PROTO_VQREPORT);
+	if (res != DISSECT_OK)
+		return;
+	a->vq_reports++;
+	c = calls_find_id(a->calls, r.call_id, r.call_id_len);
+	if (c == NULL || streams_vq_report(c, &r) == 0) {
+		a->vq_reports_unmatched++;
+		return;
+	}
+	keep_packet(a, c, meta);
+	if (a->cfg.keep_sip)
+		calls_note_message(c, msg, meta->ts_us, &meta->src, &meta->dst,
+		    meta->payload, meta->payload_len);
 }

@@ -2,7 +2,7 @@
  * What the analyzer's files share: the analyzer itself, and the steps a
  * packet of media takes that the rest of it takes too.  analyzer.c keeps
  * the tables' lives (ticks, ends, snapshots), analyzer-media.c the RTP
- * and RTCP of each packet.  Nothing outside the two includes this.
+ * and RTCP of each packet and the endpoints' own reports on them.  Nothing outside the two includes this.
  */
 #ifndef VQ_ANALYZER_PRIVATE_H
 #define VQ_ANALYZER_PRIVATE_H
@@ -48,6 +48,8 @@ struct analyzer {
 	uint64_t		  calls_evicted;
 	uint64_t		  streams_evicted;
 	uint64_t		  calls_timed_out;
+	uint64_t		  vq_reports;	/* RFC 6035 reports parsed */
+	uint64_t		  vq_reports_unmatched;	/* no stream took */
 
 	uint64_t		  sip_messages;
 	uint64_t		  rtp_packets;
@@ -67,6 +69,9 @@ void	count_result(struct analyzer *, enum dissect_result,
 /* A packet of call c into the call's pcap, when there are pcaps. */
 void	keep_packet(struct analyzer *, struct call *, const struct pkt_meta *);
 void	handle_sip(struct analyzer *, const struct pkt_meta *);
+/* A PUBLISH or NOTIFY with an endpoint's report (RFC 6035) in msg. */
+void	vq_report(struct analyzer *, const struct pkt_meta *,
+	    const struct sip_msg *);
 /* A UDP payload: SIP, RTCP, RTP, or something no call explains. */
 void	analyzer_udp(struct analyzer *, const struct pkt_meta *,
 	    const struct flow_hint *);

@@ -353,6 +353,10 @@ sip_message(struct analyzer *a, const struct pkt_meta *meta,
 		call_end_now(old, meta->ts_us, "evicted");
 		call_end(a, old);
 	}
+	if (msg->is_request && (msg->method == SIP_PUBLISH ||
+	    msg->method == SIP_NOTIFY) &&
+	    vqr_content_type_is(msg->content_type.p, msg->content_type.len))
+		vq_report(a, meta, msg);
 	c = calls_sip(a->calls, msg, body, meta->ts_us, a->frame_order);
 	keep_packet(a, c, meta);
 	if (c != NULL && a->cfg.keep_sip)
@@ -407,6 +411,8 @@ snapshot_capture(const struct analyzer *a, struct snap_capture *c)
 	c->streams_evicted += a->streams_evicted;
 	c->candidates_dropped += streams_candidates_dropped(a->streams);
 	c->calls_timed_out += a->calls_timed_out;
+	c->vq_reports += a->vq_reports;
+	c->vq_reports_unmatched += a->vq_reports_unmatched;
 	analyzer_errors_add(c, a->truncated, a->malformed);
 }
 

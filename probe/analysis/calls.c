@@ -510,12 +510,18 @@ calls_active(const struct call_table *t)
 int
 calls_known(const struct call_table *t, const struct sip_msg *m)
 {
+	return calls_find_id(t, m->call_id.p, m->call_id.len) != NULL;
+}
+
+struct call *
+calls_find_id(const struct call_table *t, const char *id, size_t len)
+{
 	char call_id[SNAP_TEXT_LEN];
 	struct call *c;
 
-	text_copy_safe(call_id, sizeof(call_id), m->call_id.p, m->call_id.len);
+	text_copy_safe(call_id, sizeof(call_id), id, len);
 	HASH_FIND_STR(t->by_id, call_id, c);
-	return c != NULL;
+	return c;
 }
 
 int64_t

@@ -91,6 +91,9 @@ int64_t		 call_moved_us(const struct call *);
 size_t		 calls_active(const struct call_table *);
 /* Is there a call with this message's Call-ID? */
 int		 calls_known(const struct call_table *, const struct sip_msg *);
+/* The call of this Call-ID (len bytes, as the wire has it), or NULL. */
+struct call	*calls_find_id(const struct call_table *, const char *id,
+		    size_t len);
 int64_t		 call_last_sip_us(const struct call *);
 /* The last SIP message of the call, or media packet reported to it. */
 int64_t		 call_last_activity_us(const struct call *);

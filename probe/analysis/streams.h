@@ -145,6 +145,12 @@ void		 streams_rtcp_report(struct stream_table *,
 		    const struct pkt_meta *meta);
 void		 streams_rtcp_xr(struct stream_table *, const struct rtcp_xr *,
 		    const struct pkt_meta *meta);
+/*
+ * An endpoint's own report on call c (RFC 6035):
+ * each of its metrics blocks filed under the stream of the call it
+ * describes (far_end.vq).  Returns how many blocks found their stream.
+ */
+int		 streams_vq_report(struct call *c, const struct vqr_report *);
 
 /*
  * RTP that no SDP announced and no stream holds.  Its flow (source,

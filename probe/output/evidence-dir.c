@@ -45,6 +45,11 @@ evidence_dir_gather(const struct snap_call *c,
 		d->dscp_changes += s->dscp_changes;
 		if (d->far == NULL || s->far.reports > d->far->reports)
 			d->far = &s->far;
+		if (s->far.vq.reports > 0 && (d->vq == NULL ||
+		    s->rtp.packets > d->vq_packets)) {
+			d->vq = &s->far.vq;
+			d->vq_packets = s->rtp.packets;
+		}
 		n += s->n_points;
 	}
 	verdict_call_from(c->media, &v);

@@ -24,6 +24,10 @@ struct evidence_dir {
 	double		 delay_ms;	/* of the same */
 	uint32_t	 dscp_changes;
 	const struct snap_far_end *far;	/* the most reported-on stream's */
+	/* An endpoint's own report (RFC 6035) on its busiest stream with
+	   one, or NULL. */
+	const struct snap_vq_report *vq;
+	uint64_t	 vq_packets;	/* that stream's packets */
 	/* Interval points of all its streams, in time order. */
 	const struct snap_point **points;
 	size_t		 n_points;

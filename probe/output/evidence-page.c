@@ -35,6 +35,33 @@ dscp_name(int dscp, char *buf, size_t size)
 		snprintf(buf, size, "%d", dscp);
 }
 
+/*
+ * What an endpoint's own report (RFC 6035) says of the direction's loss,
+ * beside the probe's: the phone measured at the far end of the path.
+ */
+static void
+vq_sentence(FILE *f, const struct evidence_dir *d)
+{
+	const struct snap_vq_report *vq = d->vq;
+
+	if (vq == NULL)
+		return;
+	fprintf(f, " %s (RFC 6035, %s)", vq->by_receiver ?
+	    "The receiver's own quality report" : "The sender's copy of the "
+	    "receiver's quality report", vqr_kind_name(vq->kind));
+	if ((vq->metrics.present >> VQR_NLR) & 1)
+		fprintf(f, " gives %.1f %% lost in the network%s",
+		    vq->metrics.value[VQR_NLR], (vq->metrics.present >>
+		    VQR_JDR) & 1 ? "" : ".");
+	else
+		fputs(" gives no loss figure", f);
+	if ((vq->metrics.present >> VQR_JDR) & 1)
+		fprintf(f, " and %.1f %% discarded by its jitter buffer.",
+		    vq->metrics.value[VQR_JDR]);
+	else if (!((vq->metrics.present >> VQR_NLR) & 1))
+		fputs(".", f);
+}
+
 /* The verdict on one direction, as sentences. */
 static void
 direction_verdict(FILE *f, const struct evidence_page *pg,
@@ -144,6 +171,7 @@ direction_verdict(FILE *f, const struct evidence_page *pg,
 	} else
 		fputs(" No RTCP report from the receiver was seen to compare "
 		    "with.", f);
+	vq_sentence(f, d);
 	dscp_name(s->dscp, b1, sizeof(b1));
 	if (d->dscp_changes > 0)
 		fprintf(f, " Its DSCP marking changed %u times during the call "
@@ -340,6 +368,62 @@ ladder(FILE *f, const struct snap_call *c)
 		    c->n_msgs - shown + c->msgs_dropped);
 }
 
+/* The unit a report's figure is in, from its name: ", %", ", ms" or "". */
+static const char *
+vq_unit(const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n > 4 && strcmp(key + n - 4, "_pct") == 0)
+		return ", %";
+	if (n > 3 && strcmp(key + n - 3, "_ms") == 0)
+		return ", ms";
+	return "";
+}
+
+/*
+ * Every figure of the endpoints' own reports: a column per direction, a
+ * row per figure either gave.
+ */
+static void
+vq_table(FILE *f, const struct evidence_dir *d)
+{
+	uint32_t given = 0;
+	size_t k;
+	int m;
+
+	for (k = 0; k < 2; k++)
+		if (d[k].vq != NULL)
+			given |= d[k].vq->metrics.present;
+	if (d[0].vq == NULL && d[1].vq == NULL)
+		return;
+	fputs("<h3>The endpoints' own reports (RFC 6035)</h3>\n"
+	    "<table><tr><th>media from</th>", f);
+	for (k = 0; k < 2; k++)
+		fprintf(f, "<th>%s</th>", d[k].name);
+	fputs("</tr>\n<tr><td>reported by</td>", f);
+	for (k = 0; k < 2; k++)
+		fprintf(f, "<td>%s</td>", d[k].vq == NULL ? "-" :
+		    d[k].vq->by_receiver ? "its receiver" :
+		    "its sender, from the receiver's RTCP XR");
+	fputs("</tr>\n", f);
+	for (m = 0; m < VQR_METRICS; m++) {
+		const struct vqr_metric_info *info = vqr_metric_info(m);
+
+		if (!((given >> m) & 1))
+			continue;
+		fprintf(f, "<tr><td>%s%s (%s)</td>", info->label,
+		    vq_unit(info->key), info->param);
+		for (k = 0; k < 2; k++)
+			html_figure_cell(f, d[k].vq != NULL &&
+			    ((d[k].vq->metrics.present >> m) & 1),
+			    d[k].vq != NULL ? d[k].vq->metrics.value[m] : 0,
+			    info->decimals, 0);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 static void
 figures_table(FILE *f, const struct evidence_dir *d)
 {
@@ -495,6 +579,7 @@ evidence_page_write(FILE *f, const struct evidence_page *pg)
 
 	fputs("<h2>Media</h2>\n", f);
 	figures_table(f, d);
+	vq_table(f, d);
 	if (d[0].n_points + d[1].n_points > 0) {
 		fputs("<p class=\"meta\">Per interval, from the start of the "
 		    "call: <span class=\"caller\">&#9632; media from the "

@@ -118,6 +118,8 @@ capture_json(const struct snap_capture *c)
 	add(o, "rtp_candidates_dropped", jint(c->candidates_dropped));
 	add(o, "calls_timed_out", jint(c->calls_timed_out));
 	add(o, "media_routes_evicted", jint(c->media_routes_evicted));
+	add(o, "vq_reports", jint(c->vq_reports));
+	add(o, "vq_reports_unmatched", jint(c->vq_reports_unmatched));
 	for (i = 0; i < c->n_proto_errors; i++) {
 		const struct snap_proto_errors *e = &c->proto_errors[i];
 		json_object *p = json_object_new_object();
@@ -257,11 +259,42 @@ burst_write(struct jsonw *w, const struct burst_summary *b)
 	jsonw_object_end(w);
 }
 
-/* What the receiver reported in RTCP, beside the probe's own figures. */
+/*
+ * An endpoint's own report on the stream (RFC 6035): whose figures they
+ * are, then each as the report gave it, null where it gave none.
+ */
+static void
+vq_report_write(struct jsonw *w, const struct snap_vq_report *vq)
+{
+	const struct vqr_metric_info *info;
+	int m;
+
+	if (vq->reports == 0) {
+		jsonw_null(w, "vq_report");
+		return;
+	}
+	jsonw_object_begin(w, "vq_report");
+	jsonw_int(w, "reports", vq->reports);
+	jsonw_string(w, "type", vqr_kind_name(vq->kind));
+	jsonw_string(w, "source", vq->by_receiver ? "receiver" : "sender");
+	jsonw_string(w, "reporter", vq->reporter[0] ? vq->reporter : NULL);
+	for (m = 0; m < VQR_METRICS; m++) {
+		info = vqr_metric_info(m);
+		w_have(w, info->key, (vq->metrics.present >> m) & 1,
+		    vq->metrics.value[m], 3);
+	}
+	jsonw_object_end(w);
+}
+
+/*
+ * What the receiver reported in RTCP, and what an endpoint reported
+ * itself, beside the probe's own figures.
+ */
 static void
 far_end_write(struct jsonw *w, const struct snap_far_end *f)
 {
-	if (f->reports == 0 && !f->have_sender && !f->have_xr) {
+	if (f->reports == 0 && !f->have_sender && !f->have_xr &&
+	    f->vq.reports == 0) {
 		jsonw_null(w, "far_end");
 		return;
 	}
@@ -295,6 +328,7 @@ far_end_write(struct jsonw *w, const struct snap_far_end *f)
 		jsonw_int(w, "end_system_delay_ms", f->xr_end_system_delay_ms);
 		jsonw_object_end(w);
 	}
+	vq_report_write(w, &f->vq);
 	jsonw_object_end(w);
 }
 

@@ -31,6 +31,7 @@
 #include "dissectors/decode.h"
 #include "dissectors/sdp.h"
 #include "dissectors/sip.h"
+#include "dissectors/vqreport.h"
 #include "probe/analysis/analyzer.h"
 #include "probe/pipeline/capthread.h"
 #include "probe/pipeline/routes.h"
@@ -229,8 +230,9 @@ route_sip(struct capthread *ct, const struct pkt_meta *meta,
 {
 	struct sdp_session sdp;
 	enum dissect_result r;
+	const char *id;
+	size_t i, id_len;
 	int w;
-	size_t i;
 
 	if (sip_parse(meta->payload, meta->payload_len, msg) != DISSECT_OK)
 		return route_by_flow(ct, meta);
@@ -238,6 +240,15 @@ route_sip(struct capthread *ct, const struct pkt_meta *meta,
 	*parsed = sip_looks_like(meta->payload, meta->payload_len);
 	if (msg->call_id.len == 0)
 		return route_by_flow(ct, meta);
+	/*
+	 * An endpoint's report on a call (RFC 6035) goes where the call it
+	 * names is, not by its own Call-ID: that worker files it.
+	 */
+	if (msg->is_request && (msg->method == SIP_PUBLISH ||
+	    msg->method == SIP_NOTIFY) &&
+	    vqr_content_type_is(msg->content_type.p, msg->content_type.len) &&
+	    vqr_call_id(msg->body.p, msg->body.len, &id, &id_len) == 0)
+		return (int)(hash_bytes(id, id_len) % (unsigned)ct->n_workers);
 	w = (int)(hash_bytes(msg->call_id.p, msg->call_id.len) %
 	    (unsigned)ct->n_workers);
 	if (msg->sdp.len == 0 || msg->sdp_truncated)

@@ -67,6 +67,8 @@ merge_capture(struct snap_capture *to, const struct snap_capture *from)
 	to->streams_evicted += from->streams_evicted;
 	to->candidates_dropped += from->candidates_dropped;
 	to->calls_timed_out += from->calls_timed_out;
+	to->vq_reports += from->vq_reports;
+	to->vq_reports_unmatched += from->vq_reports_unmatched;
 	to->truncated += from->truncated;
 	to->malformed += from->malformed;
 	if (from->n_proto_errors > to->n_proto_errors)

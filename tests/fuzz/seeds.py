@@ -4,10 +4,11 @@
 usage: seeds.py PCAP_DIR OUT_DIR
 
 Writes OUT_DIR/decode (whole frames), OUT_DIR/sip and OUT_DIR/sdp (SIP
-messages and their bodies), OUT_DIR/rtcp (RTCP datagrams); the reassembly
-harnesses start from the frames.  Reads classic pcap files only (standard
-library, no dissector: the UDP payload of Ethernet/IPv4 frames is enough
-for seeds).
+messages and their bodies), OUT_DIR/rtcp (RTCP datagrams), OUT_DIR/vqreport
+(the bodies of SIP messages of type application/vq-rtcpxr, after two reports
+of its own so that it is never empty); the reassembly harnesses start from
+the frames.  Reads classic pcap files only (standard library, no dissector:
+the UDP payload of Ethernet/IPv4 frames is enough for seeds).
 """
 import glob
 import os
@@ -72,11 +73,77 @@ def ws_seed():
             + frame(False, 1, sip[:50]) + frame(True, 0, sip[50:]))
 
 
+# RFC 6035 reports for the vqreport harness, whatever the captures hold: a
+# whole session report (IPv4 and IPv6, both blocks, quoted values, lines it
+# skips) and an interval report with LF line ends.
+VQ_SESSION = (
+    b"VQSessionReport: CallTerm\r\n"
+    b"CallID: 3c26700f3a31@192.0.2.10\r\n"
+    b"LocalID: <sip:1001@example.net>\r\n"
+    b"RemoteID: <sip:1002@example.net>\r\n"
+    b"OrigID: <sip:1001@example.net>\r\n"
+    b"LocalGroup: phones-3\r\n"
+    b"RemoteGroup: gateways-1\r\n"
+    b"LocalAddr: IP=192.0.2.10 PORT=40000 SSRC=0x2468abcd\r\n"
+    b"LocalMAC: 00:1f:5b:cc:21:0f\r\n"
+    b"RemoteAddr: IP=[2001:db8::20] PORT=50000 SSRC=324508639\r\n"
+    b"RemoteMAC: 00:26:08:8e:95:02\r\n"
+    b"LocalMetrics:\r\n"
+    b"Timestamps: START=2024-03-01T10:00:00Z STOP=2024-03-01T10:02:19Z\r\n"
+    b"SessionDesc: PT=18 PD=G729 SR=8000 FD=20 FO=20 FPP=2 PPS=50 "
+    b"FMTP=\"annexb=no\" PLC=3 SSUP=on\r\n"
+    b"JitterBuffer: JBA=3 JBR=2 JBN=40 JBM=80 JBX=120\r\n"
+    b"PacketLoss: NLR=5.0 JDR=2.0\r\n"
+    b"BurstGapLoss: BLD=0 BD=0 GLD=2.0 GD=500 GMIN=16\r\n"
+    b"Delay: RTD=200 ESD=140 OWD=100 SOWD=200 IAJ=2 MAJ=1\r\n"
+    b"Signal: SL=-21 NL=-50 RERL=55\r\n"
+    b"QualityEst: RLQ=88 RCQ=85 EXTRI=90 MOSLQ=4.2 MOSCQ=4.3 "
+    b"QoEEstAlg=P.564\r\n"
+    b"RemoteMetrics:\r\n"
+    b"JitterBuffer: JBA=2 JBR=1 JBN=20 JBM=60 JBX=200\r\n"
+    b"PacketLoss: NLR=0.5 JDR=1.25\r\n"
+    b"BurstGapLoss: BLD=33.3 BD=120 GLD=0.4 GD=9000 GMIN=16\r\n"
+    b"Delay: RTD=210 ESD=60 OWD=105 SOWD=105 IAJ=7 MAJ=4\r\n"
+    b"QualityEst: RLQ=81 RCQ=79 MOSLQ=3.9 MOSCQ=3.8\r\n"
+    b"DialogID: 3c26700f3a31@192.0.2.10;to-tag=8472761;from-tag=9123dh311\r\n")
+VQ_INTERVAL = (
+    b"VQIntervalReport\n"
+    b"CallID:7f3a9e@198.51.100.4\n"
+    b"LocalAddr:IP=198.51.100.4 PORT=16384 SSRC=0x0badcafe\n"
+    b"RemoteAddr:IP=203.0.113.9 PORT=20000 SSRC=0x00c0ffee\n"
+    b"LocalMetrics:\n"
+    b"PacketLoss:NLR=1.5 JDR=0.5\n"
+    b"Delay:RTD=48 IAJ=3\n"
+    b"QualityEst:RLQ=90 MOSLQ=4.3 MOSCQ=4.1\n")
+
+
+def vq_rtcpxr_body(payload):
+    """The body of a SIP message whose Content-Type is
+    application/vq-rtcpxr (parameters allowed), or None."""
+    parts = payload.split(b"\r\n\r\n", 1)
+    if len(parts) != 2:
+        return None
+    for line in parts[0].split(b"\r\n")[1:]:
+        name, colon, value = line.partition(b":")
+        if not colon or name.strip().lower() not in (b"content-type", b"c"):
+            continue
+        media = value.split(b";", 1)[0].replace(b" ", b"").replace(b"\t", b"")
+        return parts[1] if media.lower() == b"application/vq-rtcpxr" else None
+    return None
+
+
+def is_sip(payload):
+    """A SIP request or response, by its start line."""
+    first = payload.split(b"\r\n", 1)[0]
+    return first.startswith(b"SIP/2.0 ") or first.endswith(b" SIP/2.0")
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__)
         return 2
-    out = {k: os.path.join(argv[2], k) for k in ("decode", "sip", "sdp", "rtcp")}
+    out = {k: os.path.join(argv[2], k)
+           for k in ("decode", "sip", "sdp", "rtcp", "vqreport")}
     for d in out.values():
         os.makedirs(d, exist_ok=True)
     count = {k: 0 for k in out}
@@ -89,6 +156,8 @@ def main(argv):
             count[kind] += 1
 
     keep("sip", ws_seed())
+    keep("vqreport", VQ_SESSION)
+    keep("vqreport", VQ_INTERVAL)
     for path in sorted(glob.glob(os.path.join(argv[1], "*.pcap"))):
         for n, (linktype, frame) in enumerate(frames(path)):
             if n < DECODE_PER_FILE:
@@ -96,6 +165,8 @@ def main(argv):
             payload = udp_payload(linktype, frame)
             if payload is None:
                 continue
+            if is_sip(payload):
+                keep("vqreport", vq_rtcpxr_body(payload))
             if payload[:4] in (b"INVI", b"SIP/", b"ACK ", b"BYE ", b"CANC"):
                 keep("sip", payload)
                 body = payload.split(b"\r\n\r\n", 1)
