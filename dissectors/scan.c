@@ -41,3 +41,12 @@ scan_number(const char *p, const char *end, unsigned long max,
 	*out = v;
 	return 0;
 }
+
+void
+scan_trim_blanks(const char **p, const char **end)
+{
+	while (*p < *end && scan_is_blank(**p))
+		(*p)++;
+	while (*end > *p && scan_is_blank((*end)[-1]))
+		(*end)--;
+}

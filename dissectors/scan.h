@@ -7,6 +7,15 @@
 
 #include <stddef.h>
 
+/* A blank within a line: SP or HTAB. */
+static inline int
+scan_is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Narrow [*p, *end) to leave out the blanks at both ends. */
+void	scan_trim_blanks(const char **p, const char **end);
 /* Do the len bytes at p spell the C string lit, ignoring ASCII case? */
 int	scan_caseeq(const char *p, size_t len, const char *lit);
 /*

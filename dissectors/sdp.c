@@ -138,12 +138,6 @@ static const char *const sdp_rtp_protos[] = {
 	NULL
 };
 
-static int
-sdp_is_space(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
 /* Do the len bytes at p spell lit exactly? */
 static int
 sdp_eq(const char *p, size_t len, const char *lit)
@@ -170,10 +164,10 @@ sdp_word(const char **pp, const char *end, const char **word)
 {
 	const char	*p = *pp;
 
-	while (p < end && sdp_is_space(*p))
+	while (p < end && scan_is_blank(*p))
 		p++;
 	*word = p;
-	while (p < end && !sdp_is_space(*p))
+	while (p < end && !scan_is_blank(*p))
 		p++;
 	*pp = p;
 	return (size_t)(p - *word);
@@ -191,7 +185,7 @@ sdp_port(const char *p, const char *end, uint16_t *port)
 
 	for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
 		;
-	if (q < end && *q != '/' && !sdp_is_space(*q))
+	if (q < end && *q != '/' && !scan_is_blank(*q))
 		return -1;
 	if (scan_number(p, q, 65535, &v) == -1)
 		return -1;
@@ -261,10 +255,7 @@ sdp_ms(const char *p, const char *end, uint32_t *ms)
 	const char	*q, *frac;
 	unsigned long	 v;
 
-	while (p < end && sdp_is_space(*p))
-		p++;
-	while (end > p && sdp_is_space(end[-1]))
-		end--;
+	scan_trim_blanks(&p, &end);
 	for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
 		;
 	if (q < end && *q == '.') {
@@ -501,10 +492,7 @@ sdp_attr_fmtp(struct sdp_state *st, const char *p, const char *end)
 		if (m->fmtps[i].payload_type == pt)
 			return;
 	}
-	while (p < end && sdp_is_space(*p))
-		p++;
-	while (end > p && sdp_is_space(end[-1]))
-		end--;
+	scan_trim_blanks(&p, &end);
 	f = &m->fmtps[m->n_fmtps++];
 	f->payload_type = (uint8_t)pt;
 	f->truncated = (size_t)(end - p) >= sizeof f->params;

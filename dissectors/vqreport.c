@@ -102,13 +102,6 @@ struct vqr_block {
 	uint32_t		*seen;
 };
 
-/* A blank within a line: SP or HTAB. */
-static int
-vqr_is_space(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
 /* A hex digit's value; 16 for any other character. */
 static unsigned
 vqr_digit(char ch)
@@ -161,7 +154,7 @@ vqr_next_line(const char **pp, const char *end, struct vqr_line *line)
 		colon = line->end;
 	line->name_end = colon;
 	line->value = colon < line->end ? colon + 1 : colon;
-	while (line->name_end > p && vqr_is_space(line->name_end[-1]))
+	while (line->name_end > p && scan_is_blank(line->name_end[-1]))
 		line->name_end--;
 	return 0;
 }
@@ -176,12 +169,12 @@ vqr_next_pair(const char **pp, const char *end, struct vqr_pair *pair)
 	const char	*p = *pp, *quote;
 
 	for (;;) {
-		while (p < end && vqr_is_space(*p))
+		while (p < end && scan_is_blank(*p))
 			p++;
 		if (p == end)
 			break;
 		pair->key = p;
-		while (p < end && !vqr_is_space(*p) && *p != '=')
+		while (p < end && !scan_is_blank(*p) && *p != '=')
 			p++;
 		if (p == end || *p != '=')
 			continue;
@@ -196,7 +189,7 @@ vqr_next_pair(const char **pp, const char *end, struct vqr_pair *pair)
 			p = quote + 1;
 		} else {
 			pair->value = p;
-			while (p < end && !vqr_is_space(*p))
+			while (p < end && !scan_is_blank(*p))
 				p++;
 			pair->value_end = p;
 		}
@@ -371,10 +364,7 @@ vqr_call_id_value(const struct vqr_line *line, const char **id,
 {
 	const char	*p = line->value, *end = line->end;
 
-	while (p < end && vqr_is_space(*p))
-		p++;
-	while (end > p && vqr_is_space(end[-1]))
-		end--;
+	scan_trim_blanks(&p, &end);
 	if (p == end)
 		return -1;
 	*id = p;
@@ -388,23 +378,23 @@ vqr_content_type_is(const char *p, size_t len)
 {
 	const char	*end = p + len, *word;
 
-	while (p < end && vqr_is_space(*p))
+	while (p < end && scan_is_blank(*p))
 		p++;
-	for (word = p; p < end && *p != '/' && !vqr_is_space(*p); p++)
+	for (word = p; p < end && *p != '/' && !scan_is_blank(*p); p++)
 		;
 	if (!scan_caseeq(word, (size_t)(p - word), "application"))
 		return 0;
-	while (p < end && vqr_is_space(*p))	/* SIP's SLASH is SWS "/" SWS */
+	while (p < end && scan_is_blank(*p))	/* SIP's SLASH is SWS "/" SWS */
 		p++;
 	if (p == end || *p++ != '/')
 		return 0;
-	while (p < end && vqr_is_space(*p))
+	while (p < end && scan_is_blank(*p))
 		p++;
-	for (word = p; p < end && *p != ';' && !vqr_is_space(*p); p++)
+	for (word = p; p < end && *p != ';' && !scan_is_blank(*p); p++)
 		;
 	if (!scan_caseeq(word, (size_t)(p - word), "vq-rtcpxr"))
 		return 0;
-	while (p < end && vqr_is_space(*p))
+	while (p < end && scan_is_blank(*p))
 		p++;
 	return p == end || *p == ';';
 }

@@ -29,6 +29,7 @@
 
 #include "dissectors/addr.h"
 #include "dissectors/dissect.h"
+#include "dissectors/sip.h"
 
 /* The report's first line. */
 enum vqr_kind {
@@ -115,6 +116,15 @@ struct vqr_report {
  * Case-insensitive, parameters and spaces around allowed.
  */
 int		vqr_content_type_is(const char *p, size_t len);
+
+/* Does the message carry a report: a PUBLISH or NOTIFY of that type? */
+static inline int
+vqr_sip_carries(const struct sip_msg *m)
+{
+	return m->is_request && (m->method == SIP_PUBLISH ||
+	    m->method == SIP_NOTIFY) &&
+	    vqr_content_type_is(m->content_type.p, m->content_type.len);
+}
 
 /*
  * Parse a report body of len bytes.  MALFORMED when the first line is not

@@ -24,6 +24,7 @@
 #include "dissectors/rtp.h"
 #include "dissectors/sdp.h"
 #include "dissectors/sip.h"
+#include "dissectors/vqreport.h"
 #include "probe/analysis/analyzer-private.h"
 #include "probe/analysis/analyzer.h"
 #include "probe/analysis/calls.h"
@@ -353,9 +354,7 @@ sip_message(struct analyzer *a, const struct pkt_meta *meta,
 		call_end_now(old, meta->ts_us, "evicted");
 		call_end(a, old);
 	}
-	if (msg->is_request && (msg->method == SIP_PUBLISH ||
-	    msg->method == SIP_NOTIFY) &&
-	    vqr_content_type_is(msg->content_type.p, msg->content_type.len))
+	if (vqr_sip_carries(msg))
 		vq_report(a, meta, msg);
 	c = calls_sip(a->calls, msg, body, meta->ts_us, a->frame_order);
 	keep_packet(a, c, meta);

@@ -50,16 +50,14 @@ vq_sentence(FILE *f, const struct evidence_dir *d)
 	    "The receiver's own quality report" : "The sender's copy of the "
 	    "receiver's quality report", vqr_kind_name(vq->kind));
 	if ((vq->metrics.present >> VQR_NLR) & 1)
-		fprintf(f, " gives %.1f %% lost in the network%s",
-		    vq->metrics.value[VQR_NLR], (vq->metrics.present >>
-		    VQR_JDR) & 1 ? "" : ".");
+		fprintf(f, " gives %.1f %% lost in the network",
+		    vq->metrics.value[VQR_NLR]);
 	else
 		fputs(" gives no loss figure", f);
 	if ((vq->metrics.present >> VQR_JDR) & 1)
-		fprintf(f, " and %.1f %% discarded by its jitter buffer.",
+		fprintf(f, " and %.1f %% discarded by its jitter buffer",
 		    vq->metrics.value[VQR_JDR]);
-	else if (!((vq->metrics.present >> VQR_NLR) & 1))
-		fputs(".", f);
+	fputs(".", f);
 }
 
 /* The verdict on one direction, as sentences. */

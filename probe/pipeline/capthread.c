@@ -244,9 +244,7 @@ route_sip(struct capthread *ct, const struct pkt_meta *meta,
 	 * An endpoint's report on a call (RFC 6035) goes where the call it
 	 * names is, not by its own Call-ID: that worker files it.
 	 */
-	if (msg->is_request && (msg->method == SIP_PUBLISH ||
-	    msg->method == SIP_NOTIFY) &&
-	    vqr_content_type_is(msg->content_type.p, msg->content_type.len) &&
+	if (vqr_sip_carries(msg) &&
 	    vqr_call_id(msg->body.p, msg->body.len, &id, &id_len) == 0)
 		return (int)(hash_bytes(id, id_len) % (unsigned)ct->n_workers);
 	w = (int)(hash_bytes(msg->call_id.p, msg->call_id.len) %
