@@ -524,6 +524,36 @@ rtpstat_summary(const struct rtpstat *rs, struct rtpstat_summary *sum)
 	sum->last_us = rs->last_us;
 }
 
+int
+rtpstat_lost_upto(const struct rtpstat *rs, uint16_t highest,
+    uint64_t *expected, uint64_t *lost)
+{
+	uint64_t	tail_lost, runs, after_lost = 0, after_runs = 0;
+	int64_t		seq;
+	int		in_run = 0;
+
+	if (rs->packets == 0)
+		return -1;
+	/* The extension nearest the probe's own highest: a report lags. */
+	seq = rs->highest_seq + (int16_t)(uint16_t)(highest -
+	    (uint16_t)rs->highest_seq);
+	if (seq < rs->lowest_seq || seq <= rs->highest_seq - WINDOW_SEQS)
+		return -1;
+	range_tail(rs, &tail_lost, &runs);
+	tail_lost += rs->done_lost;
+	*expected = rs->done_expected + (uint64_t)(seq - rs->lowest_seq + 1);
+	if (seq >= rs->highest_seq) {
+		/* Past what the probe saw: missing here too. */
+		*lost = tail_lost + (uint64_t)(seq - rs->highest_seq);
+		return 0;
+	}
+	/* Take back the lost that lie after it, still in the window. */
+	count_runs(rs, seq + 1, rs->highest_seq, &after_lost, &after_runs,
+	    &in_run);
+	*lost = tail_lost - after_lost;
+	return 0;
+}
+
 void
 rtpstat_window(struct rtpstat *rs, double *jitter_ms, double *max_jitter_ms)
 {
@@ -532,6 +562,13 @@ rtpstat_window(struct rtpstat *rs, double *jitter_ms, double *max_jitter_ms)
 	*jitter_ms = rs->jitter_ts * to_ms;
 	*max_jitter_ms = rs->jitter_window_max_ts * to_ms;
 	rs->jitter_window_max_ts = 0;
+}
+
+double
+rtpstat_jitter_ms(const struct rtpstat *rs)
+{
+	return rs->clock_rate_hz ? rs->jitter_ts * 1000.0 /
+	    rs->clock_rate_hz : 0.0;
 }
 
 uint64_t

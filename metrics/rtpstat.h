@@ -72,6 +72,20 @@ void		 rtpstat_update(struct rtpstat *, const struct rtpstat_pkt *);
  */
 void		 rtpstat_window(struct rtpstat *, double *jitter_ms,
 		    double *max_jitter_ms);
+/*
+ * What the stream looked like up to a receiver's report: the sequence
+ * numbers expected, and those not received, from the first up to and
+ * including highest (the low 16 bits of an RTCP report block's extended
+ * highest sequence number, extended to the nearest of the probe's own).
+ * A report names a number the probe saw a moment ago, or one it has not
+ * seen yet (those past its highest count as missing here too).  Returns
+ * 0, or -1 when the number is before the current range or has left the
+ * window (what was missing before it is no longer known exactly).
+ */
+int		 rtpstat_lost_upto(const struct rtpstat *, uint16_t highest,
+		    uint64_t *expected, uint64_t *lost);
+/* Jitter now (the RFC 3550 estimate J, in ms; 0 without a clock). */
+double		 rtpstat_jitter_ms(const struct rtpstat *);
 /* Packets fed so far (the summary's packets, cheaply). */
 uint64_t	 rtpstat_packets(const struct rtpstat *);
 /* The figures so far; the stream can go on being updated afterwards. */

@@ -14,6 +14,7 @@
 #include "dissectors/vqreport.h"
 #include "metrics/quality.h"
 #include "metrics/rtpstat.h"
+#include "metrics/segments.h"
 #include "metrics/verdict.h"
 
 #define SNAP_TEXT_LEN		256
@@ -147,6 +148,19 @@ struct snap_far_end {
 	double		fraction_lost_pct;	/* in the last one */
 	int32_t		cumulative_lost;	/* in the last one */
 	double		jitter_ms;		/* in the last one */
+	/*
+	 * The probe's own count up to the last one's highest sequence
+	 * number (rtpstat_lost_upto), what the receiver's figure is made
+	 * over: the difference is lost after the probe.  Duplicates the
+	 * probe saw reach the receiver too, which counts them as negative
+	 * loss (RFC 3550 6.4.1).  have_upto 0: not known.
+	 */
+	int		have_upto;
+	uint64_t	upto_expected;
+	uint64_t	upto_lost;
+	uint64_t	upto_duplicates;
+	double		upto_jitter_ms;	/* the probe's estimate then */
+	int		have_jitter;	/* jitter_ms: the clock is known */
 	int		have_rtt;
 	double		rtt_ms;		/* probe to receiver and back */
 	int		have_sender;	/* the sender's own SR count */
@@ -194,6 +208,7 @@ struct snap_stream {
 	struct rtpstat_summary rtp;
 	struct quality_summary quality;
 	struct snap_far_end far;
+	int		way;		/* enum segment_way (--home-net) */
 	/* Its figures per metrics interval (kept for the views only). */
 	struct snap_point *points;
 	size_t		 n_points;
@@ -223,6 +238,7 @@ struct snap_stream_interval {
 	double		jitter_ms;	/* at its end */
 	double		max_jitter_ms;
 	/* So far: */
+	struct segment	after;		/* lost after the probe */
 	double		burst_ratio;
 	int		have_mos;
 	double		mos;		/* the latest rated interval */

@@ -67,6 +67,7 @@ struct options_entry {
 static options_set_fn options_set_string, options_set_flag, options_set_int,
     options_set_seconds, options_set_count, options_set_jitter_buffer,
     options_set_probe_name, options_set_label, options_set_subnet_label,
+    options_set_home_net,
     options_set_spool_max, options_set_log, options_set_log_level,
     options_set_version, options_set_help;
 
@@ -218,6 +219,11 @@ static const struct options_entry options_table[] = {
 		  "vq_call points of media to or from CIDR (repeatable; the\n"
 		  "longest prefix wins; 'CIDR KEY=VALUE' works too)",
 	  .set = options_set_subnet_label },
+	{ .name = "home-net", .arg = "CIDR",
+	  .help = "the site's own addresses (repeatable): the reports\n"
+		  "name where media was lost as the provider's side or\n"
+		  "inside this site, not only before or after the probe",
+	  .set = options_set_home_net },
 	{ .name = "spool", .arg = "DIR",
 	  .help = "keep metrics the server cannot take on disk, and send\n"
 		  "them when it is back (also on the next start)",
@@ -261,7 +267,7 @@ static const char options_synopsis[] =
 "               [--session-timer SEC] [--max-calls N] [--max-streams N]\n"
 "               [--jitter-buffer fixed|adaptive] [--jb-ms MS] [--no-plc]\n"
 "               [--no-dpi] [--tui [--tui-calls N] | --no-tui] [--no-table]\n"
-"               [--config FILE]\n"
+"               [--config FILE] [--home-net CIDR]...\n"
 "               [--influx URL (--influx-db DB | --influx-bucket B\n"
 "               --influx-org O) [--influx-rp RP] [--influx-ca FILE]\n"
 "               [--probe-name NAME] [--label KEY=VALUE]...\n"
@@ -474,6 +480,29 @@ options_set_subnet_label(struct options *o, const struct options_entry *e,
 	if (subnet_labels_add(o->subnets, &rule, &cause) != 0)
 		options_usage_error("%s", cause);
 	o->export.subnets = o->subnets;
+}
+
+/* --home-net CIDR: the site's own addresses, one key of a label set. */
+static void
+options_set_home_net(struct options *o, const struct options_entry *e,
+    char *arg)
+{
+	struct subnet_rule rule;
+	char spec[128], *cause = NULL;
+
+	(void)e;
+	if (strchr(arg, '=') != NULL || strchr(arg, ' ') != NULL ||
+	    snprintf(spec, sizeof(spec), "%s home=yes", arg) >=
+	    (int)sizeof(spec))
+		options_usage_error("bad --home-net '%s' (CIDR)", arg);
+	if (subnet_rule_parse(spec, &rule, &cause) != 0)
+		options_usage_error("%s", cause);
+	if (o->home_net == NULL)
+		o->home_net = subnet_labels_new();
+	/* The same network twice says nothing new. */
+	if (subnet_labels_add(o->home_net, &rule, &cause) != 0)
+		free(cause);
+	o->pipeline.analysis.home_net = o->home_net;
 }
 
 /* --spool-max MB. */
@@ -789,6 +818,8 @@ options_free(struct options *o)
 		free(o->file_values[i]);
 	free(o->file_values);
 	subnet_labels_free(o->subnets);
+	subnet_labels_free(o->home_net);
+	o->home_net = NULL;
 	o->file_values = NULL;
 	o->n_file_values = 0;
 	o->subnets = NULL;

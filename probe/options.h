@@ -46,6 +46,7 @@ struct options {
 	char		**file_values;	/* what the file's options point to */
 	size_t		 n_file_values;
 	struct subnet_labels *subnets;	/* --subnet-label; NULL: none */
+	struct subnet_labels *home_net;	/* --home-net; NULL: none */
 };
 
 /*

@@ -833,6 +833,11 @@ class Capture:
         self.rtcp_truth = None
         self.apps_truth = None
         self.vq_truth = None        # {(src, dst): the stream's vq_report}
+        # Past the capture point, before the receiver: {id(stream): (ext
+        # seqs lost there, ext seqs duplicated there)}, and the truth of
+        # the segments they make, {(src, dst): dict}.
+        self.after_probe = {}
+        self.segments_truth = None
         self.vq_counts = None       # the capture's vq_reports counts      # what the report's "apps" must be
         self.encap_state = None     # counters of an encapsulating network
         self.local_host = None
@@ -1874,13 +1879,18 @@ class Receiver:
         self.last = None            # (arrival in ts units, rtp ts)
         self.prior_expected = self.prior_received = 0
         self.seen = set()
+        self.after_lost, self.after_dup = cap.after_probe.get(id(stream),
+                                                              (set(), set()))
 
     def advance(self, t_us):
         """Take every packet that arrived by t_us; False if none ever did."""
         while self.pos < len(self.arrivals) and self.arrivals[self.pos][0] <= t_us:
             arr, _, ext, l4 = self.arrivals[self.pos]
             self.pos += 1
-            self.received += 1
+            if ext in self.after_lost:
+                continue
+            # A copy made past the capture point arrives too (no jitter).
+            self.received += 2 if ext in self.after_dup else 1
             self.seen.add(ext)
             self.base = ext if self.base is None else min(self.base, ext)
             self.max_ext = ext if self.max_ext is None else max(self.max_ext, ext)
@@ -2482,6 +2492,56 @@ def sc_rtcp_relay(cap):
     teardown(cap, leg2, t_bye + ms(4))
 
 
+def sc_segments(cap):
+    """Loss on both sides of the capture point.  alice (10.0.0.1) calls bob
+    (10.0.0.2); the probe sits between them.  alice's media loses 2 % on
+    its way to the probe, then 9 packets the probe saw (one burst of 4)
+    are lost and 2 duplicated between the probe and bob, whose RTCP
+    reports count them: 9 - 2 = 7 lost after the probe (a duplicate is
+    negative loss to RFC 3550).  bob's media loses in bursts before the
+    probe and nothing after it.  A second call has no RTCP at all: what
+    happened after the probe is unknown."""
+    h1, h2 = two_hosts()
+    cap.local_host = h1
+    rng = cap.rng
+    caller, callee = users(h1, h2)
+    call = SipCall(cap, caller, callee, 40000, 50000)
+    t_ok, t_ack = setup(cap, call, cap.at(0.1), 260, 1800)
+    fwd_path = Path(delay_ms=20, jitter_ms=3, loss=0.02)
+    rev_path = Path(delay_ms=25, jitter_ms=2, gilbert=(0.03, 0.3))
+    rev = send_stream(cap, call, False, t_ok + ms(14), 600, rev_path)
+    fwd = send_stream(cap, call, True, t_ack + ms(8), 600, fwd_path)
+    seen = sorted({f.meta[1] for f in cap.frames
+                   if f.meta is not None and f.meta[0] is fwd[2]})
+    middle = seen[10:-10]
+    at = rng.randrange(0, len(middle) - 40)
+    burst = middle[at:at + 4]
+    rest = [x for x in middle if x not in burst]
+    lost = set(burst) | set(rng.sample(rest, 5))
+    dup = set(rng.sample([x for x in rest if x not in lost], 2))
+    cap.after_probe[id(fwd[2])] = (lost, dup)
+    t_end = max(rev[0], fwd[0]) + ms(40)
+    t_bye = max(t_end + ms(60), rev[1] + ms(15), fwd[1] + ms(15))
+    rtcp_session(cap, call, fwd[2], rev[2], t_end, Path(delay_ms=20, jitter_ms=0))
+    teardown(cap, call, t_bye)
+
+    quiet = SipCall(cap, caller, callee, 40010, 50010)
+    q_ok, q_ack = setup(cap, quiet, cap.at(0.5), 240, 1500)
+    q_rev = send_stream(cap, quiet, False, q_ok + ms(12), 300,
+                        Path(delay_ms=20, jitter_ms=1, loss=0.01))
+    q_fwd = send_stream(cap, quiet, True, q_ack + ms(9), 300, Path(**CLEAN))
+    teardown(cap, quiet, max(q_rev[1], q_fwd[1]) + ms(60))
+
+    def key(stream):
+        return (stream.src.hostport(stream.sport), stream.dst.hostport(stream.dport))
+
+    cap.segments_truth = {
+        key(fwd[2]): dict(after_lost=len(lost) - len(dup), after_source="rtcp"),
+        key(rev[2]): dict(after_lost=0, after_source="rtcp"),
+        key(q_fwd[2]): dict(after_lost=None, after_source=None),
+        key(q_rev[2]): dict(after_lost=None, after_source=None)}
+
+
 def sc_unsignalled_srtp(cap):
     """Encrypted media no SDP describes (SRTP keeps the RTP header clear):
     two streams on dynamic payload type 111 whose payloads are random
@@ -2780,6 +2840,8 @@ scenario("media_quirks", 1214, sc_media_quirks,
          doc="rtpmap in lower case, NAT keep-alives on media ports, AAL2-G726-32")
 scenario("rtcp_relay", 1215, sc_rtcp_relay,
          doc="a relay keeping SSRCs on both legs; RTCP per leg")
+scenario("segments", 1218, sc_segments,
+         doc="loss before and after the capture point, told apart by RTCP")
 scenario("vq_report", 1217, sc_vq_report,
          doc="the phones' own RFC 6035 reports: interval, session, NAT, late, unknown call")
 scenario("evidence_10", 1301, sc_evidence_10, bundled=False,
@@ -3228,6 +3290,8 @@ def truth(cap, records):
                                      else st["max_delta_us"] / 1000)
         if cap.vq_truth is not None:
             entry["vq_report"] = cap.vq_truth.get((key[0], key[1]))
+        if cap.segments_truth is not None:
+            entry["segments"] = cap.segments_truth.get((key[0], key[1]))
         streams.append(entry)
         repeats[key] = st["repeats"]
     return repeats, {"scenario": cap.name, "linktype": cap.linktype,

@@ -17,6 +17,9 @@ TRUTH.json is written by tests/capgen.py next to each capture.  The check:
   * where the truth has it, each stream's far_end.vq_report (an endpoint's
     own RFC 6035 report): null as null, else every key equal, figures
     within 0.0005;
+  * where the truth has it, each stream's segments: before_probe.lost the
+    stream's lost with source "probe", after_probe.lost and .source equal
+    (null when no receiver reported);
   * where the report has them: each stream's vlan, events and
     comfort_noise, and the capture's rtp_packets, sip_messages and
     not_rtp_packets, equal
@@ -51,7 +54,7 @@ KNOWN_TOP = {"scenario", "linktype", "capture", "calls", "streams", "rtcp", "app
 KNOWN_CAPTURE = {"frames"} | set(CAPTURE_OPTIONAL)
 KNOWN_STREAM = {"call_id", "src", "dst", "ssrc", "burst_ratio"} \
     | set(STREAM_EXACT) | set(STREAM_OPTIONAL) | set(STREAM_CLOSE_MS) \
-    | {"vq_report"}
+    | {"vq_report", "segments"}
 KNOWN_CALL = {"call_id", "from", "to", "final_code", "pdd_ms", "setup_ms",
               "duration_s"}
 BURST_TOLERANCE = 0.01
@@ -153,6 +156,8 @@ def check(report, truth, strict=False, unchecked=None):
                 mismatch(name, field, got.get(field, "(absent)"), want[field])
         if "vq_report" in want:
             check_vq_report(name, got, want["vq_report"], mismatch)
+        if "segments" in want:
+            check_segments(name, got, want, mismatch)
         unknown(name, got, want, KNOWN_STREAM)
     for key, got in reported.items():
         packets = got.get("packets")
@@ -200,6 +205,23 @@ def check(report, truth, strict=False, unchecked=None):
     check_mos(report, mismatch)
     unknown("report", report, truth, KNOWN_TOP)
     return problems
+
+
+def check_segments(name, got, want, mismatch):
+    """The stream's segments: before the probe, the probe's own count (its
+    lost, exactly); after it, the receiver's count less the probe's, with
+    its source, or null and no source when no receiver said anything."""
+    segments = got.get("segments") or {}
+    before = segments.get("before_probe") or {}
+    after = segments.get("after_probe") or {}
+    if before.get("lost") != want["lost"] or before.get("source") != "probe":
+        mismatch(name, "segments.before_probe", [before.get("lost"), before.get("source")],
+                 [want["lost"], "probe"])
+    truth = want["segments"]
+    if after.get("lost") != truth["after_lost"] \
+            or after.get("source") != truth["after_source"]:
+        mismatch(name, "segments.after_probe", [after.get("lost"), after.get("source")],
+                 [truth["after_lost"], truth["after_source"]])
 
 
 def check_vq_report(name, got, want, mismatch):

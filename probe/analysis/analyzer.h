@@ -13,6 +13,7 @@
 #include "probe/analysis/flows.h"
 
 struct analyzer;
+struct subnet_labels;
 
 #include "metrics/jbuf.h"
 
@@ -31,6 +32,12 @@ struct analyzer_config {
 	int			dpi;		/* classify with nDPI */
 	/* Each call's packets as a pcap in this folder; NULL: none. */
 	const char		*pcap_dir;
+	/*
+	 * The site's own addresses (--home-net, one key): which way each
+	 * stream crosses its edge.  Read-only, shared by the workers.
+	 * NULL: not known.
+	 */
+	const struct subnet_labels *home_net;
 };
 
 /*

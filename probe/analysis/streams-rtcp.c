@@ -44,8 +44,20 @@ rtcp_report_block(struct stream_table *st, uint32_t reporter_ssrc,
 	far->reports++;
 	far->fraction_lost_pct = b->fraction_lost * 100.0 / 256.0;
 	far->cumulative_lost = b->cumulative_lost;
-	if (s->clock_rate_hz != 0)
+	if (s->clock_rate_hz != 0) {
+		far->have_jitter = 1;
 		far->jitter_ms = b->jitter * 1000.0 / s->clock_rate_hz;
+		far->upto_jitter_ms = rtpstat_jitter_ms(s->stat);
+	}
+	far->have_upto = rtpstat_lost_upto(s->stat,
+	    (uint16_t)b->ext_highest_seq, &far->upto_expected,
+	    &far->upto_lost) == 0;
+	if (far->have_upto) {
+		struct rtpstat_summary rs;
+
+		rtpstat_summary(s->stat, &rs);
+		far->upto_duplicates = rs.duplicates;
+	}
 	if (b->lsr == 0 || s->last_sr_us == 0 || b->lsr != s->last_sr_mid32)
 		return;
 	rtt_us = ts_us - s->last_sr_us - (int64_t)rtcp_q16_to_us(b->dlsr);

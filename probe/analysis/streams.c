@@ -672,6 +672,8 @@ stream_interval(const struct stream_table *st, struct stream *s,
 	out->jb_discards = qs.jb_discards - s->rep_discards;
 	rtpstat_window(s->stat, &out->jitter_ms, &out->max_jitter_ms);
 	out->burst_ratio = rs.burst_ratio;
+	segments_after(s->far, rs.loss_pct, s->clock_rate_hz != 0 ?
+	    rs.jitter_mean_ms : -1.0, &out->after);
 	if (qs.have_mos) {
 		out->have_mos = 1;
 		out->mos = qs.mos_last;

@@ -32,6 +32,7 @@
 
 #include "config.h"
 #include "metrics/kpi.h"
+#include "metrics/segments.h"
 #include "metrics/verdict.h"
 #include "probe/output/jsonw.h"
 #include "probe/output/report.h"
@@ -286,6 +287,54 @@ vq_report_write(struct jsonw *w, const struct snap_vq_report *vq)
 	jsonw_object_end(w);
 }
 
+/* One segment of a stream: its figures, their source and its owner. */
+static void
+segment_write(struct jsonw *w, const char *key, const struct segment *g,
+    int way, int after)
+{
+	const char *source = segments_source_name(g->source);
+	const char *owner = segments_owner_name(segments_owner(way, after));
+
+	jsonw_object_begin(w, key);
+	if (source != NULL)
+		jsonw_string(w, "source", source);
+	else
+		jsonw_null(w, "source");
+	if (owner != NULL)
+		jsonw_string(w, "owner", owner);
+	else
+		jsonw_null(w, "owner");
+	jsonw_string(w, "where", segments_words(way, after));
+	if (g->have_lost)
+		jsonw_int(w, "lost", g->lost);
+	else
+		jsonw_null(w, "lost");
+	w_have(w, "loss_pct", g->have_loss, g->loss_pct, 3);
+	w_have(w, "jitter_ms", g->have_jitter, g->jitter_ms, 3);
+	if (after)
+		w_have(w, "jitter_added_ms", g->have_jitter_added,
+		    g->jitter_added_ms, 3);
+	jsonw_object_end(w);
+}
+
+/* Where the stream's media was lost: before the probe, and after it. */
+static void
+segments_write(struct jsonw *w, const struct snap_stream *s)
+{
+	const char *way = segments_way_name(s->way);
+	struct segments sg;
+
+	segments_of(s, &sg);
+	jsonw_object_begin(w, "segments");
+	if (way != NULL)
+		jsonw_string(w, "way", way);
+	else
+		jsonw_null(w, "way");
+	segment_write(w, "before_probe", &sg.before, s->way, 0);
+	segment_write(w, "after_probe", &sg.after, s->way, 1);
+	jsonw_object_end(w);
+}
+
 /*
  * What the receiver reported in RTCP, and what an endpoint reported
  * itself, beside the probe's own figures.
@@ -407,6 +456,7 @@ stream_write(struct jsonw *w, const struct snap_stream *s,
 	w_have(w, "r_factor", q->have_mos, q->r_call, 3);
 	burst_write(w, &q->burst);
 	far_end_write(w, &s->far);
+	segments_write(w, s);
 	/*
 	 * Loss while the probe itself dropped packets may be the probe's:
 	 * say so, so nobody blames an ISP for it.  The capture's drops are
