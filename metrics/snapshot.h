@@ -209,6 +209,7 @@ struct snap_stream {
 	struct quality_summary quality;
 	struct snap_far_end far;
 	int		way;		/* enum segment_way (--home-net) */
+	struct segments	seg;		/* segments_of: where it was lost */
 	/* Its figures per metrics interval (kept for the views only). */
 	struct snap_point *points;
 	size_t		 n_points;

@@ -67,9 +67,10 @@ struct options_entry {
 static options_set_fn options_set_string, options_set_flag, options_set_int,
     options_set_seconds, options_set_count, options_set_jitter_buffer,
     options_set_probe_name, options_set_label, options_set_subnet_label,
-    options_set_home_net,
+    options_set_home_net, options_set_sla_target,
     options_set_spool_max, options_set_log, options_set_log_level,
     options_set_version, options_set_help;
+static options_set_fn options_set_points;
 
 /* Every option, in the order of --help. */
 static const struct options_entry options_table[] = {
@@ -142,6 +143,18 @@ static const struct options_entry options_table[] = {
 	  .set = options_set_count,
 	  .field = OPTIONS_FIELD(pipeline.analysis.max_streams),
 	  .what = "maximum of streams", .min = 1, .max = 100000000 },
+	{ .name = "compare", .arg = "A.pcap",
+	  .usage = "--compare A.pcap B.pcap",
+	  .help = "the same RTP streams at two capture points of one path:\n"
+		  "per stream the loss before the upstream point, between\n"
+		  "the points (exact, by sequence number) and after the\n"
+		  "downstream one (the receiver's RTCP); with --json and\n"
+		  "--report",
+	  .set = options_set_string, .field = OPTIONS_FIELD(compare[0]),
+	  .flags = OPTIONS_NO_FILE },
+	{ .name = "points", .arg = "NAME_A,NAME_B",
+	  .help = "the names of --compare's two points (a,b)",
+	  .set = options_set_points, .flags = OPTIONS_NO_FILE },
 	{ .name = "json", .arg = "PATH",
 	  .help = "write the report as JSON to PATH ('-': standard output)",
 	  .set = options_set_string, .field = OPTIONS_FIELD(json_path) },
@@ -150,6 +163,11 @@ static const struct options_entry options_table[] = {
 		  "(verdict, SIP ladder, charts), its packets as a pcap, and\n"
 		  "index.html listing every call, worst first",
 	  .set = options_set_string, .field = OPTIONS_FIELD(report_dir) },
+	{ .name = "sla-target", .arg = "KEY=VALUE",
+	  .help = "a target of the SLA list and sla.html (repeatable):\n"
+		  "mos (3.6), loss_pct (0.1), jitter_ms (50), asr_pct\n"
+		  "(none); VALUE a number or none",
+	  .set = options_set_sla_target },
 	{ .name = "interval", .arg = "SEC",
 	  .help = "MOS interval in seconds of media time (default 10)",
 	  .set = options_set_seconds,
@@ -260,7 +278,7 @@ static char options_where[512];
 /* --help's first lines, the forms of a command line. */
 static const char options_synopsis[] =
 "usage: vqprobe -i IFACE | -r FILE [-f 'BPF'] [-s SNAPLEN] [--json PATH]\n"
-"               [--report DIR]\n"
+"               [--report DIR] [--sla-target KEY=VALUE]...\n"
 "               [-B MiB] [-Z USER] [--no-promisc] [--immediate]\n"
 "               [--workers N] [--realtime] [--interval SEC]\n"
 "               [--stream-timeout SEC] [--call-timeout SEC]\n"
@@ -273,6 +291,8 @@ static const char options_synopsis[] =
 "               [--probe-name NAME] [--label KEY=VALUE]...\n"
 "               [--subnet-label CIDR=KEY=VALUE]... [--spool DIR]\n"
 "               [--spool-max MB]] [--log stderr|syslog] [--log-level LEVEL]\n"
+"       vqprobe --compare A.pcap B.pcap [--points NAME_A,NAME_B]\n"
+"               [--json PATH] [--report DIR]\n"
 "       vqprobe --version | --help\n";
 
 /* --help's last lines, about the run rather than an option. */
@@ -482,6 +502,18 @@ options_set_subnet_label(struct options *o, const struct options_entry *e,
 	o->export.subnets = o->subnets;
 }
 
+/* --sla-target KEY=VALUE: one target of the SLA list (probe/output/sla.h). */
+static void
+options_set_sla_target(struct options *o, const struct options_entry *e,
+    char *arg)
+{
+	char *cause = NULL;
+
+	(void)e;
+	if (sla_targets_set(&o->sla_targets, arg, &cause) != 0)
+		options_usage_error("%s", cause);
+}
+
 /* --home-net CIDR: the site's own addresses, one key of a label set. */
 static void
 options_set_home_net(struct options *o, const struct options_entry *e,
@@ -491,18 +523,36 @@ options_set_home_net(struct options *o, const struct options_entry *e,
 	char spec[128], *cause = NULL;
 
 	(void)e;
-	if (strchr(arg, '=') != NULL || strchr(arg, ' ') != NULL ||
+	if (arg[0] == '\0' || strpbrk(arg, "= \t") != NULL ||
 	    snprintf(spec, sizeof(spec), "%s home=yes", arg) >=
-	    (int)sizeof(spec))
-		options_usage_error("bad --home-net '%s' (CIDR)", arg);
-	if (subnet_rule_parse(spec, &rule, &cause) != 0)
-		options_usage_error("%s", cause);
+	    (int)sizeof(spec) || subnet_rule_parse(spec, &rule, &cause) != 0)
+		options_usage_error("bad --home-net '%s' (an address or a "
+		    "network, as 192.0.2.0/24)", arg);
 	if (o->home_net == NULL)
 		o->home_net = subnet_labels_new();
 	/* The same network twice says nothing new. */
 	if (subnet_labels_add(o->home_net, &rule, &cause) != 0)
 		free(cause);
 	o->pipeline.analysis.home_net = o->home_net;
+}
+
+/* --points NAME_A,NAME_B: two names, neither empty. */
+static void
+options_set_points(struct options *o, const struct options_entry *e,
+    char *arg)
+{
+	char *comma = strchr(arg, ',');
+
+	(void)e;
+	if (comma == NULL || comma == arg || comma[1] == '\0' ||
+	    strchr(comma + 1, ',') != NULL ||
+	    (strlen(comma + 1) == (size_t)(comma - arg) &&
+	    strncmp(arg, comma + 1, (size_t)(comma - arg)) == 0))
+		options_usage_error("bad --points '%s' (two different names: "
+		    "NAME_A,NAME_B)", arg);
+	*comma = '\0';
+	o->points[0] = arg;
+	o->points[1] = comma + 1;
 }
 
 /* --spool-max MB. */
@@ -722,6 +772,9 @@ options_command_line(struct options *o, int argc, char **argv)
 		if (e->set != NULL)
 			e->set(o, e, optarg);
 	}
+	/* --compare A B: B is the one argument that is not an option. */
+	if (o->compare[0] != NULL && optind < argc)
+		o->compare[1] = argv[optind++];
 	if (optind < argc)
 		options_usage_error("unexpected argument '%s'", argv[optind]);
 }
@@ -752,10 +805,34 @@ options_check_influx(struct options *o)
 		o->influx.password = o->file_password;
 }
 
+/* --compare reads two files and nothing else. */
+static void
+options_check_compare(struct options *o)
+{
+	if (o->compare[0] == NULL) {
+		if (o->points[0] != NULL)
+			options_usage_error("%s", "--points names the points "
+			    "of --compare");
+		return;
+	}
+	if (o->compare[1] == NULL)
+		options_usage_error("%s", "--compare needs two captures: "
+		    "--compare A.pcap B.pcap");
+	if (o->live.iface != NULL)
+		options_usage_error("%s", "--compare reads two captures, not "
+		    "an interface (-i)");
+	if (o->read_file != NULL)
+		options_usage_error("%s", "--compare reads its two captures "
+		    "itself: no -r");
+}
+
 /* The options together: conflicts, and what follows from them. */
 static void
 options_check(struct options *o)
 {
+	options_check_compare(o);
+	if (o->compare[0] != NULL)
+		return;
 	options_check_influx(o);
 	if (o->read_file == NULL && o->live.iface == NULL)
 		options_usage_error("%s",
@@ -797,6 +874,7 @@ options_parse(struct options *o, int argc, char **argv)
 	pipeline_config_default(&o->pipeline);
 	capture_live_config_default(&o->live);
 	influx_config_default(&o->influx);
+	sla_targets_default(&o->sla_targets);
 	o->tui = -1;
 	o->tui_calls = TUI_KEEP_ENDED;
 	o->log_dest = LOG_TO_STDERR;

@@ -237,6 +237,48 @@ drive_points(struct snap_stream *s, double start_s)
 }
 
 /* A stream from the report. */
+/* One segment of the report's, as segments_of made it. */
+static void
+drive_segment(struct json_object *o, struct segment *g)
+{
+	static const enum segment_source sources[] = { SEGMENT_PROBE,
+	    SEGMENT_RTCP, SEGMENT_RTCP_XR, SEGMENT_RFC6035 };
+	char buf[32];
+	size_t i;
+
+	drive_str(o, "source", buf, sizeof(buf));
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (strcmp(buf, segments_source_name(sources[i])) == 0)
+			g->source = sources[i];
+	g->have_lost = drive_get(o, "lost") != NULL;
+	g->lost = (int64_t)drive_num(o, "lost", 0);
+	g->have_loss = drive_get(o, "loss_pct") != NULL;
+	g->loss_pct = drive_num(o, "loss_pct", 0);
+	g->have_jitter = drive_get(o, "jitter_ms") != NULL;
+	g->jitter_ms = drive_num(o, "jitter_ms", 0);
+	g->have_jitter_added = drive_get(o, "jitter_added_ms") != NULL;
+	g->jitter_added_ms = drive_num(o, "jitter_added_ms", 0);
+}
+
+/* A stream's segments and the way it crosses the site's edge. */
+static void
+drive_segments(struct json_object *o, struct snap_stream *s)
+{
+	static const enum segment_way ways[] = { SEGMENT_INBOUND,
+	    SEGMENT_OUTBOUND, SEGMENT_INTERNAL, SEGMENT_EXTERNAL };
+	char buf[32];
+	size_t i;
+
+	if (o == NULL)
+		return;
+	drive_str(o, "way", buf, sizeof(buf));
+	for (i = 0; i < sizeof(ways) / sizeof(ways[0]); i++)
+		if (strcmp(buf, segments_way_name(ways[i])) == 0)
+			s->way = ways[i];
+	drive_segment(drive_get(o, "before_probe"), &s->seg.before);
+	drive_segment(drive_get(o, "after_probe"), &s->seg.after);
+}
+
 static void
 drive_stream(struct json_object *o, struct snap_stream *s)
 {
@@ -297,6 +339,7 @@ drive_stream(struct json_object *o, struct snap_stream *s)
 		s->far.xr_mos_lq = drive_num(xr, "mos_lq", -1);
 		s->far.xr_mos_cq = drive_num(xr, "mos_cq", -1);
 	}
+	drive_segments(drive_get(o, "segments"), s);
 	if (vq != NULL) {
 		s->far.vq.reports = (uint32_t)drive_num(vq, "reports", 0);
 		drive_str(vq, "source", buf, sizeof(buf));

@@ -52,7 +52,7 @@ tui_detail_layout(const struct tui *t, struct tui_detail_layout *l)
 
 	l->top = 2;
 	avail = LINES - l->top - 1;
-	full = 1 + (int)(n > 0 ? n : 1) * 5;
+	full = 1 + (int)(n > 0 ? n : 1) * 6;
 	/* A stream an endpoint reported on itself has a line more. */
 	for (i = 0; i < n; i++)
 		full += t->snap.streams[streams[i]].far.vq.reports > 0;
@@ -468,6 +468,47 @@ tui_charts(const struct tui *t, int y, const struct snap_stream *s)
 	}
 }
 
+/* One segment's loss: "provider side 6.43% (193)", or its source's lack. */
+static int
+tui_segment(const struct tui *t, int y, int x, int w,
+    const struct snap_stream *s, int after)
+{
+	const struct segment *g = after ? &s->seg.after : &s->seg.before;
+	const char *owner = segments_owner_name(segments_owner(s->way, after));
+	int n;
+
+	if (owner != NULL)
+		n = tui_putf(y, x, w, A_NORMAL, "%s side ", owner);
+	else
+		n = tui_putf(y, x, w, A_NORMAL, "%s the probe ",
+		    after ? "after" : "before");
+	if (!g->have_loss)
+		return n + tui_put(y, x + n, w - n, tui_style(t, TUI_DIM),
+		    "unknown (no report)");
+	n += tui_putf(y, x + n, w - n, tui_style(t,
+	    verdict_loss_band(g->loss_pct) == VERDICT_POOR ? TUI_BAD :
+	    TUI_NORMAL), "%.2f%%", g->loss_pct);
+	if (g->have_lost)
+		n += tui_putf(y, x + n, w - n, A_NORMAL, " (%lld)",
+		    (long long)g->lost);
+	if (after)
+		n += tui_putf(y, x + n, w - n, tui_style(t, TUI_DIM), " by %s",
+		    segments_source_name(g->source));
+	return n;
+}
+
+/* Where the stream lost its packets: before the probe, after it. */
+static void
+tui_segment_figures(const struct tui *t, int y, int x, int w,
+    const struct snap_stream *s)
+{
+	int n = tui_put(y, x, w, A_NORMAL, "lost: ");
+
+	n += tui_segment(t, y, x + n, w - n, s, 0);
+	n += tui_put(y, x + n, w - n, A_NORMAL, " | ");
+	tui_segment(t, y, x + n, w - n, s, 1);
+}
+
 /* One compact line: the probe's key figures, then the far end's. */
 static void
 tui_compact_figures(const struct tui *t, int y, const struct snap_stream *s)
@@ -494,8 +535,11 @@ tui_compact_figures(const struct tui *t, int y, const struct snap_stream *s)
 		    s->far.jitter_ms);
 	if (s->far.vq.reports > 0 &&
 	    (s->far.vq.metrics.present >> VQR_NLR) & 1)
-		tui_putf(y, 3 + n, COLS - 3 - n, tui_style(t, TUI_DIM),
+		n += tui_putf(y, 3 + n, COLS - 3 - n, tui_style(t, TUI_DIM),
 		    " | phone: loss %.1f%%", s->far.vq.metrics.value[VQR_NLR]);
+	if (s->seg.after.have_loss)
+		tui_putf(y, 3 + n, COLS - 3 - n, tui_style(t, TUI_DIM),
+		    " | after probe: %.2f%%", s->seg.after.loss_pct);
 }
 
 /* Each stream: title, figures beside the far end's, charts. */
@@ -527,16 +571,17 @@ tui_media_draw(const struct tui *t, const struct tui_detail_layout *l)
 			continue;
 		}
 		vq = s->far.vq.reports > 0;
-		if (y + 3 + vq < end) {
+		if (y + 4 + vq < end) {
 			tui_probe_figures(t, y + 1, 3, half - 4, s);
 			tui_vline(y + 1, half - 1, 3, tui_style(t, TUI_DIM));
 			tui_far_figures(t, y + 1, half + 1, COLS - half - 1, s);
 			if (vq)
 				tui_vq_figures(t, y + 4, 3, COLS - 3, s);
+			tui_segment_figures(t, y + 4 + vq, 3, COLS - 3, s);
 		}
-		if (y + 4 + vq < end)
-			tui_charts(t, y + 4 + vq, s);
-		y += 5 + vq;
+		if (y + 5 + vq < end)
+			tui_charts(t, y + 5 + vq, s);
+		y += 6 + vq;
 	}
 }
 

@@ -581,6 +581,7 @@ stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
 	else
 		memset(&o->far, 0, sizeof(o->far));
 	quality_summary(s->quality, &o->quality);
+	segments_of(o, &o->seg);
 	if (s->n_points > 0) {
 		o->points = xcalloc(s->n_points, sizeof(*o->points));
 		memcpy(o->points, s->points, s->n_points * sizeof(*o->points));

@@ -51,7 +51,16 @@ evidence_dir_gather(const struct snap_call *c,
 			d->vq_packets = s->rtp.packets;
 		}
 		n += s->n_points;
+		if (s->seg.after.source == SEGMENT_RTCP) {
+			d->after_counted++;
+			d->after_lost += s->seg.after.lost;
+			d->after_expected += s->far.upto_expected;
+		} else if (s->seg.after.source != SEGMENT_UNKNOWN &&
+		    d->after_rate.source == SEGMENT_UNKNOWN)
+			d->after_rate = s->seg.after;
 	}
+	if (d->first != NULL)
+		d->way = d->first->way;
 	verdict_call_from(c->media, &v);
 	d->v = v.dir[side];
 	if (lowest != NULL) {

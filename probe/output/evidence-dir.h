@@ -28,6 +28,15 @@ struct evidence_dir {
 	   one, or NULL. */
 	const struct snap_vq_report *vq;
 	uint64_t	 vq_packets;	/* that stream's packets */
+	/*
+	 * After the probe: the receivers' RTCP counts summed over the
+	 * streams that have them, else the first rate (XR, RFC 6035).
+	 */
+	int		 way;		/* enum segment_way, of first */
+	uint32_t	 after_counted;	/* streams with an RTCP count */
+	int64_t		 after_lost;
+	uint64_t	 after_expected;
+	struct segment	 after_rate;	/* source SEGMENT_UNKNOWN: none */
 	/* Interval points of all its streams, in time order. */
 	const struct snap_point **points;
 	size_t		 n_points;

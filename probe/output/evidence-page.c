@@ -60,6 +60,37 @@ vq_sentence(FILE *f, const struct evidence_dir *d)
 	fputs(".", f);
 }
 
+/*
+ * Where the media was lost: before the probe (its own count) and after it
+ * (the receiver's, less the probe's), each segment named for a customer
+ * when --home-net says which side is the site's.
+ */
+static void
+segments_sentence(FILE *f, const struct evidence_dir *d)
+{
+	const struct segment *r = &d->after_rate;
+
+	fprintf(f, " <b>Where:</b> %llu packets (%.2f %%) were lost <b>%s</b>",
+	    (unsigned long long)d->v.sums.lost, d->v.loss_pct,
+	    segments_words(d->way, 0));
+	if (d->after_counted > 0 && d->after_expected > 0)
+		fprintf(f, "; %lld (%.2f %%) were lost <b>%s</b>, by the "
+		    "receiver's own RTCP reports less what the probe had "
+		    "already counted missing over the same sequence numbers.",
+		    (long long)d->after_lost, 100.0 * (double)d->after_lost /
+		    (double)d->after_expected, segments_words(d->way, 1));
+	else if (r->source != SEGMENT_UNKNOWN)
+		fprintf(f, "; %.2f %% more were lost <b>%s</b>, by the "
+		    "receiver's %s (its loss rate less the probe's; a rate, "
+		    "not a count).", r->loss_pct, segments_words(d->way, 1),
+		    r->source == SEGMENT_RTCP_XR ? "RTCP XR VoIP metrics" :
+		    "own end-of-call report (RFC 6035)");
+	else
+		fprintf(f, "; what happened <b>%s</b> is not known: the "
+		    "receiver sent no report about this stream.",
+		    segments_words(d->way, 1));
+}
+
 /* The verdict on one direction, as sentences. */
 static void
 direction_verdict(FILE *f, const struct evidence_page *pg,
@@ -90,7 +121,13 @@ direction_verdict(FILE *f, const struct evidence_page *pg,
 			fprintf(f, ", mean jitter %.1f ms", d->v.jitter_ms);
 		if (d->v.have_mos)
 			fprintf(f, ", MOS %.2f", d->v.mos);
-		fputs(".</p>\n", f);
+		fputs(".", f);
+		/* Clean at the probe, but perhaps not at the receiver. */
+		if ((d->after_counted > 0 && d->after_lost > 0) ||
+		    (d->after_rate.source != SEGMENT_UNKNOWN &&
+		    d->after_rate.loss_pct > 0))
+			segments_sentence(f, d);
+		fputs("</p>\n", f);
 		return;
 	}
 	fprintf(f, " was <span class=\"bad\">impaired</span>: it reached the "
@@ -144,31 +181,11 @@ direction_verdict(FILE *f, const struct evidence_page *pg,
 		html_str(f, pg->source);
 		fputs(").", f);
 	}
-	if (d->far != NULL && d->far->reports > 0) {
-		double far_pct = d->v.sums.expected ? 100.0 *
-		    (double)d->far->cumulative_lost / (double)d->v.sums.expected : 0;
-
-		if (fabs(far_pct - d->v.loss_pct) <= 1.0)
-			fprintf(f, " <b>The receiver's own RTCP reports "
-			    "agree</b>: %d packets lost in its last report "
-			    "(%.2f %%), against %llu counted by the probe.",
-			    d->far->cumulative_lost, far_pct,
-			    (unsigned long long)d->v.sums.lost);
-		else
-			fprintf(f, " The receiver's own RTCP reports differ: "
-			    "%d packets lost in its last report (%.2f %%), "
-			    "against %llu counted by the probe%s.",
-			    d->far->cumulative_lost, far_pct,
-			    (unsigned long long)d->v.sums.lost,
-			    far_pct > d->v.loss_pct ? "; more packets were lost "
-			    "between the probe and the receiver" : "");
-		if (d->far->have_xr)
-			fprintf(f, " Its RTCP XR VoIP metrics give %.1f %% "
-			    "lost and %.1f %% discarded.", d->far->xr_loss_pct,
-			    d->far->xr_discard_pct);
-	} else
-		fputs(" No RTCP report from the receiver was seen to compare "
-		    "with.", f);
+	segments_sentence(f, d);
+	if (d->far != NULL && d->far->have_xr)
+		fprintf(f, " Its RTCP XR VoIP metrics give %.1f %% lost and "
+		    "%.1f %% discarded.", d->far->xr_loss_pct,
+		    d->far->xr_discard_pct);
 	vq_sentence(f, d);
 	dscp_name(s->dscp, b1, sizeof(b1));
 	if (d->dscp_changes > 0)

@@ -208,6 +208,11 @@ stream_point(struct exporter *e, const struct snap_stream_interval *si)
 		lp_field_float(&e->buf, "r_factor", si->r_factor);
 	}
 	lp_field_int(&e->buf, "dscp", si->dscp);
+	/* So far, from the receiver's latest report (segments.h). */
+	if (si->after.have_lost)
+		lp_field_int(&e->buf, "lost_after", si->after.lost);
+	if (si->after.have_loss)
+		lp_field_float(&e->buf, "loss_after_pct", si->after.loss_pct);
 	lp_field_bool(&e->buf, "ended", si->ended);
 	end(e, series_ts_ms(e, "vq_stream", direction, si->codec, &where,
 	    si->last_us));

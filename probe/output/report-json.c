@@ -36,6 +36,7 @@
 #include "metrics/verdict.h"
 #include "probe/output/jsonw.h"
 #include "probe/output/report.h"
+#include "probe/output/sla.h"
 #include "probe/pipeline/spill.h"
 #include "probe/vqprobe.h"
 
@@ -52,6 +53,8 @@ struct report_json {
 	size_t			 n_streams;
 	struct jsonw		*w;	/* an entry's text, reused */
 	struct kpi_summary	 kpis;	/* of the calls written */
+	struct sla_labeler	*labeler;	/* NULL: no labels given */
+	struct sla		*sla;	/* its list at the end; NULL: none */
 	char			*cause;	/* the first error, for the end */
 };
 
@@ -195,15 +198,31 @@ verdict_write(struct jsonw *w, const struct verdict_call *v)
 	jsonw_object_end(w);
 }
 
+/*
+ * The labels of a call or stream (--label, --subnet-label), key to value,
+ * what the SLA list (probe/output/sla.h) groups it by.
+ */
+static void
+labels_write(struct jsonw *w, const struct sla_labels *l)
+{
+	size_t i;
+
+	jsonw_object_begin(w, "labels");
+	for (i = 0; i < l->n; i++)
+		jsonw_string(w, l->key[i], l->value[i]);
+	jsonw_object_end(w);
+}
+
 static void
 call_write(struct jsonw *w, const struct snap_call *c,
     const unsigned *stream_ids, size_t n_streams,
-    const struct verdict_call *v)
+    const struct verdict_call *v, const struct sla_labels *labels)
 {
 	size_t i;
 
 	jsonw_object_begin(w, NULL);
 	jsonw_string(w, "call_id", c->call_id);
+	labels_write(w, labels);
 	jsonw_string(w, "from", c->from);
 	jsonw_string(w, "to", c->to);
 	jsonw_fixed(w, "start", c->start_s, 6);
@@ -322,16 +341,14 @@ static void
 segments_write(struct jsonw *w, const struct snap_stream *s)
 {
 	const char *way = segments_way_name(s->way);
-	struct segments sg;
 
-	segments_of(s, &sg);
 	jsonw_object_begin(w, "segments");
 	if (way != NULL)
 		jsonw_string(w, "way", way);
 	else
 		jsonw_null(w, "way");
-	segment_write(w, "before_probe", &sg.before, s->way, 0);
-	segment_write(w, "after_probe", &sg.after, s->way, 1);
+	segment_write(w, "before_probe", &s->seg.before, s->way, 0);
+	segment_write(w, "after_probe", &s->seg.after, s->way, 1);
 	jsonw_object_end(w);
 }
 
@@ -397,7 +414,7 @@ ssrc_text(char buf[11], uint32_t ssrc)
 
 static void
 stream_write(struct jsonw *w, const struct snap_stream *s,
-    const char *call_id)
+    const char *call_id, const struct sla_labels *labels)
 {
 	const struct rtpstat_summary *r = &s->rtp;
 	const struct quality_summary *q = &s->quality;
@@ -407,6 +424,7 @@ stream_write(struct jsonw *w, const struct snap_stream *s,
 	jsonw_object_begin(w, NULL);
 	jsonw_int(w, "id", (int)s->id);
 	jsonw_string(w, "call_id", call_id);
+	labels_write(w, labels);
 	w_str_or_null(w, "direction", s->direction);
 	jsonw_int(w, "media_period", s->period);
 	jsonw_string(w, "src", s->src);
@@ -559,10 +577,14 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
     uint64_t call_order)
 {
 	struct report_json *rj = arg;
+	struct sla_labels labels;
 
-	(void)call_order;
+	labels.n = 0;
+	if (rj->labeler != NULL)
+		sla_labeler_stream(rj->labeler, s, call_id, call_order,
+		    &labels);
 	jsonw_clear(rj->w, 2);
-	stream_write(rj->w, s, call_id);
+	stream_write(rj->w, s, call_id, &labels);
 	spill_entry(rj, rj->streams, &rj->n_streams);
 }
 
@@ -572,11 +594,15 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 {
 	struct report_json *rj = arg;
 	struct verdict_call v;
+	struct sla_labels labels;
 
+	labels.n = 0;
+	if (rj->labeler != NULL)
+		sla_labeler_call(rj->labeler, c, &labels);
 	kpi_add(&rj->kpis, c->final_code);
 	verdict_call_from(c->media, &v);
 	jsonw_clear(rj->w, 2);
-	call_write(rj->w, c, stream_ids, n_streams, &v);
+	call_write(rj->w, c, stream_ids, n_streams, &v, &labels);
 	spill_entry(rj, rj->calls, &rj->n_calls);
 }
 
@@ -611,6 +637,15 @@ report_json_sink(struct report_json *rj, struct pipeline_sink *sink)
 	sink->arg = rj;
 }
 
+void
+report_json_set_sla(struct report_json *rj, const struct sla_label_config *l,
+    struct sla *sla)
+{
+	sla_labeler_free(rj->labeler);
+	rj->labeler = sla_labeler_new(l);
+	rj->sla = sla;
+}
+
 /* One array of the report from its spill file, "[ ]" style when empty. */
 static int
 write_array(FILE *f, FILE *spill, size_t n, const char *mark_as)
@@ -631,7 +666,13 @@ write_report(struct report_json *rj, const struct snapshot *final, FILE *f)
 	json_object *version = json_object_new_string(PACKAGE_VERSION);
 	json_object *capture = capture_json(c), *kpis = kpis_json(&rj->kpis);
 	json_object *apps = apps_json(final);
+	json_object *sla = NULL, *targets = NULL;
 	int rc = -1;
+
+	if (rj->sla != NULL) {
+		sla = sla_json(rj->sla);
+		targets = sla_targets_json(rj->sla);
+	}
 
 	if (fputs("{\n  \"version\": ", f) == EOF ||
 	    write_indented(f, version, 1) != 0 ||
@@ -645,6 +686,10 @@ write_report(struct report_json *rj, const struct snapshot *final, FILE *f)
 	    write_array(f, rj->streams, rj->n_streams, suspect) != 0 ||
 	    fputs(",\n  \"apps\": ", f) == EOF ||
 	    write_indented(f, apps, 1) != 0 ||
+	    (sla != NULL && (fputs(",\n  \"sla\": ", f) == EOF ||
+	    write_indented(f, sla, 1) != 0 ||
+	    fputs(",\n  \"sla_targets\": ", f) == EOF ||
+	    write_indented(f, targets, 1) != 0)) ||
 	    fputs("\n}\n", f) == EOF)
 		goto out;
 	rc = 0;
@@ -653,6 +698,8 @@ out:
 	json_object_put(capture);
 	json_object_put(kpis);
 	json_object_put(apps);
+	json_object_put(sla);
+	json_object_put(targets);
 	return rc;
 }
 static char *
@@ -743,6 +790,7 @@ report_json_free(struct report_json *rj)
 	if (rj->streams != NULL)
 		fclose(rj->streams);
 	jsonw_free(rj->w);
+	sla_labeler_free(rj->labeler);
 	free(rj->cause);
 	free(rj->path);
 	free(rj);
