@@ -964,6 +964,67 @@ test_seq_extend(void)
 	CHECK_INT(ext, -1);
 }
 
+/*
+ * What the stream looked like up to a receiver's report's highest seq,
+ * against a count over every number received so far: random loss and
+ * reordering across a sequence wrap, asked at each number of the window
+ * behind the highest and a few ahead of it.  Further back: not known.
+ */
+static void
+test_lost_upto(void)
+{
+	enum { N = 700, FIRST = 65300 };
+	static uint8_t got[N + 40];
+	struct rtpstat *rs = new_stream(8000);
+	uint64_t expected, lost;
+	unsigned i, k, held = 0, have_held = 0, lowest = N, highest = 0;
+	int64_t h;
+
+	memset(got, 0, sizeof(got));
+	srand(7);
+	for (i = 0; i < N; i++) {
+		if (i > 0 && i < N - 1 && rand() % 10 == 0)
+			continue;
+		/* Now and then a packet is held back two places. */
+		if (!have_held && i > 2 && rand() % 25 == 0) {
+			held = i;
+			have_held = 3;
+			continue;
+		}
+		feed(rs, (int64_t)i * PTIME_US, (uint16_t)(FIRST + i),
+		    i * TS_PER_PKT, 0, RTPSTAT_VOICE);
+		got[i] = 1;
+		lowest = i < lowest ? i : lowest;
+		highest = i > highest ? i : highest;
+		if (have_held && --have_held == 0) {
+			feed(rs, (int64_t)i * PTIME_US + 1000,
+			    (uint16_t)(FIRST + held), held * TS_PER_PKT, 0,
+			    RTPSTAT_VOICE);
+			got[held] = 1;
+		}
+		if (i % 37 != 0)
+			continue;
+		for (h = (int64_t)highest - 130; h <= (int64_t)highest + 20;
+		    h++) {
+			uint64_t want_lost = 0;
+			int r = rtpstat_lost_upto(rs, (uint16_t)(FIRST + h),
+			    &expected, &lost);
+
+			if (h < (int64_t)lowest ||
+			    h <= (int64_t)highest - 128) {
+				CHECK_INT(r, -1);
+				continue;
+			}
+			CHECK_INT(r, 0);
+			for (k = lowest; k <= (unsigned)h; k++)
+				want_lost += k > highest || !got[k];
+			CHECK_INT(expected, (uint64_t)(h - lowest + 1));
+			CHECK_INT(lost, want_lost);
+		}
+	}
+	rtpstat_free(rs);
+}
+
 int
 main(void)
 {
@@ -994,5 +1055,6 @@ main(void)
 	RUN(test_late_at_every_depth);
 	RUN(test_gap_then_late);
 	RUN(test_long_stream);
+	RUN(test_lost_upto);
 	return unit_done("rtpstat");
 }
