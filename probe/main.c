@@ -16,6 +16,7 @@
 #include "probe/output/export.h"
 #include "probe/output/influx.h"
 #include "probe/output/report.h"
+#include "probe/output/sla.h"
 #include "probe/output/summary.h"
 #include "probe/pipeline/capture.h"
 #include "probe/pipeline/pipeline.h"
@@ -210,6 +211,7 @@ main(int argc, char **argv)
 	struct summary *summary;
 	struct report_table *table = NULL;
 	struct report_json *json = NULL;
+	struct sla *sla = NULL;
 	struct snapshot snap;
 	struct view view;
 	char *cause = NULL;
@@ -265,14 +267,39 @@ main(int argc, char **argv)
 		report_table_sink(table, &sink);
 		pipeline_add_sink(pl, &sink);
 	}
+	/*
+	 * The month per label value, for the JSON report's "sla" and
+	 * --report's sla.html.
+	 */
+	if (opt.json_path != NULL || evidence != NULL) {
+		struct sla_config scfg;
+		struct pipeline_sink sink;
+
+		memset(&scfg, 0, sizeof(scfg));
+		scfg.labels.subnets = opt.subnets;
+		scfg.labels.labels = opt.export.labels;
+		scfg.labels.n_labels = opt.export.n_labels;
+		scfg.targets = opt.sla_targets;
+		scfg.pages = evidence != NULL;
+		sla = sla_new(&scfg);
+		sla_sink(sla, &sink);
+		pipeline_add_sink(pl, &sink);
+		if (evidence != NULL)
+			evidence_set_sla(evidence, sla);
+	}
 	if (opt.json_path != NULL) {
 		struct pipeline_sink sink;
+		struct sla_label_config lcfg;
 
 		if ((json = report_json_new(opt.json_path, &cause)) == NULL) {
 			fprintf(stderr, "vqprobe: %s\n", cause);
 			free(cause);
 			exit(VQ_EXIT_USAGE);
 		}
+		lcfg.subnets = opt.subnets;
+		lcfg.labels = opt.export.labels;
+		lcfg.n_labels = opt.export.n_labels;
+		report_json_set_sla(json, &lcfg, sla);
 		report_json_sink(json, &sink);
 		pipeline_add_sink(pl, &sink);
 	}
@@ -393,6 +420,7 @@ main(int argc, char **argv)
 	running = NULL;
 	report_table_free(table);
 	report_json_free(json);
+	sla_free(sla);
 	exporter_free(exporter);
 	summary_free(summary);
 	evidence_free(evidence);

@@ -15,6 +15,7 @@
 #include "probe/log.h"
 #include "probe/output/export.h"
 #include "probe/output/influx.h"
+#include "probe/output/sla.h"
 #include "probe/pipeline/capture.h"
 #include "probe/pipeline/pipeline.h"
 
@@ -23,6 +24,8 @@ struct options {
 	const char	*read_file;
 	const char	*json_path;
 	const char	*report_dir;	/* --report: evidence pages, pcaps */
+	const char	*compare[2];	/* --compare A B; NULL: no comparison */
+	const char	*points[2];	/* --points NAME_A,NAME_B; NULL: none */
 	const char	*filter;
 	const char	*user;		/* -Z */
 	struct capture_live_config live;	/* -i and its settings */
@@ -31,6 +34,7 @@ struct options {
 	int		 jb_ms;		/* 0: the buffer's default depth */
 	struct influx_config influx;	/* url NULL: no export */
 	struct export_config export;
+	struct sla_targets sla_targets;	/* --sla-target */
 	char		 host[256];	/* the default probe name */
 	int		 tui;		/* -1: on if stdout is a terminal */
 	size_t		 tui_calls;	/* ended calls the view keeps */

@@ -20,6 +20,7 @@
 #include "probe/output/evidence-page.h"
 #include "probe/output/evidence.h"
 #include "probe/output/html.h"
+#include "probe/output/sla.h"
 #include "probe/vqprobe.h"
 
 /* Interval totals kept to tell the probe's drops during a call. */
@@ -81,6 +82,7 @@ struct evidence {
 	size_t		 n_timeline;
 	uint64_t	 write_errors;
 	int		 warned;
+	struct sla	*sla;		/* NULL: no sla.html */
 };
 
 void
@@ -522,6 +524,23 @@ on_interval(void *arg, const struct snap_interval *iv,
 }
 
 void
+evidence_set_sla(struct evidence *ev, struct sla *sla)
+{
+	ev->sla = sla;
+}
+
+/* sla.html, once every call is in (a failure is counted). */
+static void
+write_sla(struct evidence *ev)
+{
+	char path[4300];
+
+	snprintf(path, sizeof(path), "%s/sla.html", ev->dir);
+	if (sla_html_write(ev->sla, path, ev->cfg.probe, ev->cfg.source) != 0)
+		write_failed(ev, path);
+}
+
+void
 evidence_sink(struct evidence *ev, struct pipeline_sink *sink)
 {
 	memset(sink, 0, sizeof(*sink));
@@ -549,6 +568,8 @@ evidence_finish(struct evidence *ev, const struct snapshot *final,
 		settle(ev, p);
 		pending_free(ev, p);
 	}
+	if (ev->sla != NULL)
+		write_sla(ev);
 	if (write_index(ev, final) != 0 || ev->write_errors > 0) {
 		*cause = xasprintf("--report %s: %llu files could not be written",
 		    ev->dir, (unsigned long long)ev->write_errors);

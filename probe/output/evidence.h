@@ -8,6 +8,8 @@
  *                             inputs, the capture's metadata
  *   DIR/pcap/STEM.pcap        its packets (written by the analyzers, see
  *                             probe/output/callpcap.h)
+ *   DIR/sla.html              per label value, the month (see
+ *                             probe/output/sla.h), at the end
  *
  * Pages are static HTML with inline CSS and SVG: no script, font or image
  * from anywhere, so they work offline, print, and cannot be made to load
@@ -32,6 +34,7 @@ struct evidence_config {
 };
 
 struct evidence;
+struct sla;
 
 void		 evidence_config_default(struct evidence_config *);
 /*
@@ -41,6 +44,8 @@ void		 evidence_config_default(struct evidence_config *);
 struct evidence	*evidence_open(const struct evidence_config *, char **cause);
 /* Where the analyzers write the calls' pcaps. */
 const char	*evidence_pcap_dir(const struct evidence *);
+/* The SLA list whose page evidence_finish writes (not owned). */
+void		 evidence_set_sla(struct evidence *, struct sla *);
 /* The sink that writes each call's page as it ends. */
 void		 evidence_sink(struct evidence *, struct pipeline_sink *);
 /*
