@@ -401,6 +401,16 @@ def regex_escape(value):
     return re.sub(r"([\\^$*+?.()|{}\[\]/])", r"\\\1", value)
 
 
+def expand_others(query, dash):
+    """A dashboard's other variables (such as $site) with All selected:
+    their allValue, as Grafana puts it in (a regex matching every value)."""
+    for var in dash.get("templating", {}).get("list", []):
+        if var.get("name") != "probe" and var.get("allValue") is not None:
+            query = query.replace("${%s}" % var["name"], var["allValue"])
+            query = re.sub(r"\$%s\b" % re.escape(var["name"]), lambda m: var["allValue"], query)
+    return query
+
+
 def expand(query, from_ms, to_ms, probes):
     """Grafana's macros for an absolute range and all probes selected."""
     values = [regex_escape(p) for p in probes]
@@ -501,7 +511,7 @@ def cmd_queries(grafana, url, db, from_ms, to_ms, args):
     for name, dash in dashboards(grafana):
         for where, query in dashboard_queries(name, dash):
             count += 1
-            q = expand(query, from_ms, to_ms, probes)
+            q = expand(expand_others(query, dash), from_ms, to_ms, probes)
             series = answer_series(where, q, influx_query(url, db, q))
             if where.endswith("variable probe"):
                 found = {row[1] for s in series for row in s.get("values") or []}
