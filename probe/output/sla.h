@@ -162,7 +162,10 @@ const struct sla_targets *sla_targets(const struct sla *);
  */
 size_t		 sla_count(struct sla *);
 void		 sla_entry(struct sla *, size_t i, struct sla_entry *);
-/* The report's "sla" list and "sla_targets" object (json-c trees). */
+/*
+ * The report's "sla" list and "sla_targets" object, as json-c trees
+ * (probe/output/sla-json.c).
+ */
 json_object	*sla_json(struct sla *);
 json_object	*sla_targets_json(const struct sla *);
 
