@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/compare/compare.h"
 #include "probe/log.h"
 #include "probe/options.h"
 #include "probe/output/evidence.h"
@@ -128,6 +129,33 @@ open_source(const struct options *opt)
 	return cap;
 }
 
+/*
+ * --compare: two captures of one path, read, paired and written; no
+ * pipeline, no signals to catch (a run of seconds).  The exit status.
+ */
+static int
+run_compare(const struct options *opt)
+{
+	struct compare_config cfg;
+	char *cause = NULL;
+	int status;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.file[0] = opt->compare[0];
+	cfg.file[1] = opt->compare[1];
+	cfg.name[0] = opt->points[0];
+	cfg.name[1] = opt->points[1];
+	cfg.json_path = opt->json_path;
+	cfg.report_dir = opt->report_dir;
+	cfg.table = !opt->no_table && (opt->json_path == NULL ||
+	    strcmp(opt->json_path, "-") != 0);
+	if ((status = compare_run(&cfg, &cause)) != 0) {
+		fprintf(stderr, "vqprobe: %s\n", cause);
+		free(cause);
+	}
+	return status;
+}
+
 /* The header's figures. */
 static void
 view_status(struct view *v, const struct pipeline_progress *pr,
@@ -220,6 +248,11 @@ main(int argc, char **argv)
 
 	vqprobe_set_fatal_hook(tui_restore_terminal);
 	options_parse(&opt, argc, argv);
+	if (opt.compare[0] != NULL) {
+		status = run_compare(&opt);
+		options_free(&opt);
+		return status;
+	}
 	/* Usage errors are behind: from here on, messages go to the log. */
 	log_open(opt.log_dest, opt.log_level);
 	/*

@@ -1,0 +1,784 @@
+/*
+ * Pairing the streams of two capture points by evidence, never by one key.
+ *
+ * An SSRC says little on its own: sipp's pcap play sends the same SSRC,
+ * sequence numbers, timestamps and payloads on every call, relays keep the
+ * SSRC across legs, and NAT changes addresses and ports.  So:
+ *
+ * 1. Candidates: a stream of A and one of B with the same SSRC and payload
+ *    type whose numbers overlap, with the same RTP timestamp on (nearly)
+ *    every number both saw.  Each carries the transit of the numbers both
+ *    saw, x = tB - tA on the points' own clocks: its minimum, median and
+ *    maximum.
+ * 2. The clock picture.  The clocks share an unknown offset; the true
+ *    pairs of one direction have nearly the same x (offset plus the
+ *    segment's delay), a wrong pair (another call with the same SSRC two
+ *    seconds later) is seconds off.  The cluster of x that covers the most
+ *    streams is one direction; two clusters are the two directions when
+ *    they share no stream, their streams run opposite ways between the
+ *    same hosts, and together they cover more (find_clusters).
+ * 3. A candidate whose x is in neither cluster is out.  Endpoint mappings
+ *    (A's ip:port to B's ip:port, either role) are learnt from each pair
+ *    made; a candidate that contradicts one is out, one consistent with
+ *    them (or with no NAT at all) scores.  The same Call-ID at both points
+ *    scores more; the same payload bytes less.  A pair is made when each
+ *    stream is the other's single best; ties are left ambiguous.  Rounds
+ *    go on while pairs are made, each round's mappings helping the next.
+ * 4. Both directions paired: the offset is the midpoint of the minimum
+ *    transit each way (equal minimum delays assumed), and the clocks are
+ *    trusted.  Upstream is the point that saw the packets first.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/compare/compare.h"
+#include "probe/vqprobe.h"
+
+/* Medians of transit this close belong to one cluster (single linkage). */
+#define COMPARE_CLUSTER_GAP_US	20000.0
+/* Of the numbers both saw, at least this share must have equal timestamps. */
+#define COMPARE_TS_AGREE_PCT	90
+/* Clusters weighed against each other, the most supported. */
+#define COMPARE_TOP_CLUSTERS	16
+
+/* What a candidate's evidence is worth, beyond what every one has. */
+#define SCORE_CALL_ID		8
+#define SCORE_MAPPING		2	/* each endpoint */
+#define SCORE_PAYLOAD		1
+
+struct cand {
+	size_t		 a, b;		/* streams of A and of B */
+	int32_t		 shift;		/* B's numbers + shift: A's */
+	size_t		 common;	/* distinct numbers both saw */
+	size_t		 hash_match;
+	double		 x_min, x_med, x_max;	/* tB - tA, µs */
+	int		 fits;		/* x in a cluster */
+	int		 mapped;	/* consistent with the mappings
+					   learnt before it was chosen */
+};
+
+struct cluster {
+	double		 lo, hi;	/* of the members' x_med */
+	size_t		 support;	/* distinct streams of A in it */
+	size_t		 first, end;	/* its members in the sorted pool */
+};
+
+/* An endpoint of one point and the endpoint it is at the other. */
+struct mapping {
+	uint8_t		 from[ENDPOINT_KEY_LEN];
+	uint8_t		 to[ENDPOINT_KEY_LEN];
+};
+
+/* The state of a pairing. */
+struct pairing {
+	struct compare_point	*pts;
+	struct cand		*cands;
+	size_t			 n_cands;
+	struct cluster		 clusters[2];
+	int			 n_clusters;
+	size_t			*paired[COMPARE_POINTS];	/* SIZE_MAX:
+								   not yet */
+	struct mapping		*maps[COMPARE_POINTS];	/* A to B, B to A */
+	size_t			 n_maps;
+	double			*scratch;
+	size_t			 n_scratch;
+};
+
+static int
+double_order(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The multiple of 65536 that brings b's numbers nearest a's. */
+static int32_t
+seq_shift(const struct compare_stream *a, const struct compare_stream *b)
+{
+	double k = (double)a->seqs[0].ext_seq - (double)b->seqs[0].ext_seq;
+
+	return (int32_t)(floor(k / 65536.0 + 0.5) * 65536.0);
+}
+
+/*
+ * Is (a, b) a candidate?  Fills c from the numbers both saw; 0 when they
+ * saw none, or disagree on the timestamps.
+ */
+static int
+cand_eval(struct pairing *pr, size_t ia, size_t ib, struct cand *c)
+{
+	const struct compare_stream *a = &pr->pts[0].streams[ia];
+	const struct compare_stream *b = &pr->pts[1].streams[ib];
+	const struct compare_pkt *pa, *pb;
+	size_t i = 0, j = 0, ts_match = 0;
+	int32_t sb;
+
+	if (a->n_seqs == 0 || b->n_seqs == 0)
+		return 0;
+	memset(c, 0, sizeof(*c));
+	c->a = ia;
+	c->b = ib;
+	c->shift = seq_shift(a, b);
+	if (pr->n_scratch < a->n_seqs) {
+		pr->n_scratch = a->n_seqs;
+		pr->scratch = xreallocarray(pr->scratch, pr->n_scratch,
+		    sizeof(*pr->scratch));
+	}
+	while (i < a->n_seqs && j < b->n_seqs) {
+		sb = b->seqs[j].ext_seq + c->shift;
+		if (a->seqs[i].ext_seq < sb) {
+			i++;
+			continue;
+		}
+		if (a->seqs[i].ext_seq > sb) {
+			j++;
+			continue;
+		}
+		pa = &a->pkts[a->seqs[i].first];
+		pb = &b->pkts[b->seqs[j].first];
+		ts_match += pa->rtp_ts == pb->rtp_ts;
+		c->hash_match += pa->payload_hash == pb->payload_hash;
+		pr->scratch[c->common++] = (double)(pb->ts_us - pa->ts_us);
+		i++;
+		j++;
+	}
+	if (c->common == 0 ||
+	    ts_match * 100 < c->common * COMPARE_TS_AGREE_PCT)
+		return 0;
+	qsort(pr->scratch, c->common, sizeof(*pr->scratch), double_order);
+	c->x_min = pr->scratch[0];
+	c->x_max = pr->scratch[c->common - 1];
+	c->x_med = pr->scratch[(c->common - 1) / 2];
+	return 1;
+}
+
+/* Of two streams' groups (SSRC, then payload type), which comes first. */
+static int
+group_cmp(const struct compare_stream *a, const struct compare_stream *b)
+{
+	if (a->ssrc != b->ssrc)
+		return a->ssrc < b->ssrc ? -1 : 1;
+	if (a->payload_type != b->payload_type)
+		return a->payload_type < b->payload_type ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Streams of a point by group, then index; qsort has no argument for the
+ * table, so it is lent here for the sort (one thread compares).
+ */
+static const struct compare_stream *order_streams;
+
+static int
+stream_order(const void *x, const void *y)
+{
+	const struct compare_stream *a = &order_streams[*(const size_t *)x];
+	const struct compare_stream *b = &order_streams[*(const size_t *)y];
+	int cmp = group_cmp(a, b);
+
+	if (cmp != 0)
+		return cmp;
+	return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
+}
+
+static size_t *
+sorted_streams(const struct compare_point *pt)
+{
+	size_t *idx = xreallocarray(NULL, pt->n_streams + 1, sizeof(*idx));
+	size_t i;
+
+	for (i = 0; i < pt->n_streams; i++)
+		idx[i] = i;
+	order_streams = pt->streams;
+	qsort(idx, pt->n_streams, sizeof(*idx), stream_order);
+	order_streams = NULL;
+	return idx;
+}
+
+/* Every candidate: within each group of one SSRC and payload type. */
+static void
+find_candidates(struct pairing *pr)
+{
+	struct compare_point *pa = &pr->pts[0], *pb = &pr->pts[1];
+	size_t *ia = sorted_streams(pa), *ib = sorted_streams(pb);
+	size_t i = 0, j = 0, ie, je, x, y, cap = 0;
+	struct cand c;
+	int cmp;
+
+	while (i < pa->n_streams && j < pb->n_streams) {
+		cmp = group_cmp(&pa->streams[ia[i]], &pb->streams[ib[j]]);
+		if (cmp < 0) {
+			i++;
+			continue;
+		}
+		if (cmp > 0) {
+			j++;
+			continue;
+		}
+		for (ie = i; ie < pa->n_streams &&
+		    group_cmp(&pa->streams[ia[ie]], &pa->streams[ia[i]]) == 0; ie++)
+			;
+		for (je = j; je < pb->n_streams &&
+		    group_cmp(&pb->streams[ib[je]], &pb->streams[ib[j]]) == 0; je++)
+			;
+		for (x = i; x < ie; x++)
+			for (y = j; y < je; y++) {
+				if (!cand_eval(pr, ia[x], ib[y], &c))
+					continue;
+				if (pr->n_cands == cap) {
+					cap = cap ? cap * 2 : 64;
+					pr->cands = xreallocarray(pr->cands,
+					    cap, sizeof(*pr->cands));
+				}
+				pr->cands[pr->n_cands++] = c;
+			}
+		i = ie;
+		j = je;
+	}
+	free(ia);
+	free(ib);
+}
+
+/* Candidates by x_med, for clustering. */
+static int
+cand_x_order(const void *x, const void *y)
+{
+	const struct cand *a = *(const struct cand *const *)x;
+	const struct cand *b = *(const struct cand *const *)y;
+
+	return a->x_med < b->x_med ? -1 : a->x_med > b->x_med;
+}
+
+static int
+size_order(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Distinct streams of A among candidates lo..hi-1 of the sorted pool. */
+static size_t
+cluster_support(struct cand **pool, size_t lo, size_t hi)
+{
+	size_t *a = xreallocarray(NULL, hi - lo, sizeof(*a));
+	size_t i, n = 0;
+
+	for (i = lo; i < hi; i++)
+		a[i - lo] = pool[i]->a;
+	qsort(a, hi - lo, sizeof(*a), size_order);
+	for (i = 0; i < hi - lo; i++)
+		n += i == 0 || a[i] != a[i - 1];
+	free(a);
+	return n;
+}
+
+/* Clusters by support, most first; of equals, nearest zero first. */
+static int
+cluster_order(const void *x, const void *y)
+{
+	const struct cluster *a = x, *b = y;
+
+	if (a->support != b->support)
+		return a->support > b->support ? -1 : 1;
+	return fabs(a->lo + a->hi) < fabs(b->lo + b->hi) ? -1 :
+	    fabs(a->lo + a->hi) > fabs(b->lo + b->hi);
+}
+
+/*
+ * The clusters of x_med in the pool (sorted by x_med here), by single
+ * linkage; the most supported first, at most COMPARE_TOP_CLUSTERS.
+ */
+static size_t
+all_clusters(struct cand **pool, size_t n, struct cluster *out)
+{
+	struct cluster *all = xreallocarray(NULL, n + 1, sizeof(*all));
+	size_t i, start = 0, k = 0;
+
+	qsort(pool, n, sizeof(*pool), cand_x_order);
+	for (i = 1; i <= n; i++) {
+		if (i < n && pool[i]->x_med - pool[i - 1]->x_med <=
+		    COMPARE_CLUSTER_GAP_US)
+			continue;
+		all[k].lo = pool[start]->x_med;
+		all[k].hi = pool[i - 1]->x_med;
+		all[k].first = start;
+		all[k].end = i;
+		all[k++].support = cluster_support(pool, start, i);
+		start = i;
+	}
+	qsort(all, k, sizeof(*all), cluster_order);
+	if (k > COMPARE_TOP_CLUSTERS)
+		k = COMPARE_TOP_CLUSTERS;
+	memcpy(out, all, k * sizeof(*all));
+	free(all);
+	return k;
+}
+
+static int
+in_cluster(const struct cluster *cl, double x)
+{
+	return x >= cl->lo - COMPARE_CLUSTER_GAP_US &&
+	    x <= cl->hi + COMPARE_CLUSTER_GAP_US;
+}
+
+/*
+ * Can clusters i and j be the two directions of one path?  They share no
+ * stream, and some stream of j runs back the way one of i runs (at A,
+ * between the same two hosts).
+ */
+static int
+two_ways(const struct pairing *pr, struct cand **pool,
+    const struct cluster *ci, const struct cluster *cj)
+{
+	const struct compare_stream *s, *t;
+	size_t x, y;
+	int back = 0;
+
+	for (x = ci->first; x < ci->end; x++)
+		for (y = cj->first; y < cj->end; y++) {
+			if (pool[x]->a == pool[y]->a ||
+			    pool[x]->b == pool[y]->b)
+				return 0;
+			s = &pr->pts[0].streams[pool[x]->a];
+			t = &pr->pts[0].streams[pool[y]->a];
+			back |= addr_equal(&t->src.addr, &s->dst.addr) &&
+			    addr_equal(&t->dst.addr, &s->src.addr);
+		}
+	return back;
+}
+
+/*
+ * The clock picture (step 2): the most supported cluster, or two that are
+ * the two ways of the path and together support more.  Of two such
+ * explanations equally supported, the one with the shorter round trip
+ * (hi - lo: the delays both ways added) is the more likely: with the same
+ * recording played both ways, pairing each stream with the other
+ * direction's is consistent too, but only with long delays.
+ */
+static void
+find_clusters(struct pairing *pr)
+{
+	struct cand **pool = xreallocarray(NULL, pr->n_cands + 1,
+	    sizeof(*pool));
+	struct cluster top[COMPARE_TOP_CLUSTERS];
+	size_t i, j, n, score, best_score = 0;
+	double sep, best_sep = INFINITY;
+	struct cand *c;
+
+	for (i = 0; i < pr->n_cands; i++)
+		pool[i] = &pr->cands[i];
+	n = all_clusters(pool, pr->n_cands, top);
+	if (n > 0) {
+		pr->clusters[0] = top[0];
+		pr->n_clusters = 1;
+		best_score = top[0].support;
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			score = top[i].support + top[j].support;
+			sep = fabs(top[i].lo + top[i].hi - top[j].lo -
+			    top[j].hi);
+			if (score < best_score || (score == best_score &&
+			    pr->n_clusters == 2 && sep >= best_sep) ||
+			    !two_ways(pr, pool, &top[i], &top[j]))
+				continue;
+			pr->clusters[0] = top[i];
+			pr->clusters[1] = top[j];
+			pr->n_clusters = 2;
+			best_score = score;
+			best_sep = sep;
+		}
+	for (i = 0; i < pr->n_cands; i++) {
+		c = &pr->cands[i];
+		c->fits = pr->n_clusters > 0 &&
+		    (in_cluster(&pr->clusters[0], c->x_med) ||
+		    (pr->n_clusters > 1 &&
+		    in_cluster(&pr->clusters[1], c->x_med)));
+	}
+	free(pool);
+}
+
+static int
+mapping_order(const void *x, const void *y)
+{
+	return memcmp(((const struct mapping *)x)->from,
+	    ((const struct mapping *)y)->from, ENDPOINT_KEY_LEN);
+}
+
+/* What the learnt mappings of one way say of from: its image, or NULL. */
+static const uint8_t *
+mapping_find(const struct pairing *pr, int way, const struct vq_endpoint *ep)
+{
+	struct mapping key;
+	const struct mapping *m;
+
+	if (pr->n_maps == 0)
+		return NULL;
+	endpoint_pack(ep, key.from);
+	m = bsearch(&key, pr->maps[way], pr->n_maps, sizeof(key),
+	    mapping_order);
+	return m != NULL ? m->to : NULL;
+}
+
+/* Learn the endpoint mappings of every pair made so far. */
+static void
+learn_mappings(struct pairing *pr)
+{
+	const struct compare_stream *a, *b;
+	size_t i, n = 0;
+	int way;
+
+	for (way = 0; way < COMPARE_POINTS; way++)
+		free(pr->maps[way]);
+	for (i = 0; i < pr->pts[0].n_streams; i++)
+		n += pr->paired[0][i] != SIZE_MAX;
+	for (way = 0; way < COMPARE_POINTS; way++)
+		pr->maps[way] = xreallocarray(NULL, 2 * n + 1,
+		    sizeof(struct mapping));
+	pr->n_maps = 0;
+	for (i = 0; i < pr->pts[0].n_streams; i++) {
+		if (pr->paired[0][i] == SIZE_MAX)
+			continue;
+		a = &pr->pts[0].streams[i];
+		b = &pr->pts[1].streams[pr->paired[0][i]];
+		endpoint_pack(&a->src, pr->maps[0][pr->n_maps].from);
+		endpoint_pack(&b->src, pr->maps[0][pr->n_maps].to);
+		endpoint_pack(&b->src, pr->maps[1][pr->n_maps].from);
+		endpoint_pack(&a->src, pr->maps[1][pr->n_maps++].to);
+		endpoint_pack(&a->dst, pr->maps[0][pr->n_maps].from);
+		endpoint_pack(&b->dst, pr->maps[0][pr->n_maps].to);
+		endpoint_pack(&b->dst, pr->maps[1][pr->n_maps].from);
+		endpoint_pack(&a->dst, pr->maps[1][pr->n_maps++].to);
+	}
+	for (way = 0; way < COMPARE_POINTS; way++)
+		qsort(pr->maps[way], pr->n_maps, sizeof(struct mapping),
+		    mapping_order);
+}
+
+/*
+ * One endpoint of a candidate against the mappings: -1 contradicted, 1
+ * consistent (learnt, or the same at both points), 0 not known.
+ */
+static int
+mapping_check_one(const struct pairing *pr, const struct vq_endpoint *ea,
+    const struct vq_endpoint *eb)
+{
+	uint8_t ka[ENDPOINT_KEY_LEN], kb[ENDPOINT_KEY_LEN];
+	const uint8_t *to_b = mapping_find(pr, 0, ea);
+	const uint8_t *to_a = mapping_find(pr, 1, eb);
+
+	endpoint_pack(ea, ka);
+	endpoint_pack(eb, kb);
+	if ((to_b != NULL && memcmp(to_b, kb, sizeof(kb)) != 0) ||
+	    (to_a != NULL && memcmp(to_a, ka, sizeof(ka)) != 0))
+		return -1;
+	return to_b != NULL || endpoint_equal(ea, eb);
+}
+
+/* Both endpoints of a candidate: -1, or how many are consistent (0-2). */
+static int
+mapping_check(const struct pairing *pr, const struct cand *c)
+{
+	const struct compare_stream *a = &pr->pts[0].streams[c->a];
+	const struct compare_stream *b = &pr->pts[1].streams[c->b];
+	int s = mapping_check_one(pr, &a->src, &b->src);
+	int d = mapping_check_one(pr, &a->dst, &b->dst);
+
+	if (s < 0 || d < 0)
+		return -1;
+	return s + d;
+}
+
+static int
+same_call(const struct pairing *pr, const struct cand *c)
+{
+	const char *a = pr->pts[0].streams[c->a].call_id;
+	const char *b = pr->pts[1].streams[c->b].call_id;
+
+	return a[0] != '\0' && strcmp(a, b) == 0;
+}
+
+/* A candidate's score, or -1 when it is out. */
+static int
+cand_score(const struct pairing *pr, const struct cand *c)
+{
+	int m, score = 0;
+
+	if (!c->fits || pr->paired[0][c->a] != SIZE_MAX ||
+	    pr->paired[1][c->b] != SIZE_MAX || (m = mapping_check(pr, c)) < 0)
+		return -1;
+	score += SCORE_MAPPING * m;
+	if (same_call(pr, c))
+		score += SCORE_CALL_ID;
+	if (c->hash_match == c->common)
+		score += SCORE_PAYLOAD;
+	return score;
+}
+
+/* Each stream's best candidates this round. */
+struct best {
+	int		 score;		/* -1: none */
+	size_t		 n;		/* candidates at that score */
+	size_t		 cand;		/* one of them */
+};
+
+static void
+best_note(struct best *b, int score, size_t cand)
+{
+	if (score < 0 || score < b->score)
+		return;
+	if (score > b->score) {
+		b->score = score;
+		b->n = 0;
+		b->cand = cand;
+	}
+	b->n++;
+}
+
+/* Rank every stream's candidates; best[0] for A's streams, best[1] B's. */
+static void
+rank(const struct pairing *pr, struct best *best[COMPARE_POINTS])
+{
+	size_t i;
+	int p, s;
+
+	for (p = 0; p < COMPARE_POINTS; p++)
+		for (i = 0; i < pr->pts[p].n_streams; i++) {
+			best[p][i].score = -1;
+			best[p][i].n = 0;
+		}
+	for (i = 0; i < pr->n_cands; i++) {
+		s = cand_score(pr, &pr->cands[i]);
+		best_note(&best[0][pr->cands[i].a], s, i);
+		best_note(&best[1][pr->cands[i].b], s, i);
+	}
+}
+
+/* Rounds of mutual single bests (step 3); returns the pairs' candidates. */
+static size_t *
+choose(struct pairing *pr, struct best *best[COMPARE_POINTS], size_t *n_out)
+{
+	size_t *made = xreallocarray(NULL, pr->pts[0].n_streams + 1,
+	    sizeof(*made));
+	size_t i, n = 0, before;
+	const struct cand *c;
+
+	do {
+		before = n;
+		rank(pr, best);
+		for (i = 0; i < pr->pts[0].n_streams; i++) {
+			if (best[0][i].n != 1)
+				continue;
+			c = &pr->cands[best[0][i].cand];
+			if (best[1][c->b].n != 1 || best[1][c->b].cand !=
+			    best[0][i].cand)
+				continue;
+			made[n++] = best[0][i].cand;
+		}
+		/* Made after the round: one round's choices are all equal. */
+		for (i = before; i < n; i++)
+			pr->cands[made[i]].mapped =
+			    mapping_check(pr, &pr->cands[made[i]]) > 0;
+		for (i = before; i < n; i++) {
+			c = &pr->cands[made[i]];
+			pr->paired[0][c->a] = c->b;
+			pr->paired[1][c->b] = c->a;
+		}
+		if (n > before)
+			learn_mappings(pr);
+	} while (n > before);
+	rank(pr, best);
+	*n_out = n;
+	return made;
+}
+
+/* The pair of a candidate, with its evidence; figures come later. */
+static void
+make_pair(const struct pairing *pr, const struct cand *c,
+    struct compare_pair *p)
+{
+	const struct compare_stream *a = &pr->pts[0].streams[c->a];
+	const struct compare_stream *b = &pr->pts[1].streams[c->b];
+
+	memset(p, 0, sizeof(*p));
+	p->stream[0] = c->a;
+	p->stream[1] = c->b;
+	p->seq_shift = c->shift;
+	p->common_seqs = c->common;
+	p->transit_median_us = c->x_med;
+	p->evidence = COMPARE_BY_SSRC | COMPARE_BY_PT | COMPARE_BY_SEQUENCE |
+	    COMPARE_BY_TIMESTAMP;
+	if (c->fits)
+		p->evidence |= COMPARE_BY_TIME;
+	if (c->mapped)
+		p->evidence |= COMPARE_BY_NAT_MAPPING;
+	if (same_call(pr, c))
+		p->evidence |= COMPARE_BY_CALL_ID;
+	p->nat = !endpoint_equal(&a->src, &b->src) ||
+	    !endpoint_equal(&a->dst, &b->dst);
+}
+
+/*
+ * The clock (step 4).  Two pairs whose streams run opposite ways between
+ * the same hosts (at A) are the two directions: the one with the larger
+ * transit goes A to B, x = offset + delay; the other x = offset - delay.
+ * B's clock minus A's is the midpoint of the minimum transit each way
+ * over all such pairs.  With none, no offset: upstream by the raw order.
+ */
+static void
+set_clock(const struct pairing *pr, const size_t *made, size_t n_made,
+    struct compare_result *res)
+{
+	double m_ab = INFINITY, m_ba = INFINITY;
+	const struct compare_stream *s, *t;
+	const struct cand *ci, *cj, *hi, *lo;
+	size_t i, j;
+
+	res->clock.trusted = 0;
+	res->clock.offset_us = 0;
+	res->clock.method = n_made == 0 ? NULL :
+	    "none: traffic paired one way only, the clocks cannot be "
+	    "compared; upstream from the raw time order";
+	for (i = 0; i < n_made; i++) {
+		ci = &pr->cands[made[i]];
+		s = &pr->pts[0].streams[ci->a];
+		for (j = i + 1; j < n_made; j++) {
+			cj = &pr->cands[made[j]];
+			t = &pr->pts[0].streams[cj->a];
+			if (!addr_equal(&s->src.addr, &t->dst.addr) ||
+			    !addr_equal(&s->dst.addr, &t->src.addr) ||
+			    ci->x_med == cj->x_med)
+				continue;
+			hi = ci->x_med > cj->x_med ? ci : cj;
+			lo = hi == ci ? cj : ci;
+			if (hi->x_min < m_ab)
+				m_ab = hi->x_min;
+			if (-lo->x_max < m_ba)
+				m_ba = -lo->x_max;
+		}
+	}
+	if (!isfinite(m_ab) || !isfinite(m_ba))
+		return;
+	res->clock.trusted = 1;
+	res->clock.offset_us = (m_ab - m_ba) / 2;
+	res->clock.method = "midpoint of the minimum transit each way "
+	    "(assumes equal minimum delays both ways)";
+}
+
+/*
+ * Upstream: with the clocks trusted, the point that saw the packets first.
+ * Else the raw time order, unless the numbers say otherwise: when one
+ * point saw numbers the other did not, and not the other way round, the
+ * one that saw more is upstream (loss is only ever added downstream).
+ */
+static void
+set_upstream(const struct compare_point *pts, const struct compare_clock *clk,
+    struct compare_pair *p)
+{
+	const struct compare_stream *a = &pts[0].streams[p->stream[0]];
+	const struct compare_stream *b = &pts[1].streams[p->stream[1]];
+	size_t only_a = a->n_seqs - p->common_seqs;
+	size_t only_b = b->n_seqs - p->common_seqs;
+	int raw, by_loss = -1;
+
+	p->upstream_by_loss = 0;
+	if (clk->trusted) {
+		p->upstream = p->transit_median_us > clk->offset_us ? 0 : 1;
+		return;
+	}
+	if (only_a > 0 && only_b == 0)
+		by_loss = 0;
+	else if (only_b > 0 && only_a == 0)
+		by_loss = 1;
+	raw = p->transit_median_us >= 0 ? 0 : 1;
+	p->upstream = raw;
+	if (by_loss >= 0 && by_loss != raw) {
+		p->upstream = by_loss;
+		p->upstream_by_loss = 1;
+	}
+}
+
+static void
+add_unpaired(struct compare_result *res, int point, size_t stream,
+    const struct best *b, const struct best *other)
+{
+	struct compare_unpaired *u;
+
+	res->unpaired = xreallocarray(res->unpaired, res->n_unpaired + 1,
+	    sizeof(*res->unpaired));
+	u = &res->unpaired[res->n_unpaired++];
+	u->point = point;
+	u->stream = stream;
+	u->candidates = b->score < 0 ? 0 : b->n;
+	/* Its one best wants another: as undecided as a tie. */
+	if (u->candidates == 1 && other != NULL && other->n > 1)
+		u->candidates = other->n;
+	u->reason = u->candidates == 0 ? COMPARE_NO_CANDIDATE :
+	    COMPARE_AMBIGUOUS;
+}
+
+void
+compare_pair_points(struct compare_point pts[COMPARE_POINTS],
+    struct compare_result *res)
+{
+	struct pairing pr;
+	struct best *best[COMPARE_POINTS];
+	size_t *made, n_made, i;
+	int p;
+
+	memset(res, 0, sizeof(*res));
+	memset(&pr, 0, sizeof(pr));
+	pr.pts = pts;
+	for (p = 0; p < COMPARE_POINTS; p++) {
+		if (pts[p].n_streams > 0 && pts[p].streams[0].seqs == NULL)
+			compare_point_finish(&pts[p]);
+		pr.paired[p] = xreallocarray(NULL, pts[p].n_streams + 1,
+		    sizeof(size_t));
+		for (i = 0; i < pts[p].n_streams; i++)
+			pr.paired[p][i] = SIZE_MAX;
+		best[p] = xcalloc(pts[p].n_streams + 1, sizeof(struct best));
+	}
+	find_candidates(&pr);
+	find_clusters(&pr);
+	made = choose(&pr, best, &n_made);
+
+	res->pairs = xcalloc(n_made + 1, sizeof(*res->pairs));
+	for (i = 0; i < n_made; i++)
+		make_pair(&pr, &pr.cands[made[i]], &res->pairs[res->n_pairs++]);
+	set_clock(&pr, made, n_made, res);
+	for (i = 0; i < res->n_pairs; i++) {
+		set_upstream(pts, &res->clock, &res->pairs[i]);
+		compare_figures(pts, &res->clock, &res->pairs[i]);
+		res->lost_after_clamped += res->pairs[i].fig.lost_after_clamped;
+	}
+	for (p = 0; p < COMPARE_POINTS; p++)
+		for (i = 0; i < pts[p].n_streams; i++) {
+			const struct best *b = &best[p][i], *other = NULL;
+
+			if (pr.paired[p][i] != SIZE_MAX)
+				continue;
+			if (b->score >= 0 && b->n == 1)
+				other = &best[1 - p][p == 0 ?
+				    pr.cands[b->cand].b : pr.cands[b->cand].a];
+			add_unpaired(res, p, i, b, other);
+		}
+	for (p = 0; p < COMPARE_POINTS; p++) {
+		free(pr.paired[p]);
+		free(pr.maps[p]);
+		free(best[p]);
+	}
+	free(made);
+	free(pr.cands);
+	free(pr.scratch);
+}
+
+void
+compare_result_free(struct compare_result *res)
+{
+	free(res->pairs);
+	free(res->unpaired);
+	memset(res, 0, sizeof(*res));
+}
