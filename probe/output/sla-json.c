@@ -15,10 +15,11 @@ static json_object *
 jmilli(int64_t m)
 {
 	char buf[48];
-	int64_t a = m < 0 ? -m : m;
+	int64_t a;
 
 	if (m == SLA_NONE)
 		return NULL;
+	a = m < 0 ? -m : m;
 	snprintf(buf, sizeof(buf), "%s%lld.%03lld", m < 0 ? "-" : "",
 	    (long long)(a / 1000), (long long)(a % 1000));
 	return json_object_new_double_s((double)m / 1000.0, buf);
