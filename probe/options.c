@@ -22,6 +22,7 @@
 #include "config.h"
 #include "probe/conffile.h"
 #include "probe/options.h"
+#include "probe/options-private.h"
 #include "probe/subnet.h"
 #include "probe/vqprobe.h"
 #include "tui/tui.h"
@@ -34,43 +35,7 @@
 /* getopt_long's value for the option of entry i (past every letter). */
 #define OPTIONS_LONG		256
 
-/* An entry only of the command line (not a key), or only of the file. */
-#define OPTIONS_NO_FILE		0x1
-#define OPTIONS_ONLY_FILE	0x2
-
-/* The offset of a setting in struct options, for the generic setters. */
-#define OPTIONS_FIELD(member)	offsetof(struct options, member)
-
-struct options_entry;
-typedef void options_set_fn(struct options *, const struct options_entry *,
-    char *arg);
-
-/* One option. */
-struct options_entry {
-	const char	*name;		/* --name, and the file's key */
-	int		 letter;	/* -x, or 0 */
-	const char	*arg;		/* its argument in --help; NULL: none */
-	const char	*usage;		/* --help's left column, when not
-					   "-x, --name ARG" */
-	const char	*help;		/* --help's text, lines split by \n;
-					   NULL: another entry's text says it */
-	options_set_fn	*set;		/* NULL: nothing to do (--config) */
-	/* For the generic setters: where, and what a switch stores ... */
-	size_t		 field;
-	int		 value;
-	/* ... or what a number is called in a usage error, and its range. */
-	const char	*what;
-	long		 min, max;
-	int		 flags;		/* OPTIONS_NO_FILE, OPTIONS_ONLY_FILE */
-};
-
-static options_set_fn options_set_string, options_set_flag, options_set_int,
-    options_set_seconds, options_set_count, options_set_jitter_buffer,
-    options_set_probe_name, options_set_label, options_set_subnet_label,
-    options_set_home_net, options_set_sla_target,
-    options_set_spool_max, options_set_log, options_set_log_level,
-    options_set_version, options_set_help;
-static options_set_fn options_set_points;
+static options_set_fn options_set_version, options_set_help;
 
 /* Every option, in the order of --help. */
 static const struct options_entry options_table[] = {
@@ -349,7 +314,7 @@ options_help(FILE *f)
  * line and one pointing at --help (the whole text would push the message
  * off the screen); in the configuration file, one line naming FILE:LINE.
  */
-static void __attribute__((noreturn, format(printf, 1, 2)))
+void
 options_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -365,224 +330,6 @@ options_usage_error(const char *fmt, ...)
 	}
 	va_end(ap);
 	exit(VQ_EXIT_USAGE);
-}
-
-/* A whole number from min to max, or a usage error naming what it is. */
-static long
-options_number(const char *s, const char *what, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || end == s || v < min || v > max)
-		options_usage_error("bad %s '%s' (%ld to %ld)", what, s, min,
-		    max);
-	return v;
-}
-
-/* A string setting: it points to the argument, which outlives the run. */
-static void
-options_set_string(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	*(const char **)(void *)((char *)o + e->field) = arg;
-}
-
-/* A switch: the int setting takes the entry's value. */
-static void
-options_set_flag(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	(void)arg;
-	*(int *)(void *)((char *)o + e->field) = e->value;
-}
-
-/* A number of the entry's range into an int setting. */
-static void
-options_set_int(struct options *o, const struct options_entry *e, char *arg)
-{
-	*(int *)(void *)((char *)o + e->field) = (int)options_number(arg,
-	    e->what, e->min, e->max);
-}
-
-/* Seconds of the entry's range into a microseconds setting (int64_t). */
-static void
-options_set_seconds(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	*(int64_t *)(void *)((char *)o + e->field) = options_number(arg,
-	    e->what, e->min, e->max) * 1000000LL;
-}
-
-/* A number of the entry's range into a size_t setting. */
-static void
-options_set_count(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	*(size_t *)(void *)((char *)o + e->field) = (size_t)options_number(arg,
-	    e->what, e->min, e->max);
-}
-
-/* --jitter-buffer fixed|adaptive: the kind of playout buffer emulated. */
-static void
-options_set_jitter_buffer(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	(void)e;
-	if (strcmp(arg, "fixed") == 0)
-		jbuf_config_default(&o->pipeline.analysis.jbuf, JBUF_FIXED);
-	else if (strcmp(arg, "adaptive") == 0)
-		jbuf_config_default(&o->pipeline.analysis.jbuf, JBUF_ADAPTIVE);
-	else
-		options_usage_error("bad jitter buffer '%s' (fixed or adaptive)",
-		    arg);
-}
-
-/* --probe-name NAME. */
-static void
-options_set_probe_name(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	(void)e;
-	if (*arg == '\0')
-		options_usage_error("%s", "empty probe name");
-	o->export.probe = arg;
-}
-
-/* A label's key may not be a tag of vqprobe's own. */
-static void
-options_check_label_key(const char *key)
-{
-	static const char *const reserved[] = { "probe", "direction", "codec",
-	    "state", "method", "app", NULL };
-	size_t i;
-
-	for (i = 0; reserved[i] != NULL; i++)
-		if (strcmp(key, reserved[i]) == 0)
-			options_usage_error("label '%s' is a tag of vqprobe's own",
-			    key);
-}
-
-/* --label KEY=VALUE: a tag of the operator's on every point. */
-static void
-options_set_label(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	char *eq = strchr(arg, '=');
-
-	(void)e;
-	if (eq == NULL || eq == arg || eq[1] == '\0')
-		options_usage_error("bad label '%s' (KEY=VALUE)", arg);
-	if (o->export.n_labels == EXPORT_MAX_LABELS)
-		options_usage_error("more than %d labels", EXPORT_MAX_LABELS);
-	*eq = '\0';
-	options_check_label_key(arg);
-	o->export.labels[o->export.n_labels].key = arg;
-	o->export.labels[o->export.n_labels++].value = eq + 1;
-}
-
-/* --subnet-label CIDR=KEY=VALUE: a tag of the media of a subnet. */
-static void
-options_set_subnet_label(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	struct subnet_rule rule;
-	char *cause = NULL;
-
-	(void)e;
-	if (subnet_rule_parse(arg, &rule, &cause) != 0)
-		options_usage_error("%s", cause);
-	options_check_label_key(rule.key);
-	if (o->subnets == NULL)
-		o->subnets = subnet_labels_new();
-	if (subnet_labels_add(o->subnets, &rule, &cause) != 0)
-		options_usage_error("%s", cause);
-	o->export.subnets = o->subnets;
-}
-
-/* --sla-target KEY=VALUE: one target of the SLA list (probe/output/sla.h). */
-static void
-options_set_sla_target(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	char *cause = NULL;
-
-	(void)e;
-	if (sla_targets_set(&o->sla_targets, arg, &cause) != 0)
-		options_usage_error("%s", cause);
-}
-
-/* --home-net CIDR: the site's own addresses, one key of a label set. */
-static void
-options_set_home_net(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	struct subnet_rule rule;
-	char spec[128], *cause = NULL;
-
-	(void)e;
-	if (arg[0] == '\0' || strpbrk(arg, "= \t") != NULL ||
-	    snprintf(spec, sizeof(spec), "%s home=yes", arg) >=
-	    (int)sizeof(spec) || subnet_rule_parse(spec, &rule, &cause) != 0)
-		options_usage_error("bad --home-net '%s' (an address or a "
-		    "network, as 192.0.2.0/24)", arg);
-	if (o->home_net == NULL)
-		o->home_net = subnet_labels_new();
-	/* The same network twice says nothing new. */
-	if (subnet_labels_add(o->home_net, &rule, &cause) != 0)
-		free(cause);
-	o->pipeline.analysis.home_net = o->home_net;
-}
-
-/* --points NAME_A,NAME_B: two names, neither empty. */
-static void
-options_set_points(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	char *comma = strchr(arg, ',');
-
-	(void)e;
-	if (comma == NULL || comma == arg || comma[1] == '\0' ||
-	    strchr(comma + 1, ',') != NULL ||
-	    (strlen(comma + 1) == (size_t)(comma - arg) &&
-	    strncmp(arg, comma + 1, (size_t)(comma - arg)) == 0))
-		options_usage_error("bad --points '%s' (two different names: "
-		    "NAME_A,NAME_B)", arg);
-	*comma = '\0';
-	o->points[0] = arg;
-	o->points[1] = comma + 1;
-}
-
-/* --spool-max MB. */
-static void
-options_set_spool_max(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	(void)e;
-	o->influx.spool_max_bytes = (uint64_t)options_number(arg,
-	    "spool size (MB)", 1, 1048576) << 20;
-}
-
-/* --log stderr|syslog. */
-static void
-options_set_log(struct options *o, const struct options_entry *e, char *arg)
-{
-	(void)e;
-	if (log_dest_parse(arg, &o->log_dest) != 0)
-		options_usage_error("bad log '%s' (stderr or syslog)", arg);
-}
-
-/* --log-level LEVEL. */
-static void
-options_set_log_level(struct options *o, const struct options_entry *e,
-    char *arg)
-{
-	(void)e;
-	if (log_level_parse(arg, &o->log_level) != 0)
-		options_usage_error("bad log level '%s' (error, warning, "
-		    "notice, info or debug)", arg);
 }
 
 /* --version: this program's and its libraries', then exit. */
