@@ -235,10 +235,119 @@ test_nat_mapping(void)
 	CHECK_INT(res.n_unpaired, 1);
 	CHECK_INT(res.unpaired[0].point, 1);
 	CHECK_INT(res.unpaired[0].stream, 1);
-	CHECK_INT(res.unpaired[0].reason, COMPARE_NO_CANDIDATE);
+	/* It had a candidate, A 1, which the mapping ruled out. */
+	CHECK_INT(res.unpaired[0].reason, COMPARE_REJECTED);
+	CHECK_INT(res.unpaired[0].candidates, 1);
 	/* Both ways: offset (60 - (-20)) / 2 ... x is 40 ms and -20 ms. */
 	CHECK_INT(res.clock.trusted, 1);
 	CHECK_NEAR(res.clock.offset_us, 10000.0, 1e-6);
+	compare_result_free(&res);
+	compare_point_free(&pts[0]);
+	compare_point_free(&pts[1]);
+}
+
+/*
+ * One recording played both ways through a bridge (live-e2e's relay):
+ * same SSRC, numbers, timestamps and payloads each way, the same
+ * addresses at both points and in one call.  The caller's media crosses
+ * A first and takes 20 ms plus up to 9 ms (never reordered), losing 10
+ * numbers between the points, the first two and last two among them; the
+ * callee's leaves 1 ms before the caller's starts and takes 1 ms back.
+ * A's caller stream also fits B's callee stream (x about -1 ms, in the
+ * callee pair's cluster) and A's callee stream B's caller stream (x about
+ * +25 ms, in the caller pair's): both swap the roles of their endpoints
+ * (A's source is B's destination), which no packet on one path does, and
+ * must not outvote the true pairs.
+ */
+#define BOTH_WAYS_PKTS	236
+
+static int
+both_ways_lost(int i)
+{
+	return i < 2 || (i >= 40 && i < 43) || i == 100 || i == 150 ||
+	    i == 151 || i >= BOTH_WAYS_PKTS - 2;
+}
+
+static void
+build_both_ways(struct compare_point pts[2], int caller_at_b)
+{
+	struct vq_endpoint caller = ep(10, 77, 0, 1, 6000);
+	struct vq_endpoint callee = ep(10, 77, 0, 2, 6002);
+	struct compare_stream *s;
+	int64_t t0 = 1700000000000000LL, sent;
+	size_t k;
+	int i, p;
+
+	compare_point_init(&pts[0], "mid-a", "a.pcap");
+	compare_point_init(&pts[1], "mid-b", "b.pcap");
+	for (i = 0; i < BOTH_WAYS_PKTS; i++) {
+		uint16_t seq = (uint16_t)(1000 + i);
+		uint32_t rtp_ts = 160000u + 160u * (uint32_t)i;
+
+		sent = t0 + (int64_t)i * PTIME_US;
+		compare_point_add_rtp(&pts[0], &caller, &callee, SSRC, seq,
+		    rtp_ts, 8, sent, HASH);
+		if (caller_at_b && !both_ways_lost(i))
+			compare_point_add_rtp(&pts[1], &caller, &callee, SSRC,
+			    seq, rtp_ts, 8, sent + 20000 + (i * 37) % 10 * 1000,
+			    HASH);
+		sent -= 1000;
+		compare_point_add_rtp(&pts[1], &callee, &caller, SSRC, seq,
+		    rtp_ts, 8, sent, HASH);
+		compare_point_add_rtp(&pts[0], &callee, &caller, SSRC, seq,
+		    rtp_ts, 8, sent + 1000, HASH);
+	}
+	for (p = 0; p < 2; p++)
+		for (k = 0; k < pts[p].n_streams; k++) {
+			s = &pts[p].streams[k];
+			strcpy(s->call_id, "1-both-ways@10.77.0.1");
+		}
+}
+
+static void
+test_same_recording_both_ways(void)
+{
+	struct compare_point pts[2];
+	struct compare_result res;
+	const struct compare_pair *p;
+
+	/* A's streams: 0 the caller's, 1 the callee's; B's the reverse. */
+	build_both_ways(pts, 1);
+	compare_pair_points(pts, &res);
+	CHECK_INT(res.n_pairs, 2);
+	CHECK_INT(res.n_unpaired, 0);
+	p = pair_of(&res, 0);
+	CHECK_INT(p != NULL ? (long long)p->stream[1] : -1, 1);
+	CHECK_INT(p != NULL ? p->upstream : -1, 0);
+	CHECK_INT(p != NULL ? p->fig.lost_before : -1, 0);
+	CHECK_INT(p != NULL ? p->fig.lost_between : -1, 10);
+	CHECK(has(p, COMPARE_BY_CALL_ID) && has(p, COMPARE_BY_NAT_MAPPING));
+	CHECK_INT(p != NULL ? p->nat : -1, 0);
+	p = pair_of(&res, 1);
+	CHECK_INT(p != NULL ? (long long)p->stream[1] : -1, 0);
+	CHECK_INT(p != NULL ? p->upstream : -1, 1);
+	CHECK_INT(p != NULL ? p->fig.lost_between : -1, 0);
+	/* Both ways: the clocks are compared (equal minima assumed). */
+	CHECK_INT(res.clock.trusted, 1);
+	compare_result_free(&res);
+	compare_point_free(&pts[0]);
+	compare_point_free(&pts[1]);
+
+	/*
+	 * B never saw the caller's media: A's caller stream had one
+	 * candidate, B's callee stream, and it was ruled out.  The entry
+	 * says so rather than that nothing was there.
+	 */
+	build_both_ways(pts, 0);
+	compare_pair_points(pts, &res);
+	CHECK_INT(res.n_pairs, 1);
+	p = pair_of(&res, 1);
+	CHECK_INT(p != NULL ? (long long)p->stream[1] : -1, 0);
+	CHECK_INT(res.n_unpaired, 1);
+	CHECK_INT(res.unpaired[0].point, 0);
+	CHECK_INT(res.unpaired[0].stream, 0);
+	CHECK_INT(res.unpaired[0].reason, COMPARE_REJECTED);
+	CHECK_INT(res.unpaired[0].candidates, 1);
 	compare_result_free(&res);
 	compare_point_free(&pts[0]);
 	compare_point_free(&pts[1]);
@@ -467,6 +576,7 @@ main(void)
 	RUN(test_one_way_and_alone);
 	RUN(test_ambiguous);
 	RUN(test_nat_mapping);
+	RUN(test_same_recording_both_ways);
 	RUN(test_figures);
 	RUN(test_upstream_by_loss);
 	RUN(test_wrap);

@@ -153,12 +153,16 @@ page_unpaired(FILE *f, const struct compare_point *pts,
 		html_endpoint(f, &s->src);
 		fputs(" &rarr; ", f);
 		html_endpoint(f, &s->dst);
-		fprintf(f, ", %zu packets: %s", s->n_pkts,
-		    u->reason == COMPARE_AMBIGUOUS ? "ambiguous" :
-		    "no candidate at the other point");
+		fprintf(f, ", %zu packets: ", s->n_pkts);
 		if (u->reason == COMPARE_AMBIGUOUS)
-			fprintf(f, " (%zu equally good candidates)",
+			fprintf(f, "ambiguous (%zu equally good candidates)",
 			    u->candidates);
+		else if (u->reason == COMPARE_REJECTED)
+			fprintf(f, "%zu candidate%s at the other point, "
+			    "all ruled out", u->candidates,
+			    u->candidates == 1 ? "" : "s");
+		else
+			fputs("no candidate at the other point", f);
 		fputs("</li>\n", f);
 	}
 	if (any)

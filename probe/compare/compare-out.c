@@ -41,7 +41,14 @@ compare_evidence_name(unsigned bit)
 static const char *
 unpaired_reason(int reason)
 {
-	return reason == COMPARE_AMBIGUOUS ? "ambiguous" : "no_candidate";
+	switch (reason) {
+	case COMPARE_AMBIGUOUS:
+		return "ambiguous";
+	case COMPARE_REJECTED:
+		return "rejected";
+	default:
+		return "no_candidate";
+	}
 }
 
 static void
@@ -111,6 +118,9 @@ compare_write_table(FILE *f, const struct compare_point *pts,
 		    s->n_pkts, unpaired_reason(u->reason));
 		if (u->reason == COMPARE_AMBIGUOUS)
 			fprintf(f, " (%zu candidates)", u->candidates);
+		else if (u->reason == COMPARE_REJECTED)
+			fprintf(f, " (%zu candidate%s ruled out)",
+			    u->candidates, u->candidates == 1 ? "" : "s");
 		fprintf(f, "%s%s\n", s->call_id[0] != '\0' ? ", call " : "",
 		    s->call_id);
 	}

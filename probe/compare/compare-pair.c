@@ -9,14 +9,18 @@
  *    type whose numbers overlap, with the same RTP timestamp on (nearly)
  *    every number both saw.  Each carries the transit of the numbers both
  *    saw, x = tB - tA on the points' own clocks: its minimum, median and
- *    maximum.
+ *    maximum.  A candidate that swaps an endpoint's role, the source at
+ *    one point being the destination at the other, is the other direction
+ *    of the call (which fits in every other way when both sides play the
+ *    same recording): it is out from the start (rule_out_reversed).
  * 2. The clock picture.  The clocks share an unknown offset; the true
  *    pairs of one direction have nearly the same x (offset plus the
  *    segment's delay), a wrong pair (another call with the same SSRC two
  *    seconds later) is seconds off.  The cluster of x that covers the most
  *    streams is one direction; two clusters are the two directions when
  *    they share no stream, their streams run opposite ways between the
- *    same hosts, and together they cover more (find_clusters).
+ *    same hosts, and together they cover more (find_clusters).  Only the
+ *    candidates not ruled out count for these.
  * 3. A candidate whose x is in neither cluster is out.  Endpoint mappings
  *    (A's ip:port to B's ip:port, either role) are learnt from each pair
  *    made; a candidate that contradicts one is out, one consistent with
@@ -53,6 +57,7 @@ struct cand {
 	size_t		 common;	/* distinct numbers both saw */
 	size_t		 hash_match;
 	double		 x_min, x_med, x_max;	/* tB - tA, µs */
+	int		 reversed;	/* an endpoint swaps roles: out */
 	int		 fits;		/* x in a cluster */
 	int		 mapped;	/* consistent with the mappings
 					   learnt before it was chosen */
@@ -241,6 +246,40 @@ find_candidates(struct pairing *pr)
 	free(ib);
 }
 
+/*
+ * Rule out the candidates that swap an endpoint's role between the points:
+ * A's source is B's destination, or A's destination B's source.  On one
+ * path a packet keeps going away from its source; NAT may rewrite either
+ * address, but what it rewrites stays in its role.  Such a candidate is
+ * the reverse stream of the same call, and when both sides play one
+ * recording (sipp's pcap play: one SSRC, numbers, timestamps and payload
+ * each way) it agrees on everything else, with a transit near the true
+ * pairs of the other direction: counted, it joins their cluster, which
+ * then shares a stream with the cluster of the stream's own pair, and the
+ * own pair is out with that cluster.  So it counts for no cluster's
+ * support nor for what two clusters share, and never fits; it stays in
+ * the pool only as a point on the line of transits, so that clusters are
+ * drawn where they were (between the two directions' transits it can
+ * join them into one cluster, which both then fit).  The cost: a relay
+ * between the points that receives and sends on one ip:port cannot be
+ * paired across (its streams are listed as rejected).
+ */
+static void
+rule_out_reversed(struct pairing *pr)
+{
+	const struct compare_stream *a, *b;
+	struct cand *c;
+	size_t i;
+
+	for (i = 0; i < pr->n_cands; i++) {
+		c = &pr->cands[i];
+		a = &pr->pts[0].streams[c->a];
+		b = &pr->pts[1].streams[c->b];
+		c->reversed = endpoint_equal(&a->src, &b->dst) ||
+		    endpoint_equal(&a->dst, &b->src);
+	}
+}
+
 /* Candidates by x_med, for clustering. */
 static int
 cand_x_order(const void *x, const void *y)
@@ -259,17 +298,21 @@ size_order(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-/* Distinct streams of A among candidates lo..hi-1 of the sorted pool. */
+/*
+ * Distinct streams of A among candidates lo..hi-1 of the sorted pool, of
+ * those not ruled out.
+ */
 static size_t
 cluster_support(struct cand **pool, size_t lo, size_t hi)
 {
-	size_t *a = xreallocarray(NULL, hi - lo, sizeof(*a));
-	size_t i, n = 0;
+	size_t *a = xreallocarray(NULL, hi - lo + 1, sizeof(*a));
+	size_t i, k = 0, n = 0;
 
 	for (i = lo; i < hi; i++)
-		a[i - lo] = pool[i]->a;
-	qsort(a, hi - lo, sizeof(*a), size_order);
-	for (i = 0; i < hi - lo; i++)
+		if (!pool[i]->reversed)
+			a[k++] = pool[i]->a;
+	qsort(a, k, sizeof(*a), size_order);
+	for (i = 0; i < k; i++)
 		n += i == 0 || a[i] != a[i - 1];
 	free(a);
 	return n;
@@ -325,9 +368,9 @@ in_cluster(const struct cluster *cl, double x)
 }
 
 /*
- * Can clusters i and j be the two directions of one path?  They share no
- * stream, and some stream of j runs back the way one of i runs (at A,
- * between the same two hosts).
+ * Can clusters i and j be the two directions of one path?  Their
+ * candidates not ruled out share no stream, and some stream of j runs
+ * back the way one of i runs (at A, between the same two hosts).
  */
 static int
 two_ways(const struct pairing *pr, struct cand **pool,
@@ -339,6 +382,8 @@ two_ways(const struct pairing *pr, struct cand **pool,
 
 	for (x = ci->first; x < ci->end; x++)
 		for (y = cj->first; y < cj->end; y++) {
+			if (pool[x]->reversed || pool[y]->reversed)
+				continue;
 			if (pool[x]->a == pool[y]->a ||
 			    pool[x]->b == pool[y]->b)
 				return 0;
@@ -393,7 +438,7 @@ find_clusters(struct pairing *pr)
 		}
 	for (i = 0; i < pr->n_cands; i++) {
 		c = &pr->cands[i];
-		c->fits = pr->n_clusters > 0 &&
+		c->fits = !c->reversed && pr->n_clusters > 0 &&
 		    (in_cluster(&pr->clusters[0], c->x_med) ||
 		    (pr->n_clusters > 1 &&
 		    in_cluster(&pr->clusters[1], c->x_med)));
@@ -701,9 +746,14 @@ set_upstream(const struct compare_point *pts, const struct compare_clock *clk,
 	}
 }
 
+/*
+ * A stream left unpaired: ambiguous while candidates are left that no
+ * evidence tells apart; rejected when it had some (had of them) and each
+ * was ruled out; no candidate only when it had none.
+ */
 static void
 add_unpaired(struct compare_result *res, int point, size_t stream,
-    const struct best *b, const struct best *other)
+    const struct best *b, const struct best *other, size_t had)
 {
 	struct compare_unpaired *u;
 
@@ -716,8 +766,13 @@ add_unpaired(struct compare_result *res, int point, size_t stream,
 	/* Its one best wants another: as undecided as a tie. */
 	if (u->candidates == 1 && other != NULL && other->n > 1)
 		u->candidates = other->n;
-	u->reason = u->candidates == 0 ? COMPARE_NO_CANDIDATE :
-	    COMPARE_AMBIGUOUS;
+	if (u->candidates > 0)
+		u->reason = COMPARE_AMBIGUOUS;
+	else if (had > 0) {
+		u->reason = COMPARE_REJECTED;
+		u->candidates = had;
+	} else
+		u->reason = COMPARE_NO_CANDIDATE;
 }
 
 void
@@ -726,7 +781,7 @@ compare_pair_points(struct compare_point pts[COMPARE_POINTS],
 {
 	struct pairing pr;
 	struct best *best[COMPARE_POINTS];
-	size_t *made, n_made, i;
+	size_t *made, n_made, i, *had[COMPARE_POINTS];
 	int p;
 
 	memset(res, 0, sizeof(*res));
@@ -740,8 +795,10 @@ compare_pair_points(struct compare_point pts[COMPARE_POINTS],
 		for (i = 0; i < pts[p].n_streams; i++)
 			pr.paired[p][i] = SIZE_MAX;
 		best[p] = xcalloc(pts[p].n_streams + 1, sizeof(struct best));
+		had[p] = xcalloc(pts[p].n_streams + 1, sizeof(size_t));
 	}
 	find_candidates(&pr);
+	rule_out_reversed(&pr);
 	find_clusters(&pr);
 	made = choose(&pr, best, &n_made);
 
@@ -754,6 +811,10 @@ compare_pair_points(struct compare_point pts[COMPARE_POINTS],
 		compare_figures(pts, &res->clock, &res->pairs[i]);
 		res->lost_after_clamped += res->pairs[i].fig.lost_after_clamped;
 	}
+	for (i = 0; i < pr.n_cands; i++) {
+		had[0][pr.cands[i].a]++;
+		had[1][pr.cands[i].b]++;
+	}
 	for (p = 0; p < COMPARE_POINTS; p++)
 		for (i = 0; i < pts[p].n_streams; i++) {
 			const struct best *b = &best[p][i], *other = NULL;
@@ -763,12 +824,13 @@ compare_pair_points(struct compare_point pts[COMPARE_POINTS],
 			if (b->score >= 0 && b->n == 1)
 				other = &best[1 - p][p == 0 ?
 				    pr.cands[b->cand].b : pr.cands[b->cand].a];
-			add_unpaired(res, p, i, b, other);
+			add_unpaired(res, p, i, b, other, had[p][i]);
 		}
 	for (p = 0; p < COMPARE_POINTS; p++) {
 		free(pr.paired[p]);
 		free(pr.maps[p]);
 		free(best[p]);
+		free(had[p]);
 	}
 	free(made);
 	free(pr.cands);

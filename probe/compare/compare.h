@@ -175,15 +175,24 @@ struct compare_pair {
 	struct compare_figures fig;
 };
 
+/*
+ * Why a stream is unpaired: nothing at the other point could be it; some
+ * could, all equally good; or it had candidates and every one was ruled
+ * out (roles swapped, transit outside the clock picture, a mapping
+ * contradicted, the other stream paired elsewhere).
+ */
 #define COMPARE_NO_CANDIDATE	0
 #define COMPARE_AMBIGUOUS	1
+#define COMPARE_REJECTED	2
 
 /* A stream that could not be paired. */
 struct compare_unpaired {
 	int		 point;
 	size_t		 stream;
-	int		 reason;	/* COMPARE_NO_CANDIDATE, _AMBIGUOUS */
-	size_t		 candidates;	/* equally good ones left */
+	int		 reason;	/* COMPARE_NO_CANDIDATE, ... */
+	size_t		 candidates;	/* ambiguous: the equally good ones
+					   left; rejected: all it had;
+					   no candidate: 0 */
 };
 
 struct compare_result {
