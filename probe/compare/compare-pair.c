@@ -19,7 +19,7 @@
  *    seconds later) is seconds off.  The cluster of x that covers the most
  *    streams is one direction; two clusters are the two directions when
  *    they share no stream, their streams run opposite ways between the
- *    same hosts, and together they cover more (find_clusters).  Only the
+ *    same hosts, and together they cover more (compare_find_clusters).  Only the
  *    candidates not ruled out count for these.
  * 3. A candidate whose x is in neither cluster is out.  Endpoint mappings
  *    (A's ip:port to B's ip:port, either role) are learnt from each pair
@@ -37,58 +37,13 @@
 #include <string.h>
 
 #include "probe/compare/compare.h"
+#include "probe/compare/compare-pairing.h"
 #include "probe/vqprobe.h"
-
-/* Medians of transit this close belong to one cluster (single linkage). */
-#define COMPARE_CLUSTER_GAP_US	20000.0
-/* Of the numbers both saw, at least this share must have equal timestamps. */
-#define COMPARE_TS_AGREE_PCT	90
-/* Clusters weighed against each other, the most supported. */
-#define COMPARE_TOP_CLUSTERS	16
 
 /* What a candidate's evidence is worth, beyond what every one has. */
 #define SCORE_CALL_ID		8
 #define SCORE_MAPPING		2	/* each endpoint */
 #define SCORE_PAYLOAD		1
-
-struct cand {
-	size_t		 a, b;		/* streams of A and of B */
-	int32_t		 shift;		/* B's numbers + shift: A's */
-	size_t		 common;	/* distinct numbers both saw */
-	size_t		 hash_match;
-	double		 x_min, x_med, x_max;	/* tB - tA, µs */
-	int		 reversed;	/* an endpoint swaps roles: out */
-	int		 fits;		/* x in a cluster */
-	int		 mapped;	/* consistent with the mappings
-					   learnt before it was chosen */
-};
-
-struct cluster {
-	double		 lo, hi;	/* of the members' x_med */
-	size_t		 support;	/* distinct streams of A in it */
-	size_t		 first, end;	/* its members in the sorted pool */
-};
-
-/* An endpoint of one point and the endpoint it is at the other. */
-struct mapping {
-	uint8_t		 from[ENDPOINT_KEY_LEN];
-	uint8_t		 to[ENDPOINT_KEY_LEN];
-};
-
-/* The state of a pairing. */
-struct pairing {
-	struct compare_point	*pts;
-	struct cand		*cands;
-	size_t			 n_cands;
-	struct cluster		 clusters[2];
-	int			 n_clusters;
-	size_t			*paired[COMPARE_POINTS];	/* SIZE_MAX:
-								   not yet */
-	struct mapping		*maps[COMPARE_POINTS];	/* A to B, B to A */
-	size_t			 n_maps;
-	double			*scratch;
-	size_t			 n_scratch;
-};
 
 static int
 double_order(const void *x, const void *y)
@@ -278,172 +233,6 @@ rule_out_reversed(struct pairing *pr)
 		c->reversed = endpoint_equal(&a->src, &b->dst) ||
 		    endpoint_equal(&a->dst, &b->src);
 	}
-}
-
-/* Candidates by x_med, for clustering. */
-static int
-cand_x_order(const void *x, const void *y)
-{
-	const struct cand *a = *(const struct cand *const *)x;
-	const struct cand *b = *(const struct cand *const *)y;
-
-	return a->x_med < b->x_med ? -1 : a->x_med > b->x_med;
-}
-
-static int
-size_order(const void *x, const void *y)
-{
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
-/*
- * Distinct streams of A among candidates lo..hi-1 of the sorted pool, of
- * those not ruled out.
- */
-static size_t
-cluster_support(struct cand **pool, size_t lo, size_t hi)
-{
-	size_t *a = xreallocarray(NULL, hi - lo + 1, sizeof(*a));
-	size_t i, k = 0, n = 0;
-
-	for (i = lo; i < hi; i++)
-		if (!pool[i]->reversed)
-			a[k++] = pool[i]->a;
-	qsort(a, k, sizeof(*a), size_order);
-	for (i = 0; i < k; i++)
-		n += i == 0 || a[i] != a[i - 1];
-	free(a);
-	return n;
-}
-
-/* Clusters by support, most first; of equals, nearest zero first. */
-static int
-cluster_order(const void *x, const void *y)
-{
-	const struct cluster *a = x, *b = y;
-
-	if (a->support != b->support)
-		return a->support > b->support ? -1 : 1;
-	return fabs(a->lo + a->hi) < fabs(b->lo + b->hi) ? -1 :
-	    fabs(a->lo + a->hi) > fabs(b->lo + b->hi);
-}
-
-/*
- * The clusters of x_med in the pool (sorted by x_med here), by single
- * linkage; the most supported first, at most COMPARE_TOP_CLUSTERS.
- */
-static size_t
-all_clusters(struct cand **pool, size_t n, struct cluster *out)
-{
-	struct cluster *all = xreallocarray(NULL, n + 1, sizeof(*all));
-	size_t i, start = 0, k = 0;
-
-	qsort(pool, n, sizeof(*pool), cand_x_order);
-	for (i = 1; i <= n; i++) {
-		if (i < n && pool[i]->x_med - pool[i - 1]->x_med <=
-		    COMPARE_CLUSTER_GAP_US)
-			continue;
-		all[k].lo = pool[start]->x_med;
-		all[k].hi = pool[i - 1]->x_med;
-		all[k].first = start;
-		all[k].end = i;
-		all[k++].support = cluster_support(pool, start, i);
-		start = i;
-	}
-	qsort(all, k, sizeof(*all), cluster_order);
-	if (k > COMPARE_TOP_CLUSTERS)
-		k = COMPARE_TOP_CLUSTERS;
-	memcpy(out, all, k * sizeof(*all));
-	free(all);
-	return k;
-}
-
-static int
-in_cluster(const struct cluster *cl, double x)
-{
-	return x >= cl->lo - COMPARE_CLUSTER_GAP_US &&
-	    x <= cl->hi + COMPARE_CLUSTER_GAP_US;
-}
-
-/*
- * Can clusters i and j be the two directions of one path?  Their
- * candidates not ruled out share no stream, and some stream of j runs
- * back the way one of i runs (at A, between the same two hosts).
- */
-static int
-two_ways(const struct pairing *pr, struct cand **pool,
-    const struct cluster *ci, const struct cluster *cj)
-{
-	const struct compare_stream *s, *t;
-	size_t x, y;
-	int back = 0;
-
-	for (x = ci->first; x < ci->end; x++)
-		for (y = cj->first; y < cj->end; y++) {
-			if (pool[x]->reversed || pool[y]->reversed)
-				continue;
-			if (pool[x]->a == pool[y]->a ||
-			    pool[x]->b == pool[y]->b)
-				return 0;
-			s = &pr->pts[0].streams[pool[x]->a];
-			t = &pr->pts[0].streams[pool[y]->a];
-			back |= addr_equal(&t->src.addr, &s->dst.addr) &&
-			    addr_equal(&t->dst.addr, &s->src.addr);
-		}
-	return back;
-}
-
-/*
- * The clock picture (step 2): the most supported cluster, or two that are
- * the two ways of the path and together support more.  Of two such
- * explanations equally supported, the one with the shorter round trip
- * (hi - lo: the delays both ways added) is the more likely: with the same
- * recording played both ways, pairing each stream with the other
- * direction's is consistent too, but only with long delays.
- */
-static void
-find_clusters(struct pairing *pr)
-{
-	struct cand **pool = xreallocarray(NULL, pr->n_cands + 1,
-	    sizeof(*pool));
-	struct cluster top[COMPARE_TOP_CLUSTERS];
-	size_t i, j, n, score, best_score = 0;
-	double sep, best_sep = INFINITY;
-	struct cand *c;
-
-	for (i = 0; i < pr->n_cands; i++)
-		pool[i] = &pr->cands[i];
-	n = all_clusters(pool, pr->n_cands, top);
-	if (n > 0) {
-		pr->clusters[0] = top[0];
-		pr->n_clusters = 1;
-		best_score = top[0].support;
-	}
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++) {
-			score = top[i].support + top[j].support;
-			sep = fabs(top[i].lo + top[i].hi - top[j].lo -
-			    top[j].hi);
-			if (score < best_score || (score == best_score &&
-			    pr->n_clusters == 2 && sep >= best_sep) ||
-			    !two_ways(pr, pool, &top[i], &top[j]))
-				continue;
-			pr->clusters[0] = top[i];
-			pr->clusters[1] = top[j];
-			pr->n_clusters = 2;
-			best_score = score;
-			best_sep = sep;
-		}
-	for (i = 0; i < pr->n_cands; i++) {
-		c = &pr->cands[i];
-		c->fits = !c->reversed && pr->n_clusters > 0 &&
-		    (in_cluster(&pr->clusters[0], c->x_med) ||
-		    (pr->n_clusters > 1 &&
-		    in_cluster(&pr->clusters[1], c->x_med)));
-	}
-	free(pool);
 }
 
 static int
@@ -799,7 +588,7 @@ compare_pair_points(struct compare_point pts[COMPARE_POINTS],
 	}
 	find_candidates(&pr);
 	rule_out_reversed(&pr);
-	find_clusters(&pr);
+	compare_find_clusters(&pr);
 	made = choose(&pr, best, &n_made);
 
 	res->pairs = xcalloc(n_made + 1, sizeof(*res->pairs));
