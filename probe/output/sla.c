@@ -291,11 +291,21 @@ sla_labeler_call(struct sla_labeler *l, const struct snap_call *call,
 
 /* ---- Sums per label value ---- */
 
-/* Values kept for a percentile. */
+/*
+ * Values kept for a percentile: each distinct value once, with how many
+ * times it came.  The values are the report's printed thousandths, so
+ * their number is bounded by the figures' range, not by the streams: a
+ * month of calls takes no more than a day of them.
+ */
+struct sla_count {
+	int32_t		 value;
+	uint64_t	 n;
+	UT_hash_handle	 hh;
+};
+
 struct sla_values {
-	int32_t		*v;
-	size_t		 n;
-	size_t		 cap;
+	struct sla_count *counts;	/* uthash by value */
+	uint64_t	 n;		/* values pushed */
 };
 
 /* One label value (or every call): what its entry is made from. */
@@ -349,11 +359,53 @@ struct sla {
 static void
 values_push(struct sla_values *vs, int32_t v)
 {
-	if (vs->n == vs->cap) {
-		vs->cap = vs->cap ? vs->cap * 2 : 64;
-		vs->v = xreallocarray(vs->v, vs->cap, sizeof(*vs->v));
+	struct sla_count *c;
+
+	HASH_FIND(hh, vs->counts, &v, sizeof(v), c);
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		c->value = v;
+		HASH_ADD(hh, vs->counts, value, sizeof(c->value), c);
 	}
-	vs->v[vs->n++] = v;
+	c->n++;
+	vs->n++;
+}
+
+static int
+count_order(const struct sla_count *a, const struct sla_count *b)
+{
+	return (a->value > b->value) - (a->value < b->value);
+}
+
+/* The nearest-rank percentile of the values, as sla_percentile's. */
+static int64_t
+values_percentile(struct sla_values *vs, unsigned pct)
+{
+	uint64_t rank, seen = 0;
+	struct sla_count *c;
+
+	if (vs->n == 0)
+		return SLA_NONE;
+	HASH_SORT(vs->counts, count_order);
+	rank = ((uint64_t)pct * vs->n + 99) / 100;
+	if (rank < 1)
+		rank = 1;
+	for (c = vs->counts; c != NULL; c = c->hh.next)
+		if ((seen += c->n) >= rank)
+			return c->value;
+	return SLA_NONE;
+}
+
+static void
+values_free(struct sla_values *vs)
+{
+	struct sla_count *c, *tmp;
+
+	HASH_ITER(hh, vs->counts, c, tmp) {
+		HASH_DEL(vs->counts, c);
+		free(c);
+	}
+	vs->n = 0;
 }
 
 static void
@@ -574,8 +626,8 @@ sla_new(const struct sla_config *cfg)
 static void
 group_release(struct sla_group *g)
 {
-	free(g->loss.v);
-	free(g->jitter.v);
+	values_free(&g->loss);
+	values_free(&g->jitter);
 	free(g->hkey);
 }
 
@@ -682,10 +734,10 @@ sla_entry(struct sla *sla, size_t i, struct sla_entry *e)
 	e->streams_below_mos = g->streams_below;
 	e->minutes = (double)g->us / 60e6;
 	e->minutes_below_mos = (double)g->us_below / 60e6;
-	e->loss_p50_milli = sla_percentile(g->loss.v, g->loss.n, 50);
-	e->loss_p95_milli = sla_percentile(g->loss.v, g->loss.n, 95);
-	e->jitter_p50_milli = sla_percentile(g->jitter.v, g->jitter.n, 50);
-	e->jitter_p95_milli = sla_percentile(g->jitter.v, g->jitter.n, 95);
+	e->loss_p50_milli = values_percentile(&g->loss, 50);
+	e->loss_p95_milli = values_percentile(&g->loss, 95);
+	e->jitter_p50_milli = values_percentile(&g->jitter, 50);
+	e->jitter_p95_milli = values_percentile(&g->jitter, 95);
 	e->n_worst = g->n_worst;
 	memcpy(e->worst, g->worst, g->n_worst * sizeof(*g->worst));
 }

@@ -15,10 +15,11 @@
  * takes the labels of its own addresses.
  *
  * Memory: per label value a few counters and the five worst calls, plus
- * two 32-bit figures per stream (its loss and its mean jitter), which
- * exact percentiles need; label values are bounded by the operator's
- * rules (probe/subnet.h), so that is 8 bytes per stream and label value
- * it belongs to.
+ * for exact percentiles each distinct loss and mean-jitter value the
+ * report prints (in thousandths) with its count: bounded by the figures'
+ * range, not by the number of streams, so that a month of calls takes no
+ * more than a day; label values are bounded by the operator's rules
+ * (probe/subnet.h).
  */
 #ifndef VQ_SLA_H
 #define VQ_SLA_H
