@@ -519,7 +519,12 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
 
 	fig_of(s, &f);
 	sla_labeler_stream(sla->labeler, s, call_id, call_order, &own);
-	if (call_id == NULL) {
+	/*
+	 * Without subnet labels every call has the static labels, its own
+	 * streams' too: nothing to wait for (a call held back by a long one
+	 * would otherwise keep its streams here until it is handed on).
+	 */
+	if (call_id == NULL || sla->cfg.labels.subnets == NULL) {
 		add_figs(sla, &own, &f, 1);
 		return;
 	}
