@@ -572,6 +572,12 @@ rtpstat_jitter_ms(const struct rtpstat *rs)
 }
 
 uint64_t
+rtpstat_duplicates(const struct rtpstat *rs)
+{
+	return rs->duplicates;
+}
+
+uint64_t
 rtpstat_packets(const struct rtpstat *rs)
 {
 	return rs->packets;

@@ -86,6 +86,8 @@ int		 rtpstat_lost_upto(const struct rtpstat *, uint16_t highest,
 		    uint64_t *expected, uint64_t *lost);
 /* Jitter now (the RFC 3550 estimate J, in ms; 0 without a clock). */
 double		 rtpstat_jitter_ms(const struct rtpstat *);
+/* Duplicates so far (the summary's, cheaply). */
+uint64_t	 rtpstat_duplicates(const struct rtpstat *);
 /* Packets fed so far (the summary's packets, cheaply). */
 uint64_t	 rtpstat_packets(const struct rtpstat *);
 /* The figures so far; the stream can go on being updated afterwards. */

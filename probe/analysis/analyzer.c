@@ -32,7 +32,6 @@
 #include "probe/analysis/flows.h"
 #include "probe/analysis/streams.h"
 #include "probe/output/callpcap.h"
-#include "probe/subnet.h"
 #include "probe/vqprobe.h"
 
 /* Ended calls that analyzer_settle frees whatever the table's size. */
@@ -119,6 +118,7 @@ analyzer_new(const struct analyzer_config *cfg)
 	sc.g711_plc = cfg->g711_plc;
 	sc.jbuf = cfg->jbuf;
 	sc.keep_points = cfg->keep_points;
+	sc.home_net = cfg->home_net;
 	a->streams = streams_new(&sc);
 	a->flows = flows_new(a->calls);
 	if (cfg->pcap_dir != NULL && (a->pcap = callpcap_new(cfg->pcap_dir)) ==
@@ -168,21 +168,6 @@ analyzer_other(struct analyzer *a, const struct pkt_meta *meta)
  * same): the terminal view shows the latest version of a call still up,
  * which can be that of a stream of it that ended.
  */
-/* Which way a stream's media crosses the site's edge (--home-net). */
-static void
-snap_way(const struct analyzer *a, struct snap_stream *o)
-{
-	struct subnet_match src, dst;
-
-	if (a->cfg.home_net == NULL)
-		return;
-	subnet_match_init(&src);
-	subnet_match_init(&dst);
-	subnet_labels_match_text(a->cfg.home_net, o->src, &src);
-	subnet_labels_match_text(a->cfg.home_net, o->dst, &dst);
-	o->way = segments_way(src.value[0] != NULL, dst.value[0] != NULL);
-}
-
 static void
 emit_part(struct analyzer *a, struct call *c, const struct stream *s)
 {
@@ -194,7 +179,6 @@ emit_part(struct analyzer *a, struct call *c, const struct stream *s)
 		part->n_streams = 1;
 		stream_snapshot(s, c != NULL ? 0 : SNAP_NO_CALL,
 		    &part->streams[0]);
-		snap_way(a, &part->streams[0]);
 		/* An ended stream counts in its call's verdict from now on. */
 		if (c != NULL)
 			call_media_add(c, &part->streams[0]);
@@ -642,8 +626,6 @@ analyzer_snapshot(struct analyzer *a, struct snapshot *snap)
 	snap->streams = xcalloc(snap->n_streams ? snap->n_streams : 1,
 	    sizeof(*snap->streams));
 	streams_snapshot(a->streams, snap->streams);
-	for (i = 0; i < snap->n_streams; i++)
-		snap_way(a, &snap->streams[i]);
 	/* The streams still going end with the run: their calls count them. */
 	for (i = 0; i < snap->n_streams; i++)
 		if (snap->streams[i].call < snap->n_calls)
@@ -721,7 +703,6 @@ analyzer_hand_over(struct analyzer *a, struct snapshot *snap)
 
 		stream_snapshot(s, c != NULL ? call_index(c) : SNAP_NO_CALL,
 		    &snap->streams[i - first]);
-		snap_way(a, &snap->streams[i - first]);
 		flows_forget(a->flows, s);
 		streams_remove(a->streams, s);
 	}

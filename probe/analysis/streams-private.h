@@ -59,6 +59,7 @@ struct stream {
 	uint32_t		 clock_rate_hz;
 	int			 dscp;		/* of the first packet */
 	int			 vlan;		/* outermost VLAN id, -1 none */
+	int			 way;		/* enum segment_way */
 	uint64_t		 order;		/* frame it was made on */
 	/* Totals at the latest interval report, for the next one's deltas. */
 	uint64_t		 rep_packets;

@@ -52,12 +52,7 @@ rtcp_report_block(struct stream_table *st, uint32_t reporter_ssrc,
 	far->have_upto = rtpstat_lost_upto(s->stat,
 	    (uint16_t)b->ext_highest_seq, &far->upto_expected,
 	    &far->upto_lost) == 0;
-	if (far->have_upto) {
-		struct rtpstat_summary rs;
-
-		rtpstat_summary(s->stat, &rs);
-		far->upto_duplicates = rs.duplicates;
-	}
+	far->upto_duplicates = rtpstat_duplicates(s->stat);
 	if (b->lsr == 0 || s->last_sr_us == 0 || b->lsr != s->last_sr_mid32)
 		return;
 	rtt_us = ts_us - s->last_sr_us - (int64_t)rtcp_q16_to_us(b->dlsr);

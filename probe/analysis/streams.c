@@ -18,6 +18,7 @@
 #include "metrics/emodel.h"
 #include "metrics/quality.h"
 #include "probe/analysis/streams-private.h"
+#include "probe/subnet.h"
 #include "probe/vqprobe.h"
 
 /* How loss and jitter should treat a payload type of this encoding. */
@@ -239,6 +240,21 @@ stream_by_ssrc(const struct stream_table *st, uint32_t ssrc,
 	return n == 1 ? head : NULL;
 }
 
+/* Which way a new stream crosses the site's edge, by its endpoints. */
+static int
+stream_way(const struct stream_table *st, const struct pkt_meta *meta)
+{
+	struct subnet_match src, dst;
+
+	if (st->cfg.home_net == NULL)
+		return SEGMENT_WAY_UNKNOWN;
+	subnet_match_init(&src);
+	subnet_match_init(&dst);
+	subnet_labels_match(st->cfg.home_net, &meta->src.addr, &src);
+	subnet_labels_match(st->cfg.home_net, &meta->dst.addr, &dst);
+	return segments_way(src.value[0] != NULL, dst.value[0] != NULL);
+}
+
 struct stream *
 streams_add(struct stream_table *st, const struct pkt_meta *meta,
     uint32_t ssrc, const struct call_media *media, int media_is_dst,
@@ -266,6 +282,7 @@ streams_add(struct stream_table *st, const struct pkt_meta *meta,
 	s->event_pt = -1;
 	s->dscp = s->last_dscp = meta->dscp;
 	s->vlan = meta->n_vlans > 0 ? meta->vlan_ids[0] : -1;
+	s->way = stream_way(st, meta);
 	st->n_streams++;
 	s->id = ++st->next_id;
 	s->order = order;
@@ -581,6 +598,7 @@ stream_snapshot(const struct stream *s, size_t call, struct snap_stream *o)
 	else
 		memset(&o->far, 0, sizeof(o->far));
 	quality_summary(s->quality, &o->quality);
+	o->way = s->way;
 	segments_of(o, &o->seg);
 	if (s->n_points > 0) {
 		o->points = xcalloc(s->n_points, sizeof(*o->points));

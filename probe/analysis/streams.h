@@ -21,6 +21,8 @@
 #include "metrics/snapshot.h"
 #include "probe/analysis/calls.h"
 
+struct subnet_labels;
+
 struct stream;
 struct stream_table;
 
@@ -30,6 +32,8 @@ struct stream_config {
 	int			g711_plc;	/* G.711 with Appendix I PLC */
 	struct jbuf_config	jbuf;		/* the emulated listener's */
 	size_t			keep_points;	/* interval figures kept */
+	/* The site's own addresses (--home-net); NULL: not known. */
+	const struct subnet_labels *home_net;
 };
 
 /* One RTP packet as a stream accounts for it. */
