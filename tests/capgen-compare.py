@@ -303,19 +303,14 @@ class Net:
 # RTCP: each side's receiver report about the stream it receives
 # ---------------------------------------------------------------------------
 
-class ReceiverState:
-    """RFC 3550 A.1/A.3: base = first number received, highest extended
-    number, received counting every packet (duplicates too), jitter."""
+class ReceiverState(cg.ReceiverCounts):
+    """RFC 3550 A.1/A.3 at the receiver (capgen's counts): base = the first
+    number received, received counting every packet (duplicates too)."""
 
     def __init__(self, stream, clock_hz=8000):
+        super().__init__(clock_hz, lowest_base=False)
         self.stream = stream
-        self.clock_hz = clock_hz
         self.pos = 0
-        self.base = self.max_ext = None
-        self.received = 0
-        self.prior_expected = self.prior_received = 0
-        self.jitter = 0.0
-        self.last = None
         self.ts_of = {ext: struct.unpack_from("!I", rtp, 4)[0]
                       for _, ext, rtp in stream.sends}
 
@@ -324,26 +319,8 @@ class ReceiverState:
         while self.pos < len(recv) and recv[self.pos][0] <= t_us:
             t, ext = recv[self.pos]
             self.pos += 1
-            self.received += 1
-            self.base = ext if self.base is None else self.base
-            self.max_ext = ext if self.max_ext is None else max(self.max_ext, ext)
-            r = t * self.clock_hz / US_PER_S
-            ts = self.ts_of[ext]
-            if self.last is not None:
-                delta = (r - self.last[0]) - (((ts - self.last[1] + (1 << 31))
-                                                & 0xFFFFFFFF) - (1 << 31))
-                self.jitter += (abs(delta) - self.jitter) / 16
-            self.last = (r, ts)
+            self.take(t, ext, self.ts_of[ext])
         return self.base is not None
-
-    def block(self):
-        expected = self.max_ext - self.base + 1
-        lost = expected - self.received
-        exp_int = expected - self.prior_expected
-        lost_int = exp_int - (self.received - self.prior_received)
-        self.prior_expected, self.prior_received = expected, self.received
-        fraction = (lost_int << 8) // exp_int if exp_int > 0 and lost_int > 0 else 0
-        return min(fraction, 255), lost, self.max_ext, int(self.jitter)
 
 
 def rtcp_session(net, tag, sides, t_end_us):

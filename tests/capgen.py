@@ -1863,21 +1863,60 @@ def rtcp_header(count, pt, body):
     return struct.pack("!BBH", 0x80 | count, pt, len(body) // 4) + body
 
 
-class Receiver:
-    """A reporter's RFC 3550 A.3/A.8 view of the stream it receives, fed with
-    the packets in the order they were captured."""
+class ReceiverCounts:
+    """What an RFC 3550 receiver counts of a stream (A.3, A.8): the packets
+    received (a duplicate too), the base and highest extended numbers, the
+    interarrival jitter; and the report block made from them.  lowest_base:
+    the base goes down to a late packet's number (else it stays the first
+    one received, as A.1's base_seq)."""
 
-    def __init__(self, cap, stream):
-        self.clock = stream.codec.clock_rate
-        self.arrivals = sorted(((f.arr_us, f.idx, f.meta[1], f.l4) for f in cap.frames
-                                if f.meta is not None and f.meta[0] is stream))
-        self.pos = 0
+    def __init__(self, clock_hz, lowest_base=True):
+        self.clock = clock_hz
+        self.lowest_base = lowest_base
         self.base = None
         self.max_ext = None
         self.received = 0
         self.jitter = 0.0
         self.last = None            # (arrival in ts units, rtp ts)
         self.prior_expected = self.prior_received = 0
+
+    def take(self, arr_us, ext, rtp_ts, copies=1):
+        """One packet (copies: arriving that many times at once)."""
+        self.received += copies
+        if self.base is None:
+            self.base = ext
+        elif self.lowest_base:
+            self.base = min(self.base, ext)
+        self.max_ext = ext if self.max_ext is None else max(self.max_ext, ext)
+        r = arr_us * self.clock / US_PER_S
+        if self.last is not None:
+            transit_delta = (r - self.last[0]) - (((rtp_ts - self.last[1] + (1 << 31))
+                                                    & 0xFFFFFFFF) - (1 << 31))
+            self.jitter += (abs(transit_delta) - self.jitter) / 16
+        self.last = (r, rtp_ts)
+
+    def block(self):
+        """(fraction lost, cumulative lost, extended highest seq, jitter)."""
+        expected = self.max_ext - self.base + 1
+        lost = expected - self.received
+        exp_int = expected - self.prior_expected
+        lost_int = exp_int - (self.received - self.prior_received)
+        self.prior_expected, self.prior_received = expected, self.received
+        fraction = (lost_int << 8) // exp_int if exp_int > 0 and lost_int > 0 else 0
+        lost = max(-0x800000, min(0x7FFFFF, lost))
+        return min(fraction, 255), lost, self.max_ext, int(self.jitter)
+
+
+class Receiver(ReceiverCounts):
+    """A reporter's view of the stream it receives, fed with the packets in
+    the order they were captured, less those lost past the capture point
+    (cap.after_probe), with those duplicated there twice."""
+
+    def __init__(self, cap, stream):
+        super().__init__(stream.codec.clock_rate)
+        self.arrivals = sorted(((f.arr_us, f.idx, f.meta[1], f.l4) for f in cap.frames
+                                if f.meta is not None and f.meta[0] is stream))
+        self.pos = 0
         self.seen = set()
         self.after_lost, self.after_dup = cap.after_probe.get(id(stream),
                                                               (set(), set()))
@@ -1889,30 +1928,10 @@ class Receiver:
             self.pos += 1
             if ext in self.after_lost:
                 continue
-            # A copy made past the capture point arrives too (no jitter).
-            self.received += 2 if ext in self.after_dup else 1
             self.seen.add(ext)
-            self.base = ext if self.base is None else min(self.base, ext)
-            self.max_ext = ext if self.max_ext is None else max(self.max_ext, ext)
-            rtp_ts = struct.unpack_from("!I", l4, 8 + 4)[0]
-            r = arr * self.clock / US_PER_S
-            if self.last is not None:
-                transit_delta = (r - self.last[0]) - (((rtp_ts - self.last[1] + (1 << 31))
-                                                        & 0xFFFFFFFF) - (1 << 31))
-                self.jitter += (abs(transit_delta) - self.jitter) / 16
-            self.last = (r, rtp_ts)
+            self.take(arr, ext, struct.unpack_from("!I", l4, 8 + 4)[0],
+                      2 if ext in self.after_dup else 1)
         return self.base is not None
-
-    def block(self):
-        """(fraction lost, cumulative lost, extended highest seq, jitter)."""
-        expected = self.max_ext - self.base + 1
-        lost = expected - self.received
-        exp_int = expected - self.prior_expected
-        lost_int = exp_int - (self.received - self.prior_received)
-        self.prior_expected, self.prior_received = expected, self.received
-        fraction = (lost_int << 8) // exp_int if exp_int > 0 and lost_int > 0 else 0
-        lost = max(-0x800000, min(0x7FFFFF, lost))
-        return fraction, lost, self.max_ext, int(self.jitter)
 
 
 def rfc3611_burst_gap(received, low, high, ms_per_packet=20, gmin=16):
