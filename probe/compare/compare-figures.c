@@ -13,6 +13,7 @@
 
 #include "dissectors/rtp.h"
 #include "metrics/rtpstat.h"
+#include "metrics/seqmath.h"
 #include "probe/compare/compare.h"
 #include "probe/vqprobe.h"
 
@@ -172,8 +173,8 @@ static int64_t
 missing_upto(const struct compare_stream *d, const struct compare_report *r,
     int at_down)
 {
-	int32_t ref = INT32_MIN, highest, lo = d->seqs[0].ext_seq;
-	int64_t missing;
+	int32_t ref = INT32_MIN, lo = d->seqs[0].ext_seq;
+	int64_t highest, missing;
 	size_t i;
 
 	for (i = 0; i < d->n_pkts; i++)
@@ -182,11 +183,12 @@ missing_upto(const struct compare_stream *d, const struct compare_report *r,
 			ref = d->pkts[i].ext_seq;
 	if (ref == INT32_MIN)
 		ref = lo;
-	highest = ref + (int16_t)(uint16_t)((uint16_t)r->ext_highest_seq -
-	    (uint16_t)ref);
+	/* Nearest ref whichever way: no jump is refused. */
+	(void)seqmath_extend(ref, (uint16_t)r->ext_highest_seq, 32768, 32768,
+	    &highest);
 	if (highest < lo)
 		return 0;
-	missing = (int64_t)highest - lo + 1;
+	missing = highest - lo + 1;
 	for (i = 0; i < d->n_seqs && d->seqs[i].ext_seq <= highest; i++)
 		missing -= d->seqs[i].copies;
 	return missing;

@@ -577,8 +577,7 @@ compare_pair_points(struct compare_point pts[COMPARE_POINTS],
 	memset(&pr, 0, sizeof(pr));
 	pr.pts = pts;
 	for (p = 0; p < COMPARE_POINTS; p++) {
-		if (pts[p].n_streams > 0 && pts[p].streams[0].seqs == NULL)
-			compare_point_finish(&pts[p]);
+		compare_point_finish(&pts[p]);
 		pr.paired[p] = xreallocarray(NULL, pts[p].n_streams + 1,
 		    sizeof(size_t));
 		for (i = 0; i < pts[p].n_streams; i++)

@@ -12,6 +12,7 @@
 #include "dissectors/rtp.h"
 #include "dissectors/sdp.h"
 #include "dissectors/sip.h"
+#include "metrics/seqmath.h"
 #include "probe/compare/compare.h"
 #include "probe/pipeline/capture.h"
 #include "probe/text.h"
@@ -145,30 +146,27 @@ compare_point_add_rtp(struct compare_point *pt, const struct vq_endpoint *src,
 {
 	struct compare_stream *s = stream_get(pt, src, dst, ssrc, payload_type);
 	struct compare_pkt *p;
-	int32_t ext;
+	int64_t ext = seq;
 
 	/*
 	 * RFC 3550 A.1, without its probation: the number nearest the
 	 * highest so far with these 16 bits, so a wrap counts a cycle and
-	 * a late packet from before it does not.
+	 * a late packet from before it does not.  No jump is refused, so
+	 * the bounds are the widest.
 	 */
-	if (s->n_pkts == 0)
-		ext = seq;
-	else
-		ext = s->max_ext_seq +
-		    (int16_t)(uint16_t)(seq - (uint16_t)s->max_ext_seq);
+	if (s->n_pkts > 0)
+		(void)seqmath_extend(s->max_ext_seq, seq, 32768, 32768, &ext);
 	if (s->n_pkts == 0 || ext > s->max_ext_seq)
-		s->max_ext_seq = ext;
+		s->max_ext_seq = (int32_t)ext;
 	if (s->n_pkts == s->cap_pkts) {
 		s->cap_pkts = s->cap_pkts ? s->cap_pkts * 2 : 64;
 		s->pkts = xreallocarray(s->pkts, s->cap_pkts, sizeof(*s->pkts));
 	}
 	p = &s->pkts[s->n_pkts++];
 	p->ts_us = ts_us;
-	p->ext_seq = ext;
+	p->ext_seq = (int32_t)ext;
 	p->rtp_ts = rtp_ts;
 	p->payload_hash = payload_hash;
-	p->payload_type = payload_type;
 	pt->rtp_packets++;
 	return s;
 }
@@ -318,9 +316,9 @@ read_payload(void *arg, const struct pkt_meta *meta)
 		read_rtcp(rd, meta);
 		return;
 	}
-	if (meta->payload_wirelen < 12 || meta->payload_len < 12 ||
-	    meta->payload[0] >> 6 != 2 || rtp_parse(meta->payload,
-	    meta->payload_len, meta->payload_wirelen, &hdr) != DISSECT_OK)
+	/* rtp_parse checks the version and the length of the header. */
+	if (rtp_parse(meta->payload, meta->payload_len, meta->payload_wirelen,
+	    &hdr) != DISSECT_OK)
 		return;
 	compare_point_add_rtp(rd->pt, &meta->src, &meta->dst, hdr.ssrc,
 	    hdr.seq, hdr.timestamp, hdr.payload_type, meta->ts_us,
@@ -428,6 +426,5 @@ compare_point_read(struct compare_point *pt, char **cause)
 	capture_close(cap);
 	read_settle(&rd);
 	free(rd.notes);
-	compare_point_finish(pt);
 	return 0;
 }

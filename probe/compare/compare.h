@@ -10,9 +10,11 @@
  *				RTCP report blocks and the Call-ID of each
  *				stream from the SDP that announced it
  *	compare-pair.c		streams paired across the points; the clock
+ *	compare-cluster.c	the clock picture the pairing draws on
  *	compare-figures.c	the figures of one pair
- *	compare-out.c		the table, the JSON, the HTML pages
- * compare_run strings them together for main.
+ *	compare-out.c		the table and the JSON; compare_run, which
+ *				strings the pieces together for main
+ *	compare-html.c		the HTML pages
  */
 #ifndef VQ_COMPARE_H
 #define VQ_COMPARE_H
@@ -51,7 +53,6 @@ struct compare_pkt {
 					   A.1), from the stream's first */
 	uint32_t	 rtp_ts;
 	uint32_t	 payload_hash;	/* of the captured payload bytes */
-	uint8_t		 payload_type;
 };
 
 /* A distinct sequence number of a stream: where its first copy is. */
@@ -110,7 +111,7 @@ struct compare_stream *compare_point_add_rtp(struct compare_point *,
 	    int64_t ts_us, uint32_t payload_hash);
 void	compare_point_add_report(struct compare_point *,
 	    const struct compare_report *);
-/* Index each stream's sequence numbers (before pairing). */
+/* Index each stream's sequence numbers (compare_pair_points does). */
 void	compare_point_finish(struct compare_point *);
 /*
  * Read a capture file into a point.  Returns 0 (a file cut mid-record
@@ -205,8 +206,9 @@ struct compare_result {
 };
 
 /*
- * Pair the streams of two finished points and work out each pair's
- * figures.  Every stream ends up in one pair or in the unpaired list.
+ * Index the streams of two points (compare_point_finish), pair them and
+ * work out each pair's figures.  Every stream ends up in one pair or in
+ * the unpaired list.
  */
 void	compare_pair_points(struct compare_point pts[COMPARE_POINTS],
 	    struct compare_result *);
