@@ -22,14 +22,6 @@ struct calls {
 	size_t		  n;
 };
 
-static const char *
-pair_call(const struct compare_point *pts, const struct compare_pair *p)
-{
-	const char *a = pts[0].streams[p->stream[0]].call_id;
-
-	return a[0] != '\0' ? a : pts[1].streams[p->stream[1]].call_id;
-}
-
 static size_t
 calls_find(struct calls *c, const char *id)
 {
@@ -188,27 +180,60 @@ page_clock(FILE *f, const struct compare_point *pts,
 	fputs(".</p>\n", f);
 }
 
+/* A page of the report being written: DIR/name, made beside it. */
+struct page {
+	FILE	*f;
+	char	*path;
+	char	 tmp[4200];
+};
+
+/* Open DIR/name and write its head; -1 with *cause. */
+static int
+page_open(struct page *pg, const char *dir, const char *name,
+    const char *title, char **cause)
+{
+	pg->path = xasprintf("%s/%s", dir, name);
+	if ((pg->f = html_page_open(pg->path, pg->tmp,
+	    sizeof(pg->tmp))) == NULL) {
+		*cause = xasprintf("cannot create %s: %s", pg->tmp,
+		    strerror(errno));
+		free(pg->path);
+		return -1;
+	}
+	html_page_head(pg->f, title);
+	return 0;
+}
+
+/* End the page and put it in place; -1 with *cause. */
+static int
+page_close(struct page *pg, char **cause)
+{
+	int rc;
+
+	fputs("</body></html>\n", pg->f);
+	if ((rc = html_page_close(pg->f, pg->tmp, pg->path)) != 0)
+		*cause = xasprintf("cannot write %s: %s", pg->path,
+		    strerror(errno));
+	free(pg->path);
+	return rc;
+}
+
 /* One call's page. */
 static int
 write_page(const char *dir, const struct calls *c, size_t k,
     const struct compare_point *pts, const struct compare_result *res,
     char **cause)
 {
-	char name[64], *path, tmp[4200];
+	struct page pg;
+	char name[64];
 	size_t i;
 	FILE *f;
-	int rc;
 
 	page_name(c, k, name, sizeof(name));
-	path = xasprintf("%s/%s", dir, name);
-	if ((f = html_page_open(path, tmp, sizeof(tmp))) == NULL) {
-		*cause = xasprintf("cannot create %s: %s", tmp,
-		    strerror(errno));
-		free(path);
+	if (page_open(&pg, dir, name, c->ids[k][0] != '\0' ? c->ids[k] :
+	    "streams of no call", cause) != 0)
 		return -1;
-	}
-	html_page_head(f, c->ids[k][0] != '\0' ? c->ids[k] :
-	    "streams of no call");
+	f = pg.f;
 	fputs("<p><a href=\"index.html\">all calls</a></p>\n<h1>", f);
 	if (c->ids[k][0] != '\0') {
 		fputs("Call ", f);
@@ -218,15 +243,11 @@ write_page(const char *dir, const struct calls *c, size_t k,
 	fputs("</h1>\n", f);
 	page_clock(f, pts, res);
 	for (i = 0; i < res->n_pairs; i++)
-		if (strcmp(pair_call(pts, &res->pairs[i]), c->ids[k]) == 0)
+		if (strcmp(compare_pair_call(pts, &res->pairs[i]),
+		    c->ids[k]) == 0)
 			page_pair(f, pts, &res->pairs[i]);
 	page_unpaired(f, pts, res, c->ids[k]);
-	fputs("</body></html>\n", f);
-	if ((rc = html_page_close(f, tmp, path)) != 0)
-		*cause = xasprintf("cannot write %s: %s", path,
-		    strerror(errno));
-	free(path);
-	return rc;
+	return page_close(&pg, cause);
 }
 
 /* index.html: a line per call, with its worst loss between the points. */
@@ -235,20 +256,16 @@ write_index(const char *dir, const struct calls *c,
     const struct compare_point *pts, const struct compare_result *res,
     char **cause)
 {
-	char name[64], *path, tmp[4200];
+	struct page pg;
+	char name[64];
 	int64_t between;
 	size_t k, i, n;
 	FILE *f;
-	int rc;
 
-	path = xasprintf("%s/index.html", dir);
-	if ((f = html_page_open(path, tmp, sizeof(tmp))) == NULL) {
-		*cause = xasprintf("cannot create %s: %s", tmp,
-		    strerror(errno));
-		free(path);
+	if (page_open(&pg, dir, "index.html", "vqprobe --compare",
+	    cause) != 0)
 		return -1;
-	}
-	html_page_head(f, "vqprobe --compare");
+	f = pg.f;
 	fputs("<h1>Two-point comparison</h1>\n", f);
 	page_clock(f, pts, res);
 	fprintf(f, "<p>%zu pairs, %zu streams not paired.</p>\n",
@@ -257,7 +274,7 @@ write_index(const char *dir, const struct calls *c,
 	    "</th></tr>\n", f);
 	for (k = 0; k < c->n; k++) {
 		for (i = 0, n = 0, between = 0; i < res->n_pairs; i++)
-			if (strcmp(pair_call(pts, &res->pairs[i]),
+			if (strcmp(compare_pair_call(pts, &res->pairs[i]),
 			    c->ids[k]) == 0) {
 				n++;
 				between += res->pairs[i].fig.lost_between;
@@ -269,12 +286,8 @@ write_index(const char *dir, const struct calls *c,
 		fprintf(f, "</a></td><td>%zu</td><td>%lld</td></tr>\n", n,
 		    (long long)between);
 	}
-	fputs("</table>\n</body></html>\n", f);
-	if ((rc = html_page_close(f, tmp, path)) != 0)
-		*cause = xasprintf("cannot write %s: %s", path,
-		    strerror(errno));
-	free(path);
-	return rc;
+	fputs("</table>\n", f);
+	return page_close(&pg, cause);
 }
 
 int
@@ -291,7 +304,7 @@ compare_write_report(const char *dir, const struct compare_point *pts,
 		return -1;
 	}
 	for (i = 0; i < res->n_pairs; i++)
-		calls_find(&c, pair_call(pts, &res->pairs[i]));
+		calls_find(&c, compare_pair_call(pts, &res->pairs[i]));
 	for (i = 0; i < res->n_unpaired; i++)
 		calls_find(&c, pts[res->unpaired[i].point].streams[
 		    res->unpaired[i].stream].call_id);

@@ -38,6 +38,15 @@ compare_evidence_name(unsigned bit)
 	return NULL;
 }
 
+const char *
+compare_pair_call(const struct compare_point *pts,
+    const struct compare_pair *p)
+{
+	const char *a = pts[0].streams[p->stream[0]].call_id;
+
+	return a[0] != '\0' ? a : pts[1].streams[p->stream[1]].call_id;
+}
+
 static const char *
 unpaired_reason(int reason)
 {
@@ -76,9 +85,7 @@ compare_write_table(FILE *f, const struct compare_point *pts,
 	for (i = 0; i < res->n_pairs; i++) {
 		p = &res->pairs[i];
 		s = &pts[p->upstream].streams[p->stream[p->upstream]];
-		call_id = pts[0].streams[p->stream[0]].call_id[0] != '\0' ?
-		    pts[0].streams[p->stream[0]].call_id :
-		    pts[1].streams[p->stream[1]].call_id;
+		call_id = compare_pair_call(pts, p);
 		addr_format_endpoint(&s->src, src, sizeof(src));
 		addr_format_endpoint(&s->dst, dst, sizeof(dst));
 		fprintf(f, "%-*.*s 0x%08x %21s>%-23s %4.4s>%-4.4s",
@@ -179,8 +186,7 @@ json_pair(struct jsonw *w, const struct compare_point *pts,
 	int i;
 
 	jsonw_object_begin(w, NULL);
-	json_call_id(w, a->call_id[0] != '\0' ? a->call_id :
-	    pts[1].streams[p->stream[1]].call_id);
+	json_call_id(w, compare_pair_call(pts, p));
 	json_ssrc(w, a->ssrc);
 	jsonw_int(w, "payload_type", a->payload_type);
 	jsonw_string(w, "upstream", pts[p->upstream].name);

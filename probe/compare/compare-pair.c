@@ -12,15 +12,15 @@
  *    maximum.  A candidate that swaps an endpoint's role, the source at
  *    one point being the destination at the other, is the other direction
  *    of the call (which fits in every other way when both sides play the
- *    same recording): it is out from the start (rule_out_reversed).
+ *    same recording): it is out from the start (reversed).
  * 2. The clock picture.  The clocks share an unknown offset; the true
  *    pairs of one direction have nearly the same x (offset plus the
  *    segment's delay), a wrong pair (another call with the same SSRC two
  *    seconds later) is seconds off.  The cluster of x that covers the most
  *    streams is one direction; two clusters are the two directions when
  *    they share no stream, their streams run opposite ways between the
- *    same hosts, and together they cover more (compare_find_clusters).  Only the
- *    candidates not ruled out count for these.
+ *    same hosts, and together they cover more (compare_find_clusters).
+ *    Only the candidates not ruled out count for these.
  * 3. A candidate whose x is in neither cluster is out.  Endpoint mappings
  *    (A's ip:port to B's ip:port, either role) are learnt from each pair
  *    made; a candidate that contradicts one is out, one consistent with
@@ -157,6 +157,34 @@ sorted_streams(const struct compare_point *pt)
 	return idx;
 }
 
+/*
+ * Does a candidate swap an endpoint's role between the points: A's source
+ * is B's destination, or A's destination B's source?  On one path a
+ * packet keeps going away from its source; NAT may rewrite either
+ * address, but what it rewrites stays in its role.  Such a candidate is
+ * the reverse stream of the same call, and when both sides play one
+ * recording (sipp's pcap play: one SSRC, numbers, timestamps and payload
+ * each way) it agrees on everything else, with a transit near the true
+ * pairs of the other direction: counted, it joins their cluster, which
+ * then shares a stream with the cluster of the stream's own pair, and the
+ * own pair is out with that cluster.  So it counts for no cluster's
+ * support nor for what two clusters share, and never fits; it stays in
+ * the pool only as a point on the line of transits, so that clusters are
+ * drawn where they were (between the two directions' transits it can
+ * join them into one cluster, which both then fit).  The cost: a relay
+ * between the points that receives and sends on one ip:port cannot be
+ * paired across (its streams are listed as rejected).
+ */
+static int
+reversed(const struct pairing *pr, const struct cand *c)
+{
+	const struct compare_stream *a = &pr->pts[0].streams[c->a];
+	const struct compare_stream *b = &pr->pts[1].streams[c->b];
+
+	return endpoint_equal(&a->src, &b->dst) ||
+	    endpoint_equal(&a->dst, &b->src);
+}
+
 /* Every candidate: within each group of one SSRC and payload type. */
 static void
 find_candidates(struct pairing *pr)
@@ -187,6 +215,7 @@ find_candidates(struct pairing *pr)
 			for (y = j; y < je; y++) {
 				if (!cand_eval(pr, ia[x], ib[y], &c))
 					continue;
+				c.reversed = reversed(pr, &c);
 				if (pr->n_cands == cap) {
 					cap = cap ? cap * 2 : 64;
 					pr->cands = xreallocarray(pr->cands,
@@ -199,40 +228,6 @@ find_candidates(struct pairing *pr)
 	}
 	free(ia);
 	free(ib);
-}
-
-/*
- * Rule out the candidates that swap an endpoint's role between the points:
- * A's source is B's destination, or A's destination B's source.  On one
- * path a packet keeps going away from its source; NAT may rewrite either
- * address, but what it rewrites stays in its role.  Such a candidate is
- * the reverse stream of the same call, and when both sides play one
- * recording (sipp's pcap play: one SSRC, numbers, timestamps and payload
- * each way) it agrees on everything else, with a transit near the true
- * pairs of the other direction: counted, it joins their cluster, which
- * then shares a stream with the cluster of the stream's own pair, and the
- * own pair is out with that cluster.  So it counts for no cluster's
- * support nor for what two clusters share, and never fits; it stays in
- * the pool only as a point on the line of transits, so that clusters are
- * drawn where they were (between the two directions' transits it can
- * join them into one cluster, which both then fit).  The cost: a relay
- * between the points that receives and sends on one ip:port cannot be
- * paired across (its streams are listed as rejected).
- */
-static void
-rule_out_reversed(struct pairing *pr)
-{
-	const struct compare_stream *a, *b;
-	struct cand *c;
-	size_t i;
-
-	for (i = 0; i < pr->n_cands; i++) {
-		c = &pr->cands[i];
-		a = &pr->pts[0].streams[c->a];
-		b = &pr->pts[1].streams[c->b];
-		c->reversed = endpoint_equal(&a->src, &b->dst) ||
-		    endpoint_equal(&a->dst, &b->src);
-	}
 }
 
 static int
@@ -424,7 +419,7 @@ choose(struct pairing *pr, struct best *best[COMPARE_POINTS], size_t *n_out)
 		if (n > before)
 			learn_mappings(pr);
 	} while (n > before);
-	rank(pr, best);
+	/* The last round made nothing: best holds the final ranking. */
 	*n_out = n;
 	return made;
 }
@@ -586,7 +581,6 @@ compare_pair_points(struct compare_point pts[COMPARE_POINTS],
 		had[p] = xcalloc(pts[p].n_streams + 1, sizeof(size_t));
 	}
 	find_candidates(&pr);
-	rule_out_reversed(&pr);
 	compare_find_clusters(&pr);
 	made = choose(&pr, best, &n_made);
 

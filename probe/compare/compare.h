@@ -221,6 +221,10 @@ void	compare_figures(const struct compare_point pts[COMPARE_POINTS],
 /* The nearest-rank percentile (1 to 100) of n values sorted ascending. */
 double	compare_percentile(const double *sorted, size_t n, unsigned pct);
 
+/* A pair's Call-ID: its stream's at A, else at B; "" for none. */
+const char *compare_pair_call(const struct compare_point *,
+	    const struct compare_pair *);
+
 /* Outputs (compare-out.c); -1 with *cause when one cannot be written. */
 void	compare_write_table(FILE *, const struct compare_point *,
 	    const struct compare_result *);
