@@ -302,7 +302,8 @@ main(int argc, char **argv)
 	}
 	/*
 	 * The month per label value, for the JSON report's "sla" and
-	 * --report's sla.html.
+	 * --report's sla.html.  Its sink comes before the report's, which
+	 * takes each call's and stream's labels from it.
 	 */
 	if (opt.json_path != NULL || evidence != NULL) {
 		struct sla_config scfg;
@@ -322,17 +323,13 @@ main(int argc, char **argv)
 	}
 	if (opt.json_path != NULL) {
 		struct pipeline_sink sink;
-		struct sla_label_config lcfg;
 
 		if ((json = report_json_new(opt.json_path, &cause)) == NULL) {
 			fprintf(stderr, "vqprobe: %s\n", cause);
 			free(cause);
 			exit(VQ_EXIT_USAGE);
 		}
-		lcfg.subnets = opt.subnets;
-		lcfg.labels = opt.export.labels;
-		lcfg.n_labels = opt.export.n_labels;
-		report_json_set_sla(json, &lcfg, sla);
+		report_json_set_sla(json, sla);
 		report_json_sink(json, &sink);
 		pipeline_add_sink(pl, &sink);
 	}

@@ -18,25 +18,44 @@ test_milli(void)
 	CHECK(sla_milli(NAN) == SLA_NONE);
 }
 
+/* n values into a fresh set (zeroed: empty). */
+static void
+values_of(struct sla_values *vs, const int32_t *values, size_t n)
+{
+	size_t i;
+
+	memset(vs, 0, sizeof(*vs));
+	for (i = 0; i < n; i++)
+		sla_values_push(vs, values[i]);
+}
+
 static void
 test_percentile(void)
 {
 	int32_t ten[] = { 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
 	int32_t one[] = { 42 };
 	int32_t twenty[20];
+	struct sla_values vs;
 	size_t i;
 
 	/* Nearest rank: ceil(p / 100 * n). */
-	CHECK_INT(sla_percentile(ten, 10, 50), 5);
-	CHECK_INT(sla_percentile(ten, 10, 95), 10);
-	CHECK_INT(sla_percentile(ten, 10, 10), 1);
-	CHECK_INT(sla_percentile(one, 1, 50), 42);
-	CHECK_INT(sla_percentile(one, 1, 95), 42);
-	CHECK(sla_percentile(NULL, 0, 50) == SLA_NONE);
+	values_of(&vs, ten, 10);
+	CHECK_INT(sla_values_percentile(&vs, 50), 5);
+	CHECK_INT(sla_values_percentile(&vs, 95), 10);
+	CHECK_INT(sla_values_percentile(&vs, 10), 1);
+	sla_values_free(&vs);
+	values_of(&vs, one, 1);
+	CHECK_INT(sla_values_percentile(&vs, 50), 42);
+	CHECK_INT(sla_values_percentile(&vs, 95), 42);
+	sla_values_free(&vs);
+	values_of(&vs, NULL, 0);
+	CHECK(sla_values_percentile(&vs, 50) == SLA_NONE);
 	for (i = 0; i < 20; i++)
 		twenty[i] = (int32_t)(20 - i);
-	CHECK_INT(sla_percentile(twenty, 20, 95), 19);
-	CHECK_INT(sla_percentile(twenty, 20, 50), 10);
+	values_of(&vs, twenty, 20);
+	CHECK_INT(sla_values_percentile(&vs, 95), 19);
+	CHECK_INT(sla_values_percentile(&vs, 50), 10);
+	sla_values_free(&vs);
 }
 
 static void

@@ -53,8 +53,8 @@ struct report_json {
 	size_t			 n_streams;
 	struct jsonw		*w;	/* an entry's text, reused */
 	struct kpi_summary	 kpis;	/* of the calls written */
-	struct sla_labeler	*labeler;	/* NULL: no labels given */
-	struct sla		*sla;	/* its list at the end; NULL: none */
+	struct sla		*sla;	/* labels, its list at the end; NULL:
+					   none */
 	char			*cause;	/* the first error, for the end */
 };
 
@@ -579,10 +579,10 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
 	struct report_json *rj = arg;
 	struct sla_labels labels;
 
+	(void)call_order;
 	labels.n = 0;
-	if (rj->labeler != NULL)
-		sla_labeler_stream(rj->labeler, s, call_id, call_order,
-		    &labels);
+	if (rj->sla != NULL)
+		sla_stream_labels(rj->sla, s, &labels);
 	jsonw_clear(rj->w, 2);
 	stream_write(rj->w, s, call_id, &labels);
 	spill_entry(rj, rj->streams, &rj->n_streams);
@@ -597,8 +597,8 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 	struct sla_labels labels;
 
 	labels.n = 0;
-	if (rj->labeler != NULL)
-		sla_labeler_call(rj->labeler, c, &labels);
+	if (rj->sla != NULL)
+		sla_call_labels(rj->sla, c, &labels);
 	kpi_add(&rj->kpis, c->final_code);
 	verdict_call_from(c->media, &v);
 	jsonw_clear(rj->w, 2);
@@ -638,11 +638,8 @@ report_json_sink(struct report_json *rj, struct pipeline_sink *sink)
 }
 
 void
-report_json_set_sla(struct report_json *rj, const struct sla_label_config *l,
-    struct sla *sla)
+report_json_set_sla(struct report_json *rj, struct sla *sla)
 {
-	sla_labeler_free(rj->labeler);
-	rj->labeler = sla_labeler_new(l);
 	rj->sla = sla;
 }
 
@@ -790,7 +787,6 @@ report_json_free(struct report_json *rj)
 	if (rj->streams != NULL)
 		fclose(rj->streams);
 	jsonw_free(rj->w);
-	sla_labeler_free(rj->labeler);
 	free(rj->cause);
 	free(rj->path);
 	free(rj);

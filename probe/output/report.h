@@ -13,7 +13,6 @@
 
 struct report_json;
 struct sla;
-struct sla_label_config;
 struct report_table;
 
 /*
@@ -28,11 +27,12 @@ struct report_json	*report_json_new(const char *path, char **cause);
 void			 report_json_sink(struct report_json *,
 			    struct pipeline_sink *);
 /*
- * Give calls and streams their labels (l, not owned), and write sla's
- * list (probe/output/sla.h) and its targets at the end.  Before the run.
+ * Give calls and streams the labels sla gave them, and write sla's list
+ * (probe/output/sla.h) and its targets at the end.  Before the run, and
+ * sla's sink added before this one.
  */
 void			 report_json_set_sla(struct report_json *,
-			    const struct sla_label_config *l, struct sla *sla);
+			    struct sla *sla);
 /*
  * Write the report, with final's capture figures and applications.  A
  * file is written beside its final name and renamed into place, so that a

@@ -18,16 +18,15 @@
 static void
 milli_cell(FILE *f, const char *key, int64_t m, int bad)
 {
-	int64_t a;
+	char text[SLA_MILLI_TEXT];
 
 	if (m == SLA_NONE) {
 		fprintf(f, "<td class=\"n\" data-key=\"%s\">-</td>", key);
 		return;
 	}
-	a = m < 0 ? -m : m;
-	fprintf(f, "<td class=\"n%s\" data-key=\"%s\">%s%lld.%03lld</td>",
-	    bad ? " bad" : "", key, m < 0 ? "-" : "", (long long)(a / 1000),
-	    (long long)(a % 1000));
+	sla_milli_text(text, m);
+	fprintf(f, "<td class=\"n%s\" data-key=\"%s\">%s</td>",
+	    bad ? " bad" : "", key, text);
 }
 
 static void

@@ -6,7 +6,6 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "probe/output/sla.h"
 
@@ -14,14 +13,11 @@
 static json_object *
 jmilli(int64_t m)
 {
-	char buf[48];
-	int64_t a;
+	char buf[SLA_MILLI_TEXT];
 
 	if (m == SLA_NONE)
 		return NULL;
-	a = m < 0 ? -m : m;
-	snprintf(buf, sizeof(buf), "%s%lld.%03lld", m < 0 ? "-" : "",
-	    (long long)(a / 1000), (long long)(a % 1000));
+	sla_milli_text(buf, m);
 	return json_object_new_double_s((double)m / 1000.0, buf);
 }
 
@@ -107,14 +103,12 @@ sla_json(struct sla *sla)
 static json_object *
 target_json(int64_t m)
 {
-	char buf[48];
+	char buf[SLA_MILLI_TEXT];
 	size_t len;
 
 	if (m == SLA_NONE)
 		return NULL;
-	snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)(m / 1000),
-	    (long long)(m % 1000));
-	len = strlen(buf);
+	len = sla_milli_text(buf, m);
 	while (buf[len - 1] == '0')
 		buf[--len] = '\0';
 	if (buf[len - 1] == '.')

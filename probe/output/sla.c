@@ -143,27 +143,15 @@ sla_milli(double v)
 	return sign * whole;
 }
 
-static int
-int32_cmp(const void *a, const void *b)
+size_t
+sla_milli_text(char buf[SLA_MILLI_TEXT], int64_t m)
 {
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	/* Not -m: INT64_MIN has no opposite. */
+	uint64_t a = m < 0 ? -(uint64_t)m : (uint64_t)m;
 
-	return (x > y) - (x < y);
-}
-
-int64_t
-sla_percentile(int32_t *values, size_t n, unsigned pct)
-{
-	size_t rank;
-
-	if (n == 0)
-		return SLA_NONE;
-	qsort(values, n, sizeof(*values), int32_cmp);
-	/* Nearest rank: the smallest value with pct % of them at or below. */
-	rank = ((size_t)pct * n + 99) / 100;
-	if (rank < 1)
-		rank = 1;
-	return values[rank - 1];
+	return (size_t)snprintf(buf, SLA_MILLI_TEXT, "%s%llu.%03llu",
+	    m < 0 ? "-" : "", (unsigned long long)(a / 1000),
+	    (unsigned long long)(a % 1000));
 }
 
 /* A figure in thousandths as a 32-bit value (clamped: a year of jitter). */
@@ -180,11 +168,6 @@ struct labeler_call {
 	uint64_t		order;
 	struct subnet_match	where;
 	UT_hash_handle		hh;
-};
-
-struct sla_labeler {
-	struct sla_label_config	 cfg;
-	struct labeler_call	*calls;		/* uthash by order */
 };
 
 /*
@@ -227,64 +210,45 @@ where_add(const struct sla_label_config *cfg, const struct snap_stream *s,
 	subnet_labels_match_text(cfg->subnets, s->dst, m);
 }
 
-struct sla_labeler *
-sla_labeler_new(const struct sla_label_config *cfg)
-{
-	struct sla_labeler *l = xcalloc(1, sizeof(*l));
-
-	l->cfg = *cfg;
-	return l;
-}
-
-void
-sla_labeler_free(struct sla_labeler *l)
-{
-	struct labeler_call *c, *tmp;
-
-	if (l == NULL)
-		return;
-	HASH_ITER(hh, l->calls, c, tmp) {
-		HASH_DEL(l->calls, c);
-		free(c);
-	}
-	free(l);
-}
-
-void
-sla_labeler_stream(struct sla_labeler *l, const struct snap_stream *s,
-    const char *call_id, uint64_t call_order, struct sla_labels *own)
+/*
+ * A stream ended (call_id: its call's, or NULL): its own labels into own;
+ * its addresses label its call, in calls.
+ */
+static void
+label_stream(const struct sla_label_config *cfg, struct labeler_call **calls,
+    const struct snap_stream *s, const char *call_id, uint64_t call_order,
+    struct sla_labels *own)
 {
 	struct subnet_match m;
 	struct labeler_call *c;
 
-	if (own != NULL) {
-		subnet_match_init(&m);
-		where_add(&l->cfg, s, &m);
-		labels_from(&l->cfg, &m, own);
-	}
+	subnet_match_init(&m);
+	where_add(cfg, s, &m);
+	labels_from(cfg, &m, own);
 	/* As the vq_call point: only media with a side labels its call. */
-	if (call_id == NULL || s->direction == NULL || l->cfg.subnets == NULL)
+	if (call_id == NULL || s->direction == NULL || cfg->subnets == NULL)
 		return;
-	HASH_FIND(hh, l->calls, &call_order, sizeof(call_order), c);
+	HASH_FIND(hh, *calls, &call_order, sizeof(call_order), c);
 	if (c == NULL) {
 		c = xcalloc(1, sizeof(*c));
 		c->order = call_order;
 		subnet_match_init(&c->where);
-		HASH_ADD(hh, l->calls, order, sizeof(c->order), c);
+		HASH_ADD(hh, *calls, order, sizeof(c->order), c);
 	}
-	where_add(&l->cfg, s, &c->where);
+	where_add(cfg, s, &c->where);
 }
 
-void
-sla_labeler_call(struct sla_labeler *l, const struct snap_call *call,
-    struct sla_labels *out)
+/* A call ended, after its streams: its labels; the call is forgotten. */
+static void
+label_call(const struct sla_label_config *cfg, struct labeler_call **calls,
+    uint64_t order, struct sla_labels *out)
 {
 	struct labeler_call *c;
 
-	HASH_FIND(hh, l->calls, &call->order, sizeof(call->order), c);
-	labels_from(&l->cfg, c != NULL ? &c->where : NULL, out);
+	HASH_FIND(hh, *calls, &order, sizeof(order), c);
+	labels_from(cfg, c != NULL ? &c->where : NULL, out);
 	if (c != NULL) {
-		HASH_DEL(l->calls, c);
+		HASH_DEL(*calls, c);
 		free(c);
 	}
 }
@@ -301,11 +265,6 @@ struct sla_count {
 	int32_t		 value;
 	uint64_t	 n;
 	UT_hash_handle	 hh;
-};
-
-struct sla_values {
-	struct sla_count *counts;	/* uthash by value */
-	uint64_t	 n;		/* values pushed */
 };
 
 /* One label value (or every call): what its entry is made from. */
@@ -347,7 +306,13 @@ struct sla_pending {
 
 struct sla {
 	struct sla_config	 cfg;
-	struct sla_labeler	*labeler;
+	struct labeler_call	*label_calls;	/* uthash by order */
+	/* What the sink gave the stream and the call it handled last. */
+	unsigned		 last_stream_id;
+	struct sla_labels	 last_stream;
+	uint64_t		 last_call_order;
+	int			 have_last_call;
+	struct sla_labels	 last_call;
 	struct sla_group	 all;
 	struct sla_group	*groups;	/* uthash by hkey */
 	struct sla_pending	*pending;	/* uthash by order */
@@ -356,8 +321,8 @@ struct sla {
 	int			 settled;
 };
 
-static void
-values_push(struct sla_values *vs, int32_t v)
+void
+sla_values_push(struct sla_values *vs, int32_t v)
 {
 	struct sla_count *c;
 
@@ -377,9 +342,8 @@ count_order(const struct sla_count *a, const struct sla_count *b)
 	return (a->value > b->value) - (a->value < b->value);
 }
 
-/* The nearest-rank percentile of the values, as sla_percentile's. */
-static int64_t
-values_percentile(struct sla_values *vs, unsigned pct)
+int64_t
+sla_values_percentile(struct sla_values *vs, unsigned pct)
 {
 	uint64_t rank, seen = 0;
 	struct sla_count *c;
@@ -387,6 +351,7 @@ values_percentile(struct sla_values *vs, unsigned pct)
 	if (vs->n == 0)
 		return SLA_NONE;
 	HASH_SORT(vs->counts, count_order);
+	/* Nearest rank: the smallest value with pct % of them at or below. */
 	rank = ((uint64_t)pct * vs->n + 99) / 100;
 	if (rank < 1)
 		rank = 1;
@@ -396,8 +361,8 @@ values_percentile(struct sla_values *vs, unsigned pct)
 	return SLA_NONE;
 }
 
-static void
-values_free(struct sla_values *vs)
+void
+sla_values_free(struct sla_values *vs)
 {
 	struct sla_count *c, *tmp;
 
@@ -446,9 +411,9 @@ group_add_fig(struct sla *sla, struct sla_group *g, const struct sla_fig *f)
 
 	g->streams++;
 	g->us += f->us;
-	values_push(&g->loss, f->loss_milli);
+	sla_values_push(&g->loss, f->loss_milli);
 	if (f->have_jitter)
-		values_push(&g->jitter, f->jitter_milli);
+		sla_values_push(&g->jitter, f->jitter_milli);
 	if (f->mos_milli != SLA_NONE && target != SLA_NONE &&
 	    f->mos_milli < target) {
 		g->streams_below++;
@@ -518,7 +483,10 @@ on_stream(void *arg, const struct snap_stream *s, const char *call_id,
 	struct sla_fig f;
 
 	fig_of(s, &f);
-	sla_labeler_stream(sla->labeler, s, call_id, call_order, &own);
+	label_stream(&sla->cfg.labels, &sla->label_calls, s, call_id,
+	    call_order, &own);
+	sla->last_stream_id = s->id;
+	sla->last_stream = own;
 	/*
 	 * Without subnet labels every call has the static labels, its own
 	 * streams' too: nothing to wait for (a call held back by a long one
@@ -601,7 +569,10 @@ on_call(void *arg, const struct snap_call *c, const unsigned *stream_ids,
 
 	(void)stream_ids;
 	(void)n_streams;
-	sla_labeler_call(sla->labeler, c, &l);
+	label_call(&sla->cfg.labels, &sla->label_calls, c->order, &l);
+	sla->have_last_call = 1;
+	sla->last_call_order = c->order;
+	sla->last_call = l;
 	if ((w.mos_milli = call_mos_milli(c)) != SLA_NONE) {
 		snprintf(w.call_id, sizeof(w.call_id), "%s", c->call_id);
 		w.page[0] = '\0';
@@ -623,7 +594,6 @@ sla_new(const struct sla_config *cfg)
 	struct sla *sla = xcalloc(1, sizeof(*sla));
 
 	sla->cfg = *cfg;
-	sla->labeler = sla_labeler_new(&cfg->labels);
 	group_init(&sla->all);
 	return sla;
 }
@@ -631,8 +601,8 @@ sla_new(const struct sla_config *cfg)
 static void
 group_release(struct sla_group *g)
 {
-	values_free(&g->loss);
-	values_free(&g->jitter);
+	sla_values_free(&g->loss);
+	sla_values_free(&g->jitter);
 	free(g->hkey);
 }
 
@@ -641,6 +611,7 @@ sla_free(struct sla *sla)
 {
 	struct sla_group *g, *gtmp;
 	struct sla_pending *p, *ptmp;
+	struct labeler_call *c, *ctmp;
 
 	if (sla == NULL)
 		return;
@@ -655,7 +626,10 @@ sla_free(struct sla *sla)
 		free(p);
 	}
 	group_release(&sla->all);
-	sla_labeler_free(sla->labeler);
+	HASH_ITER(hh, sla->label_calls, c, ctmp) {
+		HASH_DEL(sla->label_calls, c);
+		free(c);
+	}
 	free(sla->sorted);
 	free(sla);
 }
@@ -667,6 +641,25 @@ sla_sink(struct sla *sla, struct pipeline_sink *sink)
 	sink->stream_done = on_stream;
 	sink->call_done = on_call;
 	sink->arg = sla;
+}
+
+void
+sla_stream_labels(const struct sla *sla, const struct snap_stream *s,
+    struct sla_labels *out)
+{
+	if (s->id != sla->last_stream_id)
+		fatal("SLA labels asked for stream %u, not the last one (%u)",
+		    s->id, sla->last_stream_id);
+	*out = sla->last_stream;
+}
+
+void
+sla_call_labels(const struct sla *sla, const struct snap_call *c,
+    struct sla_labels *out)
+{
+	if (!sla->have_last_call || c->order != sla->last_call_order)
+		fatal("SLA labels asked for a call it has not handled last");
+	*out = sla->last_call;
 }
 
 const struct sla_targets *
@@ -694,7 +687,6 @@ settle(struct sla *sla)
 {
 	struct sla_pending *p, *tmp;
 	struct sla_group *g;
-	struct snap_call none;
 	struct sla_labels l;
 	size_t i = 0;
 
@@ -702,9 +694,7 @@ settle(struct sla *sla)
 		return;
 	sla->settled = 1;
 	HASH_ITER(hh, sla->pending, p, tmp) {
-		memset(&none, 0, sizeof(none));
-		none.order = p->order;
-		sla_labeler_call(sla->labeler, &none, &l);
+		label_call(&sla->cfg.labels, &sla->label_calls, p->order, &l);
 		settle_pending(sla, p->order, &l);
 	}
 	sla->n_sorted = 1 + HASH_COUNT(sla->groups);
@@ -739,10 +729,10 @@ sla_entry(struct sla *sla, size_t i, struct sla_entry *e)
 	e->streams_below_mos = g->streams_below;
 	e->minutes = (double)g->us / 60e6;
 	e->minutes_below_mos = (double)g->us_below / 60e6;
-	e->loss_p50_milli = values_percentile(&g->loss, 50);
-	e->loss_p95_milli = values_percentile(&g->loss, 95);
-	e->jitter_p50_milli = values_percentile(&g->jitter, 50);
-	e->jitter_p95_milli = values_percentile(&g->jitter, 95);
+	e->loss_p50_milli = sla_values_percentile(&g->loss, 50);
+	e->loss_p95_milli = sla_values_percentile(&g->loss, 95);
+	e->jitter_p50_milli = sla_values_percentile(&g->jitter, 50);
+	e->jitter_p95_milli = sla_values_percentile(&g->jitter, 95);
 	e->n_worst = g->n_worst;
 	memcpy(e->worst, g->worst, g->n_worst * sizeof(*g->worst));
 }

@@ -105,8 +105,17 @@ struct sla_config {
 	int		 pages;		/* --report: calls have pages */
 };
 
-struct sla_labeler;
 struct sla;
+
+/*
+ * Values kept for a percentile: each distinct value once, with how many
+ * times it came (zeroed: none yet).
+ */
+struct sla_count;
+struct sla_values {
+	struct sla_count *counts;	/* uthash by value */
+	uint64_t	 n;		/* values pushed */
+};
 
 /* The defaults (G.107 for MOS, Y.1541 for loss and jitter; see sla.c). */
 void		 sla_targets_default(struct sla_targets *);
@@ -129,33 +138,35 @@ const char	*sla_target_source(const struct sla_targets *,
  */
 int64_t		 sla_milli(double v);
 /*
- * The nearest-rank percentile (pct 1 to 100) of n values sorted in
- * place: the value at rank ceil(pct / 100 * n), 1-based; SLA_NONE when n
- * is 0.
+ * m (thousandths) as the outputs print it: three decimals, "3.600".
+ * Returns its length.
  */
-int64_t		 sla_percentile(int32_t *values, size_t n, unsigned pct);
+#define SLA_MILLI_TEXT	32
+size_t		 sla_milli_text(char buf[SLA_MILLI_TEXT], int64_t m);
 
+void		 sla_values_push(struct sla_values *, int32_t);
 /*
- * Labels as the run goes, for an output that writes them (the JSON
- * report): a stream's own as it ends, a call's once its streams have.
+ * The nearest-rank percentile (pct 1 to 100): the value at rank
+ * ceil(pct / 100 * n), 1-based; SLA_NONE when there is none.
  */
-struct sla_labeler *sla_labeler_new(const struct sla_label_config *);
-void		 sla_labeler_free(struct sla_labeler *);
-/*
- * A stream ended (call_id: its call's, or NULL): its own labels into own
- * (may be NULL); its addresses label its call.
- */
-void		 sla_labeler_stream(struct sla_labeler *,
-		    const struct snap_stream *, const char *call_id,
-		    uint64_t call_order, struct sla_labels *own);
-/* A call ended, after its streams: its labels; the call is forgotten. */
-void		 sla_labeler_call(struct sla_labeler *,
-		    const struct snap_call *, struct sla_labels *);
+int64_t		 sla_values_percentile(struct sla_values *, unsigned pct);
+void		 sla_values_free(struct sla_values *);
 
 struct sla	*sla_new(const struct sla_config *);
 void		 sla_free(struct sla *);
 /* The sink that feeds it (stream_done and call_done only). */
 void		 sla_sink(struct sla *, struct pipeline_sink *);
+/*
+ * The labels the sink gave the stream (the call) it handled last: its
+ * own (a stream), or those its media's addresses and the static labels
+ * give it (a call).  For an output whose sink comes after sla's (the
+ * JSON report), so that each is matched once.  fatal() if s (c) is not
+ * the one sla handled last.
+ */
+void		 sla_stream_labels(const struct sla *,
+		    const struct snap_stream *, struct sla_labels *);
+void		 sla_call_labels(const struct sla *, const struct snap_call *,
+		    struct sla_labels *);
 const struct sla_targets *sla_targets(const struct sla *);
 /*
  * The entries, once the run is over: every call first, then by label
