@@ -28,6 +28,24 @@ ep(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)
 	return e;
 }
 
+/* Two empty points, named as given, of files a.pcap and b.pcap. */
+static void
+points_init(struct compare_point pts[2], const char *name_a,
+    const char *name_b)
+{
+	compare_point_init(&pts[0], name_a, "a.pcap");
+	compare_point_init(&pts[1], name_b, "b.pcap");
+}
+
+/* Free a comparison's result and its two points. */
+static void
+points_free(struct compare_point pts[2], struct compare_result *res)
+{
+	compare_result_free(res);
+	compare_point_free(&pts[0]);
+	compare_point_free(&pts[1]);
+}
+
 /*
  * A stream of n packets from seq0, sent every 20 ms from start_us, seen
  * delay_us later on the point's clock; what sipp's pcap play sends on every
@@ -80,8 +98,7 @@ test_sipp_calls(void)
 	size_t i;
 	int k;
 
-	compare_point_init(&pts[0], "edge", "a.pcap");
-	compare_point_init(&pts[1], "sbc", "b.pcap");
+	points_init(pts, "edge", "sbc");
 	for (k = 0; k < 5; k++) {
 		int64_t t0 = 1000000000000LL + k * 2000000LL;
 		uint16_t port = (uint16_t)(20000 + 2 * k);
@@ -126,9 +143,7 @@ test_sipp_calls(void)
 	/* Both ways paired: B's clock minus A's, from the minima. */
 	CHECK_INT(res.clock.trusted, 1);
 	CHECK_NEAR(res.clock.offset_us, 500000.0, 1e-6);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 }
 
 /*
@@ -142,8 +157,7 @@ test_one_way_and_alone(void)
 	struct compare_result res;
 	const struct compare_pair *p;
 
-	compare_point_init(&pts[0], "a", "a.pcap");
-	compare_point_init(&pts[1], "b", "b.pcap");
+	points_init(pts, "a", "b");
 	add_stream(&pts[0], ep(10, 0, 0, 5, 20000), ep(10, 0, 0, 1, 4000),
 	    SSRC, 1000, 50, 0, 0);
 	add_stream(&pts[1], ep(10, 0, 0, 5, 20000), ep(10, 0, 0, 1, 4000),
@@ -167,9 +181,7 @@ test_one_way_and_alone(void)
 	CHECK_INT(res.unpaired[0].stream, 1);
 	CHECK_INT(res.unpaired[0].reason, COMPARE_NO_CANDIDATE);
 	CHECK_INT(res.unpaired[0].candidates, 0);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 }
 
 /* Two streams of B fit A's equally well: no choice is made. */
@@ -180,8 +192,7 @@ test_ambiguous(void)
 	struct compare_result res;
 	size_t i;
 
-	compare_point_init(&pts[0], "a", "a.pcap");
-	compare_point_init(&pts[1], "b", "b.pcap");
+	points_init(pts, "a", "b");
 	add_stream(&pts[0], ep(10, 0, 0, 5, 20000), ep(10, 0, 0, 1, 4000),
 	    SSRC, 1000, 50, 0, 0);
 	add_stream(&pts[1], ep(203, 0, 113, 1, 30000),
@@ -195,9 +206,7 @@ test_ambiguous(void)
 		CHECK_INT(res.unpaired[i].reason, COMPARE_AMBIGUOUS);
 		CHECK_INT(res.unpaired[i].candidates, 2);
 	}
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 }
 
 /*
@@ -212,8 +221,7 @@ test_nat_mapping(void)
 	struct compare_result res;
 	const struct compare_pair *p;
 
-	compare_point_init(&pts[0], "a", "a.pcap");
-	compare_point_init(&pts[1], "b", "b.pcap");
+	points_init(pts, "a", "b");
 	/* Forward: A 0, B 0. */
 	add_stream(&pts[0], ep(10, 0, 0, 5, 20000), ep(10, 0, 0, 1, 4000),
 	    0x111u, 1, 50, 0, 0);
@@ -241,9 +249,7 @@ test_nat_mapping(void)
 	/* Both ways: offset (60 - (-20)) / 2 ... x is 40 ms and -20 ms. */
 	CHECK_INT(res.clock.trusted, 1);
 	CHECK_NEAR(res.clock.offset_us, 10000.0, 1e-6);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 }
 
 /*
@@ -278,8 +284,7 @@ build_both_ways(struct compare_point pts[2], int caller_at_b)
 	size_t k;
 	int i, p;
 
-	compare_point_init(&pts[0], "mid-a", "a.pcap");
-	compare_point_init(&pts[1], "mid-b", "b.pcap");
+	points_init(pts, "mid-a", "mid-b");
 	for (i = 0; i < BOTH_WAYS_PKTS; i++) {
 		uint16_t seq = (uint16_t)(1000 + i);
 		uint32_t rtp_ts = 160000u + 160u * (uint32_t)i;
@@ -329,9 +334,7 @@ test_same_recording_both_ways(void)
 	CHECK_INT(p != NULL ? p->fig.lost_between : -1, 0);
 	/* Both ways: the clocks are compared (equal minima assumed). */
 	CHECK_INT(res.clock.trusted, 1);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 
 	/*
 	 * B never saw the caller's media: A's caller stream had one
@@ -348,9 +351,7 @@ test_same_recording_both_ways(void)
 	CHECK_INT(res.unpaired[0].stream, 0);
 	CHECK_INT(res.unpaired[0].reason, COMPARE_REJECTED);
 	CHECK_INT(res.unpaired[0].candidates, 1);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 }
 
 /*
@@ -372,8 +373,7 @@ build_figures_case(struct compare_point pts[2], int64_t b_clock_us)
 	int64_t send, transit;
 	int s;
 
-	compare_point_init(&pts[0], "a", "a.pcap");
-	compare_point_init(&pts[1], "b", "b.pcap");
+	points_init(pts, "a", "b");
 	for (s = 1000; s < 1100; s++) {
 		send = (int64_t)(s - 1000) * PTIME_US;
 		if (s != 1005)
@@ -454,9 +454,7 @@ test_figures(void)
 		CHECK(p->fig.has_jitter_added);
 		CHECK(p->fig.jitter_added_ms > 0.5);
 	}
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 
 	/*
 	 * A report past what B saw: up to 1105 B misses 5 + 6 = 11, less
@@ -468,9 +466,7 @@ test_figures(void)
 	compare_pair_points(pts, &res);
 	p = pair_of(&res, 0);
 	CHECK_INT(p != NULL ? p->fig.lost_after : -1, 1);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 
 	/* Fewer than B saw missing: clamped to 0, and counted. */
 	build_figures_case(pts, 0);
@@ -480,18 +476,14 @@ test_figures(void)
 	CHECK_INT(p != NULL ? p->fig.lost_after : -1, 0);
 	CHECK_INT(p != NULL ? p->fig.lost_after_clamped : -1, 1);
 	CHECK_INT(res.lost_after_clamped, 1);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 
 	/* No report: lost_after unknown. */
 	build_figures_case(pts, 0);
 	compare_pair_points(pts, &res);
 	p = pair_of(&res, 0);
 	CHECK_INT(p != NULL ? p->fig.has_lost_after : -1, 0);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 }
 
 /*
@@ -512,9 +504,7 @@ test_upstream_by_loss(void)
 	CHECK_INT(p != NULL ? p->upstream_by_loss : -1, 1);
 	CHECK_INT(p != NULL ? p->fig.lost_between : -1, 4);
 	CHECK_NEAR(p != NULL ? p->fig.delay_variation_ms : -1, 19.0, 1e-9);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 }
 
 /*
@@ -532,8 +522,7 @@ test_wrap(void)
 	    4000);
 	int i;
 
-	compare_point_init(&pts[0], "a", "a.pcap");
-	compare_point_init(&pts[1], "b", "b.pcap");
+	points_init(pts, "a", "b");
 	for (i = 0; i < 16; i++) {
 		uint16_t seq = (uint16_t)(65530 + i);
 
@@ -551,9 +540,7 @@ test_wrap(void)
 	CHECK_INT(p != NULL ? p->fig.lost_between : -1, 11);
 	CHECK_INT(p != NULL ? p->fig.longest_run_between : -1, 11);
 	CHECK_INT(p != NULL ? p->fig.lost_before : -1, 0);
-	compare_result_free(&res);
-	compare_point_free(&pts[0]);
-	compare_point_free(&pts[1]);
+	points_free(pts, &res);
 }
 
 static void
