@@ -207,6 +207,22 @@ static const struct options_entry options_table[] = {
 		  "name where media was lost as the provider's side or\n"
 		  "inside this site, not only before or after the probe",
 	  .set = options_set_home_net },
+	{ .name = "hep", .arg = "udp|tcp:HOST:PORT",
+	  .help = "send HOMER every SIP message and RTCP report as\n"
+		  "HEPv3, with a quality report per stream per interval",
+	  .set = options_set_string, .field = OPTIONS_FIELD(hep_url) },
+	{ .name = "hep-id", .arg = "N",
+	  .help = "the capture agent's number in what --hep sends (2001)",
+	  .set = options_set_int, .field = OPTIONS_FIELD(hep_id),
+	  .what = "HEP capture id", .min = 0, .max = 2147483647 },
+	{ .name = "hep-listen", .arg = "udp|tcp:ADDR:PORT",
+	  .help = "take the SIP, RTP and RTCP other agents mirror\n"
+		  "over HEPv3, beside -i or alone",
+	  .set = options_set_string, .field = OPTIONS_FIELD(hep_listen) },
+	{ .name = "prometheus", .arg = "[ADDR:]PORT",
+	  .help = "serve /metrics for Prometheus on PORT (loopback\n"
+		  "unless ADDR is given)",
+	  .set = options_set_string, .field = OPTIONS_FIELD(prometheus) },
 	{ .name = "spool", .arg = "DIR",
 	  .help = "keep metrics the server cannot take on disk, and send\n"
 		  "them when it is back (also on the next start)",
@@ -234,6 +250,9 @@ static const struct options_entry options_table[] = {
 	{ .name = "influx-password", .arg = "PASSWORD",
 	  .set = options_set_string, .field = OPTIONS_FIELD(file_password),
 	  .flags = OPTIONS_ONLY_FILE },
+	{ .name = "hep-key", .arg = "KEY",
+	  .set = options_set_string, .field = OPTIONS_FIELD(file_hep_key),
+	  .flags = OPTIONS_ONLY_FILE },
 };
 #define OPTIONS_COUNT	(sizeof(options_table) / sizeof(options_table[0]))
 
@@ -255,7 +274,9 @@ static const char options_synopsis[] =
 "               --influx-org O) [--influx-rp RP] [--influx-ca FILE]\n"
 "               [--probe-name NAME] [--label KEY=VALUE]...\n"
 "               [--subnet-label CIDR=KEY=VALUE]... [--spool DIR]\n"
-"               [--spool-max MB]] [--log stderr|syslog] [--log-level LEVEL]\n"
+"               [--spool-max MB]] [--hep udp|tcp:HOST:PORT [--hep-id N]]\n"
+"               [--hep-listen udp|tcp:ADDR:PORT] [--prometheus [ADDR:]PORT]\n"
+"               [--log stderr|syslog] [--log-level LEVEL]\n"
 "       vqprobe --compare A.pcap B.pcap [--points NAME_A,NAME_B]\n"
 "               [--json PATH] [--report DIR]\n"
 "       vqprobe --version | --help\n";
@@ -581,12 +602,20 @@ options_check(struct options *o)
 	if (o->compare[0] != NULL)
 		return;
 	options_check_influx(o);
-	if (o->read_file == NULL && o->live.iface == NULL)
-		options_usage_error("%s",
-		    "nothing to read: give -i IFACE or -r FILE");
+	if (o->read_file == NULL && o->live.iface == NULL &&
+	    o->hep_listen == NULL)
+		options_usage_error("%s", "nothing to read: give -i IFACE, "
+		    "-r FILE or --hep-listen");
+	if (o->read_file != NULL && o->hep_listen != NULL)
+		options_usage_error("%s", "--hep-listen takes live traffic: "
+		    "beside -i, or alone, not with -r");
+	/* The secret: the environment first, then the config file. */
+	o->hep_key = getenv("VQPROBE_HEP_KEY");
+	if (o->hep_key == NULL || o->hep_key[0] == '\0')
+		o->hep_key = o->file_hep_key;
 	if (o->read_file != NULL && o->live.iface != NULL)
 		options_usage_error("%s", "give -i IFACE or -r FILE, not both");
-	if (o->live.iface != NULL) {
+	if (o->live.iface != NULL || o->hep_listen != NULL) {
 		if (o->pipeline.realtime)
 			options_usage_error("%s", "--realtime paces a file (-r)");
 		/* Live, the kernel cuts: the file's cut is not needed. */
@@ -624,6 +653,7 @@ options_parse(struct options *o, int argc, char **argv)
 	sla_targets_default(&o->sla_targets);
 	o->tui = -1;
 	o->tui_calls = TUI_KEEP_ENDED;
+	o->hep_id = 2001;
 	o->log_dest = LOG_TO_STDERR;
 	o->log_level = LOG_LEVEL_DEFAULT;
 	if (gethostname(o->host, sizeof(o->host) - 1) != 0 || !o->host[0])

@@ -51,6 +51,14 @@ struct options {
 	size_t		 n_file_values;
 	struct subnet_labels *subnets;	/* --subnet-label; NULL: none */
 	struct subnet_labels *home_net;	/* --home-net; NULL: none */
+
+	/* HOMER and Prometheus (NULL: not asked for). */
+	const char	*hep_url;	/* --hep udp:HOST:PORT | tcp:HOST:PORT */
+	int		 hep_id;	/* --hep-id: the capture agent's number */
+	const char	*hep_key;	/* VQPROBE_HEP_KEY, else the file's */
+	const char	*file_hep_key;	/* the config file's hep-key */
+	const char	*hep_listen;	/* --hep-listen udp:ADDR:PORT | tcp:... */
+	const char	*prometheus;	/* --prometheus [ADDR:]PORT */
 };
 
 /*
