@@ -5,8 +5,8 @@ the same run.
 usage: check-influx.py URL DB REPORT.json PROBE
 
 Checks, each of which fails with a line saying what differs:
-  - vq_call: one point per call of the report, with the same Call-ID,
-    From, To, state, final code, timings; its per-direction MOS minimum
+  - vq_call: one point per call of the report, at its end, with the same
+    Call-ID, From, To, state, final code, timings; its per-direction MOS minimum
     and loss are those of the report's streams in that direction;
   - vq_stream: for every stream of the report, the points with its
     source, destination and SSRC add up to its packets, expected and lost,
@@ -74,6 +74,13 @@ def main(argv):
             if got.get(field) != c[field]:
                 err("vq_call %r: %s %r, report %r" %
                     (c["call_id"], field, got.get(field), c[field]))
+        # Its time is the call's end: moved on by a millisecond or a few
+        # only where another call of its series took that one.
+        if c.get("end") is not None:
+            want = int(c["end"] * 1000)
+            if not want <= got["time"] < want + len(report["calls"]):
+                err("vq_call %r: at %d ms, the call ended at %d" %
+                    (c["call_id"], got["time"], want))
         for field in ("setup_ms", "pdd_ms", "duration_s"):
             if not close(got.get(field), c[field], 1e-3):
                 err("vq_call %r: %s %r, report %r" %

@@ -25,9 +25,22 @@
 #define EXPORT_FLUSH_BYTES	(256u << 10)
 
 /* The latest timestamp of one series. */
+/*
+ * The milliseconds of a series' latest points.  InfluxDB keeps one point
+ * per series and timestamp, so a point whose millisecond is taken moves
+ * to the next free one; any other keeps its own time, even when it comes
+ * after a later one (calls end in another order than they began, and
+ * workers report in turn).  A point that collides with one older than
+ * the last SERIES_RECENT of its series is not seen to (far out of order
+ * and on the same millisecond).
+ */
+#define SERIES_RECENT	32
+
 struct series {
 	char		*key;
-	int64_t		 last_ms;
+	int64_t		 recent[SERIES_RECENT];
+	size_t		 n_recent;	/* used, up to SERIES_RECENT */
+	size_t		 next;		/* the slot the next one takes */
 	UT_hash_handle	 hh;
 };
 
@@ -93,9 +106,22 @@ flush(struct exporter *e)
 	lp_buf_reset(&e->buf);
 }
 
+/* Whether ms is one of the series' latest points' times. */
+static int
+series_taken(const struct series *s, int64_t ms)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_recent; i++)
+		if (s->recent[i] == ms)
+			return 1;
+	return 0;
+}
+
 /*
- * A timestamp for a point of this series: ts_us, or 1 ms after the last.
- * where: the point's subnet labels, which make series of their own.
+ * A timestamp for a point of this series: ts_us, or the next millisecond
+ * no recent point of the series has.  where: the point's subnet labels,
+ * which make series of their own.
  */
 static int64_t
 series_ts_ms(struct exporter *e, const char *measurement, const char *tag1,
@@ -116,12 +142,14 @@ series_ts_ms(struct exporter *e, const char *measurement, const char *tag1,
 	if (s == NULL) {
 		s = xcalloc(1, sizeof(*s));
 		s->key = xstrdup(key);
-		s->last_ms = INT64_MIN;
 		HASH_ADD_KEYPTR(hh, e->series, s->key, strlen(s->key), s);
 	}
-	if (ms <= s->last_ms)
-		ms = s->last_ms + 1;
-	s->last_ms = ms;
+	while (series_taken(s, ms))
+		ms++;
+	s->recent[s->next] = ms;
+	s->next = (s->next + 1) % SERIES_RECENT;
+	if (s->n_recent < SERIES_RECENT)
+		s->n_recent++;
 	return ms;
 }
 
