@@ -20,6 +20,7 @@
 static const char *const conffile_secrets[] = {
 	"influx-token",
 	"influx-password",
+	"hep-key",
 	NULL
 };
 
