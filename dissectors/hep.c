@@ -52,6 +52,8 @@
 #define HEP_CHUNK_CORRELATION	0x0011
 #define HEP_CHUNK_VLAN		0x0012
 #define HEP_CHUNK_NODE_NAME	0x0013
+#define HEP_CHUNK_TCP_FLAGS	0x0017
+#define HEP_CHUNK_IP_TOS	0x0018
 
 /* Address families as HEP writes them (BSD's AF_INET and Linux's AF_INET6). */
 #define HEP_FAMILY_IPV4		2
@@ -70,6 +72,8 @@ static const struct {
 	{ HEP_CHUNK_FAMILY,	7 },
 	{ HEP_CHUNK_IP_PROTO,	7 },
 	{ HEP_CHUNK_PROTO_TYPE,	7 },
+	{ HEP_CHUNK_TCP_FLAGS,	7 },
+	{ HEP_CHUNK_IP_TOS,	7 },
 	{ HEP_CHUNK_SRC_PORT,	8 },
 	{ HEP_CHUNK_DST_PORT,	8 },
 	{ HEP_CHUNK_VLAN,	8 },
@@ -179,6 +183,10 @@ hep_take_chunk(uint16_t type, const uint8_t *v, size_t len,
 	case HEP_CHUNK_NODE_NAME:
 		out->node_name = v;
 		out->node_name_len = len;
+		break;
+	case HEP_CHUNK_IP_TOS:
+		out->ip_tos = cur_u8(&c);
+		out->has_ip_tos = 1;
 		break;
 	default:
 		break;
@@ -388,6 +396,8 @@ hep_encode(const struct hep_msg *m, uint8_t *out, size_t size)
 	if (m->node_name_len != 0)
 		hep_put_chunk(&w, HEP_CHUNK_NODE_NAME, m->node_name,
 		    m->node_name_len);
+	if (m->has_ip_tos)
+		hep_put_u8_chunk(&w, HEP_CHUNK_IP_TOS, m->ip_tos);
 	hep_put_chunk(&w, m->compressed ? HEP_CHUNK_COMPRESSED :
 	    HEP_CHUNK_PAYLOAD, m->payload, m->payload_len);
 

@@ -179,6 +179,8 @@ round_trip(const struct hep_msg *in)
 	if (in->correlation_len != 0)
 		CHECK(memcmp(out.correlation, in->correlation,
 		    in->correlation_len) == 0);
+	CHECK_INT(out.has_ip_tos, in->has_ip_tos);
+	CHECK_INT(out.ip_tos, in->ip_tos);
 	CHECK_INT(out.node_name_len, in->node_name_len);
 	if (in->node_name_len != 0)
 		CHECK(memcmp(out.node_name, in->node_name,
@@ -221,6 +223,8 @@ test_round_trip_ipv4(void)
 	m.node_name = (const uint8_t *)"probe-1";
 	m.node_name_len = 7;
 	m.compressed = 1;
+	m.has_ip_tos = 1;
+	m.ip_tos = 0xb8;
 	round_trip(&m);
 }
 
@@ -311,7 +315,7 @@ test_chunk_errors(void)
 {
 	static const uint8_t four[4] = { 1, 2, 3, 4 };
 	static const uint16_t fixed_types[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-	    11, 12, 18 };
+	    11, 12, 18, 23, 24 };
 	struct built p;
 	size_t i;
 
@@ -344,7 +348,8 @@ test_chunk_errors(void)
 		b_sip4(&p, 0);
 		b_chunk(&p, fixed_types[i], zeros,
 		    fixed_types[i] == 5 || fixed_types[i] == 6 ? 17 :
-		    fixed_types[i] <= 2 || fixed_types[i] == 11 ? 2 :
+		    fixed_types[i] <= 2 || fixed_types[i] == 11 ||
+		    fixed_types[i] >= 23 ? 2 :
 		    fixed_types[i] == 7 || fixed_types[i] == 8 ||
 		    fixed_types[i] == 18 ? 3 : 5);
 		b_seal(&p, -1);
