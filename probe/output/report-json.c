@@ -31,6 +31,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "dissectors/hep.h"
 #include "metrics/kpi.h"
 #include "metrics/segments.h"
 #include "metrics/verdict.h"
@@ -89,6 +90,29 @@ add(json_object *o, const char *key, json_object *v)
 	json_object_object_add(o, key, v);
 }
 
+/* HEP input's counters: what came, and why some was not analysed. */
+static json_object *
+hep_json(const struct snap_hep *h)
+{
+	json_object *o = json_object_new_object();
+	int r;
+
+	add(o, "packets", jint(h->packets));
+	add(o, "bytes", jint(h->bytes));
+	add(o, "analysed", jint(h->analysed));
+	for (r = HEP_OK + 1; r < HEP_RESULT_COUNT; r++)
+		add(o, hep_result_name((enum hep_result)r),
+		    jint(h->refused[r]));
+	add(o, "auth_failed", jint(h->auth_failed));
+	add(o, "not_analysed", jint(h->not_analysed));
+	add(o, "inflate_failed", jint(h->inflate_failed));
+	add(o, "connections", jint(h->connections));
+	add(o, "connections_refused", jint(h->connections_refused));
+	add(o, "streams_bad", jint(h->streams_bad));
+	add(o, "receive_errors", jint(h->receive_errors));
+	return o;
+}
+
 static json_object *
 capture_json(const struct snap_capture *c)
 {
@@ -133,6 +157,8 @@ capture_json(const struct snap_capture *c)
 		add(by, e->proto, p);
 	}
 	add(o, "by_protocol", by);
+	if (c->hep.enabled)
+		add(o, "hep", hep_json(&c->hep));
 	return o;
 }
 
