@@ -31,10 +31,10 @@
 #include <json-c/json.h>
 
 #include "config.h"
-#include "dissectors/hep.h"
 #include "metrics/kpi.h"
 #include "metrics/segments.h"
 #include "metrics/verdict.h"
+#include "probe/output/hep-json.h"
 #include "probe/output/jsonw.h"
 #include "probe/output/report.h"
 #include "probe/output/sla.h"
@@ -88,29 +88,6 @@ static void
 add(json_object *o, const char *key, json_object *v)
 {
 	json_object_object_add(o, key, v);
-}
-
-/* HEP input's counters: what came, and why some was not analysed. */
-static json_object *
-hep_json(const struct snap_hep *h)
-{
-	json_object *o = json_object_new_object();
-	int r;
-
-	add(o, "packets", jint(h->packets));
-	add(o, "bytes", jint(h->bytes));
-	add(o, "analysed", jint(h->analysed));
-	for (r = HEP_OK + 1; r < HEP_RESULT_COUNT; r++)
-		add(o, hep_result_name((enum hep_result)r),
-		    jint(h->refused[r]));
-	add(o, "auth_failed", jint(h->auth_failed));
-	add(o, "not_analysed", jint(h->not_analysed));
-	add(o, "inflate_failed", jint(h->inflate_failed));
-	add(o, "connections", jint(h->connections));
-	add(o, "connections_refused", jint(h->connections_refused));
-	add(o, "streams_bad", jint(h->streams_bad));
-	add(o, "receive_errors", jint(h->receive_errors));
-	return o;
 }
 
 static json_object *
