@@ -265,6 +265,8 @@ struct snap_stream_interval {
 	int		have_mos;
 	double		mos;		/* the latest rated interval */
 	double		r_factor;
+	uint32_t	mos_intervals;	/* MOS intervals rated since the
+					   stream's previous report */
 	int		ended;		/* the stream's last report */
 };
 

@@ -16,6 +16,7 @@
 #include "probe/output/evidence.h"
 #include "probe/output/export.h"
 #include "probe/output/influx.h"
+#include "probe/output/prom.h"
 #include "probe/output/report.h"
 #include "probe/output/sla.h"
 #include "probe/output/summary.h"
@@ -240,6 +241,29 @@ view_poll(void *arg)
 	tui_update_take(v->tui, &snap, &st);
 }
 
+/*
+ * --prometheus with -r: the file is read, and Prometheus still has to
+ * scrape its totals.  Serve them until SIGINT or SIGTERM (one that came
+ * while reading already said stop).  The signals are blocked between the
+ * check and the wait, so that none is missed.
+ */
+static void
+serve_until_signal(const struct prom *prom, const char *source)
+{
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (signals_seen == 0)
+		log_notice("%s: read; /metrics on %s keeps its figures "
+		    "until SIGINT or SIGTERM", source, prom_address(prom));
+	while (signals_seen == 0)
+		sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -248,6 +272,7 @@ main(int argc, char **argv)
 	struct pipeline *pl;
 	struct influx *influx = NULL;
 	struct exporter *exporter = NULL;
+	struct prom *prom = NULL;
 	struct evidence *evidence = NULL;
 	struct evidence_config ecfg;
 	struct summary *summary;
@@ -285,6 +310,22 @@ main(int argc, char **argv)
 		source = hep_source;
 	} else
 		source = opt.read_file;
+	/* Before -Z gives up root: a port below 1024 stays possible. */
+	if (opt.prometheus != NULL) {
+		struct prom_config pcfg;
+
+		memset(&pcfg, 0, sizeof(pcfg));
+		pcfg.listen = opt.prometheus;
+		pcfg.probe = opt.export.probe;
+		pcfg.labels = opt.export.labels;
+		pcfg.n_labels = opt.export.n_labels;
+		pcfg.subnets = opt.subnets;
+		if ((prom = prom_start(&pcfg, &cause)) == NULL) {
+			fprintf(stderr, "vqprobe: %s\n", cause);
+			free(cause);
+			exit(VQ_EXIT_USAGE);
+		}
+	}
 	cap = open_source(&opt);
 	if (opt.report_dir != NULL) {
 		/* After the capture is open: as the user -Z names. */
@@ -373,6 +414,13 @@ main(int argc, char **argv)
 		exporter_sink(exporter, &sink);
 		pipeline_add_sink(pl, &sink);
 	}
+	if (prom != NULL) {
+		struct pipeline_sink sink;
+
+		prom_set_influx(prom, influx);
+		prom_sink(prom, &sink);
+		pipeline_add_sink(pl, &sink);
+	}
 	/* The interval's line at info, and SIGHUP's log reopening. */
 	summary = summary_add(pl, influx);
 	running = pl;
@@ -425,6 +473,12 @@ main(int argc, char **argv)
 			    left, opt.influx.spool_dir ? " or spooled" :
 			    " (no --spool)");
 	}
+	if (prom != NULL) {
+		struct snap_counters totals;
+
+		pipeline_totals(pl, &totals);
+		prom_finish(prom, &totals);
+	}
 	pipeline_snapshot(pl, &snap);
 	snprintf(snap.capture.source, sizeof(snap.capture.source), "%s",
 	    source);
@@ -445,6 +499,9 @@ main(int argc, char **argv)
 		free(cause);
 		status = 1;
 	}
+	/* A file's figures stay on /metrics until a scrape can take them. */
+	if (prom != NULL && opt.read_file != NULL && view.tui == NULL)
+		serve_until_signal(prom, source);
 	if (view.tui != NULL) {
 		/*
 		 * The final state stays on screen until q (or until the
@@ -474,6 +531,7 @@ main(int argc, char **argv)
 	report_json_free(json);
 	sla_free(sla);
 	exporter_free(exporter);
+	prom_free(prom);
 	summary_free(summary);
 	evidence_free(evidence);
 	influx_free(influx);

@@ -6,6 +6,11 @@
   check-grafana.py structure GRAFANA_DIR
       The provisioning files and dashboards hold what Grafana needs and
       agree with each other (uids, data source, queries' macros).
+  check-grafana.py promql GRAFANA_DIR PROM_URL PROBE...
+      Run every PromQL expression of the dashboards for Prometheus against
+      the Prometheus at PROM_URL, now, with all the PROBEs selected and
+      Grafana's range macros set to 5m; each must return a number (NaN
+      is no data).  The probe variable must list every PROBE.
   check-grafana.py range URL DB
       Print the first and the last timestamp (epoch ms) of vqprobe's
       points in DB.
@@ -36,6 +41,8 @@ URL_DB = [None, None]
 
 # What the dashboards' queries must contain, and what Grafana puts there.
 PROBE_FILTER = '"probe" =~ /^$probe$/'
+PROM_PROBE_FILTER = 'probe=~"$probe"'
+PROM_VARIABLE = "label_values(vqprobe_captured_packets_total, probe)"
 EXPR_UID = "__expr__"
 
 
@@ -53,11 +60,22 @@ def load_yaml(path):
         return yaml.safe_load(f)
 
 
-def dashboards(grafana):
+def is_prometheus(dash):
+    """A dashboard for a Prometheus data source (its probe variable's)."""
+    for var in dash.get("templating", {}).get("list", []):
+        if var.get("name") == "probe":
+            return (var.get("datasource") or {}).get("type") == "prometheus"
+    return False
+
+
+def dashboards(grafana, prometheus=False):
+    """(file name, dashboard) of the InfluxQL ones, or the Prometheus ones."""
     out = []
     for path in sorted(glob.glob(os.path.join(grafana, "dashboards", "*.json"))):
         with open(path, encoding="utf-8") as f:
-            out.append((os.path.basename(path), json.load(f)))
+            dash = json.load(f)
+        if is_prometheus(dash) == prometheus:
+            out.append((os.path.basename(path), dash))
     return out
 
 
@@ -364,10 +382,87 @@ def check_verdict_rules(grafana):
                                consts.get(const)))
 
 
+def check_prom_datasource(grafana):
+    path = os.path.join(grafana, "provisioning", "datasources", "vqprobe-prometheus.yaml")
+    where = "datasources/vqprobe-prometheus.yaml"
+    if not os.path.exists(path):
+        problem(where, "missing")
+        return None
+    doc = load_yaml(path) or {}
+    if doc.get("apiVersion") != 1:
+        problem(where, "apiVersion is not 1")
+    sources = [s for s in doc.get("datasources") or [] if s.get("type") == "prometheus"]
+    if len(sources) != 1:
+        problem(where, "%d Prometheus data sources, not 1" % len(sources))
+        return None
+    ds = sources[0]
+    for key in ("name", "uid", "url", "access"):
+        if not ds.get(key):
+            problem(where, "no %s" % key)
+    if "$VQPROBE_PROMETHEUS_URL" not in str(ds.get("url")):
+        problem(where, "url does not come from $VQPROBE_PROMETHEUS_URL")
+    return ds.get("uid")
+
+
+def check_prom_dashboard(name, dash, ds_uid):
+    """A Prometheus dashboard: fixed uid, a probe variable from vqprobe's
+    metrics, every query PromQL on the data source, filtered on $probe."""
+    if not re.match(r"^[A-Za-z0-9_-]{8,40}$", str(dash.get("uid"))):
+        problem(name, "uid %r is not a fixed 8 to 40 character uid" % dash.get("uid"))
+    if not dash.get("title"):
+        problem(name, "no title")
+    var = [v for v in dash["templating"]["list"] if v.get("name") == "probe"][0]
+    if var.get("type") != "query" or not var.get("multi") or not var.get("includeAll"):
+        problem(name, "variable probe: not a multi-value query variable with All")
+    if (var.get("datasource") or {}).get("uid") != ds_uid:
+        problem(name, "variable probe: not on data source %s" % ds_uid)
+    if var.get("query") != PROM_VARIABLE:
+        problem(name, "variable probe: unexpected query %r" % var.get("query"))
+    ids, boxes = set(), []
+    for panel in all_panels(dash):
+        title = panel.get("title")
+        if panel.get("id") in ids:
+            problem(name, "panel id %s used twice" % panel.get("id"))
+        ids.add(panel.get("id"))
+        box = panel.get("gridPos")
+        if box:
+            for other_title, other in boxes:
+                if overlap(box, other):
+                    problem(name, "panels %r and %r overlap" % (title, other_title))
+            boxes.append((title, box))
+        if panel.get("type") == "row":
+            continue
+        if (panel.get("datasource") or {}).get("uid") != ds_uid:
+            problem(name, "panel %r: not on data source %s" % (title, ds_uid))
+        if not panel.get("targets"):
+            problem(name, "panel %r: no query" % title)
+        for t in panel.get("targets") or []:
+            where = "panel %r %s" % (title, t.get("refId"))
+            if (t.get("datasource") or {}).get("uid") != ds_uid:
+                problem(name, "%s: not on data source %s" % (where, ds_uid))
+            expr = t.get("expr", "")
+            if not expr:
+                problem(name, "%s: no PromQL expression" % where)
+            names = re.findall(r"\b(vqprobe_[a-z_]+)\{", expr) + \
+                re.findall(r"\{__name__=~", expr)
+            if expr.count(PROM_PROBE_FILTER) < len(names):
+                problem(name, "%s: a selector without %s" % (where, PROM_PROBE_FILTER))
+            if re.search(r"\[\d+[smhd]\]", expr):
+                problem(name, "%s: a fixed range, not $__rate_interval or $__range" % where)
+
+
 def cmd_structure(grafana):
     ds_uid = check_datasource(grafana)
     check_provider(grafana)
     dash_uids = {}
+    prom = dashboards(grafana, prometheus=True)
+    prom_uid = check_prom_datasource(grafana) if prom else None
+    for name, dash in prom:
+        check_prom_dashboard(name, dash, prom_uid)
+        uid = dash.get("uid")
+        if uid in dash_uids:
+            problem(name, "uid %r also in %s" % (uid, dash_uids[uid]))
+        dash_uids[uid] = name
     for name, dash in dashboards(grafana):
         check_dashboard(name, dash, ds_uid)
         uid = dash.get("uid")
@@ -551,6 +646,60 @@ def cmd_queries(grafana, url, db, from_ms, to_ms, args):
     return report("%d queries answered with data" % count)
 
 
+def prom_query(url, expr):
+    """The answer of an instant PromQL query: [(labels, value)], or a
+    problem text."""
+    params = urllib.parse.urlencode({"query": expr})
+    try:
+        with urllib.request.urlopen(url + "/api/v1/query?" + params, timeout=30) as r:
+            answer = json.load(r)
+    except urllib.error.HTTPError as e:
+        return "HTTP %d: %s" % (e.code, e.read().decode("utf-8", "replace")[:300])
+    except (OSError, ValueError) as e:
+        return str(e)
+    if answer.get("status") != "success":
+        return str(answer)[:300]
+    data = answer["data"]
+    if data["resultType"] == "scalar":
+        return [({}, float(data["result"][1]))]
+    if data["resultType"] != "vector":
+        return "a %s, not a vector" % data["resultType"]
+    return [(r["metric"], float(r["value"][1])) for r in data["result"]]
+
+
+def cmd_promql(grafana, url, probes):
+    import math
+    probe = "(" + "|".join(regex_escape(p) for p in probes) + ")"
+    count = 0
+    for name, dash in dashboards(grafana, prometheus=True):
+        for var in dash["templating"]["list"]:
+            if var.get("name") != "probe":
+                continue
+            count += 1
+            found = prom_query(url, "count by (probe) (vqprobe_captured_packets_total)")
+            listed = {m.get("probe") for m, _ in found} if isinstance(found, list) else set()
+            for p in probes:
+                if p not in listed:
+                    problem("%s variable probe" % name, "probe %r not listed" % p)
+        for panel in all_panels(dash):
+            for t in panel.get("targets") or []:
+                count += 1
+                where = "%s panel %r %s" % (name, panel.get("title"), t.get("refId"))
+                expr = t.get("expr", "").replace("$probe", probe)
+                for macro in ("$__rate_interval", "$__range", "$__interval"):
+                    expr = expr.replace(macro, "5m")
+                answer = prom_query(url, expr)
+                if not isinstance(answer, list):
+                    problem(where, "%s\n    query: %s" % (answer, expr))
+                elif not any(math.isfinite(v) for _, v in answer):
+                    problem(where, "no data\n    query: %s" % expr)
+                else:
+                    print("  %-60s %d series" % (where[:60], len(answer)))
+    if count == 0:
+        problem("dashboards", "none for Prometheus")
+    return report("%d PromQL expressions answered with data" % count)
+
+
 def cmd_range(url, db):
     query = 'SELECT * FROM /^vq_/ ORDER BY time %s LIMIT 1'
     times = []
@@ -579,6 +728,8 @@ def main(argv):
         return cmd_schema(argv[2], argv[3:])
     if len(argv) == 3 and argv[1] == "structure":
         return cmd_structure(argv[2])
+    if len(argv) >= 5 and argv[1] == "promql":
+        return cmd_promql(argv[2], argv[3], argv[4:])
     if len(argv) == 4 and argv[1] == "range":
         return cmd_range(argv[2], argv[3])
     if len(argv) >= 7 and argv[1] == "queries":

@@ -697,6 +697,7 @@ stream_interval(const struct stream_table *st, struct stream *s,
 		out->have_mos = 1;
 		out->mos = qs.mos_last;
 		out->r_factor = qs.r_last;
+		out->mos_intervals = qs.intervals - s->rep_intervals;
 	}
 	out->ended = ended;
 	if (st->cfg.keep_points > 0)
