@@ -58,6 +58,8 @@ struct hep_msg {
 	size_t			 correlation_len;
 	const uint8_t		*node_name;	/* chunk 0x0013 */
 	size_t			 node_name_len;
+	int			 has_ip_tos;	/* chunk 0x0018 was there */
+	uint8_t			 ip_tos;	/* its DSCP and ECN */
 };
 
 /*
@@ -75,8 +77,8 @@ enum hep_result	 hep_decode(const uint8_t *p, size_t len, struct hep_msg *out);
 long		 hep_frame_length(const uint8_t *p, size_t len);
 /*
  * Encode m into out (size bytes): family, protocol, addresses, ports,
- * time, protocol type, capture id, then the auth key, correlation id and
- * node name when given, and the payload last.  Returns the length, or 0
+ * time, protocol type, capture id, then the auth key, correlation id,
+ * node name and IP TOS when given, and the payload last.  Returns the length, or 0
  * when it would not fit in size or in HEP_MAX_LEN.
  */
 size_t		 hep_encode(const struct hep_msg *m, uint8_t *out, size_t size);

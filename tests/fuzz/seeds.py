@@ -6,7 +6,8 @@ usage: seeds.py PCAP_DIR OUT_DIR
 Writes OUT_DIR/decode (whole frames), OUT_DIR/sip and OUT_DIR/sdp (SIP
 messages and their bodies), OUT_DIR/rtcp (RTCP datagrams), OUT_DIR/vqreport
 (the bodies of SIP messages of type application/vq-rtcpxr, after two reports
-of its own so that it is never empty); the reassembly harnesses start from
+of its own so that it is never empty), OUT_DIR/hep (SIP and RTCP datagrams
+wrapped in HEPv3, one packet and two back to back); the reassembly harnesses start from
 the frames.  Reads classic pcap files only (standard library, no dissector:
 the UDP payload of Ethernet/IPv4 frames is enough for seeds).
 """
@@ -117,6 +118,24 @@ VQ_INTERVAL = (
     b"QualityEst:RLQ=90 MOSLQ=4.3 MOSCQ=4.1\n")
 
 
+def hep_wrap(frame, payload, proto_type):
+    """The payload of an Ethernet/IPv4/UDP frame as a HEPv3 packet, with
+    the frame's addresses and ports."""
+    ihl = (frame[14] & 0x0F) * 4
+    ports = frame[14 + ihl:14 + ihl + 4]
+
+    def chunk(ctype, value):
+        return struct.pack("!HHH", 0, ctype, len(value) + 6) + value
+    body = (chunk(1, b"\x02") + chunk(2, b"\x11") + chunk(3, frame[26:30])
+            + chunk(4, frame[30:34]) + chunk(7, ports[:2])
+            + chunk(8, ports[2:]) + chunk(9, struct.pack("!I", 1700000000))
+            + chunk(10, struct.pack("!I", 0)) + chunk(11, bytes([proto_type]))
+            + chunk(12, struct.pack("!I", 2001)) + chunk(15, payload))
+    if len(body) + 6 > 65535:
+        return None
+    return b"HEP3" + struct.pack("!H", len(body) + 6) + body
+
+
 def vq_rtcpxr_body(payload):
     """The body of a SIP message whose Content-Type is
     application/vq-rtcpxr (parameters allowed), or None."""
@@ -143,7 +162,7 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     out = {k: os.path.join(argv[2], k)
-           for k in ("decode", "sip", "sdp", "rtcp", "vqreport")}
+           for k in ("decode", "sip", "sdp", "rtcp", "vqreport", "hep")}
     for d in out.values():
         os.makedirs(d, exist_ok=True)
     count = {k: 0 for k in out}
@@ -169,12 +188,16 @@ def main(argv):
                 keep("vqreport", vq_rtcpxr_body(payload))
             if payload[:4] in (b"INVI", b"SIP/", b"ACK ", b"BYE ", b"CANC"):
                 keep("sip", payload)
+                hep = hep_wrap(frame, payload, 1)
+                keep("hep", hep)
+                keep("hep", hep and hep + hep)
                 body = payload.split(b"\r\n\r\n", 1)
                 if len(body) == 2 and body[1].startswith(b"v=0"):
                     keep("sdp", body[1])
             elif len(payload) >= 8 and payload[0] >> 6 == 2 and \
                     200 <= payload[1] <= 207:
                 keep("rtcp", payload)
+                keep("hep", hep_wrap(frame, payload, 5))
     print(" ".join("%s %d" % kv for kv in sorted(count.items())))
     return 0
 
