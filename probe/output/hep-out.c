@@ -37,7 +37,9 @@
 #define HEP_MEDIA_IDLE_US	(600 * 1000000LL)
 
 struct hep_out {
-	struct hep_out_config	 cfg;	/* url and auth_key copied */
+	struct hep_out_config	 cfg;	/* url and auth_key: the copies */
+	char			*url;
+	char			*auth_key;
 	struct hep_tap		*tap;
 	struct hep_sender	*sender;
 	pthread_t		 thread;
@@ -328,9 +330,9 @@ hep_out_start(const struct hep_out_config *cfg, char **cause)
 	scfg.retry_max_ms = cfg->retry_max_ms;
 	h = xcalloc(1, sizeof(*h));
 	h->cfg = *cfg;
-	h->cfg.url = xstrdup(cfg->url);
+	h->cfg.url = h->url = xstrdup(cfg->url);
 	if (cfg->auth_key != NULL)
-		h->cfg.auth_key = xstrdup(cfg->auth_key);
+		h->cfg.auth_key = h->auth_key = xstrdup(cfg->auth_key);
 	h->tap = hep_tap_new(HEP_CAPTURE_RING_BYTES, HEP_QUALITY_RING_BYTES);
 	h->sender = hep_sender_new(&scfg);
 	h->media = hep_media_new(HEP_MEDIA_MAX, HEP_MEDIA_IDLE_US);
@@ -422,7 +424,7 @@ hep_out_free(struct hep_out *h)
 	hep_sender_free(h->sender);
 	hep_media_free(h->media);
 	pthread_mutex_destroy(&h->mu);
-	free((char *)h->cfg.url);
-	free((char *)h->cfg.auth_key);
+	free(h->url);
+	free(h->auth_key);
 	free(h);
 }
