@@ -9,6 +9,7 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -321,6 +322,7 @@ hep_out_start(const struct hep_out_config *cfg, char **cause)
 {
 	struct hep_sender_config scfg;
 	struct hep_out *h;
+	sigset_t all, old;
 
 	memset(&scfg, 0, sizeof(scfg));
 	if (hep_target_parse(cfg->url, &scfg.target, cause) != 0)
@@ -338,8 +340,12 @@ hep_out_start(const struct hep_out_config *cfg, char **cause)
 	h->media = hep_media_new(HEP_MEDIA_MAX, HEP_MEDIA_IDLE_US);
 	pthread_mutex_init(&h->mu, NULL);
 	atomic_init(&h->stop, 0);
+	/* The thread takes no signals: they are the main thread's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pthread_create(&h->thread, NULL, hep_out_main, h) != 0)
 		fatal("cannot start the HEP thread");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return h;
 }
 
