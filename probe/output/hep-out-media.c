@@ -109,9 +109,14 @@ hep_media_learn_sdp(struct hep_media *m, const char *sdp, size_t sdp_len,
 	for (i = 0; i < sess.n_media; i++) {
 		if (sdp_media_endpoints(&sess.media[i], &ep) != 0)
 			continue;
-		/* RTCP on RTP's port (rtcp-mux) or the next is found by it. */
+		/*
+		 * RTCP on RTP's port (rtcp-mux) or the next is found by the
+		 * RTP entry: only another address or port needs its own.
+		 */
 		learn(m, &ep.rtp, call_id, call_id_len, now_us);
-		if (ep.rtcp.port != 0 && !endpoint_equal(&ep.rtcp, &ep.rtp))
+		if (ep.rtcp.port != 0 && (!addr_equal(&ep.rtcp.addr,
+		    &ep.rtp.addr) || (ep.rtcp.port != ep.rtp.port &&
+		    ep.rtcp.port != ep.rtp.port + 1)))
 			learn(m, &ep.rtcp, call_id, call_id_len, now_us);
 	}
 }
