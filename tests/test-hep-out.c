@@ -150,10 +150,13 @@ test_media(void)
 	hep_media_learn_sdp(m, SDP_A, strlen(SDP_A), "call-z", 6, SEC);
 	id = call_of(m, ep4(1, 40001), ep4(9, 7001), SEC, &len);
 	CHECK_MEM(id, len, "call-z");
-	/* BYE. */
-	hep_media_forget_call(m, "call-b", 6);
-	CHECK(call_of(m, ep4(2, 50011), ep4(9, 7001), SEC, &len) == NULL);
-	CHECK(call_of(m, ep4(2, 50001), ep4(9, 7001), SEC, &len) == NULL);
+	/* BYE: the last RTCP, within the grace, is still the call's. */
+	hep_media_forget_call(m, "call-b", 6, SEC);
+	id = call_of(m, ep4(2, 50011), ep4(9, 7001), 3 * SEC, &len);
+	CHECK_MEM(id, len, "call-b");
+	CHECK(call_of(m, ep4(2, 50011), ep4(9, 7001), 7 * SEC, &len) == NULL);
+	hep_media_sweep(m, 7 * SEC);
+	CHECK(call_of(m, ep4(2, 50001), ep4(9, 7001), 7 * SEC, &len) == NULL);
 	/* Idle: call-c unused since 1 s, call-z used at 30 s. */
 	id = call_of(m, ep4(1, 40001), ep4(9, 7001), 30 * SEC, &len);
 	CHECK_MEM(id, len, "call-z");

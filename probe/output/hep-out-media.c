@@ -18,6 +18,7 @@
 struct media_entry {
 	uint8_t		 key[ENDPOINT_KEY_LEN];
 	int64_t		 used_us;
+	int64_t		 ends_us;	/* after its call's BYE; 0: none */
 	size_t		 call_id_len;
 	char		 call_id[HEP_MEDIA_CALL_ID_MAX];
 	UT_hash_handle	 hh;
@@ -89,6 +90,7 @@ learn(struct hep_media *m, const struct vq_endpoint *ep, const char *call_id,
 	memcpy(e->call_id, call_id, call_id_len);
 	e->call_id_len = call_id_len;
 	e->used_us = now_us;
+	e->ends_us = 0;
 	HASH_ADD(hh, m->table, key, sizeof(e->key), e);
 }
 
@@ -123,14 +125,14 @@ hep_media_learn_sdp(struct hep_media *m, const char *sdp, size_t sdp_len,
 
 void
 hep_media_forget_call(struct hep_media *m, const char *call_id,
-    size_t call_id_len)
+    size_t call_id_len, int64_t now_us)
 {
-	struct media_entry *e, *tmp;
+	struct media_entry *e;
 
-	HASH_ITER(hh, m->table, e, tmp)
-		if (e->call_id_len == call_id_len &&
+	for (e = m->table; e != NULL; e = e->hh.next)
+		if (e->call_id_len == call_id_len && e->ends_us == 0 &&
 		    memcmp(e->call_id, call_id, call_id_len) == 0)
-			entry_delete(m, e);
+			e->ends_us = now_us + HEP_MEDIA_BYE_GRACE_US;
 }
 
 /* The entry of ep with its port less port_less, or NULL. */
@@ -159,6 +161,11 @@ hep_media_call_of(struct hep_media *m, const struct vq_endpoint *src,
 	if ((e = find(m, dst, 0)) == NULL && (e = find(m, src, 0)) == NULL &&
 	    (e = find(m, dst, 1)) == NULL && (e = find(m, src, 1)) == NULL)
 		return NULL;
+	/* Its call ended a while ago: the endpoint is nobody's now. */
+	if (e->ends_us != 0 && now_us > e->ends_us) {
+		entry_delete(m, e);
+		return NULL;
+	}
 	entry_touch(m, e, now_us);
 	*len = e->call_id_len;
 	return e->call_id;
@@ -167,9 +174,17 @@ hep_media_call_of(struct hep_media *m, const struct vq_endpoint *src,
 void
 hep_media_sweep(struct hep_media *m, int64_t now_us)
 {
+	struct media_entry *e, *next;
+
 	/* The order is by use: stop at the first entry still fresh. */
 	while (m->table != NULL && now_us - m->table->used_us > m->idle_us)
 		entry_delete(m, m->table);
+	/* Those of calls ended, wherever they are. */
+	for (e = m->table; e != NULL; e = next) {
+		next = e->hh.next;
+		if (e->ends_us != 0 && now_us > e->ends_us)
+			entry_delete(m, e);
+	}
 }
 
 size_t

@@ -5,8 +5,9 @@
  * heplify-server files it under.  The HEP thread's own: no lock.
  *
  * Bounded: past max entries the least recently learnt or used goes (and
- * is counted); a call's entries go with its BYE, and any entry unused
- * for idle_us of capture time goes at the next sweep.
+ * is counted); a call's entries go a few seconds after its BYE (the
+ * endpoints' last RTCP, their RTCP BYE, comes about then), and any entry
+ * unused for idle_us of capture time goes at the next sweep.
  */
 #ifndef VQ_HEP_OUT_MEDIA_H
 #define VQ_HEP_OUT_MEDIA_H
@@ -30,9 +31,14 @@ void		 hep_media_free(struct hep_media *);
 void		 hep_media_learn_sdp(struct hep_media *, const char *sdp,
 		    size_t sdp_len, const char *call_id, size_t call_id_len,
 		    int64_t now_us);
-/* The call ended (its BYE): forget its endpoints. */
+/* A call's BYE after this long, its endpoints are no longer its. */
+#define HEP_MEDIA_BYE_GRACE_US	(5 * 1000000LL)
+/*
+ * The call ended (its BYE at now_us): forget its endpoints
+ * HEP_MEDIA_BYE_GRACE_US later.
+ */
 void		 hep_media_forget_call(struct hep_media *, const char *call_id,
-		    size_t call_id_len);
+		    size_t call_id_len, int64_t now_us);
 /*
  * The Call-ID of RTCP from src to dst at now_us: either end's endpoint
  * as announced for RTCP, or for RTP one port below (RFC 3550's RTP + 1)

@@ -137,7 +137,7 @@ on_sip(struct hep_out *h, const struct hep_tap_packet *pkt)
 		return;
 	if (sip.is_request && sip.method == SIP_BYE)
 		hep_media_forget_call(h->media, sip.call_id.p,
-		    sip.call_id.len);
+		    sip.call_id.len, pkt->ts_us);
 	else if (sip.sdp.len > 0 && !sip.sdp_truncated)
 		hep_media_learn_sdp(h->media, sip.sdp.p, sip.sdp.len,
 		    sip.call_id.p, sip.call_id.len, pkt->ts_us);
@@ -259,7 +259,7 @@ drain(struct hep_out *h)
 		}
 		hep_tap_release(h->tap);
 	}
-	if (h->now_us - h->swept_us > HEP_MEDIA_IDLE_US / 10) {
+	if (h->now_us - h->swept_us > HEP_MEDIA_BYE_GRACE_US) {
 		hep_media_sweep(h->media, h->now_us);
 		h->swept_us = h->now_us;
 	}
