@@ -6,10 +6,12 @@ JSON line per packet (or per error) to --out.
 Strict: "HEP3", the header's length equal to the datagram (UDP) or framing
 the stream (TCP), every chunk at least 6 bytes and inside the packet, each
 generic chunk of its type's exact size.  A packet that breaks a rule is an
-"error" line, never decoded half.  Stops on SIGTERM or SIGINT.
+"error" line, never decoded half.  Stops on SIGTERM or SIGINT, once
+what the socket holds by then is read.
 """
 import argparse
 import json
+import select
 import signal
 import socket
 import struct
@@ -117,36 +119,35 @@ def main():
             f.write("%d\n" % s.getsockname()[1])
     s.settimeout(0.2)
     if args.proto == "udp":
-        while running[0]:
+        # After the stop, what waits in the socket is still read.
+        while True:
             try:
                 emit(s.recv(65536))
             except socket.timeout:
-                pass
-        return 0
+                if not running[0]:
+                    return 0
     s.listen(4)
-    conns = []
-    while running[0]:
-        try:
-            c, _ = s.accept()
-            c.settimeout(0.2)
-            conns.append([c, b""])
-            out.write(json.dumps({"connection": len(conns)}) + "\n")
-            out.flush()
-        except socket.timeout:
-            pass
-        for entry in list(conns):
-            c = entry[0]
-            try:
-                data = c.recv(65536)
-            except socket.timeout:
+    conns = {}              # socket: bytes of a packet not yet whole
+    # After the stop, the connections are read until they are quiet.
+    while True:
+        ready, _, _ = select.select([s] + list(conns), [], [], 0.2)
+        if not ready and not running[0]:
+            break
+        for sock in ready:
+            if sock is s:
+                c, _ = s.accept()
+                conns[c] = b""
+                out.write(json.dumps({"connection": len(conns)}) + "\n")
+                out.flush()
                 continue
+            data = sock.recv(65536)
             if not data:
-                if entry[1]:
-                    emit(entry[1])      # a packet cut by the close
-                conns.remove(entry)
+                if conns[sock]:
+                    emit(conns[sock])   # a packet cut by the close
+                del conns[sock]
+                sock.close()
                 continue
-            entry[1] += data
-            buf = entry[1]
+            buf = conns[sock] + data
             while len(buf) >= 6:
                 if buf[:4] != b"HEP3":
                     emit(buf)
@@ -157,7 +158,7 @@ def main():
                     break
                 emit(buf[:total])
                 buf = buf[total:]
-            entry[1] = buf
+            conns[sock] = buf
     return 0
 
 
