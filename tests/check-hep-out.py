@@ -21,6 +21,8 @@ the JSON lines of tests/hep-recv.py (every chunk decoded).  Checked:
     its jitter_ms.max, no MOS is below its mos.min, the last says ended,
     each names its call_id (and with the chunks, carries it as the
     correlation id);
+  - --influx URL DB: the same run's vq_stream points are the quality
+    bodies, field for field;
   - --capture-id, --auth-key: every packet's chunks carry them.
 Prints what it compared; exits 1 on any difference.
 """
@@ -161,6 +163,64 @@ def kind_of(rec):
     return 1
 
 
+# The quality figures vq_stream and the type 34 bodies both carry.
+SAME_FIELDS = ("call_id", "codec", "packets", "expected", "lost", "loss_pct",
+               "jb_discards", "burst_ratio", "jitter_ms", "max_jitter_ms",
+               "mos", "r_factor", "dscp", "lost_after", "loss_after_pct",
+               "ended")
+
+
+def influx_same(url, db, bodies, err):
+    """Each stream's vq_stream points, in time order, are its bodies in
+    time order, field for field (floats exactly: both print them so
+    that they read back the same)."""
+    import urllib.parse
+    import urllib.request
+    data = urllib.parse.urlencode({"db": db, "q": "SELECT * FROM vq_stream",
+                                   "epoch": "ms"}).encode()
+    with urllib.request.urlopen(url + "/query", data, timeout=30) as r:
+        res = json.load(r)["results"][0]
+    points = []
+    for series in res.get("series", []):
+        for v in series["values"]:
+            points.append(dict(zip(series["columns"], v)))
+    if len(points) != len(bodies):
+        err("InfluxDB has %d vq_stream points, HEP %d quality bodies" %
+            (len(points), len(bodies)))
+        return
+    key = lambda d: (d["src"], d["dst"], d["ssrc"])
+    for k in sorted(set(key(p) for p in points)):
+        mine = sorted((p for p in points if key(p) == k),
+                      key=lambda p: p["time"])
+        theirs = sorted((b for _, b in bodies if key(b) == k),
+                        key=lambda b: b["time_us"])
+        if len(mine) != len(theirs):
+            err("stream %r: %d points, %d bodies" % (k, len(mine),
+                                                    len(theirs)))
+            continue
+        for p, b in zip(mine, theirs):
+            for f in SAME_FIELDS:
+                pv = p.get(f)
+                bv = b.get(f)
+                if f == "call_id" and bv == "":
+                    bv = None
+                if f == "codec" and bv == "":
+                    bv = None
+                if pv != bv:
+                    err("stream %r at %d: %s %r in vq_stream, %r in HEP" %
+                        (k, p["time"], f, pv, bv))
+            if p.get("direction") != b["direction"]:
+                err("stream %r: direction %r, %r" % (k, p.get("direction"),
+                                                     b["direction"]))
+            # InfluxDB's time is the body's, or up to a few ms later
+            # when a point of its series had that millisecond.
+            if not 0 <= p["time"] - b["time_us"] // 1000 < 10:
+                err("stream %r: time %d, body %d us" % (k, p["time"],
+                                                        b["time_us"]))
+    print("InfluxDB: %d vq_stream points equal to the quality bodies" %
+          len(points))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("capture")
@@ -170,6 +230,8 @@ def main():
     ap.add_argument("--auth-key")
     ap.add_argument("--min-sip", type=int, default=1)
     ap.add_argument("--min-rtcp", type=int, default=0)
+    ap.add_argument("--influx", nargs=2, metavar=("URL", "DB"),
+                    help="compare the quality bodies with vq_stream there")
     args = ap.parse_args()
     problems = []
     err = problems.append
@@ -337,6 +399,9 @@ def main():
     if len(bodies) != intervals:
         err("quality: %d bodies, %d for the report's streams" %
             (len(bodies), intervals))
+
+    if args.influx:
+        influx_same(args.influx[0], args.influx[1], bodies, err)
 
     if chunks:
         for r in got:
