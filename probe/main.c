@@ -15,6 +15,7 @@
 #include "probe/options.h"
 #include "probe/output/evidence.h"
 #include "probe/output/export.h"
+#include "probe/output/hep-out.h"
 #include "probe/output/influx.h"
 #include "probe/output/prom.h"
 #include "probe/output/report.h"
@@ -171,6 +172,52 @@ run_compare(const struct options *opt)
 	return status;
 }
 
+/*
+ * --hep: the HEP thread, and its tap on the capture thread (set in the
+ * pipeline's configuration, so before the pipeline is made).  A bad URL
+ * exits 2 with one line.
+ */
+static struct hep_out *
+start_hep(struct options *opt)
+{
+	struct hep_out_config cfg;
+	struct hep_out *hep;
+	char *cause = NULL;
+
+	hep_out_config_default(&cfg);
+	cfg.url = opt->hep_url;
+	cfg.capture_id = (uint32_t)opt->hep_id;
+	cfg.auth_key = opt->hep_key;
+	if ((hep = hep_out_start(&cfg, &cause)) == NULL) {
+		fprintf(stderr, "vqprobe: %s\n", cause);
+		free(cause);
+		exit(VQ_EXIT_USAGE);
+	}
+	opt->pipeline.tap = hep_out_tap;
+	opt->pipeline.tap_arg = hep_out_tap_arg(hep);
+	return hep;
+}
+
+/*
+ * The end of --hep: a few seconds to send what waits, then one line of
+ * what was sent and, when something was not, a warning saying how much.
+ */
+static void
+stop_hep(struct hep_out *hep)
+{
+	struct hep_out_stats st;
+	uint64_t left;
+	char line[512];
+
+	left = hep_out_stop(hep, 3000);
+	hep_out_stats(hep, &st);
+	hep_out_format_stats(&st, line, sizeof(line));
+	log_notice("hep: %s", line);
+	if (left > 0)
+		warnx_vq("%llu HEP packets could not be delivered",
+		    (unsigned long long)left);
+}
+
 /* The header's figures. */
 static void
 view_status(struct view *v, const struct pipeline_progress *pr,
@@ -271,6 +318,7 @@ main(int argc, char **argv)
 	struct capture *cap;
 	struct pipeline *pl;
 	struct influx *influx = NULL;
+	struct hep_out *hep = NULL;
 	struct exporter *exporter = NULL;
 	struct prom *prom = NULL;
 	struct evidence *evidence = NULL;
@@ -350,6 +398,8 @@ main(int argc, char **argv)
 	 * and a daemon's months take the memory of its minutes.
 	 */
 	opt.pipeline.keep_results = opt.tui;
+	if (opt.hep_url != NULL)
+		hep = start_hep(&opt);
 	pl = pipeline_new(&opt.pipeline, cap);
 	/*
 	 * The table of a service's months of calls has no reader, and would
@@ -421,8 +471,15 @@ main(int argc, char **argv)
 		prom_sink(prom, &sink);
 		pipeline_add_sink(pl, &sink);
 	}
+	if (hep != NULL) {
+		struct pipeline_sink sink;
+
+		hep_out_sink(hep, &sink);
+		pipeline_add_sink(pl, &sink);
+	}
 	/* The interval's line at info, and SIGHUP's log reopening. */
 	summary = summary_add(pl, influx);
+	summary_set_hep(summary, hep);
 	running = pl;
 	/* A stop asked for while starting; the handler does it from now on. */
 	if (signals_seen > 0)
@@ -473,6 +530,8 @@ main(int argc, char **argv)
 			    left, opt.influx.spool_dir ? " or spooled" :
 			    " (no --spool)");
 	}
+	if (hep != NULL)
+		stop_hep(hep);
 	if (prom != NULL) {
 		struct snap_counters totals;
 
@@ -535,6 +594,7 @@ main(int argc, char **argv)
 	summary_free(summary);
 	evidence_free(evidence);
 	influx_free(influx);
+	hep_out_free(hep);
 	pipeline_free(pl);
 	capture_close(cap);
 	options_free(&opt);

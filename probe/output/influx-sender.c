@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "metrics/lineproto.h"
+#include "probe/output/backoff.h"
 #include "probe/output/influx-http.h"
 #include "probe/output/influx-sender.h"
 #include "probe/output/spool.h"
@@ -68,19 +69,6 @@ struct influx_sender {
 	struct ratelimit	 rl_reject, rl_auth, rl_retry, rl_spool, rl_drop;
 	size_t			 lost_at_stop;
 };
-
-/* A uniformly random number below n (n > 0); xorshift64*, good enough for jitter. */
-static uint64_t
-sender_random(struct influx_sender *s, uint64_t n)
-{
-	uint64_t x = s->rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	s->rng = x;
-	return (x * UINT64_C(2685821657736338717)) % n;
-}
 
 /* Whether a message of this kind may be shown now; *held says how many were not. */
 static int
@@ -280,14 +268,10 @@ piece_done(struct influx_sender *s)
 static void
 backoff(struct influx_sender *s, int64_t now, long retry_after_s)
 {
-	int64_t ceiling = s->cfg->retry_min_ms, delay;
-	int i;
+	int64_t delay;
 
-	for (i = 1; i < s->attempt && ceiling < s->cfg->retry_max_ms; i++)
-		ceiling *= 2;
-	if (ceiling > s->cfg->retry_max_ms)
-		ceiling = s->cfg->retry_max_ms;
-	delay = (int64_t)sender_random(s, (uint64_t)ceiling + 1);
+	delay = backoff_delay_ms(&s->rng, s->attempt, s->cfg->retry_min_ms,
+	    s->cfg->retry_max_ms);
 	if (retry_after_s > 0) {
 		delay = (int64_t)retry_after_s * 1000;
 		if (delay > INFLUX_RETRY_AFTER_MAX_MS)
@@ -523,10 +507,7 @@ influx_sender_new(const struct influx_config *cfg, struct influx_queue *queue,
 	s->cfg = cfg;
 	s->queue = queue;
 	pthread_mutex_init(&s->mu, NULL);
-	s->rng = (uint64_t)mono_us() * UINT64_C(0x9E3779B97F4A7C15) ^
-	    (uint64_t)getpid() ^ (uint64_t)(uintptr_t)s;
-	if (s->rng == 0)
-		s->rng = 1;
+	backoff_seed(&s->rng);
 	if ((s->http = influx_http_new(cfg, cause)) == NULL)
 		goto fail;
 	if (cfg->spool_dir != NULL) {

@@ -11,7 +11,8 @@
  * (one line).  end is the interval's end in capture time (UTC); packets,
  * bytes, ended_calls and the drops count that interval only; the active
  * figures and spool_bytes are at its end.  kernel_drops is "-" for a file,
- * exporter "none" without --influx.
+ * exporter "none" without --influx.  With --hep, the HEP counters follow
+ * (hep-out.h: hep_delivered=... hep_dropped_queue=..., since the start).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 
 struct summary {
 	struct influx	*influx;	/* NULL: no exporter */
+	struct hep_out	*hep;		/* NULL: no --hep */
 	int		 state;		/* the exporter's, at the last interval */
 	uint64_t	 ended_calls;	/* since the last interval */
 	struct snap_counters last;	/* the capture's, at the last interval */
@@ -76,7 +78,8 @@ on_interval(void *arg, const struct snap_interval *iv,
 {
 	struct summary *s = arg;
 	struct influx_stats st;
-	char end[32], kernel[24];
+	char end[32], kernel[24], hep[512];
+	struct hep_out_stats hs;
 
 	log_service();
 	memset(&st, 0, sizeof(st));
@@ -92,10 +95,16 @@ on_interval(void *arg, const struct snap_interval *iv,
 			snprintf(kernel, sizeof(kernel), "%lld",
 			    (long long)(pr->capture.kernel_drops -
 			    s->last.kernel_drops));
+		hep[0] = '\0';
+		if (s->hep != NULL) {
+			hep[0] = ' ';
+			hep_out_stats(s->hep, &hs);
+			hep_out_format_stats(&hs, hep + 1, sizeof(hep) - 1);
+		}
 		log_info("interval end=%s packets=%llu bytes=%llu "
 		    "active_calls=%llu active_streams=%llu ended_calls=%llu "
 		    "kernel_drops=%s probe_drops=%llu exporter=%s "
-		    "spool_bytes=%llu", end,
+		    "spool_bytes=%llu%s", end,
 		    (unsigned long long)(pr->capture.packets - s->last.packets),
 		    (unsigned long long)(pr->capture.bytes - s->last.bytes),
 		    (unsigned long long)iv->active_calls,
@@ -104,7 +113,7 @@ on_interval(void *arg, const struct snap_interval *iv,
 		    (unsigned long long)(pr->capture.probe_drops -
 		    s->last.probe_drops),
 		    s->influx != NULL ? influx_state_name(st.state) : "none",
-		    (unsigned long long)st.spool_bytes);
+		    (unsigned long long)st.spool_bytes, hep);
 	}
 	s->last = pr->capture;
 	s->ended_calls = 0;
@@ -145,6 +154,12 @@ summary_add(struct pipeline *pl, struct influx *influx)
 	sink.arg = s;
 	pipeline_add_sink(pl, &sink);
 	return s;
+}
+
+void
+summary_set_hep(struct summary *s, struct hep_out *hep)
+{
+	s->hep = hep;
 }
 
 void

@@ -9,6 +9,7 @@
 #ifndef VQ_SUMMARY_H
 #define VQ_SUMMARY_H
 
+#include "probe/output/hep-out.h"
 #include "probe/output/influx.h"
 #include "probe/pipeline/pipeline.h"
 
@@ -19,6 +20,11 @@ struct summary;
  * owned; NULL without --influx).  Before pipeline_run.
  */
 struct summary	*summary_add(struct pipeline *pl, struct influx *influx);
+/*
+ * --hep's counters on the interval line too (hep: not owned; NULL: none).
+ * Before pipeline_run.
+ */
+void		 summary_set_hep(struct summary *, struct hep_out *hep);
 void		 summary_free(struct summary *);
 
 #endif /* VQ_SUMMARY_H */

@@ -377,11 +377,15 @@ on_payload(void *arg, const struct pkt_meta *meta)
 	struct capthread *ct = arg;
 	struct sip_msg msg;
 	int parsed;
-	struct ring *ring = ct->rings[route(ct, meta, &msg, &parsed)];
+	struct ring *ring;
 	const uint8_t *from = meta->payload;
 	size_t n = meta->payload_len;
 	uint32_t ip_len = 0;
 
+	/* A tap (HEP out) sees the payload first, as captured. */
+	if (ct->cfg.tap != NULL)
+		ct->cfg.tap(ct->cfg.tap_arg, meta);
+	ring = ct->rings[route(ct, meta, &msg, &parsed)];
 	/*
 	 * A datagram whose IP packet lies around it in the frame travels
 	 * whole, for nDPI; a SIP message out of TCP reassembly, or a

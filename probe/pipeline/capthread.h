@@ -13,6 +13,7 @@
 #include "metrics/snapshot.h"
 #include "probe/pipeline/capture.h"
 #include "probe/pipeline/ring.h"
+#include "probe/pipeline/sink.h"
 
 struct capthread_config {
 	int		 realtime;	/* pace a file by its timestamps */
@@ -20,6 +21,8 @@ struct capthread_config {
 	int		 dpi;		/* IP packets nothing was delivered of
 					   go to a worker too, for nDPI */
 	size_t		 max_calls;	/* the probe's: bounds the routes */
+	pipeline_tap_fn	*tap;		/* sees every payload; NULL: none */
+	void		*tap_arg;
 };
 
 struct capthread;

@@ -102,6 +102,8 @@ pipeline_new(const struct pipeline_config *cfg, struct capture *cap)
 	ccfg.snaplen = pl->cfg.snaplen;
 	ccfg.dpi = pl->cfg.analysis.dpi;
 	ccfg.max_calls = pl->cfg.analysis.max_calls;
+	ccfg.tap = pl->cfg.tap;
+	ccfg.tap_arg = pl->cfg.tap_arg;
 	/* The limits are the probe's: each worker gets its share. */
 	pl->cfg.analysis.max_calls = (pl->cfg.analysis.max_calls + n - 1) / n;
 	pl->cfg.analysis.max_streams = (pl->cfg.analysis.max_streams + n - 1) /

@@ -27,6 +27,8 @@ struct pipeline_config {
 	int			keep_results;	/* the calls and streams, for
 						   pipeline_view and
 						   pipeline_snapshot */
+	pipeline_tap_fn		*tap;		/* NULL: none */
+	void			*tap_arg;
 };
 
 struct pipeline;

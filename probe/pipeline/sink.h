@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dissectors/decode.h"
 #include "metrics/snapshot.h"
 
 /* What the aggregator learns as the run goes (see pipeline_run). */
@@ -51,6 +52,14 @@ struct pipeline_sink {
 	void	*arg;
 	int	 wants_msgs;	/* calls in parts with their SIP messages */
 };
+
+/*
+ * A tap on the capture thread: called with every payload the decoder
+ * delivers (UDP datagrams, SIP messages out of TCP and WebSocket), in
+ * capture order, before it is sharded.  It runs on the packet path: it
+ * must only look and copy, never wait.
+ */
+typedef void pipeline_tap_fn(void *arg, const struct pkt_meta *meta);
 
 /* Sinks one pipeline takes at most. */
 #define PIPELINE_MAX_SINKS	8
