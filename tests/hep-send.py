@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Send a capture's UDP and TCP payloads as HEPv3, as a mirroring agent would.
 
-usage: hep-send.py [--tcp] [--key KEY] [--id N] [--rate PPS] PCAP HOST PORT
+usage: hep-send.py [--tcp] [--key KEY] [--id N] [--rate PPS] [--now]
+                   PCAP HOST PORT
 
 Every UDP or TCP packet with a payload in PCAP (classic pcap; Ethernet with
 VLAN tags, Linux cooked v1 and v2, raw IP, BSD loopback; IPv4 and IPv6, not
@@ -10,7 +11,9 @@ addresses, ports, timestamp and IP TOS: SIP as type 1, RTCP as type 5 (the
 raw packet), RTP as type 4, anything else as type 1 (as sngrep does).  Over
 UDP each HEP packet is a datagram; with --tcp they go back to back on one
 connection.  --rate paces the sending (packets a second; default: as fast
-as the socket takes them).  Prints how many packets it sent.
+as the socket takes them).  --now moves the capture's times so that its
+first packet is now, as a live agent's would be.  Prints how many packets
+it sent.
 Standard library only.
 """
 import argparse
@@ -130,6 +133,7 @@ def main():
     ap.add_argument("--key")
     ap.add_argument("--id", type=int, default=2001)
     ap.add_argument("--rate", type=float, default=0)
+    ap.add_argument("--now", action="store_true")
     ap.add_argument("pcap")
     ap.add_argument("host")
     ap.add_argument("port", type=int)
@@ -143,7 +147,11 @@ def main():
         sock.connect((a.host, a.port))
     sent = 0
     start = time.monotonic()
+    shift_us = None
     for linktype, ts_us, frame in records(a.pcap):
+        if shift_us is None:
+            shift_us = int(time.time() * 1e6) - ts_us if a.now else 0
+        ts_us += shift_us
         ip = network_layer(linktype, frame)
         t = transport(ip) if ip is not None else None
         p = payload_of(t[1], t[5]) if t is not None else None
