@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissectors/hep.h"
 #include "dissectors/vqreport.h"
 #include "metrics/quality.h"
 #include "metrics/rtpstat.h"
@@ -21,6 +22,25 @@
 #define SNAP_ENDPOINT_LEN	56
 #define SNAP_CODEC_LEN		24
 #define SNAP_NO_CALL		((size_t)-1)
+
+/* HEPv3 input (--hep-listen): what came, and why some was not analysed. */
+struct snap_hep {
+	int		enabled;	/* a HEP listener ran */
+	uint64_t	packets;	/* HEP packets received, good or not */
+	uint64_t	bytes;
+	uint64_t	analysed;	/* became frames */
+	uint64_t	refused[HEP_RESULT_COUNT];	/* by the decoder's
+							   reason ([HEP_OK]
+							   unused) */
+	uint64_t	auth_failed;	/* no auth key, or another */
+	uint64_t	not_analysed;	/* a type vqprobe does not read */
+	uint64_t	inflate_failed;	/* compressed, and would not inflate */
+	uint64_t	connections;	/* TCP clients accepted */
+	uint64_t	connections_refused;	/* past the clients' bound */
+	uint64_t	streams_bad;	/* TCP clients closed on bytes that
+					   were not a HEPv3 packet */
+	uint64_t	receive_errors;
+};
 
 /* Truncated and malformed counts of one protocol. */
 struct snap_proto_errors {
@@ -69,6 +89,7 @@ struct snap_capture {
 	uint64_t	vq_reports_unmatched;
 	size_t		n_proto_errors;
 	struct snap_proto_errors proto_errors[16];
+	struct snap_hep	hep;
 };
 
 /* A time, or none. */

@@ -100,7 +100,11 @@ catch_signals(void)
 	catch_hangup();
 }
 
-/* The capture of the options, filter set; exits 2 with one line on failure. */
+/*
+ * The capture of the options, filter set: an interface, a file, HEP input
+ * alone, or an interface with HEP input beside it.  Exits 2 with one line
+ * on failure.
+ */
 static struct capture *
 open_source(const struct options *opt)
 {
@@ -109,8 +113,15 @@ open_source(const struct options *opt)
 
 	if (opt->live.iface != NULL)
 		cap = capture_open_live(&opt->live, &cause);
+	else if (opt->hep_listen != NULL)
+		cap = capture_open_hep(opt->hep_listen, opt->hep_key, &cause);
 	else
 		cap = capture_open_file(opt->read_file, &cause);
+	if (cap != NULL && opt->live.iface != NULL && opt->hep_listen != NULL &&
+	    capture_add_hep(cap, opt->hep_listen, opt->hep_key, &cause) != 0) {
+		capture_close(cap);
+		cap = NULL;
+	}
 	if (cap != NULL && opt->filter != NULL &&
 	    capture_set_filter(cap, opt->filter, &cause) != 0) {
 		capture_close(cap);
@@ -121,7 +132,10 @@ open_source(const struct options *opt)
 		free(cause);
 		exit(VQ_EXIT_USAGE);
 	}
-	/* Root was needed to open the interface, and for nothing after. */
+	/*
+	 * Root was needed to open the interface and bind the HEP port, and
+	 * for nothing after.
+	 */
 	if (opt->user != NULL && privs_drop(opt->user, &cause) != 0) {
 		fprintf(stderr, "vqprobe: %s\n", cause);
 		free(cause);
@@ -292,6 +306,7 @@ main(int argc, char **argv)
 	struct view view;
 	char *cause = NULL;
 	const char *source;
+	char hep_source[SNAP_TEXT_LEN];
 	int status = 0;
 
 	vqprobe_set_fatal_hook(tui_restore_terminal);
@@ -310,7 +325,14 @@ main(int argc, char **argv)
 	 * written.
 	 */
 	catch_signals();
-	source = opt.live.iface != NULL ? opt.live.iface : opt.read_file;
+	if (opt.live.iface != NULL)
+		source = opt.live.iface;
+	else if (opt.hep_listen != NULL) {
+		snprintf(hep_source, sizeof(hep_source), "hep:%s",
+		    opt.hep_listen);
+		source = hep_source;
+	} else
+		source = opt.read_file;
 	cap = open_source(&opt);
 	if (opt.report_dir != NULL) {
 		/* After the capture is open: as the user -Z names. */
@@ -318,7 +340,7 @@ main(int argc, char **argv)
 		ecfg.dir = opt.report_dir;
 		ecfg.probe = opt.export.probe;
 		ecfg.source = source;
-		ecfg.live = opt.live.iface != NULL;
+		ecfg.live = opt.live.iface != NULL || opt.hep_listen != NULL;
 		ecfg.analysis = &opt.pipeline.analysis;
 		if ((evidence = evidence_open(&ecfg, &cause)) == NULL) {
 			fprintf(stderr, "vqprobe: %s\n", cause);
@@ -427,7 +449,7 @@ main(int argc, char **argv)
 		view.pipeline = pl;
 		view.influx = influx;
 		view.source = source;
-		view.live = opt.live.iface != NULL;
+		view.live = opt.live.iface != NULL || opt.hep_listen != NULL;
 		view.started_us = mono_us();
 	}
 	if (pipeline_run(pl, view.tui ? view_poll : NULL, &view, &cause) != 0) {
@@ -437,7 +459,7 @@ main(int argc, char **argv)
 		 * that a service manager restarts the probe: the outputs are
 		 * written all the same.
 		 */
-		if (opt.live.iface != NULL) {
+		if (opt.live.iface != NULL || opt.hep_listen != NULL) {
 			log_error("%s: %s; the report covers the packets "
 			    "before it", source, cause);
 			status = 1;

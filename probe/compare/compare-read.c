@@ -37,7 +37,6 @@ struct compare_sdp_note {
 struct compare_reader {
 	struct compare_point	*pt;
 	struct decode_ctx	*decode;
-	int			 linktype;
 	struct compare_sdp_note	*notes;
 	size_t			 n_notes, cap_notes;
 };
@@ -326,8 +325,8 @@ read_payload(void *arg, const struct pkt_meta *meta)
 }
 
 static void
-read_frame(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
-    const uint8_t *data)
+read_frame(void *arg, int linktype, int64_t ts_us, uint32_t caplen,
+    uint32_t wirelen, const uint8_t *data)
 {
 	struct compare_reader *rd = arg;
 	struct pkt_meta meta;
@@ -336,7 +335,7 @@ read_frame(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 	meta.ts_us = ts_us;
 	meta.caplen = caplen;
 	meta.wirelen = wirelen;
-	decode_frame(rd->decode, rd->linktype, data, caplen, &meta,
+	decode_frame(rd->decode, linktype, data, caplen, &meta,
 	    read_payload, rd);
 }
 
@@ -413,7 +412,6 @@ compare_point_read(struct compare_point *pt, char **cause)
 		return -1;
 	memset(&rd, 0, sizeof(rd));
 	rd.pt = pt;
-	rd.linktype = capture_linktype(cap);
 	if ((rd.decode = decode_ctx_new(NULL)) == NULL)
 		fatal("out of memory");
 	if (capture_run(cap, read_frame, NULL, &rd, &why) != 0) {

@@ -34,6 +34,7 @@
 #include "metrics/kpi.h"
 #include "metrics/segments.h"
 #include "metrics/verdict.h"
+#include "probe/output/hep-json.h"
 #include "probe/output/jsonw.h"
 #include "probe/output/report.h"
 #include "probe/output/sla.h"
@@ -133,6 +134,8 @@ capture_json(const struct snap_capture *c)
 		add(by, e->proto, p);
 	}
 	add(o, "by_protocol", by);
+	if (c->hep.enabled)
+		add(o, "hep", hep_json(&c->hep));
 	return o;
 }
 

@@ -65,7 +65,6 @@
 struct capthread {
 	struct capthread_config	 cfg;
 	struct capture		*cap;
-	int			 linktype;
 	int			 live;
 	struct ring		**rings;	/* to the workers */
 	int			 n_workers;
@@ -112,7 +111,6 @@ capthread_new(const struct capthread_config *cfg, struct capture *cap,
 	ct = xcalloc(1, sizeof(*ct));
 	ct->cfg = *cfg;
 	ct->cap = cap;
-	ct->linktype = capture_linktype(cap);
 	ct->live = capture_is_live(cap);
 	ct->n_workers = n;
 	ct->rings = xcalloc((size_t)n, sizeof(*ct->rings));
@@ -545,8 +543,8 @@ pace(struct capthread *ct, int64_t ts_us)
 
 /* One frame from the capture: count it, decode it, shard what it holds. */
 static void
-on_frame(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
-    const uint8_t *data)
+on_frame(void *arg, int linktype, int64_t ts_us, uint32_t caplen,
+    uint32_t wirelen, const uint8_t *data)
 {
 	struct capthread *ct = arg;
 	struct pkt_meta meta;
@@ -565,7 +563,7 @@ on_frame(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 	meta.ts_us = ts_us;
 	meta.caplen = caplen;
 	meta.wirelen = wirelen;
-	r = decode_frame(ct->decode, ct->linktype, data, caplen, &meta,
+	r = decode_frame(ct->decode, linktype, data, caplen, &meta,
 	    on_payload, ct);
 	if (r == DISSECT_UNSUPPORTED && meta.ip != NULL && ct->cfg.dpi)
 		send_other(ct, &meta);
@@ -580,7 +578,7 @@ static int
 on_poll(void *arg)
 {
 	struct capthread *ct = arg;
-	struct timespec ts;
+	int64_t now_us;
 	int i;
 
 	if (stopping(ct))
@@ -588,11 +586,12 @@ on_poll(void *arg)
 	/* A quiet link must not leave a worker asleep on what came. */
 	for (i = 0; i < ct->n_workers; i++)
 		ring_flush(ct->rings[i]);
-	if (ct->live) {
-		/* Packet times are the system clock too: ticks go on. */
-		clock_gettime(CLOCK_REALTIME, &ts);
-		advance(ct, (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-	}
+	/*
+	 * Live, ticks go on: packet times are the system clock's, or for HEP
+	 * alone follow the packets' (see capture_now_us).
+	 */
+	if (ct->live && capture_now_us(ct->cap, &now_us) == 0)
+		advance(ct, now_us);
 	return 0;
 }
 
@@ -685,4 +684,5 @@ capthread_figures(struct capthread *ct, struct snap_capture *c)
 	c->tcp_bytes_dropped = t.tcp_bytes_dropped;
 	c->tunnels_too_deep = ds.too_deep;
 	c->media_routes_evicted = t.media_routes_evicted;
+	capture_hep_figures(ct->cap, &c->hep);
 }
