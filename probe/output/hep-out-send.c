@@ -282,6 +282,16 @@ write_udp(struct hep_sender *s)
 
 	while (s->head != NULL) {
 		n = send(s->fd, s->head->data, s->head->len, MSG_DONTWAIT);
+		/*
+		 * Refused: the collector's host refused an earlier datagram
+		 * (ICMP), and this send only reported it.  Count that one,
+		 * and send this one now that the error is taken.
+		 */
+		if (n < 0 && errno == ECONNREFUSED) {
+			s->st.send_errors++;
+			n = send(s->fd, s->head->data, s->head->len,
+			    MSG_DONTWAIT);
+		}
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR))
 			return;

@@ -10,7 +10,8 @@
  * dropped and counted.  A packet half written when the connection went is
  * sent again whole on the next one (the collector threw the half away
  * with the connection).  UDP: each packet is one datagram, sent once; an
- * error is counted and the packet dropped.
+ * error is counted and the packet dropped, and so is each refusal the
+ * collector's host sends back (no one listens on the port).
  */
 #ifndef VQ_HEP_OUT_SEND_H
 #define VQ_HEP_OUT_SEND_H
@@ -53,7 +54,9 @@ struct hep_sender_stats {
 	uint64_t	 bytes_sent;
 	uint64_t	 dropped_queue_full;	/* no room: the server is slow
 						   or gone */
-	uint64_t	 send_errors;	/* UDP: datagrams the kernel refused */
+	uint64_t	 send_errors;	/* UDP: datagrams refused, by the
+					   kernel or by the collector's host
+					   (ICMP, reported later) */
 	uint64_t	 connects;	/* TCP connections made */
 	uint64_t	 connect_failures;	/* refused, timed out, lost */
 	uint64_t	 queue_packets;	/* waiting now */

@@ -309,6 +309,9 @@ hep_out_main(void *arg)
 		if (stopping && mono_us() / 1000 >= h->stop_deadline_ms)
 			break;
 	}
+	/* A refusal of the last datagrams, come back since (UDP). */
+	hep_sender_poll(h->sender, 0);
+	publish(h);
 	/* What the time given did not let through. */
 	while (hep_tap_next(h->tap, &kind) != NULL) {
 		h->left_at_stop++;
