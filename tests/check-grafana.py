@@ -212,12 +212,14 @@ def overlap(a, b):
             and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"])
 
 
-def check_dashboard(name, dash, ds_uid):
+def panel_targets(name, dash, ds_uid):
+    """Check what every dashboard must be (a fixed uid, a title, panels
+    with distinct ids that do not overlap, each on the data source with a
+    query) and yield (where, target) for each query of each panel."""
     if not re.match(r"^[A-Za-z0-9_-]{8,40}$", str(dash.get("uid"))):
         problem(name, "uid %r is not a fixed 8 to 40 character uid" % dash.get("uid"))
     if not dash.get("title"):
         problem(name, "no title")
-    check_variable(name, dash, ds_uid)
     ids, boxes = set(), []
     for panel in all_panels(dash):
         title = panel.get("title")
@@ -241,15 +243,21 @@ def check_dashboard(name, dash, ds_uid):
             where = "panel %r %s" % (title, t.get("refId"))
             if (t.get("datasource") or {}).get("uid") != ds_uid:
                 problem(name, "%s: not on data source %s" % (where, ds_uid))
-            if t.get("rawQuery") is not True:
-                problem(name, "%s: not a raw InfluxQL query" % where)
-            query = t.get("query", "")
-            if "$timeFilter" not in query:
-                problem(name, "%s: no $timeFilter" % where)
-            if PROBE_FILTER not in query:
-                problem(name, "%s: no %s" % (where, PROBE_FILTER))
-            if "GROUP BY time(" in query and "GROUP BY time($__interval)" not in query:
-                problem(name, "%s: groups by a fixed time, not $__interval" % where)
+            yield where, t
+
+
+def check_dashboard(name, dash, ds_uid):
+    check_variable(name, dash, ds_uid)
+    for where, t in panel_targets(name, dash, ds_uid):
+        if t.get("rawQuery") is not True:
+            problem(name, "%s: not a raw InfluxQL query" % where)
+        query = t.get("query", "")
+        if "$timeFilter" not in query:
+            problem(name, "%s: no $timeFilter" % where)
+        if PROBE_FILTER not in query:
+            problem(name, "%s: no %s" % (where, PROBE_FILTER))
+        if "GROUP BY time(" in query and "GROUP BY time($__interval)" not in query:
+            problem(name, "%s: groups by a fixed time, not $__interval" % where)
 
 
 def check_rules(grafana, ds_uid):
@@ -407,10 +415,6 @@ def check_prom_datasource(grafana):
 def check_prom_dashboard(name, dash, ds_uid):
     """A Prometheus dashboard: fixed uid, a probe variable from vqprobe's
     metrics, every query PromQL on the data source, filtered on $probe."""
-    if not re.match(r"^[A-Za-z0-9_-]{8,40}$", str(dash.get("uid"))):
-        problem(name, "uid %r is not a fixed 8 to 40 character uid" % dash.get("uid"))
-    if not dash.get("title"):
-        problem(name, "no title")
     var = [v for v in dash["templating"]["list"] if v.get("name") == "probe"][0]
     if var.get("type") != "query" or not var.get("multi") or not var.get("includeAll"):
         problem(name, "variable probe: not a multi-value query variable with All")
@@ -418,37 +422,16 @@ def check_prom_dashboard(name, dash, ds_uid):
         problem(name, "variable probe: not on data source %s" % ds_uid)
     if var.get("query") != PROM_VARIABLE:
         problem(name, "variable probe: unexpected query %r" % var.get("query"))
-    ids, boxes = set(), []
-    for panel in all_panels(dash):
-        title = panel.get("title")
-        if panel.get("id") in ids:
-            problem(name, "panel id %s used twice" % panel.get("id"))
-        ids.add(panel.get("id"))
-        box = panel.get("gridPos")
-        if box:
-            for other_title, other in boxes:
-                if overlap(box, other):
-                    problem(name, "panels %r and %r overlap" % (title, other_title))
-            boxes.append((title, box))
-        if panel.get("type") == "row":
-            continue
-        if (panel.get("datasource") or {}).get("uid") != ds_uid:
-            problem(name, "panel %r: not on data source %s" % (title, ds_uid))
-        if not panel.get("targets"):
-            problem(name, "panel %r: no query" % title)
-        for t in panel.get("targets") or []:
-            where = "panel %r %s" % (title, t.get("refId"))
-            if (t.get("datasource") or {}).get("uid") != ds_uid:
-                problem(name, "%s: not on data source %s" % (where, ds_uid))
-            expr = t.get("expr", "")
-            if not expr:
-                problem(name, "%s: no PromQL expression" % where)
-            names = re.findall(r"\b(vqprobe_[a-z_]+)\{", expr) + \
-                re.findall(r"\{__name__=~", expr)
-            if expr.count(PROM_PROBE_FILTER) < len(names):
-                problem(name, "%s: a selector without %s" % (where, PROM_PROBE_FILTER))
-            if re.search(r"\[\d+[smhd]\]", expr):
-                problem(name, "%s: a fixed range, not $__rate_interval or $__range" % where)
+    for where, t in panel_targets(name, dash, ds_uid):
+        expr = t.get("expr", "")
+        if not expr:
+            problem(name, "%s: no PromQL expression" % where)
+        names = re.findall(r"\b(vqprobe_[a-z_]+)\{", expr) + \
+            re.findall(r"\{__name__=~", expr)
+        if expr.count(PROM_PROBE_FILTER) < len(names):
+            problem(name, "%s: a selector without %s" % (where, PROM_PROBE_FILTER))
+        if re.search(r"\[\d+[smhd]\]", expr):
+            problem(name, "%s: a fixed range, not $__rate_interval or $__range" % where)
 
 
 def cmd_structure(grafana):
