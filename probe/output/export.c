@@ -26,21 +26,27 @@
 
 /* The latest timestamp of one series. */
 /*
- * The milliseconds of a series' latest points.  InfluxDB keeps one point
- * per series and timestamp, so a point whose millisecond is taken moves
- * to the next free one; any other keeps its own time, even when it comes
- * after a later one (calls end in another order than they began, and
- * workers report in turn).  A point that collides with one older than
- * the last SERIES_RECENT of its series is not seen to (far out of order
- * and on the same millisecond).
+ * The milliseconds a series' latest points took, as ranges.  InfluxDB
+ * keeps one point per series and timestamp, so a point whose millisecond
+ * is taken moves past the range that holds it; any other keeps its own
+ * time, even when it comes after a later one (calls end in another order
+ * than they began, and workers report in turn).  A burst on one
+ * millisecond (every call held at the end of a run) is one range however
+ * long.  A point that collides with a range older than the last
+ * SERIES_RECENT of its series is not seen to.
  */
 #define SERIES_RECENT	32
 
+struct ms_range {
+	int64_t		 lo;
+	int64_t		 hi;
+};
+
 struct series {
 	char		*key;
-	int64_t		 recent[SERIES_RECENT];
+	struct ms_range	 recent[SERIES_RECENT];
 	size_t		 n_recent;	/* used, up to SERIES_RECENT */
-	size_t		 next;		/* the slot the next one takes */
+	size_t		 next;		/* the slot a new range takes */
 	UT_hash_handle	 hh;
 };
 
@@ -106,16 +112,39 @@ flush(struct exporter *e)
 	lp_buf_reset(&e->buf);
 }
 
-/* Whether ms is one of the series' latest points' times. */
-static int
-series_taken(const struct series *s, int64_t ms)
+/* The recent range that holds ms, or NULL. */
+static struct ms_range *
+series_range_of(struct series *s, int64_t ms)
 {
 	size_t i;
 
 	for (i = 0; i < s->n_recent; i++)
-		if (s->recent[i] == ms)
-			return 1;
-	return 0;
+		if (s->recent[i].lo <= ms && ms <= s->recent[i].hi)
+			return &s->recent[i];
+	return NULL;
+}
+
+/* Note ms as taken: it extends the range it touches, or starts one. */
+static void
+series_take(struct series *s, int64_t ms)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_recent; i++) {
+		if (s->recent[i].hi + 1 == ms) {
+			s->recent[i].hi = ms;
+			return;
+		}
+		if (s->recent[i].lo - 1 == ms) {
+			s->recent[i].lo = ms;
+			return;
+		}
+	}
+	s->recent[s->next].lo = ms;
+	s->recent[s->next].hi = ms;
+	s->next = (s->next + 1) % SERIES_RECENT;
+	if (s->n_recent < SERIES_RECENT)
+		s->n_recent++;
 }
 
 /*
@@ -129,6 +158,7 @@ series_ts_ms(struct exporter *e, const char *measurement, const char *tag1,
 {
 	char key[256 + SUBNET_MAX_KEYS * (SUBNET_VALUE_MAX + 1)];
 	struct series *s;
+	struct ms_range *r;
 	int64_t ms = ts_us / 1000;
 	size_t i, n;
 
@@ -144,12 +174,9 @@ series_ts_ms(struct exporter *e, const char *measurement, const char *tag1,
 		s->key = xstrdup(key);
 		HASH_ADD_KEYPTR(hh, e->series, s->key, strlen(s->key), s);
 	}
-	while (series_taken(s, ms))
-		ms++;
-	s->recent[s->next] = ms;
-	s->next = (s->next + 1) % SERIES_RECENT;
-	if (s->n_recent < SERIES_RECENT)
-		s->n_recent++;
+	while ((r = series_range_of(s, ms)) != NULL)
+		ms = r->hi + 1;
+	series_take(s, ms);
 	return ms;
 }
 
